@@ -1,0 +1,297 @@
+//! The command line. Exit status: 0 success, 1 a failure while running (I/O, device),
+//! 2 bad input (a scenario, a flag, a value) with a message naming where and what.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::engine::plan::{self, Plan};
+use crate::report;
+use crate::scenario::{self, Scenario, ThreatClass};
+use crate::world::RunConfig;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hormuz",
+    version,
+    about = "Monte Carlo war-game of missile and drone salvos against layered air defence in the Gulf and Levant",
+    long_about = None
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run Monte Carlo replicates of a scenario and report the outcome.
+    Run(RunArgs),
+    /// Check a scenario file (and its weapons database) without running it.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Scenario file; without it, the built-in scenarios/gulf-2026.toml.
+    pub scenario: Option<PathBuf>,
+    /// Monte Carlo replicates.
+    #[arg(short = 'n', long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub replicates: u32,
+    /// Seed of the random streams: the same seed gives the same bytes.
+    #[arg(short, long, default_value_t = 2026)]
+    pub seed: u32,
+    /// Worker threads for the CPU backend (default: all cores).
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Folder for summary.json, replicates.csv and log.csv.
+    #[arg(short, long, default_value = "hormuz-out")]
+    pub out: PathBuf,
+    /// Memory the run may use for per-replicate state, e.g. 4GiB or 512MiB.
+    #[arg(long, default_value = "4GiB", value_parser = parse_bytes)]
+    pub memory_budget: u64,
+    /// Do not print the summary table.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Scenario file to check.
+    pub scenario: PathBuf,
+    /// Replicates the memory estimate assumes.
+    #[arg(short = 'n', long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub replicates: u32,
+    /// Memory the run may use for per-replicate state, e.g. 4GiB or 512MiB.
+    #[arg(long, default_value = "4GiB", value_parser = parse_bytes)]
+    pub memory_budget: u64,
+}
+
+/// "4GiB", "512MiB", "100MB", "123456": bytes.
+pub fn parse_bytes(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("expected a size such as 4GiB or 512MiB, found {s:?}"))?;
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" => 1e3,
+        "kib" => 1024.0,
+        "m" | "mb" => 1e6,
+        "mib" => 1024.0 * 1024.0,
+        "g" | "gb" => 1e9,
+        "gib" => 1024.0 * 1024.0 * 1024.0,
+        "t" | "tb" => 1e12,
+        "tib" => 1024f64.powi(4),
+        other => {
+            return Err(format!(
+                "unknown size unit {other:?}: use B, KiB, MiB, GiB or TiB"
+            ));
+        }
+    };
+    let bytes = v * mult;
+    if !bytes.is_finite() || bytes < 1.0 {
+        return Err(format!("expected a size of at least 1 byte, found {s:?}"));
+    }
+    Ok(bytes as u64)
+}
+
+fn human_bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1024f64.powi(3) {
+        format!("{:.2} GiB", b / 1024f64.powi(3))
+    } else if b >= 1024f64.powi(2) {
+        format!("{:.1} MiB", b / 1024f64.powi(2))
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+/// An error for the user, with the exit status it calls for.
+pub struct Failure {
+    pub code: i32,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn input(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 2,
+            message: message.into(),
+        }
+    }
+
+    pub fn runtime(message: impl Into<String>) -> Failure {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run(&a),
+        Command::Check(a) => check(&a),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            f.code
+        }
+    }
+}
+
+/// Load a scenario (the embedded default when `path` is `None`) and plan it.
+pub fn load(path: Option<&Path>) -> Result<(Arc<Scenario>, Arc<Plan>), Failure> {
+    let sc = scenario::load_path(path).map_err(|e| Failure::input(e.to_string()))?;
+    let plan = plan::build(&sc);
+    Ok((Arc::new(sc), Arc::new(plan)))
+}
+
+/// Refuse a run whose per-replicate state would not fit the budget.
+pub fn check_budget(
+    sc: &Scenario,
+    plan: &Plan,
+    replicates: u32,
+    budget: u64,
+) -> Result<u64, Failure> {
+    let need = plan.bytes_per_replicate() as u64 * replicates as u64;
+    if need > budget {
+        return Err(Failure::input(format!(
+            "{}: {} threats x {} replicates need {} of per-replicate state ({} bytes per threat row), over the memory budget of {}; run fewer replicates or raise --memory-budget",
+            sc.file,
+            plan.tracks.len(),
+            replicates,
+            human_bytes(need),
+            crate::engine::layout::BYTES_PER_THREAT,
+            human_bytes(budget)
+        )));
+    }
+    Ok(need)
+}
+
+fn progress_bar(len: u64, what: &str) -> indicatif::ProgressBar {
+    let pb = indicatif::ProgressBar::new(len);
+    pb.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{what} {{bar:40}} {{percent:>3}}% {{msg}} [{{elapsed_precise}}]"
+        ))
+        .expect("valid template"),
+    );
+    pb
+}
+
+fn run(a: &RunArgs) -> Result<(), Failure> {
+    let (sc, plan) = load(a.scenario.as_deref())?;
+    check_budget(&sc, &plan, a.replicates, a.memory_budget)?;
+    std::fs::create_dir_all(&a.out).map_err(|e| {
+        Failure::input(format!(
+            "--out {}: cannot create the folder: {e}",
+            a.out.display()
+        ))
+    })?;
+    let config = RunConfig {
+        replicates: a.replicates,
+        seed: a.seed,
+        record: 0..a.replicates.min(1),
+    };
+    let pb = progress_bar(sc.ticks as u64, "simulating");
+    let tick_s = sc.tick_seconds;
+    let out = crate::engine::run_cpu(
+        sc.clone(),
+        plan.clone(),
+        &config,
+        a.threads.map(|t| t as usize),
+        |tick, _| {
+            pb.set_position(tick as u64);
+            pb.set_message(crate::scenario::types::Clock(tick * tick_s).to_string());
+        },
+    )
+    .map_err(Failure::runtime)?;
+    pb.finish_and_clear();
+    let fig = report::figures(&sc, &plan, &out);
+    let summary = report::summary(&sc, &plan, &out, &fig);
+    let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
+    report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
+    report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
+    report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    if !a.quiet {
+        print!("{}", report::render(&summary));
+    }
+    eprintln!(
+        "{} replicates in {:.2} s on {} ({} threads): {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
+        out.replicates,
+        out.stats.wall_seconds,
+        out.backend.kind,
+        out.stats.threads,
+        out.replicates as f64 / out.stats.wall_seconds.max(1e-9),
+        out.stats.threat_ticks_in_flight as f64 / out.stats.wall_seconds.max(1e-9),
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn check(a: &CheckArgs) -> Result<(), Failure> {
+    let (sc, plan) = load(Some(&a.scenario))?;
+    let need = check_budget(&sc, &plan, a.replicates, a.memory_budget)?;
+    let by_class = plan.tracks_by_class(&sc);
+    println!("{}: ok", sc.file);
+    println!("  {}", sc.name);
+    println!(
+        "  {} sides, {} assets, {} defensive units, {} launch sites and militias ({} launchers), {} orders, {} triggers",
+        sc.sides.len(),
+        sc.assets.len(),
+        sc.batteries.len(),
+        sc.sites.len(),
+        plan.launchers,
+        sc.orders.len(),
+        sc.triggers.len()
+    );
+    let classes: Vec<String> = ThreatClass::ALL
+        .iter()
+        .map(|c| format!("{} {}", by_class[c.index()], c.name()))
+        .collect();
+    println!(
+        "  {} threats planned per replicate: {}",
+        plan.tracks.len(),
+        classes.join(", ")
+    );
+    println!(
+        "  {} engagement opportunities; {} ticks of {} s",
+        plan.opportunities.len(),
+        sc.ticks,
+        sc.tick_seconds
+    );
+    println!(
+        "  memory for {} replicates: {} (budget {})",
+        a.replicates,
+        human_bytes(need),
+        human_bytes(a.memory_budget)
+    );
+    for (k, lost) in &plan.dropped_opportunities {
+        let info = &plan.track_info[*k as usize];
+        println!(
+            "  warning: a {} from {} at {} crosses more than {} envelopes; its {} latest were left out",
+            sc.weapons[info.weapon].id,
+            sc.sites[info.site].id,
+            sc.assets[info.target].id,
+            crate::engine::layout::MAX_OPPORTUNITIES,
+            lost
+        );
+    }
+    Ok(())
+}

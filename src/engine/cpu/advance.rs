@@ -1,0 +1,99 @@
+//! Kernel 1 of 4, `advance`: one invocation per (replicate, active track).
+//! Launches threats whose time has come, fails the unreliable ones, notices impacts, and
+//! puts every detected threat with an engagement open to it on the candidate list.
+//! Twin of `shaders/advance.wgsl`.
+
+use super::*;
+use crate::engine::rng::{D_DETECT, D_FAIL_AGE, D_FLIGHT, D_LAUNCH};
+
+pub fn advance(tb: &Tables, lane: &mut Lane, a: u32) {
+    let tick = tb.params.tick;
+    let k = tb.active[a as usize];
+    let tr = tb.tracks[k as usize];
+    let mut th = lane.threats[k as usize];
+    let status = th.status & STATUS_MASK;
+    let start = lane.group_start[tr.group as usize];
+    let due = status == PENDING && start != NEVER && start + tr.offset == tick;
+    if lane.wake[k as usize] != tick && !due {
+        return;
+    }
+    let w = tb.weapons[tr.weapon as usize];
+    let base = tr.weapon * WEAPON_COUNTERS;
+    if status == PENDING {
+        if !due {
+            lane.wake[k as usize] = NEVER;
+            return;
+        }
+        if !launcher_alive(lane, tr.launcher) {
+            th.status = ABORTED;
+            count(lane, base + C_ABORTED);
+            record(lane, tick, k, E_ABORTED, 0);
+            lane.threats[k as usize] = th;
+            lane.wake[k as usize] = NEVER;
+            return;
+        }
+        if !roll(tb, lane, k, D_LAUNCH, w.launch_ok) {
+            th.status = FAILED_LAUNCH;
+            count(lane, base + C_FAILED_LAUNCH);
+            record(lane, tick, k, E_LAUNCH_FAILED, 0);
+            lane.threats[k as usize] = th;
+            lane.wake[k as usize] = NEVER;
+            return;
+        }
+        count(lane, base + C_LAUNCHED);
+        th.status = FLYING;
+        th.launch = tick;
+        if roll(tb, lane, k, D_DETECT, tr.detect) {
+            th.status |= DETECTED;
+        } else {
+            count(lane, base + C_UNDETECTED);
+        }
+        if !roll(tb, lane, k, D_FLIGHT, w.flight_ok) {
+            th.fail_age = rand(tb, lane, k, D_FAIL_AGE) % tr.flight;
+        }
+        record(lane, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8);
+    } else if status != FLYING {
+        lane.wake[k as usize] = NEVER;
+        return;
+    }
+    let age = tick - th.launch;
+    if age >= th.fail_age {
+        th.status = FAILED_FLIGHT | (th.status & DETECTED);
+        count(lane, base + C_FAILED_FLIGHT);
+        record(lane, tick, k, E_FLIGHT_FAILED, 0);
+        lane.threats[k as usize] = th;
+        lane.wake[k as usize] = NEVER;
+        return;
+    }
+    if age >= tr.flight {
+        // Arrived: `impact` resolves it this tick.
+        lane.threats[k as usize] = th;
+        lane.wake[k as usize] = tick;
+        return;
+    }
+    if th.status & DETECTED != 0 {
+        let mut ready = false;
+        for j in 0..tr.opp_count {
+            if (th.done >> j) & 1 == 1 {
+                continue;
+            }
+            let s = opp_state(tb, lane, &tr, &th, j, tick);
+            if s == OPP_SPENT {
+                th.done |= 1 << j;
+            } else if s == OPP_READY {
+                ready = true;
+            }
+        }
+        if ready {
+            let i = lane.candidate_count;
+            if (i as usize) < lane.candidates.len() {
+                lane.candidates[i as usize] = k;
+                lane.candidate_count = i + 1;
+            } else {
+                lane.status[S_OVERFLOW] = 1;
+            }
+        }
+    }
+    lane.threats[k as usize] = th;
+    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+}

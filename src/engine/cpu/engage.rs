@@ -1,0 +1,58 @@
+//! Kernel 3 of 4, `engage`: one invocation per (replicate, active track).
+//! Resolves the salvo `allocate` assigned: each interceptor kills independently with its
+//! Pk against the threat's class. Keeps the doctrine's count (a look before the next
+//! shot) and retires an opportunity once its doctrine is spent. Twin of
+//! `shaders/engage.wgsl`.
+
+use super::*;
+use crate::engine::rng::D_KILL;
+
+pub fn engage(tb: &Tables, lane: &mut Lane, a: u32) {
+    let tick = tb.params.tick;
+    let k = tb.active[a as usize];
+    let mut th = lane.threats[k as usize];
+    if th.shot_opp == NONE {
+        return;
+    }
+    let tr = tb.tracks[k as usize];
+    let class = tb.weapons[tr.weapon as usize].class;
+    let j = th.shot_opp;
+    let o = tb.opportunities[(tr.opp_first + j) as usize];
+    let slot = tb.slots[o.slot as usize];
+    let pk = slot.pk[class as usize];
+    let mut killed = false;
+    for s in 0..th.shots {
+        if roll(tb, lane, k, D_KILL + s, pk) {
+            killed = true;
+        }
+    }
+    if th.last_opp != j {
+        // A battery that handed the threat to another does not come back to it.
+        if th.last_opp != NONE {
+            th.done |= 1 << th.last_opp;
+        }
+        th.last_opp = j;
+        th.engagements = 1;
+    } else {
+        th.engagements += 1;
+    }
+    if shots_for(&slot, class, th.engagements) == 0 {
+        th.done |= 1 << j;
+    }
+    th.shot_opp = NONE;
+    th.shots = 0;
+    if killed {
+        th.status = KILLED | (th.status & DETECTED);
+        count(lane, tr.weapon * WEAPON_COUNTERS + C_INTERCEPTED);
+        count(
+            lane,
+            tb.params.slot_counters + o.slot * SLOT_COUNTERS + C_KILLS,
+        );
+        record(lane, tick, k, E_KILLED, o.slot);
+        lane.threats[k as usize] = th;
+        lane.wake[k as usize] = NEVER;
+        return;
+    }
+    lane.threats[k as usize] = th;
+    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+}

@@ -1,0 +1,296 @@
+//! The CPU twins of the WGSL kernels: the specification and the test oracle.
+//!
+//! Each kernel is one function over one replicate's state (a [`Lane`]) and the shared
+//! [`Tables`]; `shaders/<kernel>.wgsl` is a line-by-line translation in which the lane's
+//! arrays are windows `replicate * stride ..` of one storage buffer each. Inside a kernel:
+//! no allocation, no maps, no f64, no recursion; probabilities are u32 thresholds.
+//! This module holds what every kernel shares (`shaders/common.wgsl`).
+
+pub mod advance;
+pub mod allocate;
+pub mod engage;
+pub mod impact;
+
+pub use advance::advance;
+pub use allocate::allocate;
+pub use engage::engage;
+pub use impact::impact;
+
+use super::layout::*;
+use super::rng::{chance, draw};
+
+/// Read-only tables shared by every replicate.
+#[derive(Clone, Copy)]
+pub struct Tables<'a> {
+    pub params: Params,
+    pub tracks: &'a [Track],
+    pub weapons: &'a [WeaponRow],
+    pub opportunities: &'a [Opportunity],
+    pub slots: &'a [SlotRow],
+    pub batteries: &'a [BatteryRow],
+    pub assets: &'a [AssetRow],
+    /// Tracks with something to do this tick, ascending.
+    pub active: &'a [u32],
+}
+
+/// One replicate's state.
+#[derive(Clone, Debug)]
+pub struct Lane {
+    /// Index of this replicate within the run (the RNG key).
+    pub replicate: u32,
+    pub threats: Vec<Threat>,
+    /// Next tick each threat needs a kernel, or `NEVER`.
+    pub wake: Vec<u32>,
+    pub candidates: Vec<u32>,
+    pub candidate_count: u32,
+    pub magazines: Vec<MagazineState>,
+    pub counters: Vec<u32>,
+    pub assets: Vec<AssetState>,
+    /// Start tick of each group (order or militia), or `NEVER`.
+    pub group_start: Vec<u32>,
+    /// One bit per launcher: 1 while it survives.
+    pub launchers: Vec<u32>,
+    /// This tick's events when the replicate records them (capacity fixed at setup).
+    pub events: Vec<Event>,
+    pub event_count: u32,
+    pub status: [u32; STATUS_WORDS],
+}
+
+impl Lane {
+    pub fn new(plan: &super::plan::Plan, replicate: u32, record: bool) -> Lane {
+        let t = plan.tracks.len();
+        let counters = plan.weapons.len() * WEAPON_COUNTERS as usize
+            + plan.slots.len() * SLOT_COUNTERS as usize;
+        let mut launchers = vec![0u32; plan.launcher_words as usize];
+        for l in 0..plan.launchers {
+            launchers[(l / 32) as usize] |= 1 << (l % 32);
+        }
+        Lane {
+            replicate,
+            threats: vec![Threat::INITIAL; t],
+            wake: vec![NEVER; t],
+            candidates: vec![0; t],
+            candidate_count: 0,
+            magazines: plan.magazines.clone(),
+            counters: vec![0; counters],
+            assets: vec![AssetState::INITIAL; plan.assets.len()],
+            group_start: vec![NEVER; plan.groups.len()],
+            launchers,
+            events: if record {
+                vec![Event::default(); t * EVENTS_PER_THREAT_TICK as usize]
+            } else {
+                Vec::new()
+            },
+            event_count: 0,
+            status: [0; STATUS_WORDS],
+        }
+    }
+}
+
+/// Append an event if this replicate records them; a full buffer is flagged, not dropped
+/// silently.
+#[inline]
+pub fn record(lane: &mut Lane, tick: u32, track: u32, kind: u32, arg: u32) {
+    if lane.events.is_empty() {
+        return;
+    }
+    let i = lane.event_count;
+    if (i as usize) < lane.events.len() {
+        lane.events[i as usize] = Event {
+            tick,
+            track,
+            kind,
+            arg,
+        };
+        lane.event_count = i + 1;
+    } else {
+        lane.status[S_OVERFLOW] = 1;
+    }
+}
+
+#[inline]
+pub fn rand(tb: &Tables, lane: &Lane, track: u32, k: u32) -> u32 {
+    draw(
+        tb.params.seed,
+        tb.params.first_replicate + lane.replicate,
+        track,
+        tb.params.tick,
+        k,
+    )
+}
+
+#[inline]
+pub fn roll(tb: &Tables, lane: &Lane, track: u32, k: u32, threshold: u32) -> bool {
+    chance(rand(tb, lane, track, k), threshold)
+}
+
+#[inline]
+pub fn count(lane: &mut Lane, index: u32) {
+    lane.counters[index as usize] += 1;
+}
+
+#[inline]
+pub fn launcher_alive(lane: &Lane, launcher: u32) -> bool {
+    (lane.launchers[(launcher / 32) as usize] >> (launcher % 32)) & 1 == 1
+}
+
+/// Shots of engagement number `n` (0-based) under a slot's doctrine for a class; 0 when
+/// the doctrine allows no more engagements.
+#[inline]
+pub fn shots_for(slot: &SlotRow, class: u32, n: u32) -> u32 {
+    if n >= MAX_ENGAGEMENTS as u32 {
+        return 0;
+    }
+    (slot.doctrine[class as usize] >> (8 * n)) & 0xff
+}
+
+/// A magazine after the reloads that complete by `tick`: one launcher at a time,
+/// `per_reload` rounds each `reload_ticks`, from the reserve, up to capacity.
+#[inline]
+pub fn reloaded(m: MagazineState, slot: &SlotRow, tick: u32) -> MagazineState {
+    let mut m = m;
+    while m.reload_at != NEVER && m.reload_at <= tick {
+        let room = slot.capacity - m.ready.min(slot.capacity);
+        let moved = slot.per_reload.min(m.reserve).min(room);
+        m.ready += moved;
+        m.reserve -= moved;
+        if m.reserve > 0 && m.ready < slot.capacity && slot.reload_ticks > 0 {
+            m.reload_at += slot.reload_ticks;
+        } else {
+            m.reload_at = NEVER;
+        }
+    }
+    m
+}
+
+#[inline]
+pub fn battery_up(tb: &Tables, lane: &Lane, b: u32) -> bool {
+    let row = tb.batteries[b as usize];
+    row.online != 0 && (row.host == NONE || lane.assets[row.host as usize].out_at == NEVER)
+}
+
+/// An opportunity's state for a threat at a tick.
+pub const OPP_CLOSED: u32 = 0;
+/// Never usable again for this threat: mark it done.
+pub const OPP_SPENT: u32 = 1;
+/// Open, but the magazine must reload first.
+pub const OPP_WAIT: u32 = 2;
+/// Open, and the magazine can fire the doctrine's next engagement.
+pub const OPP_READY: u32 = 3;
+
+#[inline]
+pub fn opp_state(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, j: u32, tick: u32) -> u32 {
+    let o = tb.opportunities[(tr.opp_first + j) as usize];
+    let age = tick - th.launch;
+    if age < o.enter || age > o.exit {
+        return OPP_CLOSED;
+    }
+    if !battery_up(tb, lane, o.battery) {
+        return OPP_SPENT;
+    }
+    let slot = &tb.slots[o.slot as usize];
+    let class = tb.weapons[tr.weapon as usize].class;
+    let n = if th.last_opp == j { th.engagements } else { 0 };
+    let shots = shots_for(slot, class, n);
+    if shots == 0 {
+        return OPP_SPENT;
+    }
+    let m = reloaded(lane.magazines[o.slot as usize], slot, tick);
+    if m.ready >= shots {
+        return OPP_READY;
+    }
+    if m.reload_at != NEVER {
+        return OPP_WAIT;
+    }
+    OPP_SPENT
+}
+
+/// The next tick at which a flying threat needs a kernel: impact, failure, a window
+/// opening, the next look while a window stays open, or a reload it is waiting for.
+#[inline]
+pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -> u32 {
+    let mut next = th.launch + tr.flight;
+    if th.fail_age != NEVER {
+        next = next.min(th.launch + th.fail_age);
+    }
+    if th.status & DETECTED == 0 {
+        return next;
+    }
+    let age = tick - th.launch;
+    for j in 0..tr.opp_count {
+        if (th.done >> j) & 1 == 1 {
+            continue;
+        }
+        let o = tb.opportunities[(tr.opp_first + j) as usize];
+        if age + 1 > o.exit {
+            continue;
+        }
+        if o.enter > age {
+            next = next.min(th.launch + o.enter);
+            continue;
+        }
+        match opp_state(tb, lane, tr, th, j, tick + 1) {
+            OPP_READY => next = next.min(tick + 1),
+            OPP_WAIT => {
+                let m = lane.magazines[o.slot as usize];
+                let at = reloaded(m, &tb.slots[o.slot as usize], tick).reload_at;
+                if at <= th.launch + o.exit {
+                    next = next.min(at.max(tick + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    next
+}
+
+/// Allocation priority: earliest impact first, then lowest track index.
+#[inline]
+pub fn before(lane: &Lane, tb: &Tables, a: u32, b: u32) -> bool {
+    let ia = lane.threats[a as usize].launch + tb.tracks[a as usize].flight;
+    let ib = lane.threats[b as usize].launch + tb.tracks[b as usize].flight;
+    ia < ib || (ia == ib && a < b)
+}
+
+/// Heapsort of the candidate list by [`before`]: in place, no recursion, the same
+/// order on every backend (the keys are unique, so any correct sort agrees).
+pub fn sort_candidates(tb: &Tables, lane: &mut Lane, n: u32) {
+    if n < 2 {
+        return;
+    }
+    // Build a max-heap, then pop the largest to the end.
+    let mut start = n / 2;
+    while start > 0 {
+        start -= 1;
+        sift_down(tb, lane, start, n);
+    }
+    let mut end = n;
+    while end > 1 {
+        end -= 1;
+        lane.candidates.swap(0, end as usize);
+        sift_down(tb, lane, 0, end);
+    }
+}
+
+#[inline]
+fn sift_down(tb: &Tables, lane: &mut Lane, start: u32, end: u32) {
+    let mut root = start;
+    loop {
+        let mut child = 2 * root + 1;
+        if child >= end {
+            break;
+        }
+        let c = lane.candidates[child as usize];
+        if child + 1 < end && before(lane, tb, c, lane.candidates[(child + 1) as usize]) {
+            child += 1;
+        }
+        let r = lane.candidates[root as usize];
+        let c = lane.candidates[child as usize];
+        if before(lane, tb, r, c) {
+            lane.candidates.swap(root as usize, child as usize);
+            root = child;
+        } else {
+            break;
+        }
+    }
+}

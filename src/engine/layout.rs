@@ -1,0 +1,255 @@
+//! The flat `#[repr(C)]` arrays the kernels work on. Each struct here has a WGSL twin of
+//! the same name and field order in `shaders/common.wgsl`; all fields are `u32`, so the
+//! layouts agree without padding rules.
+//!
+//! Shared tables (one copy for all replicates) come from the plan; per-replicate state
+//! is indexed `replicate * stride + i`.
+
+use bytemuck::{Pod, Zeroable};
+
+/// "Never" for ticks, "none" for indices.
+pub const NEVER: u32 = u32::MAX;
+pub const NONE: u32 = u32::MAX;
+
+/// The allocation kernel keeps one fire-channel counter per battery in private memory.
+pub const MAX_BATTERIES: usize = 128;
+/// Opportunities per track: one bit each in `Threat::done`.
+pub const MAX_OPPORTUNITIES: usize = 32;
+/// Engagements per doctrine: one byte each in `SlotRow::doctrine`.
+pub const MAX_ENGAGEMENTS: usize = 4;
+
+// Threat status (low byte of `Threat::status`).
+pub const PENDING: u32 = 0;
+pub const FLYING: u32 = 1;
+pub const KILLED: u32 = 2;
+pub const LEAKED: u32 = 3;
+pub const FAILED_LAUNCH: u32 = 4;
+pub const FAILED_FLIGHT: u32 = 5;
+/// Never launched: its launcher was destroyed first.
+pub const ABORTED: u32 = 6;
+pub const STATUS_MASK: u32 = 0xff;
+/// Flag: the defence detected and classified the threat.
+pub const DETECTED: u32 = 0x100;
+
+// Per-replicate counters, per weapon (stride `WEAPON_COUNTERS`).
+pub const C_LAUNCHED: u32 = 0;
+pub const C_FAILED_LAUNCH: u32 = 1;
+pub const C_FAILED_FLIGHT: u32 = 2;
+pub const C_INTERCEPTED: u32 = 3;
+pub const C_LEAKED: u32 = 4;
+pub const C_ABORTED: u32 = 5;
+pub const C_UNDETECTED: u32 = 6;
+pub const WEAPON_COUNTERS: u32 = 7;
+// ... then per magazine slot (stride `SLOT_COUNTERS`), from `Params::slot_counters`.
+pub const C_FIRED: u32 = 0;
+pub const C_KILLS: u32 = 1;
+pub const C_ENGAGEMENTS: u32 = 2;
+pub const SLOT_COUNTERS: u32 = 3;
+
+// Event kinds, recorded for chosen replicates.
+pub const E_LAUNCH: u32 = 1;
+pub const E_LAUNCH_FAILED: u32 = 2;
+pub const E_FLIGHT_FAILED: u32 = 3;
+pub const E_ABORTED: u32 = 4;
+pub const E_ENGAGED: u32 = 5;
+pub const E_KILLED: u32 = 6;
+pub const E_LEAKED: u32 = 7;
+/// Most events one threat can raise in one tick (launch, engaged, killed).
+pub const EVENTS_PER_THREAT_TICK: u32 = 3;
+
+// Bits of the `E_LEAKED` argument above the asset index.
+pub const LEAK_HIT: u32 = 1 << 16;
+pub const LEAK_DAMAGE: u32 = 1 << 17;
+
+// Status words, read back by the host each tick.
+pub const S_ASSETS_CHANGED: usize = 0;
+pub const S_OVERFLOW: usize = 1;
+pub const STATUS_WORDS: usize = 4;
+
+/// Per-tick constants shared by every kernel.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct Params {
+    pub tick: u32,
+    pub seed: u32,
+    /// Replicates in this dispatch.
+    pub replicates: u32,
+    /// Global index of the first replicate in this dispatch (the RNG key).
+    pub first_replicate: u32,
+    pub tracks: u32,
+    /// Entries of the active-track list this tick.
+    pub active: u32,
+    pub batteries: u32,
+    pub slots: u32,
+    pub assets: u32,
+    pub weapons: u32,
+    pub groups: u32,
+    pub launcher_words: u32,
+    /// Counters per replicate.
+    pub counters: u32,
+    /// Offset of the first per-slot counter within a replicate's counters.
+    pub slot_counters: u32,
+    /// Replicates `[record_first, record_first + record_count)` record events.
+    pub record_first: u32,
+    pub record_count: u32,
+}
+
+/// One planned threat: a launch from a launcher at a target, the same in every replicate.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct Track {
+    /// The order or militia whose start launches it.
+    pub group: u32,
+    /// Ticks from the group's start to launch.
+    pub offset: u32,
+    pub launcher: u32,
+    pub weapon: u32,
+    pub target: u32,
+    /// Ticks from launch to impact.
+    pub flight: u32,
+    pub opp_first: u32,
+    pub opp_count: u32,
+    /// Probability threshold that the defence detects it.
+    pub detect: u32,
+}
+
+/// A weapon type's class and reliabilities as u32 thresholds.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct WeaponRow {
+    pub class: u32,
+    pub launch_ok: u32,
+    pub flight_ok: u32,
+    pub accuracy: u32,
+}
+
+/// A window in which one magazine of one battery can engage one track: ages (ticks
+/// since launch) `enter..=exit`. A track's opportunities are listed in allocation order:
+/// upper tier first, then battery, then magazine preference.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct Opportunity {
+    pub slot: u32,
+    pub battery: u32,
+    pub enter: u32,
+    pub exit: u32,
+}
+
+/// One magazine (one interceptor type) of one battery.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct SlotRow {
+    pub battery: u32,
+    pub interceptor: u32,
+    /// Rounds on the launchers when full.
+    pub capacity: u32,
+    pub per_reload: u32,
+    /// 0: no reload.
+    pub reload_ticks: u32,
+    /// Kill probability thresholds per threat class.
+    pub pk: [u32; 4],
+    /// Shots per engagement per class, one byte per engagement, 0 ending the list.
+    pub doctrine: [u32; 4],
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct BatteryRow {
+    pub channels: u32,
+    /// Asset whose loss silences the battery, or `NONE`.
+    pub host: u32,
+    pub tier: u32,
+    /// 0 when switched off.
+    pub online: u32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct AssetRow {
+    pub side: u32,
+    pub staying_power: u32,
+    /// Threshold of the probability that a hit does no damage.
+    pub hardness: u32,
+    pub _pad: u32,
+}
+
+/// One threat in one replicate: 32 bytes, plus 4 in `wake` and 4 in the candidate list.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct Threat {
+    /// `PENDING`..`ABORTED`, with the `DETECTED` flag.
+    pub status: u32,
+    pub launch: u32,
+    /// Age at which it fails in flight, or `NEVER`.
+    pub fail_age: u32,
+    /// Bit i: opportunity i of its track is spent.
+    pub done: u32,
+    /// Opportunity (index within the track) that engaged it last, or `NONE`.
+    pub last_opp: u32,
+    /// Engagements by `last_opp` so far.
+    pub engagements: u32,
+    /// Opportunity engaging it this tick, or `NONE`; set by `allocate`, cleared by `engage`.
+    pub shot_opp: u32,
+    pub shots: u32,
+}
+
+impl Threat {
+    pub const INITIAL: Threat = Threat {
+        status: PENDING,
+        launch: NEVER,
+        fail_age: NEVER,
+        done: 0,
+        last_opp: NONE,
+        engagements: 0,
+        shot_opp: NONE,
+        shots: 0,
+    };
+}
+
+/// One magazine in one replicate.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct MagazineState {
+    pub ready: u32,
+    pub reserve: u32,
+    /// Tick the reload in progress completes, or `NEVER`.
+    pub reload_at: u32,
+    /// Tick the magazine ran out of rounds altogether, or `NEVER`.
+    pub empty_at: u32,
+}
+
+/// One defended asset in one replicate.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct AssetState {
+    pub hits: u32,
+    pub damage: u32,
+    /// Tick it was put out of action, or `NEVER`.
+    pub out_at: u32,
+    pub _pad: u32,
+}
+
+impl AssetState {
+    pub const INITIAL: AssetState = AssetState {
+        hits: 0,
+        damage: 0,
+        out_at: NEVER,
+        _pad: 0,
+    };
+}
+
+/// Something that happened to a threat, for event tables and the live map.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Event {
+    pub tick: u32,
+    pub track: u32,
+    pub kind: u32,
+    /// `E_ENGAGED`: slot | shots << 16; `E_KILLED`: slot; `E_LEAKED`: asset | LEAK_* bits;
+    /// `E_LAUNCH`: 1 if detected.
+    pub arg: u32,
+}
+
+/// Bytes of device memory per threat per replicate: the row, its wake tick and its
+/// candidate-list slot.
+pub const BYTES_PER_THREAT: usize = std::mem::size_of::<Threat>() + 4 + 4;

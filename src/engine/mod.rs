@@ -1,0 +1,31 @@
+//! The Monte Carlo engine: the plan (shared tables), the flat per-replicate arrays, the
+//! kernels and the backends that run them.
+
+pub mod backend;
+pub mod cpu;
+pub mod layout;
+pub mod plan;
+pub mod rng;
+
+use std::sync::Arc;
+
+use crate::scenario::Scenario;
+use crate::world::{RunConfig, RunOutput, Simulation};
+
+/// Run a scenario to the end on the CPU backend.
+pub fn run_cpu(
+    scenario: Arc<Scenario>,
+    plan: Arc<plan::Plan>,
+    config: &RunConfig,
+    threads: Option<usize>,
+    progress: impl FnMut(u32, u32),
+) -> Result<RunOutput, String> {
+    let backend = backend::CpuBackend::new(
+        plan.clone(),
+        0,
+        config.replicates,
+        config.record.clone(),
+        threads,
+    )?;
+    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+}

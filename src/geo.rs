@@ -1,0 +1,170 @@
+//! Spherical-earth geometry for the host-side planning step.
+//!
+//! Uses `libm` rather than the platform's maths library so that planned geometry (and
+//! so every engagement window) is the same on every machine, not only on every backend.
+
+use libm::{asin, atan2, cos, sin, sqrt};
+
+pub const EARTH_RADIUS_KM: f64 = 6371.0;
+const DEG: f64 = std::f64::consts::PI / 180.0;
+
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+pub struct LatLon {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+impl LatLon {
+    pub const fn new(lat: f64, lon: f64) -> LatLon {
+        LatLon { lat, lon }
+    }
+
+    /// Great-circle distance in km (haversine).
+    pub fn distance_km(self, other: LatLon) -> f64 {
+        let (p1, p2) = (self.lat * DEG, other.lat * DEG);
+        let dp = p2 - p1;
+        let dl = (other.lon - self.lon) * DEG;
+        let a = sin(dp / 2.0) * sin(dp / 2.0) + cos(p1) * cos(p2) * sin(dl / 2.0) * sin(dl / 2.0);
+        2.0 * EARTH_RADIUS_KM * asin(sqrt(a.clamp(0.0, 1.0)))
+    }
+
+    fn to_unit(self) -> [f64; 3] {
+        let (p, l) = (self.lat * DEG, self.lon * DEG);
+        [cos(p) * cos(l), cos(p) * sin(l), sin(p)]
+    }
+
+    fn from_unit(v: [f64; 3]) -> LatLon {
+        let lat = atan2(v[2], sqrt(v[0] * v[0] + v[1] * v[1])) / DEG;
+        let lon = atan2(v[1], v[0]) / DEG;
+        LatLon { lat, lon }
+    }
+
+    /// The point a fraction `f` of the way along the great circle to `other`.
+    pub fn lerp(self, other: LatLon, f: f64) -> LatLon {
+        let (a, b) = (self.to_unit(), other.to_unit());
+        let dot = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]).clamp(-1.0, 1.0);
+        let omega = libm::acos(dot);
+        if omega < 1e-12 {
+            return self;
+        }
+        let s = sin(omega);
+        let (wa, wb) = (sin((1.0 - f) * omega) / s, sin(f * omega) / s);
+        LatLon::from_unit([
+            wa * a[0] + wb * b[0],
+            wa * a[1] + wb * b[1],
+            wa * a[2] + wb * b[2],
+        ])
+    }
+
+    /// A point `north_km` north and `east_km` east of this one (local flat offset: the
+    /// offsets used are tens of km).
+    pub fn offset(self, north_km: f64, east_km: f64) -> LatLon {
+        let dlat = north_km / EARTH_RADIUS_KM / DEG;
+        let coslat = cos(self.lat * DEG).max(1e-6);
+        let dlon = east_km / (EARTH_RADIUS_KM * coslat) / DEG;
+        LatLon {
+            lat: self.lat + dlat,
+            lon: self.lon + dlon,
+        }
+    }
+}
+
+/// A ship's track: steam from the first point through the others at a constant speed,
+/// then stop, or go round again when `patrol` is set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Route {
+    pub points: Vec<LatLon>,
+    pub speed_kmh: f64,
+    pub patrol: bool,
+}
+
+impl Route {
+    pub fn fixed(p: LatLon) -> Route {
+        Route {
+            points: vec![p],
+            speed_kmh: 0.0,
+            patrol: false,
+        }
+    }
+
+    fn legs(&self) -> Vec<(LatLon, LatLon, f64)> {
+        let mut pts = self.points.clone();
+        if self.patrol && pts.len() > 1 {
+            pts.push(pts[0]);
+        }
+        pts.windows(2)
+            .map(|w| (w[0], w[1], w[0].distance_km(w[1])))
+            .filter(|l| l.2 > 0.0)
+            .collect()
+    }
+
+    /// Position `seconds` after the scenario start.
+    pub fn position_at(&self, seconds: f64) -> LatLon {
+        let legs = self.legs();
+        if legs.is_empty() || self.speed_kmh <= 0.0 {
+            return self.points[0];
+        }
+        let total: f64 = legs.iter().map(|l| l.2).sum();
+        let mut d = self.speed_kmh * seconds.max(0.0) / 3600.0;
+        if self.patrol {
+            d %= total;
+        } else if d >= total {
+            return legs[legs.len() - 1].1;
+        }
+        for (a, b, len) in &legs {
+            if d <= *len {
+                return a.lerp(*b, d / len);
+            }
+            d -= len;
+        }
+        legs[legs.len() - 1].1
+    }
+
+    /// An upper bound on how far the ship can be from its start at any time.
+    pub fn reach_km(&self) -> f64 {
+        let p0 = self.points[0];
+        self.points
+            .iter()
+            .map(|p| p0.distance_km(*p))
+            .fold(0.0, f64::max)
+    }
+
+    pub fn moves(&self) -> bool {
+        self.speed_kmh > 0.0 && self.points.len() > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_matches_known_pair() {
+        // Al Udeid to Al Dhafra: about 330 km.
+        let d = LatLon::new(25.1, 51.3).distance_km(LatLon::new(24.2, 54.5));
+        assert!((d - 337.0).abs() < 10.0, "{d}");
+    }
+
+    #[test]
+    fn lerp_ends_and_middle() {
+        let a = LatLon::new(30.0, 40.0);
+        let b = LatLon::new(32.0, 50.0);
+        assert!(a.lerp(b, 0.0).distance_km(a) < 1e-6);
+        assert!(a.lerp(b, 1.0).distance_km(b) < 1e-6);
+        let m = a.lerp(b, 0.5);
+        assert!((a.distance_km(m) - m.distance_km(b)).abs() < 1e-6);
+    }
+
+    #[test]
+    fn patrol_route_loops() {
+        let r = Route {
+            points: vec![LatLon::new(22.0, 61.0), LatLon::new(22.0, 62.0)],
+            speed_kmh: 100.0,
+            patrol: true,
+        };
+        let leg = r.points[0].distance_km(r.points[1]);
+        let lap = 2.0 * leg / 100.0 * 3600.0;
+        assert!(r.position_at(lap).distance_km(r.points[0]) < 1e-6);
+        assert!(r.position_at(lap / 2.0).distance_km(r.points[1]) < 1e-6);
+    }
+}

@@ -1,0 +1,14 @@
+//! hormuz: a GPU-accelerated agent-based war-game of missile and drone salvos against
+//! layered air and missile defence in the Gulf and the Levant.
+//!
+//! The map of the code is in `ARCHITECTURE.md`. In short: [`scenario`] reads and checks
+//! input, [`engine::plan`] expands it into shared tables, [`world`] holds the agents and
+//! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
+//! counters into figures, and [`cli`] is the command line.
+
+pub mod cli;
+pub mod engine;
+pub mod geo;
+pub mod report;
+pub mod scenario;
+pub mod world;

@@ -1,0 +1,85 @@
+//! Scenario files: syntax (`types`), reading and error positions (`source`), meaning
+//! (`validate`), and the indexed result (`model`).
+
+pub mod model;
+pub mod source;
+pub mod types;
+mod validate;
+
+use std::path::Path;
+
+pub use model::*;
+pub use source::{DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile};
+
+/// Load and check a scenario and the database files it names.
+pub fn load(origin: Origin) -> Result<Scenario, LoadError> {
+    load_source(SourceFile::read(origin)?)
+}
+
+/// Load a scenario from disk, or the embedded default when `path` is `None`.
+pub fn load_path(path: Option<&Path>) -> Result<Scenario, LoadError> {
+    match path {
+        Some(p) => load(Origin::Disk(p.to_path_buf())),
+        None => load(Origin::Embedded(DEFAULT_SCENARIO)),
+    }
+}
+
+/// Load a scenario held in memory (tests, the desktop app), with database paths
+/// resolved against `dir`.
+pub fn load_str(name: &str, text: &str, dir: &Path) -> Result<Scenario, LoadError> {
+    let origin = Origin::Disk(dir.join(name));
+    load_source(SourceFile::new(name.to_string(), text.to_string(), origin))
+}
+
+fn load_source(main: SourceFile) -> Result<Scenario, LoadError> {
+    let file: types::ScenarioFile = main.parse()?;
+    let mut db_files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (i, rel) in file.scenario.database.iter().enumerate() {
+        match SourceFile::read(main.sibling(rel)) {
+            Ok(f) => db_files.push(f),
+            Err(mut d) => {
+                // Say which line named the missing file.
+                let path = source::KeyPath::default()
+                    .key("scenario")
+                    .key("database")
+                    .index(i);
+                let at = main.diagnostic(source::span_of(&main.text, &path), String::new());
+                d.message = format!(
+                    "{} (named at {}:{}:{})",
+                    d.message, at.file, at.line, at.column
+                );
+                diagnostics.push(d);
+            }
+        }
+    }
+    if file.scenario.database.is_empty() {
+        let path = source::KeyPath::default().key("scenario").key("database");
+        diagnostics.push(main.diagnostic(
+            source::span_of(&main.text, &path),
+            "scenario.database: expected at least one weapons-database file".into(),
+        ));
+    }
+    let mut dbs = Vec::new();
+    for f in &db_files {
+        match f.parse::<types::DatabaseFile>() {
+            Ok(db) => dbs.push(db),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(LoadError { diagnostics });
+    }
+    let mut files = vec![&main];
+    files.extend(db_files.iter());
+    let mut ck = validate::Checker {
+        files,
+        diagnostics: Vec::new(),
+    };
+    match validate::validate(&mut ck, &file, &dbs) {
+        Some(s) if ck.diagnostics.is_empty() => Ok(s),
+        _ => Err(LoadError {
+            diagnostics: ck.diagnostics,
+        }),
+    }
+}

@@ -1,0 +1,247 @@
+//! The validated scenario: every reference resolved to an index, every figure in SI-ish
+//! units the model uses (km, seconds, USD), every time in ticks.
+
+use crate::geo::LatLon;
+pub use crate::scenario::types::{AssetKind, ThreatClass};
+
+pub const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub start: Option<String>,
+    /// Name of the scenario file, for reports.
+    pub file: String,
+    pub tick_seconds: u32,
+    /// Simulated ticks: `duration / tick_seconds`.
+    pub ticks: u32,
+    pub sides: Vec<Side>,
+    pub weapons: Vec<Weapon>,
+    pub interceptors: Vec<Interceptor>,
+    pub assets: Vec<Asset>,
+    pub carriers: Vec<Carrier>,
+    pub batteries: Vec<Battery>,
+    pub sites: Vec<Site>,
+    pub orders: Vec<Order>,
+    pub triggers: Vec<Trigger>,
+    pub incidents: Vec<Incident>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Side {
+    pub id: String,
+    pub name: String,
+    /// `hostile[j]`: this side fights side `j`.
+    pub hostile: Vec<bool>,
+    /// Per threat class: probability a threat aimed at this side is detected in time.
+    pub detection: [f64; 4],
+}
+
+/// A missile, drone or rocket type.
+#[derive(Clone, Debug)]
+pub struct Weapon {
+    pub id: String,
+    pub name: String,
+    pub class: ThreatClass,
+    pub range_km: f64,
+    /// Ballistic and rocket: time of flight and apogee at maximum range.
+    pub flight_time_s: f64,
+    pub apogee_km: f64,
+    /// Cruise and drone.
+    pub speed_kmh: f64,
+    pub altitude_km: f64,
+    pub cost_usd: f64,
+    pub launch_reliability: f64,
+    pub flight_reliability: f64,
+    pub accuracy: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Envelope {
+    pub range_km: [f64; 2],
+    pub alt_km: [f64; 2],
+}
+
+#[derive(Clone, Debug)]
+pub struct Interceptor {
+    pub id: String,
+    pub name: String,
+    pub cost_usd: f64,
+    pub pk: [f64; 4],
+    pub envelope: [Option<Envelope>; 4],
+}
+
+#[derive(Clone, Debug)]
+pub struct Asset {
+    pub id: String,
+    pub name: String,
+    pub side: usize,
+    pub kind: AssetKind,
+    pub placement: Placement,
+    pub value_usd: f64,
+    pub staying_power: u32,
+    pub hardness: f64,
+}
+
+/// Where a unit is: fixed, or riding with a carrier at an offset (km north, km east).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Placement {
+    Fixed(LatLon),
+    Mounted { carrier: usize, offset_km: [f64; 2] },
+}
+
+#[derive(Clone, Debug)]
+pub struct Carrier {
+    pub id: String,
+    pub name: String,
+    pub side: usize,
+    /// The carrier's own entry in `assets`.
+    pub asset: usize,
+    pub route: crate::geo::Route,
+}
+
+#[derive(Clone, Debug)]
+pub struct Magazine {
+    pub interceptor: usize,
+    pub ready: u32,
+    pub reserve: u32,
+    pub per_reload: u32,
+    /// 0 when the battery cannot reload.
+    pub reload_ticks: u32,
+}
+
+#[derive(Clone, Debug)]
+pub struct Battery {
+    pub id: String,
+    pub name: String,
+    pub side: usize,
+    pub system: String,
+    pub placement: Placement,
+    pub host: Option<usize>,
+    pub launchers: u32,
+    pub channels: u32,
+    pub tier: u32,
+    pub magazines: Vec<Magazine>,
+    /// Shots per engagement, per threat class (empty: the class is not engaged).
+    pub doctrine: [Vec<u32>; 4],
+    /// Per-class envelope overrides.
+    pub envelope: [Option<Envelope>; 4],
+}
+
+impl Battery {
+    /// The envelope a magazine of this battery has against a class, if any.
+    pub fn envelope(&self, interceptor: &Interceptor, class: ThreatClass) -> Option<Envelope> {
+        let c = class.index();
+        if self.doctrine[c].is_empty() || interceptor.pk[c] <= 0.0 {
+            return None;
+        }
+        self.envelope[c].or(interceptor.envelope[c])
+    }
+}
+
+/// A launch site or a militia: launchers and an inventory.
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub id: String,
+    pub name: String,
+    pub side: usize,
+    pub position: LatLon,
+    pub launchers: u32,
+    /// Index of this site's first launcher among all launchers of the scenario.
+    pub first_launcher: u32,
+    pub reload_ticks: u32,
+    /// (weapon, rounds), in file order.
+    pub inventory: Vec<(usize, u32)>,
+    pub militia: Option<Militia>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Militia {
+    pub rate_per_hour: f64,
+    pub targets: Vec<usize>,
+    pub active: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum When {
+    /// At a fixed tick in every replicate.
+    At(u32),
+    /// `delay` ticks after a trigger fires, in the replicates where it fires.
+    After { trigger: usize, delay: u32 },
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    Salvo {
+        site: usize,
+        weapon: usize,
+        count: u32,
+        targets: Vec<usize>,
+        over_ticks: u32,
+    },
+    Strike {
+        sites: Vec<usize>,
+        fraction: f64,
+    },
+    Activate {
+        militias: Vec<usize>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Order {
+    pub id: String,
+    pub when: When,
+    pub action: Action,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Subject {
+    Asset(usize),
+    Side(usize),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Measure {
+    Hits(u32),
+    Damage(u32),
+    OutOfAction,
+}
+
+#[derive(Clone, Debug)]
+pub struct Trigger {
+    pub id: String,
+    pub subject: Subject,
+    pub measure: Measure,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Incident {
+    pub tick: u32,
+    pub text: String,
+    pub position: Option<LatLon>,
+}
+
+impl Scenario {
+    pub fn position_of(&self, placement: Placement, seconds: f64) -> LatLon {
+        match placement {
+            Placement::Fixed(p) => p,
+            Placement::Mounted { carrier, offset_km } => self.carriers[carrier]
+                .route
+                .position_at(seconds)
+                .offset(offset_km[0], offset_km[1]),
+        }
+    }
+
+    pub fn total_launchers(&self) -> u32 {
+        self.sites.iter().map(|s| s.launchers).sum()
+    }
+
+    /// Number of defensive units (batteries, escorts, air wings).
+    pub fn defensive_units(&self) -> usize {
+        self.batteries.len()
+    }
+}

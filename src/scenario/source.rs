@@ -1,0 +1,261 @@
+//! Reading scenario and database files, and turning byte offsets and key paths into
+//! `file:line:column` diagnostics.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+/// The default scenario and its database, compiled into the binary so that
+/// `hormuz run` works with no files at hand.
+pub const EMBEDDED: &[(&str, &str)] = &[
+    (
+        "scenarios/gulf-2026.toml",
+        include_str!("../../scenarios/gulf-2026.toml"),
+    ),
+    (
+        "scenarios/db/weapons.toml",
+        include_str!("../../scenarios/db/weapons.toml"),
+    ),
+];
+
+pub const DEFAULT_SCENARIO: &str = "scenarios/gulf-2026.toml";
+
+/// One problem found in an input file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: String,
+    /// 1-based; 0 when the problem concerns the file as a whole.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: error: {}", self.file, self.message)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: error: {}",
+                self.file, self.line, self.column, self.message
+            )
+        }
+    }
+}
+
+/// Every problem found while loading a scenario; loading reports them all at once.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.diagnostics.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{d}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl From<Diagnostic> for LoadError {
+    fn from(d: Diagnostic) -> Self {
+        LoadError {
+            diagnostics: vec![d],
+        }
+    }
+}
+
+/// Where scenario files come from: the file system, or the copies built into the binary.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    Disk(PathBuf),
+    Embedded(&'static str),
+}
+
+/// A file's text, with what is needed to point into it.
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+    pub origin: Origin,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(name: String, text: String, origin: Origin) -> SourceFile {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        SourceFile {
+            name,
+            text,
+            origin,
+            line_starts,
+        }
+    }
+
+    pub fn read(origin: Origin) -> Result<SourceFile, Diagnostic> {
+        match &origin {
+            Origin::Disk(path) => {
+                let name = path.display().to_string();
+                match std::fs::read_to_string(path) {
+                    Ok(text) => Ok(SourceFile::new(name, text, origin)),
+                    Err(e) => Err(Diagnostic {
+                        file: name,
+                        line: 0,
+                        column: 0,
+                        message: format!("cannot read the file: {e}"),
+                    }),
+                }
+            }
+            Origin::Embedded(name) => match EMBEDDED.iter().find(|(n, _)| n == name) {
+                Some((n, text)) => Ok(SourceFile::new(
+                    format!("<embedded>/{n}"),
+                    (*text).to_string(),
+                    origin.clone(),
+                )),
+                None => Err(Diagnostic {
+                    file: format!("<embedded>/{name}"),
+                    line: 0,
+                    column: 0,
+                    message: "no such file is built into hormuz".into(),
+                }),
+            },
+        }
+    }
+
+    /// Resolve a path written inside this file (a database file) relative to it.
+    pub fn sibling(&self, relative: &str) -> Origin {
+        match &self.origin {
+            Origin::Disk(p) => {
+                let base = p.parent().unwrap_or(Path::new("."));
+                Origin::Disk(base.join(relative))
+            }
+            Origin::Embedded(name) => {
+                let base = Path::new(name).parent().unwrap_or(Path::new(""));
+                let joined = base.join(relative);
+                let joined = joined.to_string_lossy().replace('\\', "/");
+                let found = EMBEDDED.iter().find(|(n, _)| *n == joined).map(|(n, _)| *n);
+                Origin::Embedded(found.unwrap_or("<missing>"))
+            }
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line];
+        let col = self.text[start..offset].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    pub fn diagnostic(&self, span: Option<Range<usize>>, message: String) -> Diagnostic {
+        let (line, column) = match span {
+            Some(s) => self.line_col(s.start),
+            None => (0, 0),
+        };
+        Diagnostic {
+            file: self.name.clone(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// Deserialize the whole file, or say where and why it cannot be.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Diagnostic> {
+        toml::from_str::<T>(&self.text).map_err(|e| {
+            let message = e.message().trim().to_string();
+            self.diagnostic(e.span(), message)
+        })
+    }
+}
+
+/// One step of a path into a TOML document: `batteries[3].magazine[0].interceptor`.
+#[derive(Clone, Debug)]
+pub enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// A key path, built while validating, and resolved to a span only when an error is
+/// reported (so the happy path pays nothing for it).
+#[derive(Clone, Debug, Default)]
+pub struct KeyPath(pub Vec<Step>);
+
+impl KeyPath {
+    pub fn key(&self, k: &str) -> KeyPath {
+        let mut p = self.clone();
+        p.0.push(Step::Key(k.to_string()));
+        p
+    }
+
+    pub fn index(&self, i: usize) -> KeyPath {
+        let mut p = self.clone();
+        p.0.push(Step::Index(i));
+        p
+    }
+}
+
+impl fmt::Display for KeyPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Step::Key(k) if i == 0 => write!(f, "{k}")?,
+                Step::Key(k) => write!(f, ".{k}")?,
+                Step::Index(n) => write!(f, "[{n}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The span of the value at `path`, or of the deepest table on the way to it when the
+/// key itself is absent (a missing field is reported at its table).
+pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
+    let root = DeTable::parse(text).ok()?;
+    let mut best = root.span();
+    let mut current: Option<&DeValue> = None;
+    let mut table: Option<&DeTable> = Some(root.get_ref());
+    for step in &path.0 {
+        let next = match (step, table, current) {
+            (Step::Key(k), Some(t), _) => t
+                .iter()
+                .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
+                .map(|(key, v)| (key.span(), v)),
+            (Step::Index(i), _, Some(DeValue::Array(a))) => a.get(*i).map(|v| (v.span(), v)),
+            _ => None,
+        };
+        let Some((key_span, value)) = next else {
+            break;
+        };
+        // Point at the value for scalars, at the key line for tables and arrays of tables.
+        best = match value.get_ref() {
+            DeValue::Table(_) | DeValue::Array(_) => {
+                if value.span().start < key_span.start {
+                    key_span
+                } else {
+                    value.span()
+                }
+            }
+            _ => value.span(),
+        };
+        current = Some(value.get_ref());
+        table = match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        };
+    }
+    Some(best)
+}

@@ -1,0 +1,166 @@
+//! The world's systems, in the order the `Decide` schedule runs them each tick, then the
+//! `Assess` schedule after the kernels.
+
+use bevy_ecs::prelude::*;
+
+use super::*;
+use crate::scenario::{Measure, Subject};
+
+/// Carrier movement: ships (and what rides on them) follow their routes.
+pub fn move_carriers(
+    clock: Res<Clock>,
+    shared: Res<Shared>,
+    mut units: Query<(&Placed, &mut Position)>,
+) {
+    let t = clock.seconds();
+    for (placed, mut pos) in &mut units {
+        if let Placement::Mounted { .. } = placed.0 {
+            pos.0 = shared.scenario.position_of(placed.0, t);
+        }
+    }
+}
+
+/// Orders: the timeline's fixed-time orders and militia activations fall due in every
+/// replicate at once.
+pub fn issue_orders(
+    clock: Res<Clock>,
+    shared: Res<Shared>,
+    mut timeline: ResMut<Timeline>,
+    mut reps: ResMut<Replicates>,
+    mut outbox: ResMut<Outbox>,
+    mut log: ResMut<Log>,
+) {
+    let all = 0..reps.count;
+    while let Some(&(t, order, site)) = timeline.fixed.get(timeline.cursor) {
+        if t > clock.tick {
+            break;
+        }
+        timeline.cursor += 1;
+        if order == usize::MAX {
+            if let Some(g) = shared.plan.group_of_militia(site) {
+                start_group(g, all.clone(), clock.tick, &mut reps, &mut outbox);
+                log.entries.push(LogEntry {
+                    tick: clock.tick,
+                    replicate: None,
+                    kind: LogKind::Order,
+                    text: format!("{} becomes active", shared.scenario.sites[site].id),
+                });
+            }
+        } else {
+            execute(
+                order,
+                all.clone(),
+                clock.tick,
+                &shared,
+                &mut reps,
+                &mut outbox,
+                &mut log,
+            );
+        }
+    }
+}
+
+/// Orders that triggers scheduled in single replicates.
+pub fn run_scheduled(
+    clock: Res<Clock>,
+    shared: Res<Shared>,
+    mut reps: ResMut<Replicates>,
+    mut outbox: ResMut<Outbox>,
+    mut log: ResMut<Log>,
+) {
+    while let Some(&(t, r, order)) = reps.pending.first() {
+        if t > clock.tick {
+            break;
+        }
+        reps.pending.pop_first();
+        execute(
+            order,
+            r..r + 1,
+            clock.tick,
+            &shared,
+            &mut reps,
+            &mut outbox,
+            &mut log,
+        );
+    }
+}
+
+/// Doctrine: batteries switched on or off (facilitator injects) reach the kernels'
+/// battery table.
+pub fn doctrine(
+    batteries: Query<(&BatteryIndex, &Online), Changed<Online>>,
+    mut outbox: ResMut<Outbox>,
+) {
+    for (b, online) in &batteries {
+        outbox.uploads.push(Upload::BatteryOnline {
+            battery: b.0 as u32,
+            online: online.0,
+        });
+    }
+}
+
+/// Triggers, evaluated per replicate on what the kernels did: a trigger that fires
+/// schedules the orders that wait on it, in that replicate only.
+pub fn evaluate_triggers(
+    clock: Res<Clock>,
+    shared: Res<Shared>,
+    mut reps: ResMut<Replicates>,
+    mut log: ResMut<Log>,
+) {
+    let sc = &shared.scenario;
+    let n_assets = sc.assets.len();
+    let n_trig = sc.triggers.len();
+    if reps.assets.len() < reps.count as usize * n_assets {
+        return;
+    }
+    for r in 0..reps.count {
+        let assets = &reps.assets[r as usize * n_assets..(r as usize + 1) * n_assets];
+        let mut fired_now = Vec::new();
+        for (ti, t) in sc.triggers.iter().enumerate() {
+            if reps.fired[r as usize * n_trig + ti] != NEVER {
+                continue;
+            }
+            let (hits, damage, out) = match t.subject {
+                Subject::Asset(a) => (assets[a].hits, assets[a].damage, assets[a].out_at != NEVER),
+                Subject::Side(s) => sc
+                    .assets
+                    .iter()
+                    .zip(assets)
+                    .filter(|(spec, _)| spec.side == s)
+                    .fold((0, 0, false), |acc, (_, st)| {
+                        (
+                            acc.0 + st.hits,
+                            acc.1 + st.damage,
+                            acc.2 || st.out_at != NEVER,
+                        )
+                    }),
+            };
+            let fires = match t.measure {
+                Measure::Hits(n) => hits >= n,
+                Measure::Damage(n) => damage >= n,
+                Measure::OutOfAction => out,
+            };
+            if fires {
+                fired_now.push(ti);
+            }
+        }
+        for ti in fired_now {
+            reps.fired[r as usize * n_trig + ti] = clock.tick;
+            for (oi, o) in sc.orders.iter().enumerate() {
+                if let When::After { trigger, delay } = o.when
+                    && trigger == ti
+                {
+                    reps.pending.insert((clock.tick + delay, r, oi));
+                }
+            }
+            if reps.logged.contains(&r) {
+                log.entries.push(LogEntry {
+                    tick: clock.tick,
+                    replicate: Some(r),
+                    kind: LogKind::Trigger,
+                    text: format!("trigger {} fires", sc.triggers[ti].id),
+                });
+            }
+        }
+    }
+}
