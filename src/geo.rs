@@ -28,12 +28,13 @@ impl LatLon {
         2.0 * EARTH_RADIUS_KM * asin(sqrt(a.clamp(0.0, 1.0)))
     }
 
-    fn to_unit(self) -> [f64; 3] {
+    /// Unit vector from the earth's centre.
+    pub fn to_unit(self) -> [f64; 3] {
         let (p, l) = (self.lat * DEG, self.lon * DEG);
         [cos(p) * cos(l), cos(p) * sin(l), sin(p)]
     }
 
-    fn from_unit(v: [f64; 3]) -> LatLon {
+    pub fn from_unit(v: [f64; 3]) -> LatLon {
         let lat = atan2(v[2], sqrt(v[0] * v[0] + v[1] * v[1])) / DEG;
         let lon = atan2(v[1], v[0]) / DEG;
         LatLon { lat, lon }
@@ -69,6 +70,46 @@ impl LatLon {
     }
 }
 
+/// Great-circle interpolation between two fixed points, on unit vectors, for sweeping
+/// a flight path sample by sample without converting back to degrees.
+#[derive(Clone, Copy, Debug)]
+pub struct Arc {
+    a: [f64; 3],
+    b: [f64; 3],
+    omega: f64,
+    sin_omega: f64,
+}
+
+impl Arc {
+    pub fn new(from: LatLon, to: LatLon) -> Arc {
+        let (a, b) = (from.to_unit(), to.to_unit());
+        let dot = (a[0] * b[0] + a[1] * b[1] + a[2] * b[2]).clamp(-1.0, 1.0);
+        let omega = libm::acos(dot);
+        Arc {
+            a,
+            b,
+            omega,
+            sin_omega: sin(omega),
+        }
+    }
+
+    /// Unit vector a fraction `f` of the way along.
+    pub fn at(&self, f: f64) -> [f64; 3] {
+        if self.omega < 1e-12 {
+            return self.a;
+        }
+        let (wa, wb) = (
+            sin((1.0 - f) * self.omega) / self.sin_omega,
+            sin(f * self.omega) / self.sin_omega,
+        );
+        [
+            wa * self.a[0] + wb * self.b[0],
+            wa * self.a[1] + wb * self.b[1],
+            wa * self.a[2] + wb * self.b[2],
+        ]
+    }
+}
+
 /// A ship's track: steam from the first point through the others at a constant speed,
 /// then stop, or go round again when `patrol` is set.
 #[derive(Clone, Debug, PartialEq)]
@@ -76,42 +117,49 @@ pub struct Route {
     pub points: Vec<LatLon>,
     pub speed_kmh: f64,
     pub patrol: bool,
+    /// (from, to, length km) of each leg, derived from the above.
+    legs: Vec<(LatLon, LatLon, f64)>,
+    total_km: f64,
 }
 
 impl Route {
-    pub fn fixed(p: LatLon) -> Route {
+    pub fn new(points: Vec<LatLon>, speed_kmh: f64, patrol: bool) -> Route {
+        let mut pts = points.clone();
+        if patrol && pts.len() > 1 {
+            pts.push(pts[0]);
+        }
+        let legs: Vec<_> = pts
+            .windows(2)
+            .map(|w| (w[0], w[1], w[0].distance_km(w[1])))
+            .filter(|l| l.2 > 0.0)
+            .collect();
+        let total_km = legs.iter().map(|l| l.2).sum();
         Route {
-            points: vec![p],
-            speed_kmh: 0.0,
-            patrol: false,
+            points,
+            speed_kmh,
+            patrol,
+            legs,
+            total_km,
         }
     }
 
-    fn legs(&self) -> Vec<(LatLon, LatLon, f64)> {
-        let mut pts = self.points.clone();
-        if self.patrol && pts.len() > 1 {
-            pts.push(pts[0]);
-        }
-        pts.windows(2)
-            .map(|w| (w[0], w[1], w[0].distance_km(w[1])))
-            .filter(|l| l.2 > 0.0)
-            .collect()
+    pub fn fixed(p: LatLon) -> Route {
+        Route::new(vec![p], 0.0, false)
     }
 
     /// Position `seconds` after the scenario start.
     pub fn position_at(&self, seconds: f64) -> LatLon {
-        let legs = self.legs();
+        let legs = &self.legs;
         if legs.is_empty() || self.speed_kmh <= 0.0 {
             return self.points[0];
         }
-        let total: f64 = legs.iter().map(|l| l.2).sum();
         let mut d = self.speed_kmh * seconds.max(0.0) / 3600.0;
         if self.patrol {
-            d %= total;
-        } else if d >= total {
+            d %= self.total_km;
+        } else if d >= self.total_km {
             return legs[legs.len() - 1].1;
         }
-        for (a, b, len) in &legs {
+        for (a, b, len) in legs {
             if d <= *len {
                 return a.lerp(*b, d / len);
             }
@@ -157,11 +205,11 @@ mod tests {
 
     #[test]
     fn patrol_route_loops() {
-        let r = Route {
-            points: vec![LatLon::new(22.0, 61.0), LatLon::new(22.0, 62.0)],
-            speed_kmh: 100.0,
-            patrol: true,
-        };
+        let r = Route::new(
+            vec![LatLon::new(22.0, 61.0), LatLon::new(22.0, 62.0)],
+            100.0,
+            true,
+        );
         let leg = r.points[0].distance_km(r.points[1]);
         let lap = 2.0 * leg / 100.0 * 3600.0;
         assert!(r.position_at(lap).distance_km(r.points[0]) < 1e-6);

@@ -509,15 +509,9 @@ fn windows(
     let subs = ((4.0 * step / smallest).ceil() as u32).clamp(1, 8);
     let chord = |d: f64| 2.0 * libm::sin(d / (2.0 * EARTH_RADIUS_KM));
     let (cmin, cmax) = (chord(rmin), chord(rmax));
-    let unit = |p: LatLon| {
-        let (la, lo) = (p.lat.to_radians(), p.lon.to_radians());
-        [
-            libm::cos(la) * libm::cos(lo),
-            libm::cos(la) * libm::sin(lo),
-            libm::sin(la),
-        ]
-    };
-    let fixed_unit = unit(at);
+    let fixed_unit = at.to_unit();
+    let arc = crate::geo::Arc::new(info.origin, info.aim);
+    let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
     let mut runs = Vec::new();
     let mut open: Option<u32> = None;
     for age in lo..hi {
@@ -527,15 +521,21 @@ fn windows(
             if t > info.flight_s {
                 break;
             }
-            let (ground, alt) = info.position(class, t);
+            // Same kinematics as `TrackInfo::position`, on unit vectors.
+            let f = (t / info.flight_s).clamp(0.0, 1.0);
+            let alt = if ballistic {
+                4.0 * peak * f * (1.0 - f)
+            } else {
+                peak
+            };
             if alt < amin || alt > amax {
                 continue;
             }
             let b = match placement {
                 Placement::Fixed(_) => fixed_unit,
-                Placement::Mounted { .. } => unit(sc.position_of(placement, launch_s + t)),
+                Placement::Mounted { .. } => sc.position_of(placement, launch_s + t).to_unit(),
             };
-            let g = unit(ground);
+            let g = arc.at(f);
             let c = ((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2)).sqrt();
             if c >= cmin && c <= cmax {
                 inside = true;

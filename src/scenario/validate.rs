@@ -360,15 +360,15 @@ pub(crate) fn validate(
             name: c.name.clone(),
             side,
             asset,
-            route: geo::Route {
+            route: geo::Route::new(
                 points,
-                speed_kmh: if c.speed_kn.is_finite() {
+                if c.speed_kn.is_finite() {
                     c.speed_kn.max(0.0) * 1.852
                 } else {
                     0.0
                 },
-                patrol: c.patrol,
-            },
+                c.patrol,
+            ),
         });
         for (ei, e) in c.escorts.iter().enumerate() {
             let ep = p.key("escorts").index(ei);
