@@ -3,6 +3,7 @@
 
 pub mod backend;
 pub mod cpu;
+pub mod gpu;
 pub mod layout;
 pub mod plan;
 pub mod rng;
@@ -26,6 +27,28 @@ pub fn run_cpu(
         config.replicates,
         config.record.clone(),
         threads,
+    )?;
+    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+}
+
+/// Run a scenario to the end on the GPU backend (the process-wide device; see
+/// [`gpu::GpuContext`]). Same seed, same bytes as [`run_cpu`]. `threads` is accepted for
+/// symmetry and ignored: the device decides its own parallelism (on lavapipe,
+/// `LP_NUM_THREADS`).
+pub fn run_gpu(
+    scenario: Arc<Scenario>,
+    plan: Arc<plan::Plan>,
+    config: &RunConfig,
+    threads: Option<usize>,
+    progress: impl FnMut(u32, u32),
+) -> Result<RunOutput, String> {
+    let _ = threads;
+    let backend = gpu::GpuBackend::new(
+        plan.clone(),
+        0,
+        config.replicates,
+        config.record.clone(),
+        None,
     )?;
     Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
 }

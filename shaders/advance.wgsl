@@ -1,0 +1,110 @@
+// Kernel 1 of 4, `advance`: one invocation per (replicate, active track).
+// Launches threats whose time has come, fails the unreliable ones, notices impacts, and
+// puts every detected threat with an engagement open to it on the candidate list.
+// Twin of `src/engine/cpu/advance.rs`; `common.wgsl` is prepended.
+
+@group(0) @binding(11) var<storage, read_write> candidate_count: array<atomic<u32>>;
+@group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
+
+fn count(r: u32, index: u32) {
+    atomicAdd(&counters[r * params.counters + index], 1u);
+}
+
+// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
+@compute @workgroup_size(64)
+fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = id.x;
+    let a = id.y + id.z * groups.y;
+    if r >= params.replicates || a >= params.active_count {
+        return;
+    }
+    let tick = params.tick;
+    let k = active_list[a];
+    let t = r * params.tracks + k;
+    let tr = tracks[k];
+    var th = threats[t];
+    let status = th.status & STATUS_MASK;
+    let start = group_start[r * params.groups + tr.group];
+    let due = status == PENDING && start != NEVER && start + tr.offset == tick;
+    if wake[t] != tick && !due {
+        return;
+    }
+    let w = weapons[tr.weapon];
+    let base = tr.weapon * WEAPON_COUNTERS;
+    if status == PENDING {
+        if !due {
+            wake[t] = NEVER;
+            return;
+        }
+        if !launcher_alive(r, tr.launcher) {
+            th.status = ABORTED;
+            count(r, base + C_ABORTED);
+            record(r, tick, k, E_ABORTED, 0u);
+            threats[t] = th;
+            wake[t] = NEVER;
+            return;
+        }
+        if !roll(r, k, D_LAUNCH, w.launch_ok) {
+            th.status = FAILED_LAUNCH;
+            count(r, base + C_FAILED_LAUNCH);
+            record(r, tick, k, E_LAUNCH_FAILED, 0u);
+            threats[t] = th;
+            wake[t] = NEVER;
+            return;
+        }
+        count(r, base + C_LAUNCHED);
+        th.status = FLYING;
+        th.launch = tick;
+        if roll(r, k, D_DETECT, tr.detect) {
+            th.status |= DETECTED;
+        } else {
+            count(r, base + C_UNDETECTED);
+        }
+        if !roll(r, k, D_FLIGHT, w.flight_ok) {
+            th.fail_age = rand(r, k, D_FAIL_AGE) % tr.flight;
+        }
+        record(r, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8u);
+    } else if status != FLYING {
+        wake[t] = NEVER;
+        return;
+    }
+    let age = tick - th.launch;
+    if age >= th.fail_age {
+        th.status = FAILED_FLIGHT | (th.status & DETECTED);
+        count(r, base + C_FAILED_FLIGHT);
+        record(r, tick, k, E_FLIGHT_FAILED, 0u);
+        threats[t] = th;
+        wake[t] = NEVER;
+        return;
+    }
+    if age >= tr.flight {
+        // Arrived: `impact` resolves it this tick.
+        threats[t] = th;
+        wake[t] = tick;
+        return;
+    }
+    if (th.status & DETECTED) != 0u {
+        var ready = false;
+        for (var j = 0u; j < tr.opp_count; j += 1u) {
+            if ((th.done >> j) & 1u) == 1u {
+                continue;
+            }
+            let s = opp_state(r, tr, th, j, tick);
+            if s == OPP_SPENT {
+                th.done |= 1u << j;
+            } else if s == OPP_READY {
+                ready = true;
+            }
+        }
+        if ready {
+            let i = atomicAdd(&candidate_count[r], 1u);
+            if i < params.tracks {
+                candidates[r * params.tracks + i] = k;
+            } else {
+                set_status(S_OVERFLOW);
+            }
+        }
+    }
+    threats[t] = th;
+    wake[t] = next_wake(r, tr, th, tick);
+}

@@ -1,0 +1,81 @@
+// Kernel 2 of 4, `allocate`: one invocation per replicate.
+// Serves the candidates in priority order (earliest impact, then track index), each
+// from its first open opportunity (upper tier first) whose battery has a free fire
+// channel this tick and whose magazine holds the doctrine's next salvo. Resolving the
+// competition for channels and rounds in one ordered pass per replicate makes the
+// outcome independent of thread timing. Twin of `src/engine/cpu/allocate.rs`;
+// `common.wgsl` is prepended. One invocation owns all of its replicate's rows, so only
+// the shared status words need atomics here.
+
+@group(0) @binding(11) var<storage, read_write> candidate_count: array<u32>;
+@group(0) @binding(13) var<storage, read_write> counters: array<u32>;
+
+fn count(r: u32, index: u32) {
+    counters[r * params.counters + index] += 1u;
+}
+
+// x: replicates of the batch in groups of 64.
+@compute @workgroup_size(64)
+fn allocate(@builtin(global_invocation_id) id: vec3<u32>) {
+    let r = id.x;
+    if r >= params.replicates {
+        return;
+    }
+    let tick = params.tick;
+    let n = candidate_count[r];
+    if n == 0u {
+        return;
+    }
+    sort_candidates(r, n);
+    var used: array<u32, MAX_BATTERIES>;
+    for (var i = 0u; i < n; i += 1u) {
+        let k = candidates[r * params.tracks + i];
+        let t = r * params.tracks + k;
+        let tr = tracks[k];
+        var th = threats[t];
+        let threat_class = weapons[tr.weapon].threat_class;
+        let age = tick - th.launch;
+        for (var j = 0u; j < tr.opp_count; j += 1u) {
+            if ((th.done >> j) & 1u) == 1u {
+                continue;
+            }
+            let o = opportunities[tr.opp_first + j];
+            if age < o.enter || age > o.exit {
+                continue;
+            }
+            if used[o.battery] >= batteries[o.battery].channels {
+                continue;
+            }
+            if !battery_up(r, o.battery) {
+                continue;
+            }
+            let slot = slots[o.slot];
+            let ms = r * params.slots + o.slot;
+            var m = reloaded(magazines[ms], slot, tick);
+            let e = select(0u, th.engagements, th.last_opp == j);
+            let shots = shots_for(slot, threat_class, e);
+            if shots == 0u || m.ready < shots {
+                magazines[ms] = m;
+                continue;
+            }
+            m.ready -= shots;
+            if m.reload_at == NEVER && m.reserve > 0u && slot.reload_ticks > 0u {
+                m.reload_at = tick + slot.reload_ticks;
+            }
+            if m.ready + m.reserve == 0u && m.empty_at == NEVER {
+                m.empty_at = tick;
+            }
+            magazines[ms] = m;
+            used[o.battery] += 1u;
+            th.shot_opp = j;
+            th.shots = shots;
+            threats[t] = th;
+            let c = params.slot_counters + o.slot * SLOT_COUNTERS;
+            counters[r * params.counters + c + C_FIRED] += shots;
+            count(r, c + C_ENGAGEMENTS);
+            record(r, tick, k, E_ENGAGED, o.slot | (shots << 16u));
+            break;
+        }
+    }
+    candidate_count[r] = 0u;
+}

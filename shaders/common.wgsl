@@ -1,0 +1,403 @@
+// Shared by every kernel: prepended to `advance.wgsl`, `allocate.wgsl`, `engage.wgsl` and
+// `impact.wgsl` when the pipelines are built. Twin of `src/engine/layout.rs` (the structs
+// and constants), `src/engine/rng.rs` (the generator) and `src/engine/cpu/mod.rs` (the
+// helpers). A GPU result that differs from the CPU twin is a bug.
+//
+// Names follow the twin, except where the Rust name is a WGSL reserved word:
+// `Params.active` is `active_count`, the `active` table is `active_list`,
+// `Track.target` is `target_asset`, `WeaponRow.class` (and local `class`) is
+// `threat_class`. The asset table (`Tables::assets`) is `asset_rows`, so that `assets`
+// names the per-replicate `AssetState` array as in `Lane`.
+//
+// A replicate's arrays are windows of one buffer each: `threats[r * params.tracks + k]`,
+// `magazines[r * params.slots + s]`, ... where `r` is the replicate within this dispatch.
+// Where the CPU twin increments a shared counter the kernels use atomics; every other
+// word has exactly one writer per dispatch.
+
+// ---- constants (layout.rs, rng.rs, cpu/mod.rs)
+
+const NEVER: u32 = 0xffffffffu;
+const NONE: u32 = 0xffffffffu;
+const MAX_BATTERIES: u32 = 128u;
+const MAX_OPPORTUNITIES: u32 = 32u;
+const MAX_ENGAGEMENTS: u32 = 4u;
+
+const PENDING: u32 = 0u;
+const FLYING: u32 = 1u;
+const KILLED: u32 = 2u;
+const LEAKED: u32 = 3u;
+const FAILED_LAUNCH: u32 = 4u;
+const FAILED_FLIGHT: u32 = 5u;
+const ABORTED: u32 = 6u;
+const STATUS_MASK: u32 = 0xffu;
+const DETECTED: u32 = 0x100u;
+
+const C_LAUNCHED: u32 = 0u;
+const C_FAILED_LAUNCH: u32 = 1u;
+const C_FAILED_FLIGHT: u32 = 2u;
+const C_INTERCEPTED: u32 = 3u;
+const C_LEAKED: u32 = 4u;
+const C_ABORTED: u32 = 5u;
+const C_UNDETECTED: u32 = 6u;
+const WEAPON_COUNTERS: u32 = 7u;
+const C_FIRED: u32 = 0u;
+const C_KILLS: u32 = 1u;
+const C_ENGAGEMENTS: u32 = 2u;
+const SLOT_COUNTERS: u32 = 3u;
+
+const E_LAUNCH: u32 = 1u;
+const E_LAUNCH_FAILED: u32 = 2u;
+const E_FLIGHT_FAILED: u32 = 3u;
+const E_ABORTED: u32 = 4u;
+const E_ENGAGED: u32 = 5u;
+const E_KILLED: u32 = 6u;
+const E_LEAKED: u32 = 7u;
+const EVENTS_PER_THREAT_TICK: u32 = 3u;
+const LEAK_HIT: u32 = 0x10000u;
+const LEAK_DAMAGE: u32 = 0x20000u;
+
+const S_ASSETS_CHANGED: u32 = 0u;
+const S_OVERFLOW: u32 = 1u;
+const STATUS_WORDS: u32 = 4u;
+
+const D_LAUNCH: u32 = 0u;
+const D_DETECT: u32 = 1u;
+const D_FLIGHT: u32 = 2u;
+const D_FAIL_AGE: u32 = 3u;
+const D_HIT: u32 = 4u;
+const D_DAMAGE: u32 = 5u;
+const D_STRIKE: u32 = 6u;
+const D_KILL: u32 = 16u;
+
+const OPP_CLOSED: u32 = 0u;
+const OPP_SPENT: u32 = 1u;
+const OPP_WAIT: u32 = 2u;
+const OPP_READY: u32 = 3u;
+
+// ---- structs (layout.rs: same names, same field order, all u32)
+
+struct Params {
+    tick: u32,
+    seed: u32,
+    replicates: u32,
+    first_replicate: u32,
+    tracks: u32,
+    active_count: u32,
+    batteries: u32,
+    slots: u32,
+    assets: u32,
+    weapons: u32,
+    groups: u32,
+    launcher_words: u32,
+    counters: u32,
+    slot_counters: u32,
+    record_first: u32,
+    record_count: u32,
+}
+
+struct Track {
+    group: u32,
+    offset: u32,
+    launcher: u32,
+    weapon: u32,
+    target_asset: u32,
+    flight: u32,
+    opp_first: u32,
+    opp_count: u32,
+    detect: u32,
+}
+
+struct WeaponRow {
+    threat_class: u32,
+    launch_ok: u32,
+    flight_ok: u32,
+    accuracy: u32,
+}
+
+struct Opportunity {
+    slot: u32,
+    battery: u32,
+    enter: u32,
+    exit: u32,
+}
+
+struct SlotRow {
+    battery: u32,
+    interceptor: u32,
+    capacity: u32,
+    per_reload: u32,
+    reload_ticks: u32,
+    pk: array<u32, 4>,
+    doctrine: array<u32, 4>,
+}
+
+struct BatteryRow {
+    channels: u32,
+    host: u32,
+    tier: u32,
+    online: u32,
+}
+
+struct AssetRow {
+    side: u32,
+    staying_power: u32,
+    hardness: u32,
+    _pad: u32,
+}
+
+struct Threat {
+    status: u32,
+    launch: u32,
+    fail_age: u32,
+    done: u32,
+    last_opp: u32,
+    engagements: u32,
+    shot_opp: u32,
+    shots: u32,
+}
+
+struct MagazineState {
+    ready: u32,
+    reserve: u32,
+    reload_at: u32,
+    empty_at: u32,
+}
+
+struct AssetState {
+    hits: u32,
+    damage: u32,
+    out_at: u32,
+    _pad: u32,
+}
+
+struct Event {
+    tick: u32,
+    track: u32,
+    kind: u32,
+    arg: u32,
+}
+
+// ---- bindings whose access is the same in every kernel. A kernel's pipeline binds only
+// those its entry point uses. `candidate_count` (11), `counters` (13) and, in `impact`,
+// the atomic view of `assets` (19) and `track_next` (20) are declared by the kernels.
+
+// Per-dispatch constants (the replicates of one batch).
+@group(0) @binding(0) var<uniform> params: Params;
+// Shared tables.
+@group(0) @binding(1) var<storage, read> tracks: array<Track>;
+@group(0) @binding(2) var<storage, read> weapons: array<WeaponRow>;
+@group(0) @binding(3) var<storage, read> opportunities: array<Opportunity>;
+@group(0) @binding(4) var<storage, read> slots: array<SlotRow>;
+// The plan's battery table with the world's on/off switches; at most MAX_BATTERIES.
+@group(0) @binding(5) var<uniform> batteries: array<BatteryRow, MAX_BATTERIES>;
+@group(0) @binding(6) var<storage, read> asset_rows: array<AssetRow>;
+// Tracks with something to do this tick, ascending.
+@group(0) @binding(7) var<storage, read> active_list: array<u32>;
+// Per-replicate state.
+@group(0) @binding(8) var<storage, read_write> threats: array<Threat>;
+@group(0) @binding(9) var<storage, read_write> wake: array<u32>;
+@group(0) @binding(10) var<storage, read_write> candidates: array<u32>;
+@group(0) @binding(12) var<storage, read_write> magazines: array<MagazineState>;
+@group(0) @binding(14) var<storage, read> assets: array<AssetState>;
+@group(0) @binding(15) var<storage, read> group_start: array<u32>;
+@group(0) @binding(16) var<storage, read> launchers: array<u32>;
+// Events of the recorded replicates: `(r - params.record_first) * cap + i`.
+@group(0) @binding(17) var<storage, read_write> events: array<Event>;
+// One per run, shared by every replicate: the status words, then one event count per
+// recorded replicate (the `Lane::event_count` of the twin).
+@group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
+
+// ---- the generator (rng.rs)
+
+fn pcg(v: u32) -> u32 {
+    let state = v * 747796405u + 2891336453u;
+    let word = ((state >> ((state >> 28u) + 4u)) ^ state) * 277803737u;
+    return (word >> 22u) ^ word;
+}
+
+fn draw(seed: u32, replicate: u32, stream: u32, tick: u32, k: u32) -> u32 {
+    var h = pcg(seed ^ 0x9e3779b9u);
+    h = pcg(h ^ replicate);
+    h = pcg(h ^ stream);
+    h = pcg(h ^ tick);
+    return pcg(h ^ k);
+}
+
+fn chance(u: u32, threshold: u32) -> bool {
+    return threshold == 0xffffffffu || u < threshold;
+}
+
+// ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`
+
+// A status word is set (the twin's `lane.status[word] = 1`).
+fn set_status(word: u32) {
+    atomicOr(&status[word], 1u);
+}
+
+fn record(r: u32, tick: u32, track: u32, kind: u32, arg: u32) {
+    let e = r - params.record_first;
+    if e >= params.record_count {
+        return;
+    }
+    let cap = params.tracks * EVENTS_PER_THREAT_TICK;
+    let i = atomicAdd(&status[STATUS_WORDS + e], 1u);
+    if i < cap {
+        events[e * cap + i] = Event(tick, track, kind, arg);
+    } else {
+        set_status(S_OVERFLOW);
+    }
+}
+
+fn rand(r: u32, track: u32, k: u32) -> u32 {
+    return draw(params.seed, params.first_replicate + r, track, params.tick, k);
+}
+
+fn roll(r: u32, track: u32, k: u32, threshold: u32) -> bool {
+    return chance(rand(r, track, k), threshold);
+}
+
+fn launcher_alive(r: u32, launcher: u32) -> bool {
+    return ((launchers[r * params.launcher_words + launcher / 32u] >> (launcher % 32u)) & 1u) == 1u;
+}
+
+fn shots_for(slot: SlotRow, threat_class: u32, n: u32) -> u32 {
+    if n >= MAX_ENGAGEMENTS {
+        return 0u;
+    }
+    var doctrine = slot.doctrine;
+    return (doctrine[threat_class] >> (8u * n)) & 0xffu;
+}
+
+fn reloaded(magazine: MagazineState, slot: SlotRow, tick: u32) -> MagazineState {
+    var m = magazine;
+    while m.reload_at != NEVER && m.reload_at <= tick {
+        let room = slot.capacity - min(m.ready, slot.capacity);
+        let moved = min(min(slot.per_reload, m.reserve), room);
+        m.ready += moved;
+        m.reserve -= moved;
+        if m.reserve > 0u && m.ready < slot.capacity && slot.reload_ticks > 0u {
+            m.reload_at += slot.reload_ticks;
+        } else {
+            m.reload_at = NEVER;
+        }
+    }
+    return m;
+}
+
+fn battery_up(r: u32, b: u32) -> bool {
+    let row = batteries[b];
+    return row.online != 0u && (row.host == NONE || assets[r * params.assets + row.host].out_at == NEVER);
+}
+
+fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {
+    let o = opportunities[tr.opp_first + j];
+    let age = tick - th.launch;
+    if age < o.enter || age > o.exit {
+        return OPP_CLOSED;
+    }
+    if !battery_up(r, o.battery) {
+        return OPP_SPENT;
+    }
+    let slot = slots[o.slot];
+    let threat_class = weapons[tr.weapon].threat_class;
+    let n = select(0u, th.engagements, th.last_opp == j);
+    let shots = shots_for(slot, threat_class, n);
+    if shots == 0u {
+        return OPP_SPENT;
+    }
+    let m = reloaded(magazines[r * params.slots + o.slot], slot, tick);
+    if m.ready >= shots {
+        return OPP_READY;
+    }
+    if m.reload_at != NEVER {
+        return OPP_WAIT;
+    }
+    return OPP_SPENT;
+}
+
+fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
+    var next = th.launch + tr.flight;
+    if th.fail_age != NEVER {
+        next = min(next, th.launch + th.fail_age);
+    }
+    if (th.status & DETECTED) == 0u {
+        return next;
+    }
+    let age = tick - th.launch;
+    for (var j = 0u; j < tr.opp_count; j += 1u) {
+        if ((th.done >> j) & 1u) == 1u {
+            continue;
+        }
+        let o = opportunities[tr.opp_first + j];
+        if age + 1u > o.exit {
+            continue;
+        }
+        if o.enter > age {
+            next = min(next, th.launch + o.enter);
+            continue;
+        }
+        let s = opp_state(r, tr, th, j, tick + 1u);
+        if s == OPP_READY {
+            next = min(next, tick + 1u);
+        } else if s == OPP_WAIT {
+            let m = magazines[r * params.slots + o.slot];
+            let at = reloaded(m, slots[o.slot], tick).reload_at;
+            if at <= th.launch + o.exit {
+                next = min(next, max(at, tick + 1u));
+            }
+        }
+    }
+    return next;
+}
+
+// Allocation priority: earliest impact first, then lowest track index.
+fn before(r: u32, a: u32, b: u32) -> bool {
+    let ia = threats[r * params.tracks + a].launch + tracks[a].flight;
+    let ib = threats[r * params.tracks + b].launch + tracks[b].flight;
+    return ia < ib || (ia == ib && a < b);
+}
+
+fn swap_candidates(r: u32, i: u32, j: u32) {
+    let base = r * params.tracks;
+    let t = candidates[base + i];
+    candidates[base + i] = candidates[base + j];
+    candidates[base + j] = t;
+}
+
+fn sort_candidates(r: u32, n: u32) {
+    if n < 2u {
+        return;
+    }
+    var start = n / 2u;
+    while start > 0u {
+        start -= 1u;
+        sift_down(r, start, n);
+    }
+    var end = n;
+    while end > 1u {
+        end -= 1u;
+        swap_candidates(r, 0u, end);
+        sift_down(r, 0u, end);
+    }
+}
+
+fn sift_down(r: u32, start: u32, end: u32) {
+    let base = r * params.tracks;
+    var root = start;
+    loop {
+        var child = 2u * root + 1u;
+        if child >= end {
+            break;
+        }
+        let c = candidates[base + child];
+        if child + 1u < end && before(r, c, candidates[base + child + 1u]) {
+            child += 1u;
+        }
+        if before(r, candidates[base + root], candidates[base + child]) {
+            swap_candidates(r, root, child);
+            root = child;
+        } else {
+            break;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// Kernel 3 of 4, `engage`: one invocation per (replicate, active track).
+// Resolves the salvo `allocate` assigned: each interceptor kills independently with its
+// Pk against the threat's class. Keeps the doctrine's count (a look before the next
+// shot) and retires an opportunity once its doctrine is spent. Twin of
+// `src/engine/cpu/engage.rs`; `common.wgsl` is prepended.
+
+@group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
+
+fn count(r: u32, index: u32) {
+    atomicAdd(&counters[r * params.counters + index], 1u);
+}
+
+// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
+@compute @workgroup_size(64)
+fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = id.x;
+    let a = id.y + id.z * groups.y;
+    if r >= params.replicates || a >= params.active_count {
+        return;
+    }
+    let tick = params.tick;
+    let k = active_list[a];
+    let t = r * params.tracks + k;
+    var th = threats[t];
+    if th.shot_opp == NONE {
+        return;
+    }
+    let tr = tracks[k];
+    let threat_class = weapons[tr.weapon].threat_class;
+    let j = th.shot_opp;
+    let o = opportunities[tr.opp_first + j];
+    let slot = slots[o.slot];
+    var pk = slot.pk;
+    let p = pk[threat_class];
+    var killed = false;
+    for (var s = 0u; s < th.shots; s += 1u) {
+        if roll(r, k, D_KILL + s, p) {
+            killed = true;
+        }
+    }
+    if th.last_opp != j {
+        // A battery that handed the threat to another does not come back to it.
+        if th.last_opp != NONE {
+            th.done |= 1u << th.last_opp;
+        }
+        th.last_opp = j;
+        th.engagements = 1u;
+    } else {
+        th.engagements += 1u;
+    }
+    if shots_for(slot, threat_class, th.engagements) == 0u {
+        th.done |= 1u << j;
+    }
+    th.shot_opp = NONE;
+    th.shots = 0u;
+    if killed {
+        th.status = KILLED | (th.status & DETECTED);
+        count(r, tr.weapon * WEAPON_COUNTERS + C_INTERCEPTED);
+        count(r, params.slot_counters + o.slot * SLOT_COUNTERS + C_KILLS);
+        record(r, tick, k, E_KILLED, o.slot);
+        threats[t] = th;
+        wake[t] = NEVER;
+        return;
+    }
+    threats[t] = th;
+    wake[t] = next_wake(r, tr, th, tick);
+}

@@ -1,0 +1,71 @@
+// Kernel 4 of 4, `impact`: one invocation per (replicate, active track).
+// A threat that arrived hits its target with the weapon's accuracy; a hit does damage
+// unless the asset's hardness absorbs it, and the damage that reaches the asset's
+// staying power puts it out of action (its batteries fall silent). Last, every active
+// track reports its earliest wake across replicates, so the host knows the next tick
+// worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
+
+@group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
+// The `assets` buffer as atomic words (4 per `AssetState`): several threats of one
+// replicate may hit one asset in the same tick.
+@group(0) @binding(19) var<storage, read_write> asset_words: array<atomic<u32>>;
+// One word per track for all replicates, cleared to 0 before the tick; stored inverted
+// so that 0 means "never" and max picks the earliest.
+@group(0) @binding(20) var<storage, read_write> track_next: array<atomic<u32>>;
+
+const ASSET_HITS: u32 = 0u;
+const ASSET_DAMAGE: u32 = 1u;
+const ASSET_OUT_AT: u32 = 2u;
+
+fn count(r: u32, index: u32) {
+    atomicAdd(&counters[r * params.counters + index], 1u);
+}
+
+// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
+@compute @workgroup_size(64)
+fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = id.x;
+    let a = id.y + id.z * groups.y;
+    if r >= params.replicates || a >= params.active_count {
+        return;
+    }
+    let tick = params.tick;
+    let k = active_list[a];
+    let t = r * params.tracks + k;
+    var th = threats[t];
+    let tr = tracks[k];
+    if (th.status & STATUS_MASK) == FLYING && wake[t] == tick && tick - th.launch >= tr.flight {
+        let w = weapons[tr.weapon];
+        count(r, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
+        var arg = tr.target_asset;
+        if roll(r, k, D_HIT, w.accuracy) {
+            arg |= LEAK_HIT;
+            let at = tr.target_asset;
+            let word = (r * params.assets + at) * 4u;
+            atomicAdd(&asset_words[word + ASSET_HITS], 1u);
+            set_status(S_ASSETS_CHANGED);
+            if !roll(r, k, D_DAMAGE, asset_rows[at].hardness) {
+                arg |= LEAK_DAMAGE;
+                let before = atomicAdd(&asset_words[word + ASSET_DAMAGE], 1u);
+                // Exactly one hit brings damage to the staying power, whatever the order
+                // of threads; which one it was is not recorded, as that would depend on it.
+                if before + 1u == asset_rows[at].staying_power {
+                    atomicStore(&asset_words[word + ASSET_OUT_AT], tick);
+                }
+            }
+        }
+        th.status = LEAKED | (th.status & DETECTED);
+        record(r, tick, k, E_LEAKED, arg);
+        threats[t] = th;
+        wake[t] = NEVER;
+    }
+    // A threat waiting for launch in a group already started next wakes at its launch.
+    var next = wake[t];
+    if (th.status & STATUS_MASK) == PENDING {
+        let start = group_start[r * params.groups + tr.group];
+        if start != NEVER {
+            next = start + tr.offset;
+        }
+    }
+    atomicMax(&track_next[k], ~next);
+}

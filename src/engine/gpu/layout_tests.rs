@@ -1,0 +1,326 @@
+//! The WGSL structs and constants against their Rust twins, read by naga from the shader
+//! text: a field added, moved or resized on one side only fails here, before any GPU runs.
+
+use std::collections::HashMap;
+use std::mem::{offset_of, size_of};
+
+use super::*;
+use crate::engine::cpu;
+use crate::engine::rng;
+
+/// Rust names that are WGSL reserved words, and what the shaders call them.
+const RENAMED: [(&str, &str, &str); 3] = [
+    ("Params", "active", "active_count"),
+    ("Track", "target", "target_asset"),
+    ("WeaponRow", "class", "threat_class"),
+];
+
+fn size_of_field<T, F>(_: fn(&T) -> &F) -> usize {
+    size_of::<F>()
+}
+
+/// (struct name, size, [(field, offset, size)]) of a Rust struct.
+macro_rules! rust_layout {
+    ($t:ident { $($f:ident),* $(,)? }) => {
+        (
+            stringify!($t),
+            size_of::<$t>(),
+            vec![$((
+                stringify!($f),
+                offset_of!($t, $f),
+                size_of_field(|s: &$t| &s.$f),
+            )),*],
+        )
+    };
+}
+
+/// A struct's name, size and (field, offset, size) list.
+type StructLayout = (&'static str, usize, Vec<(&'static str, usize, usize)>);
+
+fn rust_structs() -> Vec<StructLayout> {
+    vec![
+        rust_layout!(Params {
+            tick,
+            seed,
+            replicates,
+            first_replicate,
+            tracks,
+            active,
+            batteries,
+            slots,
+            assets,
+            weapons,
+            groups,
+            launcher_words,
+            counters,
+            slot_counters,
+            record_first,
+            record_count,
+        }),
+        rust_layout!(Track {
+            group,
+            offset,
+            launcher,
+            weapon,
+            target,
+            flight,
+            opp_first,
+            opp_count,
+            detect,
+        }),
+        rust_layout!(WeaponRow {
+            class,
+            launch_ok,
+            flight_ok,
+            accuracy
+        }),
+        rust_layout!(Opportunity {
+            slot,
+            battery,
+            enter,
+            exit
+        }),
+        rust_layout!(SlotRow {
+            battery,
+            interceptor,
+            capacity,
+            per_reload,
+            reload_ticks,
+            pk,
+            doctrine,
+        }),
+        rust_layout!(BatteryRow {
+            channels,
+            host,
+            tier,
+            online
+        }),
+        rust_layout!(AssetRow {
+            side,
+            staying_power,
+            hardness,
+            _pad
+        }),
+        rust_layout!(Threat {
+            status,
+            launch,
+            fail_age,
+            done,
+            last_opp,
+            engagements,
+            shot_opp,
+            shots,
+        }),
+        rust_layout!(MagazineState {
+            ready,
+            reserve,
+            reload_at,
+            empty_at
+        }),
+        rust_layout!(AssetState {
+            hits,
+            damage,
+            out_at,
+            _pad
+        }),
+        rust_layout!(Event {
+            tick,
+            track,
+            kind,
+            arg
+        }),
+    ]
+}
+
+fn common_module() -> naga::Module {
+    naga::front::wgsl::parse_str(COMMON_WGSL)
+        .unwrap_or_else(|e| panic!("common.wgsl: {}", e.emit_to_string(COMMON_WGSL)))
+}
+
+#[test]
+fn every_struct_has_the_same_size_fields_and_offsets_in_wgsl() {
+    let module = common_module();
+    let gctx = module.to_ctx();
+    let mut wgsl = HashMap::new();
+    for (_, ty) in module.types.iter() {
+        if let (Some(name), naga::TypeInner::Struct { members, span }) = (&ty.name, &ty.inner) {
+            wgsl.insert(name.clone(), (members.clone(), *span));
+        }
+    }
+    let structs = rust_structs();
+    assert_eq!(
+        structs.len(),
+        wgsl.len(),
+        "common.wgsl declares structs that layout.rs does not (or the reverse)"
+    );
+    for (name, size, fields) in structs {
+        let (members, span) = wgsl
+            .get(name)
+            .unwrap_or_else(|| panic!("struct {name} is missing from common.wgsl"));
+        assert_eq!(
+            *span as usize, size,
+            "{name}: {size} bytes in Rust, {span} in WGSL"
+        );
+        assert_eq!(
+            members.len(),
+            fields.len(),
+            "{name}: {} fields in Rust, {} in WGSL",
+            fields.len(),
+            members.len()
+        );
+        for ((field, offset, bytes), m) in fields.iter().zip(members) {
+            let expected = RENAMED
+                .iter()
+                .find(|(s, f, _)| *s == name && f == field)
+                .map_or(*field, |r| r.2);
+            let got = m.name.as_deref().unwrap_or("");
+            assert_eq!(got, expected, "{name}: field order differs at {field}");
+            assert_eq!(
+                m.offset as usize, *offset,
+                "{name}.{field}: offset {offset} in Rust, {} in WGSL",
+                m.offset
+            );
+            let wsize = module.types[m.ty].inner.size(gctx) as usize;
+            assert_eq!(
+                wsize, *bytes,
+                "{name}.{field}: {bytes} bytes in Rust, {wsize} in WGSL"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_constant_has_the_same_value_in_wgsl() {
+    let module = common_module();
+    let mut wgsl = HashMap::new();
+    for (_, c) in module.constants.iter() {
+        let value = match module.global_expressions[c.init] {
+            naga::Expression::Literal(naga::Literal::U32(v)) => v,
+            ref other => panic!("constant {:?} is not a u32 literal: {other:?}", c.name),
+        };
+        wgsl.insert(c.name.clone().unwrap_or_default(), value);
+    }
+    let rust: &[(&str, u32)] = &[
+        ("NEVER", NEVER),
+        ("NONE", NONE),
+        ("MAX_BATTERIES", MAX_BATTERIES as u32),
+        ("MAX_OPPORTUNITIES", MAX_OPPORTUNITIES as u32),
+        ("MAX_ENGAGEMENTS", MAX_ENGAGEMENTS as u32),
+        ("PENDING", PENDING),
+        ("FLYING", FLYING),
+        ("KILLED", KILLED),
+        ("LEAKED", LEAKED),
+        ("FAILED_LAUNCH", FAILED_LAUNCH),
+        ("FAILED_FLIGHT", FAILED_FLIGHT),
+        ("ABORTED", ABORTED),
+        ("STATUS_MASK", STATUS_MASK),
+        ("DETECTED", DETECTED),
+        ("C_LAUNCHED", C_LAUNCHED),
+        ("C_FAILED_LAUNCH", C_FAILED_LAUNCH),
+        ("C_FAILED_FLIGHT", C_FAILED_FLIGHT),
+        ("C_INTERCEPTED", C_INTERCEPTED),
+        ("C_LEAKED", C_LEAKED),
+        ("C_ABORTED", C_ABORTED),
+        ("C_UNDETECTED", C_UNDETECTED),
+        ("WEAPON_COUNTERS", WEAPON_COUNTERS),
+        ("C_FIRED", C_FIRED),
+        ("C_KILLS", C_KILLS),
+        ("C_ENGAGEMENTS", C_ENGAGEMENTS),
+        ("SLOT_COUNTERS", SLOT_COUNTERS),
+        ("E_LAUNCH", E_LAUNCH),
+        ("E_LAUNCH_FAILED", E_LAUNCH_FAILED),
+        ("E_FLIGHT_FAILED", E_FLIGHT_FAILED),
+        ("E_ABORTED", E_ABORTED),
+        ("E_ENGAGED", E_ENGAGED),
+        ("E_KILLED", E_KILLED),
+        ("E_LEAKED", E_LEAKED),
+        ("EVENTS_PER_THREAT_TICK", EVENTS_PER_THREAT_TICK),
+        ("LEAK_HIT", LEAK_HIT),
+        ("LEAK_DAMAGE", LEAK_DAMAGE),
+        ("S_ASSETS_CHANGED", S_ASSETS_CHANGED as u32),
+        ("S_OVERFLOW", S_OVERFLOW as u32),
+        ("STATUS_WORDS", STATUS_WORDS as u32),
+        ("D_LAUNCH", rng::D_LAUNCH),
+        ("D_DETECT", rng::D_DETECT),
+        ("D_FLIGHT", rng::D_FLIGHT),
+        ("D_FAIL_AGE", rng::D_FAIL_AGE),
+        ("D_HIT", rng::D_HIT),
+        ("D_DAMAGE", rng::D_DAMAGE),
+        ("D_STRIKE", rng::D_STRIKE),
+        ("D_KILL", rng::D_KILL),
+        ("OPP_CLOSED", cpu::OPP_CLOSED),
+        ("OPP_SPENT", cpu::OPP_SPENT),
+        ("OPP_WAIT", cpu::OPP_WAIT),
+        ("OPP_READY", cpu::OPP_READY),
+    ];
+    for (name, value) in rust {
+        let got = wgsl
+            .get(*name)
+            .unwrap_or_else(|| panic!("constant {name} is missing from common.wgsl"));
+        assert_eq!(got, value, "{name}: {value:#x} in Rust, {got:#x} in WGSL");
+    }
+    assert_eq!(
+        rust.len(),
+        wgsl.len(),
+        "common.wgsl has constants without a Rust twin"
+    );
+}
+
+#[test]
+fn every_kernel_validates_and_fits_sixteen_storage_buffers() {
+    for (name, text) in KERNELS {
+        let used = used_bindings(&kernel_source(text), name).unwrap_or_else(|e| panic!("{e}"));
+        let storage = used
+            .iter()
+            .filter(|&&b| b != binding::PARAMS && b != binding::BATTERIES)
+            .count();
+        assert!(
+            storage <= 16,
+            "{name} binds {storage} storage buffers: more than GL allows"
+        );
+        assert!(used.contains(&binding::PARAMS), "{name} must read params");
+    }
+}
+
+#[test]
+fn the_binding_table_matches_the_shader_declarations() {
+    // Every binding a kernel declares has the number `binding::*` gives its name.
+    let expected: &[(&str, u32)] = &[
+        ("params", binding::PARAMS),
+        ("tracks", binding::TRACKS),
+        ("weapons", binding::WEAPONS),
+        ("opportunities", binding::OPPORTUNITIES),
+        ("slots", binding::SLOTS),
+        ("batteries", binding::BATTERIES),
+        ("asset_rows", binding::ASSET_ROWS),
+        ("active_list", binding::ACTIVE_LIST),
+        ("threats", binding::THREATS),
+        ("wake", binding::WAKE),
+        ("candidates", binding::CANDIDATES),
+        ("candidate_count", binding::CANDIDATE_COUNT),
+        ("magazines", binding::MAGAZINES),
+        ("counters", binding::COUNTERS),
+        ("assets", binding::ASSETS),
+        ("group_start", binding::GROUP_START),
+        ("launchers", binding::LAUNCHERS),
+        ("events", binding::EVENTS),
+        ("status", binding::STATUS),
+        ("asset_words", binding::ASSET_WORDS),
+        ("track_next", binding::TRACK_NEXT),
+    ];
+    for (kernel, text) in KERNELS {
+        let source = kernel_source(text);
+        let module = naga::front::wgsl::parse_str(&source).expect("parses");
+        for (_, v) in module.global_variables.iter() {
+            let (Some(name), Some(b)) = (&v.name, &v.binding) else {
+                continue;
+            };
+            let want = expected
+                .iter()
+                .find(|(n, _)| n == name)
+                .unwrap_or_else(|| panic!("{kernel}: binding {name} is not in binding::*"));
+            assert_eq!(b.group, 0, "{kernel}: {name} is not in group 0");
+            assert_eq!(b.binding, want.1, "{kernel}: {name} has the wrong number");
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! The GPU kernels against their CPU twins: the same scenario and seed must give the
+//! same bytes on both backends (final state, events, figures, triggers, log), whatever
+//! the batching of replicates on the GPU.
+//!
+//! Without a GPU adapter the tests print why and pass, except when `CI` is set: there a
+//! missing adapter fails them (install Mesa's lavapipe: `apt-get install
+//! mesa-vulkan-drivers`).
+
+mod common;
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use common::*;
+use hormuz::engine::gpu::{GpuBackend, GpuContext};
+use hormuz::engine::plan::{self, Plan};
+use hormuz::report;
+use hormuz::scenario::{self, Scenario};
+use hormuz::world::{RunConfig, RunOutput, Simulation};
+
+/// Whether the GPU backend can run here; fails in CI when it cannot.
+fn gpu_available() -> bool {
+    match GpuContext::shared() {
+        Ok(ctx) => {
+            eprintln!("GPU equivalence on {}", ctx.describe());
+            true
+        }
+        Err(e) => {
+            if std::env::var_os("CI").is_some() {
+                panic!("CI is set, so the GPU equivalence tests must run, but: {e}");
+            }
+            eprintln!("skipping the GPU equivalence test: {e}");
+            false
+        }
+    }
+}
+
+fn run_cpu(sc: &Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> RunOutput {
+    hormuz::engine::run_cpu(sc.clone(), plan.clone(), config, None, |_, _| {}).expect("cpu run")
+}
+
+fn run_gpu(
+    sc: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    config: &RunConfig,
+    max_batch: Option<u32>,
+) -> (RunOutput, Vec<u32>) {
+    let backend = GpuBackend::new(
+        plan.clone(),
+        0,
+        config.replicates,
+        config.record.clone(),
+        max_batch,
+    )
+    .expect("gpu backend");
+    let batches = backend.batch_sizes();
+    let out = Simulation::new(sc.clone(), plan.clone(), config, Box::new(backend))
+        .run(|_, _| {})
+        .expect("gpu run");
+    (out, batches)
+}
+
+/// Run both backends and compare everything a run produces except timings.
+fn assert_same(
+    what: &str,
+    sc: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    replicates: u32,
+    seed: u32,
+    record: Range<u32>,
+    max_batch: Option<u32>,
+) -> (RunOutput, Vec<u32>) {
+    let config = RunConfig {
+        replicates,
+        seed,
+        record,
+    };
+    let cpu = run_cpu(sc, plan, &config);
+    let (gpu, batches) = run_gpu(sc, plan, &config, max_batch);
+    let (c, g) = (&cpu.final_state, &gpu.final_state);
+    assert_eq!(c.counters, g.counters, "{what}: counters differ");
+    assert_eq!(c.magazines, g.magazines, "{what}: magazines differ");
+    assert_eq!(c.assets, g.assets, "{what}: asset state differs");
+    assert_eq!(c.threats.len(), g.threats.len(), "{what}: threat rows");
+    if let Some(i) = (0..c.threats.len()).find(|&i| c.threats[i] != g.threats[i]) {
+        let t = plan.tracks.len();
+        panic!(
+            "{what}: threat rows differ first at replicate {} track {}: cpu {:?}, gpu {:?}",
+            i / t,
+            i % t,
+            c.threats[i],
+            g.threats[i]
+        );
+    }
+    assert_eq!(cpu.events.len(), gpu.events.len(), "{what}: event count");
+    assert_eq!(cpu.events, gpu.events, "{what}: events differ");
+    assert_eq!(cpu.fired, gpu.fired, "{what}: triggers fired differently");
+    assert_eq!(cpu.log, gpu.log, "{what}: logs differ");
+    assert_eq!(
+        cpu.stats.visited_ticks, gpu.stats.visited_ticks,
+        "{what}: ticks visited"
+    );
+    assert_eq!(
+        cpu.stats.threat_steps, gpu.stats.threat_steps,
+        "{what}: threat steps"
+    );
+    let fc = report::figures(sc, plan, &cpu);
+    let fg = report::figures(sc, plan, &gpu);
+    assert_eq!(fc.names, fg.names, "{what}: figure names");
+    assert_eq!(fc.rows, fg.rows, "{what}: figures differ");
+    assert_eq!(gpu.backend.kind, "gpu");
+    (gpu, batches)
+}
+
+fn analytic(name: &str) -> Setup {
+    let tbm = |p: f64, count: u32, over: &'static str, batteries: String, detection: f64| Setup {
+        db: Db {
+            p_lower: p,
+            ..Db::default()
+        },
+        weapon: "tbm",
+        count,
+        over,
+        batteries,
+        detection,
+    };
+    match name {
+        "shoot-shoot" => tbm(
+            0.7,
+            20,
+            "00:00",
+            battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
+            1.0,
+        ),
+        "detection" => tbm(
+            0.7,
+            20,
+            "00:00",
+            battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
+            0.9,
+        ),
+        "shoot-look-shoot" => Setup {
+            weapon: "owd",
+            ..tbm(
+                0.8,
+                20,
+                "00:00",
+                battery("sam", "lower", 2, 20, 1000, "drone = [1, 1]"),
+                1.0,
+            )
+        },
+        "layered" => {
+            let mut b = battery("upper", "upper", 1, 20, 1000, "ballistic = [1]");
+            b.push_str(&battery("lower", "lower", 2, 20, 1000, "ballistic = [1]"));
+            Setup {
+                db: Db {
+                    p_lower: 0.8,
+                    p_upper: 0.6,
+                    ..Db::default()
+                },
+                ..tbm(0.8, 20, "00:00", b, 1.0)
+            }
+        }
+        "saturation" => tbm(
+            0.8,
+            40,
+            "00:00",
+            battery("sam", "lower", 2, 40, 30, "ballistic = [2]"),
+            1.0,
+        ),
+        "channels" => tbm(
+            1.0,
+            40,
+            "00:00",
+            battery("sam", "lower", 2, 2, 10_000, "ballistic = [1]"),
+            1.0,
+        ),
+        "reliability" => Setup {
+            db: Db {
+                launch_reliability: 0.7,
+                flight_reliability: 0.9,
+                ..Db::default()
+            },
+            ..tbm(
+                0.8,
+                20,
+                "00:00",
+                battery("sam", "lower", 2, 1, 1, "drone = [1]"),
+                1.0,
+            )
+        },
+        "spread-salvo" => tbm(
+            0.8,
+            40,
+            "00:05",
+            battery("sam", "lower", 2, 3, 30, "ballistic = [1, 1]"),
+            0.9,
+        ),
+        other => panic!("no analytic setup {other}"),
+    }
+}
+
+const ANALYTIC: [&str; 8] = [
+    "shoot-shoot",
+    "detection",
+    "shoot-look-shoot",
+    "layered",
+    "saturation",
+    "channels",
+    "reliability",
+    "spread-salvo",
+];
+
+#[test]
+fn analytic_scenarios_give_the_same_bytes_on_cpu_and_gpu() {
+    if !gpu_available() {
+        return;
+    }
+    for (i, name) in ANALYTIC.iter().enumerate() {
+        let (sc, plan) = analytic(name).load();
+        assert_same(name, &sc, &plan, 200, 100 + i as u32, 0..2, None);
+    }
+}
+
+fn gulf() -> (Arc<Scenario>, Arc<Plan>) {
+    let sc = scenario::load_path(None).expect("the default scenario loads");
+    let plan = plan::build(&sc);
+    (Arc::new(sc), Arc::new(plan))
+}
+
+#[test]
+fn gulf_2026_gives_the_same_bytes_on_cpu_and_gpu() {
+    if !gpu_available() {
+        return;
+    }
+    let (sc, plan) = gulf();
+    let (out, batches) = assert_same("gulf-2026", &sc, &plan, 32, 2026, 0..1, None);
+    assert_eq!(batches, vec![32], "32 replicates fit one batch");
+    assert!(!out.events.is_empty(), "replicate 0 records events");
+    assert!(
+        out.final_state.assets.iter().any(|a| a.hits > 0),
+        "the scenario must exercise impact"
+    );
+}
+
+#[test]
+fn batches_of_replicates_give_the_same_bytes_as_one() {
+    if !gpu_available() {
+        return;
+    }
+    let (sc, plan) = gulf();
+    // 17 replicates in batches of at most 5: 5 + 5 + 5 + 2, with the recorded replicates
+    // straddling the first two batches.
+    let (out, batches) = assert_same("gulf-2026 batched", &sc, &plan, 17, 7, 3..7, Some(5));
+    assert_eq!(batches, vec![5, 5, 5, 2]);
+    let recorded: std::collections::BTreeSet<u32> = out.events.iter().map(|e| e.0).collect();
+    assert_eq!(recorded, (3..7).collect());
+}
+
+#[test]
+fn one_replicate_per_batch_gives_the_same_bytes() {
+    if !gpu_available() {
+        return;
+    }
+    let (sc, plan) = analytic("spread-salvo").load();
+    let (_, batches) = assert_same("spread-salvo batched", &sc, &plan, 9, 3, 8..9, Some(1));
+    assert_eq!(batches.len(), 9);
+}
