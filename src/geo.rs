@@ -8,7 +8,7 @@ use libm::{asin, atan2, cos, sin, sqrt};
 pub const EARTH_RADIUS_KM: f64 = 6371.0;
 const DEG: f64 = std::f64::consts::PI / 180.0;
 
-#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct LatLon {
     pub lat: f64,
     pub lon: f64,
@@ -120,6 +120,8 @@ pub struct Route {
     /// (from, to, length km) of each leg, derived from the above.
     legs: Vec<(LatLon, LatLon, f64)>,
     total_km: f64,
+    /// A change of course: (from seconds, the route followed after).
+    divert: Option<(f64, Box<Route>)>,
 }
 
 impl Route {
@@ -140,6 +142,7 @@ impl Route {
             patrol,
             legs,
             total_km,
+            divert: None,
         }
     }
 
@@ -147,8 +150,23 @@ impl Route {
         Route::new(vec![p], 0.0, false)
     }
 
+    /// From `seconds` on, leave this route and steam to `to` at `speed_kmh`, then stop.
+    pub fn divert(&mut self, seconds: f64, to: LatLon, speed_kmh: f64) {
+        let from = self.position_at(seconds);
+        let next = Route::new(vec![from, to], speed_kmh, false);
+        match &mut self.divert {
+            Some((at, rest)) if *at <= seconds => rest.divert(seconds - *at, to, speed_kmh),
+            _ => self.divert = Some((seconds, Box::new(next))),
+        }
+    }
+
     /// Position `seconds` after the scenario start.
     pub fn position_at(&self, seconds: f64) -> LatLon {
+        if let Some((at, rest)) = &self.divert
+            && seconds >= *at
+        {
+            return rest.position_at(seconds - at);
+        }
         let legs = &self.legs;
         if legs.is_empty() || self.speed_kmh <= 0.0 {
             return self.points[0];
@@ -168,17 +186,12 @@ impl Route {
         legs[legs.len() - 1].1
     }
 
-    /// An upper bound on how far the ship can be from its start at any time.
-    pub fn reach_km(&self) -> f64 {
-        let p0 = self.points[0];
-        self.points
-            .iter()
-            .map(|p| p0.distance_km(*p))
-            .fold(0.0, f64::max)
-    }
-
-    pub fn moves(&self) -> bool {
-        self.speed_kmh > 0.0 && self.points.len() > 1
+    /// Fastest speed on the route, diversions included.
+    pub fn top_speed_kmh(&self) -> f64 {
+        match &self.divert {
+            Some((_, rest)) => self.speed_kmh.max(rest.top_speed_kmh()),
+            None => self.speed_kmh,
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod exercise;
 pub mod geo;
 pub mod report;
 pub mod scenario;

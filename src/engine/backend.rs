@@ -99,6 +99,15 @@ impl CpuBackend {
         let lanes = (0..replicates)
             .map(|r| Lane::new(&plan, r, record.contains(&r)))
             .collect();
+        CpuBackend::from_lanes(plan, lanes, threads)
+    }
+
+    /// A backend that carries on from given replicate states (a fork of a live run).
+    pub fn from_lanes(
+        plan: std::sync::Arc<Plan>,
+        lanes: Vec<Lane>,
+        threads: Option<usize>,
+    ) -> Result<CpuBackend, String> {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(t) = threads {
             builder = builder.num_threads(t);

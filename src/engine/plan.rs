@@ -120,17 +120,18 @@ impl Plan {
     }
 }
 
-/// Launch sites and militias are laid out as groups in this order: salvo orders in file
-/// order, then militias in file order.
-pub fn build(sc: &Scenario) -> Plan {
-    let tick_s = sc.tick_seconds as f64;
-    let mut groups = Vec::new();
-    let mut specs: Vec<(u32, usize, usize, usize, u32)> = Vec::new(); // group, site, weapon, target, offset+launcher packed later
-    let mut launcher_of: Vec<u32> = Vec::new();
-    // Each site hands out its launchers round-robin across all orders from it.
-    let mut cursor = vec![0u32; sc.sites.len()];
+/// A salvo order's tracks: launchers round-robin from the site's cursor, launches
+/// spread over the order's interval and never faster than a launcher reloads.
+struct Expansion {
+    groups: Vec<Group>,
+    specs: Vec<(u32, usize, usize, usize, u32)>, // group, site, weapon, target, offset
+    launcher_of: Vec<u32>,
+    cursor: Vec<u32>,
+}
 
-    for (oi, o) in sc.orders.iter().enumerate() {
+impl Expansion {
+    fn salvo(&mut self, sc: &Scenario, oi: usize) {
+        let o = &sc.orders[oi];
         let Action::Salvo {
             site,
             weapon,
@@ -139,11 +140,11 @@ pub fn build(sc: &Scenario) -> Plan {
             over_ticks,
         } = o.action
         else {
-            continue;
+            return;
         };
-        let g = groups.len() as u32;
+        let g = self.groups.len() as u32;
         let s = &sc.sites[site];
-        let first = specs.len() as u32;
+        let first = self.specs.len() as u32;
         let mut last = 0u32;
         for j in 0..count {
             let spread = (j as u64 * over_ticks as u64 / count.max(1) as u64) as u32;
@@ -151,16 +152,17 @@ pub fn build(sc: &Scenario) -> Plan {
             let reuse = (j / s.launchers) * s.reload_ticks;
             let offset = spread.max(reuse).max(last);
             last = offset;
-            let launcher = s.first_launcher + (cursor[site] + j) % s.launchers;
-            specs.push((g, site, weapon, targets[j as usize % targets.len()], offset));
-            launcher_of.push(launcher);
+            let launcher = s.first_launcher + (self.cursor[site] + j) % s.launchers;
+            self.specs
+                .push((g, site, weapon, targets[j as usize % targets.len()], offset));
+            self.launcher_of.push(launcher);
         }
-        cursor[site] = (cursor[site] + count) % s.launchers;
+        self.cursor[site] = (self.cursor[site] + count) % s.launchers;
         let (fixed, nominal) = match o.when {
             When::At(t) => (Some(t), t),
             When::After { delay, .. } => (None, delay),
         };
-        groups.push(Group {
+        self.groups.push(Group {
             kind: GroupKind::Order(oi),
             first_track: first,
             tracks: count,
@@ -168,6 +170,29 @@ pub fn build(sc: &Scenario) -> Plan {
             nominal_start: nominal,
         });
     }
+}
+
+/// Groups in this order: salvo orders in file order, then militias in file order, then
+/// salvo orders injected during an exercise.
+pub fn build(sc: &Scenario) -> Plan {
+    let tick_s = sc.tick_seconds as f64;
+    // Salvo orders in file order, then militias, then orders injected during an exercise:
+    // an inject never renumbers the tracks (and random streams) already planned.
+    let mut ex = Expansion {
+        groups: Vec::new(),
+        specs: Vec::new(),
+        launcher_of: Vec::new(),
+        cursor: vec![0u32; sc.sites.len()],
+    };
+    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
+        ex.salvo(sc, oi);
+    }
+    let Expansion {
+        mut groups,
+        mut specs,
+        mut launcher_of,
+        cursor,
+    } = ex;
     for (si, s) in sc.sites.iter().enumerate() {
         let Some(m) = &s.militia else { continue };
         // Activation: its own `active` time, else the earliest fixed `activate` order.
@@ -240,6 +265,22 @@ pub fn build(sc: &Scenario) -> Plan {
             nominal_start: nominal.unwrap_or(0),
         });
     }
+
+    let mut ex = Expansion {
+        groups,
+        specs,
+        launcher_of,
+        cursor,
+    };
+    for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
+        ex.salvo(sc, oi);
+    }
+    let Expansion {
+        groups,
+        specs,
+        launcher_of,
+        ..
+    } = ex;
 
     // Batteries and their magazine slots.
     let mut slots = Vec::new();
@@ -415,7 +456,7 @@ fn sweep(
                 continue;
             };
             let slot = slots_of[bi][mi];
-            for (enter, exit) in windows(sc, &info, class, b.placement, launch_s, flight, env) {
+            for (enter, exit) in windows(sc, &info, class, bi, launch_s, flight, env) {
                 opps.push((
                     b.tier,
                     enter,
@@ -458,11 +499,13 @@ fn windows(
     sc: &Scenario,
     info: &TrackInfo,
     class: ThreatClass,
-    placement: Placement,
+    battery: usize,
     launch_s: f64,
     flight: u32,
     env: crate::scenario::Envelope,
 ) -> Vec<(u32, u32)> {
+    let placement = sc.batteries[battery].placement;
+    let relocated = !sc.batteries[battery].moves.is_empty();
     let tick_s = sc.tick_seconds as f64;
     let (rmin, rmax) = (env.range_km[0], env.range_km[1]);
     // Altitude screen: a threat that never enters the altitude band cannot be engaged.
@@ -476,23 +519,27 @@ fn windows(
         return Vec::new();
     }
     // Distance screen, with how far a ship-borne battery can wander during the flight.
+    // A relocated battery is swept in full: there are few, and they jump.
     let (at, drift) = match placement {
         Placement::Fixed(p) => (p, 0.0),
         Placement::Mounted { carrier, offset_km } => {
             let r = &sc.carriers[carrier].route;
-            let drift = r.speed_kmh * (info.flight_s + tick_s) / 3600.0;
+            let drift = r.top_speed_kmh() * (info.flight_s + tick_s) / 3600.0;
             (
                 r.position_at(launch_s).offset(offset_km[0], offset_km[1]),
                 drift,
             )
         }
     };
-    let closest = distance_to_arc_km(info.origin, info.aim, at);
-    if closest > rmax + drift + 1.0 {
-        return Vec::new();
+    let moving = relocated || drift > 0.0;
+    if !relocated {
+        let closest = distance_to_arc_km(info.origin, info.aim, at);
+        if closest > rmax + drift + 1.0 {
+            return Vec::new();
+        }
     }
     // Sweep only the stretch of flight that can be within reach.
-    let (lo, hi) = if drift == 0.0 {
+    let (lo, hi) = if !moving {
         reach_interval(info, at, rmax + 1.0, flight)
     } else {
         (0, flight)
@@ -531,9 +578,10 @@ fn windows(
             if alt < amin || alt > amax {
                 continue;
             }
-            let b = match placement {
-                Placement::Fixed(_) => fixed_unit,
-                Placement::Mounted { .. } => sc.position_of(placement, launch_s + t).to_unit(),
+            let b = if moving {
+                sc.battery_position(battery, launch_s + t).to_unit()
+            } else {
+                fixed_unit
             };
             let g = arc.at(f);
             let c = ((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2)).sqrt();

@@ -31,6 +31,21 @@ pub fn load_str(name: &str, text: &str, dir: &Path) -> Result<Scenario, LoadErro
     load_source(SourceFile::new(name.to_string(), text.to_string(), origin))
 }
 
+/// Load a scenario with extra TOML appended to its main file: the orders a facilitator
+/// injected during an exercise. Diagnostics in the extra text point past the file's end.
+pub fn load_with_extra(origin: Origin, extra: &str) -> Result<Scenario, LoadError> {
+    let main = SourceFile::read(origin)?;
+    if extra.is_empty() {
+        return load_source(main);
+    }
+    let text = format!("{}\n{}", main.text, extra);
+    load_source(SourceFile::new(
+        main.name.clone(),
+        text,
+        main.origin.clone(),
+    ))
+}
+
 fn load_source(main: SourceFile) -> Result<Scenario, LoadError> {
     let file: types::ScenarioFile = main.parse()?;
     let mut db_files = Vec::new();

@@ -127,6 +127,8 @@ pub struct Battery {
     pub doctrine: [Vec<u32>; 4],
     /// Per-class envelope overrides.
     pub envelope: [Option<Envelope>; 4],
+    /// Relocations: from each tick on, the battery stands at the new position.
+    pub moves: Vec<(u32, LatLon)>,
 }
 
 impl Battery {
@@ -187,6 +189,20 @@ pub enum Action {
     Activate {
         militias: Vec<usize>,
     },
+    Switch {
+        battery: usize,
+        online: bool,
+    },
+    /// Planned ahead: the battery's `moves` and the carrier's route already hold these.
+    Relocate {
+        battery: usize,
+        to: LatLon,
+    },
+    Divert {
+        carrier: usize,
+        to: LatLon,
+        speed_kn: f64,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -194,6 +210,8 @@ pub struct Order {
     pub id: String,
     pub when: When,
     pub action: Action,
+    /// Added during an exercise (planned last; see `types::OrderSpec::inject`).
+    pub inject: bool,
     pub note: Option<String>,
 }
 
@@ -234,6 +252,22 @@ impl Scenario {
                 .position_at(seconds)
                 .offset(offset_km[0], offset_km[1]),
         }
+    }
+
+    /// Where a battery stands `seconds` after the start, relocations included.
+    pub fn battery_position(&self, battery: usize, seconds: f64) -> LatLon {
+        let b = &self.batteries[battery];
+        let tick = seconds / self.tick_seconds as f64;
+        match b.moves.iter().rev().find(|(t, _)| *t as f64 <= tick) {
+            Some((_, p)) => *p,
+            None => self.position_of(b.placement, seconds),
+        }
+    }
+
+    /// A battery whose position changes during the scenario (ship-borne or relocated).
+    pub fn battery_moves(&self, battery: usize) -> bool {
+        let b = &self.batteries[battery];
+        !b.moves.is_empty() || matches!(b.placement, Placement::Mounted { .. })
     }
 
     pub fn total_launchers(&self) -> u32 {

@@ -499,8 +499,43 @@ pub struct OrderSpec {
     pub strike: Option<StrikeSpec>,
     #[serde(default)]
     pub activate: Option<Vec<String>>,
+    /// Switch a battery off (or back on) in every replicate.
+    #[serde(default)]
+    pub switch: Option<SwitchSpec>,
+    /// Move a battery to a new position (it is planned there from this time on).
+    #[serde(default)]
+    pub relocate: Option<RelocateSpec>,
+    /// Send a carrier (and its group) towards a point.
+    #[serde(default)]
+    pub divert: Option<DivertSpec>,
+    /// Added by a facilitator during an exercise: planned after everything else, so
+    /// that the threats already in the scenario keep their identity (and random streams).
+    #[serde(default)]
+    pub inject: bool,
     #[serde(default)]
     pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchSpec {
+    pub battery: String,
+    pub online: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelocateSpec {
+    pub battery: String,
+    pub to: LatLon,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DivertSpec {
+    pub carrier: String,
+    pub to: LatLon,
+    pub speed_kn: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]

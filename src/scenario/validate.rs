@@ -726,16 +726,38 @@ pub(crate) fn validate(
                 When::At(0)
             }
         };
-        let n_actions =
-            o.salvo.is_some() as u32 + o.strike.is_some() as u32 + o.activate.is_some() as u32;
+        let n_actions = o.salvo.is_some() as u32
+            + o.strike.is_some() as u32
+            + o.activate.is_some() as u32
+            + o.switch.is_some() as u32
+            + o.relocate.is_some() as u32
+            + o.divert.is_some() as u32;
         if n_actions != 1 {
             ck.err(
                 S,
                 &p,
-                "expected exactly one of `salvo`, `strike` or `activate`",
+                "expected exactly one of `salvo`, `strike`, `activate`, `switch`, `relocate` or `divert`",
             );
             continue;
         }
+        // Moves change geometry, planned before the run, and a switch acts on every
+        // replicate at once: they need a fixed time.
+        if (o.relocate.is_some() || o.divert.is_some() || o.switch.is_some()) && o.at.is_none() {
+            ck.err(
+                S,
+                &p.key("after"),
+                "a `switch`, `relocate` or `divert` order acts on every replicate at once and needs a fixed time `at`",
+            );
+            continue;
+        }
+        let battery_of = |ck: &mut Checker, path: &KeyPath, id: &str| {
+            let found = batteries.iter().position(|b| b.id == id);
+            if found.is_none() {
+                let ids: Vec<&str> = batteries.iter().map(|b| b.id.as_str()).collect();
+                ck.err(S, path, unknown("battery", id, ids.iter()));
+            }
+            found
+        };
         let action = if let Some(s) = &o.salvo {
             let sp = p.key("salvo");
             let site = match site_ids.get(s.from.as_str()) {
@@ -840,8 +862,7 @@ pub(crate) fn validate(
                 sites: struck,
                 fraction,
             }
-        } else {
-            let list = o.activate.as_ref().expect("counted above");
+        } else if let Some(list) = &o.activate {
             let mut militias = Vec::new();
             for (k, t) in list.iter().enumerate() {
                 match site_ids.get(t.as_str()) {
@@ -859,13 +880,89 @@ pub(crate) fn validate(
                 }
             }
             Action::Activate { militias }
+        } else if let Some(sw) = &o.switch {
+            let Some(battery) = battery_of(ck, &p.key("switch").key("battery"), &sw.battery) else {
+                continue;
+            };
+            Action::Switch {
+                battery,
+                online: sw.online,
+            }
+        } else if let Some(r) = &o.relocate {
+            let rp = p.key("relocate");
+            let Some(battery) = battery_of(ck, &rp.key("battery"), &r.battery) else {
+                continue;
+            };
+            if matches!(batteries[battery].placement, Placement::Mounted { .. }) {
+                ck.err(
+                    S,
+                    &rp.key("battery"),
+                    "a ship-borne battery moves with its carrier: divert the carrier instead",
+                );
+            }
+            Action::Relocate {
+                battery,
+                to: position(ck, &rp.key("to"), r.to),
+            }
+        } else {
+            let d = o.divert.as_ref().expect("counted above");
+            let dp = p.key("divert");
+            let Some(carrier) = carriers.iter().position(|c| c.id == d.carrier) else {
+                let ids: Vec<&str> = carriers.iter().map(|c| c.id.as_str()).collect();
+                ck.err(
+                    S,
+                    &dp.key("carrier"),
+                    unknown("carrier", &d.carrier, ids.iter()),
+                );
+                continue;
+            };
+            if !d.speed_kn.is_finite() || d.speed_kn <= 0.0 || d.speed_kn > 60.0 {
+                ck.err(
+                    S,
+                    &dp.key("speed_kn"),
+                    format!(
+                        "expected a speed above 0 and up to 60 knots, found {}",
+                        d.speed_kn
+                    ),
+                );
+            }
+            Action::Divert {
+                carrier,
+                to: position(ck, &dp.key("to"), d.to),
+                speed_kn: d.speed_kn,
+            }
         };
         orders.push(Order {
             id: o.id.clone(),
             when,
             action,
+            inject: o.inject,
             note: o.note.clone(),
         });
+    }
+
+    // Relocations and diversions are planned ahead: fold them into the units, in time order.
+    let mut moves: Vec<(u32, usize)> = orders
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| match (&o.when, &o.action) {
+            (&When::At(t), Action::Relocate { .. } | Action::Divert { .. }) => Some((t, i)),
+            _ => None,
+        })
+        .collect();
+    moves.sort();
+    for (t, i) in moves {
+        match orders[i].action {
+            Action::Relocate { battery, to } => batteries[battery].moves.push((t, to)),
+            Action::Divert {
+                carrier,
+                to,
+                speed_kn,
+            } => carriers[carrier]
+                .route
+                .divert(t as f64 * tick_s as f64, to, speed_kn * 1.852),
+            _ => {}
+        }
     }
 
     let mut incidents = Vec::new();
@@ -1281,5 +1378,6 @@ fn battery(
         magazines,
         doctrine,
         envelope,
+        moves: Vec::new(),
     })
 }

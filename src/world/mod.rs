@@ -115,6 +115,8 @@ pub struct Replicates {
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Outbox {
     pub uploads: Vec<Upload>,
+    /// Batteries switched on or off this tick, for the `Online` components.
+    pub switches: Vec<(usize, bool)>,
     /// Groups started this tick in at least one replicate: (group, start tick).
     pub started: Vec<(u32, u32)>,
 }
@@ -268,6 +270,7 @@ impl Simulation {
                 systems::move_carriers,
                 systems::issue_orders,
                 systems::run_scheduled,
+                systems::apply_switches,
                 systems::doctrine,
             )
                 .chain(),
@@ -359,6 +362,7 @@ impl Simulation {
         }
         outbox.uploads.clear();
         outbox.started.clear();
+        outbox.switches.clear();
         *self.world.resource_mut::<Outbox>() = outbox;
 
         self.active.clear();
@@ -407,6 +411,84 @@ impl Simulation {
         self.stats.visited_ticks += 1;
         self.last = Some(tick);
         Ok(())
+    }
+
+    /// Carry replicate 0 forward as `replicates` replicates that share its past and draw
+    /// their own futures: the what-if of a live exercise. Only a backend that keeps its
+    /// state in host memory (the CPU) can be forked. The forks' random keys are 1, 2, ..,
+    /// so none repeats the live run's future.
+    pub fn fork(&self, replicates: u32, threads: Option<usize>) -> Result<Simulation, String> {
+        let shared = self.shared();
+        let lane = self
+            .backend
+            .lane(0)
+            .ok_or("the what-if needs the live run on the CPU backend")?;
+        let lanes = (0..replicates)
+            .map(|r| {
+                let mut l = lane.clone();
+                l.replicate = r;
+                l.events = Vec::new();
+                l.event_count = 0;
+                l
+            })
+            .collect();
+        let backend =
+            crate::engine::backend::CpuBackend::from_lanes(shared.plan.clone(), lanes, threads)?;
+        let config = RunConfig {
+            replicates,
+            seed: self.world.resource::<Replicates>().seed,
+            record: 0..0,
+        };
+        let mut sim = Simulation::new(
+            shared.scenario.clone(),
+            shared.plan.clone(),
+            &config,
+            Box::new(backend),
+        );
+        *sim.world.resource_mut::<Clock>() = self.clock();
+        *sim.world.resource_mut::<Timeline>() = self.world.resource::<Timeline>().clone();
+        let live = self.world.resource::<Replicates>().clone();
+        {
+            let mut reps = sim.world.resource_mut::<Replicates>();
+            reps.first = live.first + 1;
+            let row = |v: &[u32], n: usize| -> Vec<u32> {
+                (0..replicates as usize)
+                    .flat_map(|_| v[..n].iter().copied())
+                    .collect()
+            };
+            let g = live.group_start.len() / live.count.max(1) as usize;
+            let w = live.launchers.len() / live.count.max(1) as usize;
+            let t = live.fired.len() / live.count.max(1) as usize;
+            reps.group_start = row(&live.group_start, g);
+            reps.launchers = row(&live.launchers, w);
+            reps.fired = row(&live.fired, t);
+            let a = live.assets.len() / live.count.max(1) as usize;
+            reps.assets = (0..replicates as usize)
+                .flat_map(|_| live.assets[..a].iter().copied())
+                .collect();
+            reps.pending = live
+                .pending
+                .iter()
+                .filter(|p| p.1 == 0)
+                .flat_map(|&(tick, _, order)| (0..replicates).map(move |r| (tick, r, order)))
+                .collect();
+        }
+        // Battery switches made so far carry over (the doctrine system uploads them).
+        let mut online = self
+            .world
+            .try_query::<(&BatteryIndex, &Online)>()
+            .expect("registered");
+        let switched: Vec<(usize, bool)> =
+            online.iter(&self.world).map(|(b, o)| (b.0, o.0)).collect();
+        let mut q = sim.world.query::<(&BatteryIndex, &mut Online)>();
+        for (b, mut o) in q.iter_mut(&mut sim.world) {
+            if let Some(&(_, on)) = switched.iter().find(|(i, _)| *i == b.0) {
+                o.0 = on;
+            }
+        }
+        sim.track_next = self.track_next.clone();
+        sim.last = self.last;
+        Ok(sim)
     }
 
     /// Events recorded so far, (replicate, event), in (tick, replicate, track, kind) order.
@@ -552,6 +634,34 @@ pub(crate) fn execute(
             }
             let names: Vec<&str> = militias.iter().map(|&m| sc.sites[m].id.as_str()).collect();
             let text = format!("order {}: {} activated", o.id, names.join(", "));
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Switch { battery, online } => {
+            outbox.switches.push((*battery, *online));
+            let text = format!(
+                "order {}: {} switched {}",
+                o.id,
+                sc.batteries[*battery].id,
+                if *online { "on" } else { "off" }
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Relocate { battery, to } => {
+            let text = format!(
+                "order {}: {} relocated to {:.2}, {:.2}",
+                o.id, sc.batteries[*battery].id, to.lat, to.lon
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Divert {
+            carrier,
+            to,
+            speed_kn,
+        } => {
+            let text = format!(
+                "order {}: {} diverted to {:.2}, {:.2} at {speed_kn} kn",
+                o.id, sc.carriers[*carrier].id, to.lat, to.lon
+            );
             push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
         }
         Action::Strike { sites, fraction } => {

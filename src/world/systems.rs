@@ -6,16 +6,22 @@ use bevy_ecs::prelude::*;
 use super::*;
 use crate::scenario::{Measure, Subject};
 
-/// Carrier movement: ships (and what rides on them) follow their routes.
+/// Carrier movement: ships (and what rides on them) follow their routes; relocated
+/// batteries stand where they were sent.
 pub fn move_carriers(
     clock: Res<Clock>,
     shared: Res<Shared>,
-    mut units: Query<(&Placed, &mut Position)>,
+    mut units: Query<(&Placed, Option<&BatteryIndex>, &mut Position)>,
 ) {
     let t = clock.seconds();
-    for (placed, mut pos) in &mut units {
-        if let Placement::Mounted { .. } = placed.0 {
-            pos.0 = shared.scenario.position_of(placed.0, t);
+    let sc = &shared.scenario;
+    for (placed, battery, mut pos) in &mut units {
+        match battery {
+            Some(b) if sc.battery_moves(b.0) => pos.0 = sc.battery_position(b.0, t),
+            None if matches!(placed.0, Placement::Mounted { .. }) => {
+                pos.0 = sc.position_of(placed.0, t)
+            }
+            _ => {}
         }
     }
 }
@@ -82,6 +88,17 @@ pub fn run_scheduled(
             &mut outbox,
             &mut log,
         );
+    }
+}
+
+/// Battery switches ordered this tick reach the batteries' `Online` components.
+pub fn apply_switches(outbox: Res<Outbox>, mut batteries: Query<(&BatteryIndex, &mut Online)>) {
+    for &(b, online) in &outbox.switches {
+        for (idx, mut on) in &mut batteries {
+            if idx.0 == b && on.0 != online {
+                on.0 = online;
+            }
+        }
     }
 }
 

@@ -1,0 +1,202 @@
+//! Tabletop exercises: a scenario plus the orders a facilitator injects as it unfolds.
+//!
+//! An inject is an ordinary order (`[[orders]]` with `inject = true`) at the tick it was
+//! given, appended to the scenario's text. The live state at any tick is a replay of
+//! replicate 0 from the start: the run is deterministic, and injected salvos are planned
+//! after every other track, so the past replays exactly and only the future changes.
+//! Saving an exercise is saving that text; a what-if forks the live state into many
+//! replicates that share its past and draw their own futures.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::backend::CpuBackend;
+use crate::engine::plan::{self, Plan};
+use crate::geo::LatLon;
+use crate::scenario::{self, LoadError, Origin, Scenario};
+use crate::world::{RunConfig, Simulation};
+
+/// What a facilitator can order mid-exercise. Ids are the scenario's unit ids.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Inject {
+    Salvo {
+        from: String,
+        weapon: String,
+        count: u32,
+        targets: Vec<String>,
+        over_s: u32,
+    },
+    Strike {
+        sites: Vec<String>,
+        fraction: f64,
+    },
+    Activate {
+        militias: Vec<String>,
+    },
+    Switch {
+        battery: String,
+        online: bool,
+    },
+    Relocate {
+        battery: String,
+        to: LatLon,
+    },
+    Divert {
+        carrier: String,
+        to: LatLon,
+        speed_kn: f64,
+    },
+}
+
+fn clock(seconds: u32) -> String {
+    crate::scenario::types::Clock(seconds).to_string()
+}
+
+fn point(p: LatLon) -> toml::Value {
+    let mut t = toml::Table::new();
+    t.insert("lat".into(), p.lat.into());
+    t.insert("lon".into(), p.lon.into());
+    toml::Value::Table(t)
+}
+
+fn strings(v: &[String]) -> toml::Value {
+    toml::Value::Array(v.iter().map(|s| s.clone().into()).collect())
+}
+
+impl Inject {
+    /// The inject as an `[[orders]]` table at `seconds` after the start.
+    pub fn to_toml(&self, id: &str, seconds: u32) -> String {
+        let mut action = toml::Table::new();
+        let key = match self {
+            Inject::Salvo {
+                from,
+                weapon,
+                count,
+                targets,
+                over_s,
+            } => {
+                action.insert("from".into(), from.clone().into());
+                action.insert("weapon".into(), weapon.clone().into());
+                action.insert("count".into(), (*count as i64).into());
+                action.insert("targets".into(), strings(targets));
+                action.insert("over".into(), clock(*over_s).into());
+                "salvo"
+            }
+            Inject::Strike { sites, fraction } => {
+                action.insert("sites".into(), strings(sites));
+                action.insert("fraction".into(), (*fraction).into());
+                "strike"
+            }
+            Inject::Activate { militias } => {
+                let mut order = toml::Table::new();
+                order.insert("id".into(), id.into());
+                order.insert("at".into(), clock(seconds).into());
+                order.insert("inject".into(), true.into());
+                order.insert("activate".into(), strings(militias));
+                return orders_table(order);
+            }
+            Inject::Switch { battery, online } => {
+                action.insert("battery".into(), battery.clone().into());
+                action.insert("online".into(), (*online).into());
+                "switch"
+            }
+            Inject::Relocate { battery, to } => {
+                action.insert("battery".into(), battery.clone().into());
+                action.insert("to".into(), point(*to));
+                "relocate"
+            }
+            Inject::Divert {
+                carrier,
+                to,
+                speed_kn,
+            } => {
+                action.insert("carrier".into(), carrier.clone().into());
+                action.insert("to".into(), point(*to));
+                action.insert("speed_kn".into(), (*speed_kn).into());
+                "divert"
+            }
+        };
+        let mut order = toml::Table::new();
+        order.insert("id".into(), id.into());
+        order.insert("at".into(), clock(seconds).into());
+        order.insert("inject".into(), true.into());
+        order.insert(key.into(), toml::Value::Table(action));
+        orders_table(order)
+    }
+}
+
+fn orders_table(order: toml::Table) -> String {
+    let mut doc = toml::Table::new();
+    doc.insert(
+        "orders".into(),
+        toml::Value::Array(vec![toml::Value::Table(order)]),
+    );
+    toml::to_string(&doc).expect("an order serializes")
+}
+
+/// One inject as given: when, and what.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Given {
+    pub tick: u32,
+    pub inject: Inject,
+}
+
+/// A scenario and the injects given so far.
+#[derive(Clone, Debug)]
+pub struct Exercise {
+    pub origin: Origin,
+    pub seed: u32,
+    pub injects: Vec<Given>,
+}
+
+impl Exercise {
+    pub fn new(origin: Origin, seed: u32) -> Exercise {
+        Exercise {
+            origin,
+            seed,
+            injects: Vec::new(),
+        }
+    }
+
+    /// The `[[orders]]` text of every inject, in the order given.
+    pub fn injects_toml(&self, tick_seconds: u32) -> String {
+        self.injects
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                g.inject
+                    .to_toml(&format!("inject-{}", i + 1), g.tick * tick_seconds)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The scenario with every inject so far, checked like any scenario.
+    pub fn scenario(&self) -> Result<Scenario, LoadError> {
+        // The tick length comes from the scenario itself: read it once without injects.
+        let tick_s = scenario::load(self.origin.clone())?.tick_seconds;
+        scenario::load_with_extra(self.origin.clone(), &self.injects_toml(tick_s))
+    }
+
+    /// Replicate 0 of the exercise, replayed up to and including `tick`.
+    pub fn replay(&self, tick: u32) -> Result<Simulation, String> {
+        let sc = Arc::new(self.scenario().map_err(|e| e.to_string())?);
+        let plan = Arc::new(plan::build(&sc));
+        let mut sim = live(sc, plan, self.seed)?;
+        sim.advance_to(tick)?;
+        Ok(sim)
+    }
+}
+
+/// A one-replicate simulation that records its events: the live run of the desktop app.
+pub fn live(sc: Arc<Scenario>, plan: Arc<Plan>, seed: u32) -> Result<Simulation, String> {
+    let config = RunConfig {
+        replicates: 1,
+        seed,
+        record: 0..1,
+    };
+    let backend = CpuBackend::new(plan.clone(), 0, 1, 0..1, Some(1))?;
+    Ok(Simulation::new(sc, plan, &config, Box::new(backend)))
+}

@@ -1,0 +1,197 @@
+//! Exercises: injects change the live run from the moment they are given and never the
+//! past; a what-if forks the live state into replicates that share it.
+
+mod common;
+
+use hormuz::engine::layout::*;
+use hormuz::exercise::{Exercise, Given, Inject};
+use hormuz::geo::LatLon;
+use hormuz::scenario::Origin;
+
+fn smoke() -> Exercise {
+    Exercise::new(Origin::Disk(common::data_dir().join("smoke.toml")), 5)
+}
+
+/// The smoke scenario with missiles to spare at the pad, in a temporary folder.
+fn spare() -> (tempfile::TempDir, Exercise) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    std::fs::copy(data.join("db.toml"), dir.path().join("db.toml")).unwrap();
+    let text = std::fs::read_to_string(data.join("smoke.toml"))
+        .unwrap()
+        .replace("inventory = { tbm = 20,", "inventory = { tbm = 40,");
+    std::fs::write(dir.path().join("spare.toml"), text).unwrap();
+    let ex = Exercise::new(Origin::Disk(dir.path().join("spare.toml")), 5);
+    (dir, ex)
+}
+
+fn lane_state(sim: &hormuz::world::Simulation) -> (Vec<Threat>, Vec<MagazineState>) {
+    let lane = sim.backend.lane(0).expect("cpu lane");
+    (lane.threats.clone(), lane.magazines.clone())
+}
+
+#[test]
+fn an_inject_leaves_the_past_alone_and_changes_the_future() {
+    let (_dir, mut ex) = spare();
+    let before = ex.replay(300).unwrap(); // 25 minutes in: the first wave is in the air
+    // Five more missiles ordered at minute 25.
+    ex.injects.push(Given {
+        tick: 300,
+        inject: Inject::Salvo {
+            from: "pad".into(),
+            weapon: "tbm".into(),
+            count: 5,
+            targets: vec!["base".into()],
+            over_s: 60,
+        },
+    });
+    let with = ex.replay(300).unwrap();
+    let (t0, m0) = lane_state(&before);
+    let (t1, m1) = lane_state(&with);
+    assert_eq!(m0, m1, "the past's magazines");
+    assert_eq!(
+        &t1[..t0.len()],
+        &t0[..],
+        "the past's threats keep their identity and state"
+    );
+    assert_eq!(
+        t1.len(),
+        t0.len() + 5,
+        "the inject's threats come after all others"
+    );
+    // Later, the injected salvo has launched.
+    let later = ex.replay(500).unwrap();
+    let (t2, _) = lane_state(&later);
+    assert!(
+        t2[t0.len()..]
+            .iter()
+            .all(|t| t.status & STATUS_MASK != PENDING)
+    );
+}
+
+#[test]
+fn a_battery_switched_off_fires_no_more() {
+    let mut ex = smoke();
+    ex.injects.push(Given {
+        tick: 0,
+        inject: Inject::Switch {
+            battery: "sam".into(),
+            online: false,
+        },
+    });
+    let sim = ex.replay(1400).unwrap();
+    let out = sim.finish().unwrap();
+    assert!(
+        out.events.iter().all(|(_, e)| e.kind != E_ENGAGED),
+        "no engagement after the switch"
+    );
+    assert!(out.log.iter().any(|l| l.text.contains("sam switched off")));
+    // Switching it back on restores the defence.
+    let mut ex2 = smoke();
+    ex2.injects.push(Given {
+        tick: 0,
+        inject: Inject::Switch {
+            battery: "sam".into(),
+            online: true,
+        },
+    });
+    let out = ex2.replay(1400).unwrap().finish().unwrap();
+    assert!(out.events.iter().any(|(_, e)| e.kind == E_ENGAGED));
+}
+
+#[test]
+fn relocating_the_battery_moves_its_envelope() {
+    let mut ex = smoke();
+    ex.injects.push(Given {
+        tick: 0,
+        inject: Inject::Relocate {
+            battery: "sam".into(),
+            to: LatLon::new(36.0, 40.0),
+        },
+    });
+    let sc = ex.scenario().unwrap();
+    let plan = hormuz::engine::plan::build(&sc);
+    assert!(
+        plan.opportunities.is_empty(),
+        "far from every flight path, it sees nothing"
+    );
+    assert!(
+        sc.battery_position(0, 10.0)
+            .distance_km(LatLon::new(36.0, 40.0))
+            < 1e-9
+    );
+}
+
+#[test]
+fn bad_injects_are_reported_like_bad_scenarios() {
+    let mut ex = smoke();
+    ex.injects.push(Given {
+        tick: 10,
+        inject: Inject::Salvo {
+            from: "pad".into(),
+            weapon: "tbm".into(),
+            count: 50,
+            targets: vec!["base".into()],
+            over_s: 0,
+        },
+    });
+    let err = ex.scenario().unwrap_err().to_string();
+    assert!(err.contains("pad holds 20 tbm"), "{err}");
+    assert!(err.contains("smoke.toml:"), "{err}");
+}
+
+#[test]
+fn a_what_if_shares_the_live_past_and_draws_its_own_futures() {
+    let ex = smoke();
+    let live = ex.replay(150).unwrap();
+    let fork = live.fork(200, Some(2)).unwrap();
+    let lane = live.backend.lane(0).unwrap();
+    for r in 0..200 {
+        let f = fork.backend.lane(r).unwrap();
+        assert_eq!(f.threats, lane.threats);
+        assert_eq!(f.magazines, lane.magazines);
+    }
+    let out = fork.run(|_, _| {}).unwrap();
+    let t = out.final_state.threats.len() / 200;
+    let outcomes: std::collections::BTreeSet<Vec<u32>> = (0..200)
+        .map(|r| {
+            out.final_state.threats[r * t..(r + 1) * t]
+                .iter()
+                .map(|x| x.status)
+                .collect()
+        })
+        .collect();
+    assert!(
+        outcomes.len() > 10,
+        "forks must diverge: {} distinct outcomes",
+        outcomes.len()
+    );
+    // Forking twice gives the same bytes.
+    let again = live.fork(200, Some(1)).unwrap().run(|_, _| {}).unwrap();
+    assert_eq!(again.final_state.threats, out.final_state.threats);
+    assert_eq!(again.final_state.counters, out.final_state.counters);
+}
+
+#[test]
+fn diverting_the_carrier_changes_its_track_from_then_on() {
+    let base = Origin::Embedded(hormuz::scenario::DEFAULT_SCENARIO);
+    let mut ex = Exercise::new(base, 1);
+    let sc0 = ex.scenario().unwrap();
+    ex.injects.push(Given {
+        tick: 720, // one hour
+        inject: Inject::Divert {
+            carrier: sc0.carriers[0].id.clone(),
+            to: LatLon::new(20.0, 64.0),
+            speed_kn: 30.0,
+        },
+    });
+    let sc1 = ex.scenario().unwrap();
+    let (r0, r1) = (&sc0.carriers[0].route, &sc1.carriers[0].route);
+    assert_eq!(
+        r0.position_at(1800.0),
+        r1.position_at(1800.0),
+        "before the divert"
+    );
+    let later = 3600.0 * 5.0;
+    assert!(r1.position_at(later).distance_km(r0.position_at(later)) > 50.0);
+}
