@@ -46,7 +46,10 @@ fn default_scenario_runs_end_to_end() {
     assert!(o.status.success(), "{}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
     for section in ["ballistic", "drone", "interceptor", "offence USD"] {
-        assert!(table.contains(section), "summary table lacks {section}:\n{table}");
+        assert!(
+            table.contains(section),
+            "summary table lacks {section}:\n{table}"
+        );
     }
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.path().join("summary.json")).unwrap()).unwrap();
@@ -55,7 +58,10 @@ fn default_scenario_runs_end_to_end() {
     assert!(summary["scenario"]["defensive_units"].as_u64().unwrap() >= 30);
     let launched = summary["totals"]["launched"]["mean"].as_f64().unwrap();
     let intercepted = summary["totals"]["intercepted"]["mean"].as_f64().unwrap();
-    assert!(launched > 1000.0 && intercepted > 100.0, "{launched} {intercepted}");
+    assert!(
+        launched > 1000.0 && intercepted > 100.0,
+        "{launched} {intercepted}"
+    );
     let csv = std::fs::read_to_string(out.path().join("replicates.csv")).unwrap();
     assert_eq!(csv.lines().count(), 9, "header and one row per replicate");
     assert!(out.path().join("log.csv").exists());
@@ -67,14 +73,20 @@ fn default_scenario_meets_the_size_the_exercise_needs() {
     assert!(o.status.success(), "{}", stderr(&o));
     let text = String::from_utf8_lossy(&o.stdout);
     // "N threats planned per replicate: B ballistic, C cruise, D drone, R rocket"
-    let line = text.lines().find(|l| l.contains("threats planned")).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("threats planned"))
+        .unwrap();
     let nums: Vec<u32> = line
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
         .map(|s| s.parse().unwrap())
         .collect();
     let (total, ballistic, cruise, drone) = (nums[0], nums[1], nums[2], nums[3]);
-    assert!(total >= 1500 && ballistic >= 500 && cruise >= 100 && drone >= 500, "{line}");
+    assert!(
+        total >= 1500 && ballistic >= 500 && cruise >= 100 && drone >= 500,
+        "{line}"
+    );
 }
 
 #[test]
@@ -83,7 +95,15 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
     let runs = [("1", &dirs[0]), ("2", &dirs[1]), ("2", &dirs[2])];
     for (threads, dir) in runs {
         let o = hormuz(&[
-            "run", "-n", "24", "--seed", "77", "--threads", threads, "-q", "--out",
+            "run",
+            "-n",
+            "24",
+            "--seed",
+            "77",
+            "--threads",
+            threads,
+            "-q",
+            "--out",
             dir.path().to_str().unwrap(),
         ]);
         assert!(o.status.success(), "{}", stderr(&o));
@@ -95,7 +115,10 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
         v
     };
     for d in &dirs[1..] {
-        assert_eq!(read(dirs[0].path(), "replicates.csv"), read(d.path(), "replicates.csv"));
+        assert_eq!(
+            read(dirs[0].path(), "replicates.csv"),
+            read(d.path(), "replicates.csv")
+        );
         assert_eq!(read(dirs[0].path(), "log.csv"), read(d.path(), "log.csv"));
         assert_eq!(
             strip_timing(read(dirs[0].path(), "summary.json")),
@@ -104,9 +127,21 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
     }
     // Only the timing block may differ, and a different seed changes the outcome.
     let other = tempfile::tempdir().unwrap();
-    let o = hormuz(&["run", "-n", "24", "--seed", "78", "-q", "--out", other.path().to_str().unwrap()]);
+    let o = hormuz(&[
+        "run",
+        "-n",
+        "24",
+        "--seed",
+        "78",
+        "-q",
+        "--out",
+        other.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success());
-    assert_ne!(read(dirs[0].path(), "replicates.csv"), read(other.path(), "replicates.csv"));
+    assert_ne!(
+        read(dirs[0].path(), "replicates.csv"),
+        read(other.path(), "replicates.csv")
+    );
 }
 
 #[test]
@@ -130,25 +165,59 @@ fn negative_count_is_refused() {
 #[test]
 fn nan_is_refused() {
     let (_d, p) = variant(|t| t.replace("lat = 30.0", "lat = nan"));
-    assert_bad_input(&hormuz(&["check", &p]), &["bad.toml:21:20", "assets[0].position.lat", "latitude"]);
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["bad.toml:21:20", "assets[0].position.lat", "latitude"],
+    );
 }
 
 #[test]
 fn unknown_references_are_refused_with_a_suggestion() {
-    let (_d, p) = variant(|t| t.replace("targets = [\"base\"], over = \"00:05\"", "targets = [\"bsae\"], over = \"00:05\""));
-    assert_bad_input(&hormuz(&["check", &p]), &["bad.toml:", "unknown target asset \"bsae\"", "did you mean base"]);
+    let (_d, p) = variant(|t| {
+        t.replace(
+            "targets = [\"base\"], over = \"00:05\"",
+            "targets = [\"bsae\"], over = \"00:05\"",
+        )
+    });
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &[
+            "bad.toml:",
+            "unknown target asset \"bsae\"",
+            "did you mean base",
+        ],
+    );
     let (_d, p) = variant(|t| t.replace("interceptor = \"lower\"", "interceptor = \"pac-9\""));
-    assert_bad_input(&hormuz(&["check", &p]), &["bad.toml:32:29", "unknown interceptor \"pac-9\""]);
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["bad.toml:32:29", "unknown interceptor \"pac-9\""],
+    );
     let (_d, p) = variant(|t| t.replace("side = \"red\"\nposition", "side = \"green\"\nposition"));
     assert_bad_input(&hormuz(&["check", &p]), &["unknown side \"green\""]);
 }
 
 #[test]
 fn targets_out_of_range_and_overdrawn_inventories_are_refused() {
-    let (_d, p) = variant(|t| t.replace("position = { lat = 33.0, lon = 49.0 }", "position = { lat = 45.0, lon = 60.0 }"));
-    assert_bad_input(&hormuz(&["check", &p]), &["beyond the 1000 km range of tbm"]);
-    let (_d, p) = variant(|t| t.replace("inventory = { tbm = 20, owd = 10 }", "inventory = { tbm = 19, owd = 10 }"));
-    assert_bad_input(&hormuz(&["check", &p]), &["pad holds 19 tbm, but the orders so far fire 20"]);
+    let (_d, p) = variant(|t| {
+        t.replace(
+            "position = { lat = 33.0, lon = 49.0 }",
+            "position = { lat = 45.0, lon = 60.0 }",
+        )
+    });
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["beyond the 1000 km range of tbm"],
+    );
+    let (_d, p) = variant(|t| {
+        t.replace(
+            "inventory = { tbm = 20, owd = 10 }",
+            "inventory = { tbm = 19, owd = 10 }",
+        )
+    });
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["pad holds 19 tbm, but the orders so far fire 20"],
+    );
 }
 
 #[test]
@@ -156,26 +225,65 @@ fn errors_in_the_database_name_the_database_file() {
     let (d, p) = variant(|t| t);
     let db = d.path().join("db.toml");
     let text = std::fs::read_to_string(&db).unwrap();
-    std::fs::write(&db, text.replacen("pk = { ballistic = 0.8, drone = 0.8, assumed = true, note = \"test\" }", "pk = { ballistic = 1.8, drone = 0.8, assumed = true, note = \"test\" }", 1)).unwrap();
-    assert_bad_input(&hormuz(&["check", &p]), &["db.toml:", "probability between 0 and 1, found 1.8"]);
-    std::fs::write(&db, text.replacen(", assumed = true, note = \"test\" }", " }", 1)).unwrap();
-    assert_bad_input(&hormuz(&["check", &p]), &["db.toml:6:12", "needs a `source`"]);
+    std::fs::write(
+        &db,
+        text.replacen(
+            "pk = { ballistic = 0.8, drone = 0.8, assumed = true, note = \"test\" }",
+            "pk = { ballistic = 1.8, drone = 0.8, assumed = true, note = \"test\" }",
+            1,
+        ),
+    )
+    .unwrap();
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["db.toml:", "probability between 0 and 1, found 1.8"],
+    );
+    std::fs::write(
+        &db,
+        text.replacen(", assumed = true, note = \"test\" }", " }", 1),
+    )
+    .unwrap();
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["db.toml:6:12", "needs a `source`"],
+    );
 }
 
 #[test]
 fn missing_files_are_named() {
-    assert_bad_input(&hormuz(&["check", "no/such/file.toml"]), &["no/such/file.toml", "cannot read"]);
+    assert_bad_input(
+        &hormuz(&["check", "no/such/file.toml"]),
+        &["no/such/file.toml", "cannot read"],
+    );
     let (_d, p) = variant(|t| t.replace("database = [\"db.toml\"]", "database = [\"nope.toml\"]"));
-    assert_bad_input(&hormuz(&["check", &p]), &["nope.toml", "named at", "bad.toml:4:"]);
+    assert_bad_input(
+        &hormuz(&["check", &p]),
+        &["nope.toml", "named at", "bad.toml:4:"],
+    );
 }
 
 #[test]
 fn memory_budget_is_enforced_with_the_numbers() {
     let (_d, p) = variant(|t| t);
     let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "100MiB"]);
-    assert_bad_input(&o, &["30 threats x 1000000 replicates", "over the memory budget of 100.0 MiB"]);
+    assert_bad_input(
+        &o,
+        &[
+            "30 threats x 1000000 replicates",
+            "over the memory budget of 100.0 MiB",
+        ],
+    );
     let out = tempfile::tempdir().unwrap();
-    let o = hormuz(&["run", &p, "-n", "1000000", "--memory-budget", "100MiB", "-o", out.path().to_str().unwrap()]);
+    let o = hormuz(&[
+        "run",
+        &p,
+        "-n",
+        "1000000",
+        "--memory-budget",
+        "100MiB",
+        "-o",
+        out.path().to_str().unwrap(),
+    ]);
     assert_bad_input(&o, &["over the memory budget"]);
 }
 
@@ -183,7 +291,10 @@ fn memory_budget_is_enforced_with_the_numbers() {
 fn bad_flags_are_refused() {
     assert_bad_input(&hormuz(&["run", "-n", "0"]), &["--replicates"]);
     assert_bad_input(&hormuz(&["run", "--seed", "minus-one"]), &["--seed"]);
-    assert_bad_input(&hormuz(&["run", "--memory-budget", "lots"]), &["--memory-budget", "expected a size"]);
+    assert_bad_input(
+        &hormuz(&["run", "--memory-budget", "lots"]),
+        &["--memory-budget", "expected a size"],
+    );
     assert_bad_input(&hormuz(&["frobnicate"]), &["frobnicate"]);
 }
 
@@ -202,7 +313,9 @@ fn errors_are_all_reported_at_once() {
 fn documented_example_passes_check() {
     let doc = std::fs::read_to_string("docs/scenario.md").unwrap();
     let block_after = |marker: &str| {
-        let at = doc.find(marker).unwrap_or_else(|| panic!("{marker} not in the docs"));
+        let at = doc
+            .find(marker)
+            .unwrap_or_else(|| panic!("{marker} not in the docs"));
         let rest = &doc[at..];
         let start = rest.find("```toml\n").unwrap() + "```toml\n".len();
         let end = rest[start..].find("```").unwrap();
@@ -210,12 +323,24 @@ fn documented_example_passes_check() {
     };
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("db")).unwrap();
-    std::fs::write(dir.path().join("db/mini.toml"), block_after("`db/mini.toml`:")).unwrap();
+    std::fs::write(
+        dir.path().join("db/mini.toml"),
+        block_after("`db/mini.toml`:"),
+    )
+    .unwrap();
     let path = dir.path().join("example.toml");
     std::fs::write(&path, block_after("`example.toml`:")).unwrap();
     let o = hormuz(&["check", path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = tempfile::tempdir().unwrap();
-    let o = hormuz(&["run", path.to_str().unwrap(), "-n", "50", "-q", "-o", out.path().to_str().unwrap()]);
+    let o = hormuz(&[
+        "run",
+        path.to_str().unwrap(),
+        "-n",
+        "50",
+        "-q",
+        "-o",
+        out.path().to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
