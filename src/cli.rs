@@ -29,6 +29,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(CheckArgs),
+    /// Run the calibration scenarios and compare the model with what was publicly reported.
+    Calibrate(crate::calibrate::cli::CalibrateArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -145,6 +147,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Run(a) => run(&a),
         Command::Check(a) => check(&a),
+        Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
     };
     match result {
         Ok(()) => 0,

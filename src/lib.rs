@@ -6,6 +6,7 @@
 //! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
 //! counters into figures, and [`cli`] is the command line.
 
+pub mod calibrate;
 pub mod cli;
 pub mod engine;
 pub mod geo;

@@ -9,7 +9,9 @@ mod validate;
 use std::path::Path;
 
 pub use model::*;
-pub use source::{DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile};
+pub use source::{
+    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile,
+};
 
 /// Load and check a scenario and the database files it names.
 pub fn load(origin: Origin) -> Result<Scenario, LoadError> {
