@@ -31,6 +31,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Run the calibration scenarios and compare the model with what was publicly reported.
     Calibrate(crate::calibrate::cli::CalibrateArgs),
+    /// The Hughes salvo model: expected losses of one simultaneous exchange of salvos.
+    SalvoModel(crate::salvo::cli::SalvoArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -148,6 +150,7 @@ pub fn main() -> i32 {
         Command::Run(a) => run(&a),
         Command::Check(a) => check(&a),
         Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
+        Command::SalvoModel(a) => crate::salvo::cli::salvo_model(&a),
     };
     match result {
         Ok(()) => 0,

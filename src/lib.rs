@@ -11,5 +11,6 @@ pub mod cli;
 pub mod engine;
 pub mod geo;
 pub mod report;
+pub mod salvo;
 pub mod scenario;
 pub mod world;
