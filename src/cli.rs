@@ -33,6 +33,8 @@ pub enum Command {
     Calibrate(crate::calibrate::cli::CalibrateArgs),
     /// The Hughes salvo model: expected losses of one simultaneous exchange of salvos.
     SalvoModel(crate::salvo::cli::SalvoArgs),
+    /// Run a scenario over a grid of edited values: a CSV and the saturation and cost-exchange plots.
+    Sweep(crate::sweep::cli::SweepArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -151,6 +153,7 @@ pub fn main() -> i32 {
         Command::Check(a) => check(&a),
         Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
         Command::SalvoModel(a) => crate::salvo::cli::salvo_model(&a),
+        Command::Sweep(a) => crate::sweep::cli::sweep(&a),
     };
     match result {
         Ok(()) => 0,

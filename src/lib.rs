@@ -13,4 +13,5 @@ pub mod geo;
 pub mod report;
 pub mod salvo;
 pub mod scenario;
+pub mod sweep;
 pub mod world;
