@@ -59,6 +59,12 @@ pub struct RunArgs {
     /// Do not print the summary table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write event tables (unit positions, weapons fired, end-games, damage) to this folder.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Replicates (the first K) whose events go into the tables.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub event_replicates: u32,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -216,7 +222,11 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     let config = RunConfig {
         replicates: a.replicates,
         seed: a.seed,
-        record: 0..a.replicates.min(1),
+        record: 0..a.replicates.min(if a.events.is_some() {
+            a.event_replicates
+        } else {
+            1
+        }),
     };
     let pb = progress_bar(sc.ticks as u64, "simulating");
     let tick_s = sc.tick_seconds;
@@ -238,6 +248,10 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
     report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
     report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    if let Some(dir) = &a.events {
+        crate::events::write(&sc, &plan, &out, dir)
+            .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
+    }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }

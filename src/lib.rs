@@ -9,6 +9,7 @@
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
+pub mod events;
 pub mod geo;
 pub mod report;
 pub mod salvo;
