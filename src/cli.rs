@@ -29,6 +29,12 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(CheckArgs),
+    /// Run the calibration scenarios and compare the model with what was publicly reported.
+    Calibrate(crate::calibrate::cli::CalibrateArgs),
+    /// The Hughes salvo model: expected losses of one simultaneous exchange of salvos.
+    SalvoModel(crate::salvo::cli::SalvoArgs),
+    /// Run a scenario over a grid of edited values: a CSV and the saturation and cost-exchange plots.
+    Sweep(crate::sweep::cli::SweepArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -53,6 +59,12 @@ pub struct RunArgs {
     /// Do not print the summary table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Write event tables (unit positions, weapons fired, end-games, damage) to this folder.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Replicates (the first K) whose events go into the tables.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub event_replicates: u32,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -145,6 +157,9 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Run(a) => run(&a),
         Command::Check(a) => check(&a),
+        Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
+        Command::SalvoModel(a) => crate::salvo::cli::salvo_model(&a),
+        Command::Sweep(a) => crate::sweep::cli::sweep(&a),
     };
     match result {
         Ok(()) => 0,
@@ -207,7 +222,11 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     let config = RunConfig {
         replicates: a.replicates,
         seed: a.seed,
-        record: 0..a.replicates.min(1),
+        record: 0..a.replicates.min(if a.events.is_some() {
+            a.event_replicates
+        } else {
+            1
+        }),
     };
     let pb = progress_bar(sc.ticks as u64, "simulating");
     let tick_s = sc.tick_seconds;
@@ -229,6 +248,10 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
     report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
     report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    if let Some(dir) = &a.events {
+        crate::events::write(&sc, &plan, &out, dir)
+            .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
+    }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }

@@ -82,17 +82,17 @@ impl Figures {
     }
 }
 
-/// Build the per-replicate figures from a run.
-pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
-    let r = out.replicates as usize;
-    let fs = &out.final_state;
-    let nw = plan.weapons.len();
-    let ns = plan.slots.len();
-    let na = plan.assets.len();
-    let nt = sc.triggers.len();
-    let stride = nw * WEAPON_COUNTERS as usize + ns * SLOT_COUNTERS as usize;
-    let slot_base = nw * WEAPON_COUNTERS as usize;
+/// Sides that have defensive units, in side order: they get `fired_by_<side>` and
+/// `intercepted_<class>_by_<side>` figures.
+fn defending_sides(sc: &Scenario) -> Vec<usize> {
+    (0..sc.sides.len())
+        .filter(|&s| sc.batteries.iter().any(|b| b.side == s))
+        .collect()
+}
 
+/// The names of the per-replicate figures of a scenario, in column order of
+/// `replicates.csv` (the first is `replicate`). They depend on the scenario's ids only.
+pub fn figure_names(sc: &Scenario) -> Vec<String> {
     let mut names: Vec<String> = vec!["replicate".into()];
     for c in ThreatClass::ALL {
         for what in [
@@ -118,6 +118,13 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
     for ic in &sc.interceptors {
         names.push(format!("fired_{}", ic.id));
     }
+    for s in defending_sides(sc) {
+        let id = &sc.sides[s].id;
+        names.push(format!("fired_by_{id}"));
+        for c in ThreatClass::ALL {
+            names.push(format!("intercepted_{}_by_{id}", c.name()));
+        }
+    }
     for s in &sc.sides {
         names.push(format!("offence_usd_{}", s.id));
         names.push(format!("defence_usd_{}", s.id));
@@ -127,6 +134,21 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
     for t in &sc.triggers {
         names.push(format!("trigger_{}", t.id));
     }
+    names
+}
+
+/// Build the per-replicate figures from a run.
+pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
+    let r = out.replicates as usize;
+    let fs = &out.final_state;
+    let nw = plan.weapons.len();
+    let ns = plan.slots.len();
+    let na = plan.assets.len();
+    let nt = sc.triggers.len();
+    let stride = nw * WEAPON_COUNTERS as usize + ns * SLOT_COUNTERS as usize;
+    let slot_base = nw * WEAPON_COUNTERS as usize;
+    let names = figure_names(sc);
+    let defending = defending_sides(sc);
 
     let mut rows = Vec::with_capacity(r);
     for rep in 0..r {
@@ -152,6 +174,9 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
         let t = plan.tracks.len();
         let threats = &fs.threats[rep * t..(rep + 1) * t];
         let mut never_started = [0u64; 4];
+        // Threats killed, per side of the killing battery and class: a killed threat's
+        // last engagement (`last_opp`) is the one that killed it.
+        let mut kills = vec![[0u64; 4]; sc.sides.len()];
         for (k, th) in threats.iter().enumerate() {
             let info = &plan.track_info[k];
             let w = &sc.weapons[info.weapon];
@@ -160,6 +185,9 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
                 never_started[w.class.index()] += 1;
             } else if st == FLYING {
                 class[w.class.index()][5] += 1;
+            } else if st == KILLED && th.last_opp != NONE {
+                let o = &plan.opportunities[(plan.tracks[k].opp_first + th.last_opp) as usize];
+                kills[sc.batteries[o.battery as usize].side][w.class.index()] += 1;
             }
             if st != PENDING && st != ABORTED {
                 offence[sc.sites[info.site].side] += w.cost_usd;
@@ -185,15 +213,23 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
             losses[spec.side] += spec.value_usd * frac;
         }
         let mut fired = vec![0u64; sc.interceptors.len()];
+        let mut fired_by = vec![0u64; sc.sides.len()];
         let mut defence = vec![0.0; sc.sides.len()];
         for (s, slot) in plan.slots.iter().enumerate() {
             let n = c[slot_base + s * SLOT_COUNTERS as usize + C_FIRED as usize] as u64;
             fired[slot.interceptor as usize] += n;
             let side = sc.batteries[slot.battery as usize].side;
+            fired_by[side] += n;
             defence[side] += n as f64 * sc.interceptors[slot.interceptor as usize].cost_usd;
         }
         for f in fired {
             row.push(f as f64);
+        }
+        for &s in &defending {
+            row.push(fired_by[s] as f64);
+            for k in kills[s] {
+                row.push(k as f64);
+            }
         }
         for s in 0..sc.sides.len() {
             row.push(offence[s]);
@@ -204,6 +240,7 @@ pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
         for ti in 0..nt {
             row.push((out.fired[rep * nt + ti] != NEVER) as u32 as f64);
         }
+        debug_assert_eq!(row.len(), names.len(), "figure_names and figures disagree");
         rows.push(row);
     }
     Figures { names, rows }

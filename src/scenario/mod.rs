@@ -9,7 +9,9 @@ mod validate;
 use std::path::Path;
 
 pub use model::*;
-pub use source::{DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile};
+pub use source::{
+    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile,
+};
 
 /// Load and check a scenario and the database files it names.
 pub fn load(origin: Origin) -> Result<Scenario, LoadError> {
@@ -46,11 +48,40 @@ pub fn load_with_extra(origin: Origin, extra: &str) -> Result<Scenario, LoadErro
     ))
 }
 
+/// Load a scenario held in memory together with the texts of (some of) its database files,
+/// given by the names the scenario's `database` list uses; other database files are read
+/// relative to `dir`. `hormuz sweep` loads its edited copies this way.
+pub fn load_with_databases(
+    name: &str,
+    text: &str,
+    dir: &Path,
+    databases: &[(String, String)],
+) -> Result<Scenario, LoadError> {
+    let origin = Origin::Disk(dir.join(name));
+    let main = SourceFile::new(name.to_string(), text.to_string(), origin);
+    load_source_with(main, databases)
+}
+
 fn load_source(main: SourceFile) -> Result<Scenario, LoadError> {
+    load_source_with(main, &[])
+}
+
+fn load_source_with(
+    main: SourceFile,
+    databases: &[(String, String)],
+) -> Result<Scenario, LoadError> {
     let file: types::ScenarioFile = main.parse()?;
     let mut db_files = Vec::new();
     let mut diagnostics = Vec::new();
     for (i, rel) in file.scenario.database.iter().enumerate() {
+        if let Some((_, t)) = databases.iter().find(|(n, _)| n == rel) {
+            let name = match main.sibling(rel) {
+                Origin::Disk(p) => p.display().to_string(),
+                Origin::Embedded(n) => format!("<embedded>/{n}"),
+            };
+            db_files.push(SourceFile::new(name, t.clone(), main.sibling(rel)));
+            continue;
+        }
         match SourceFile::read(main.sibling(rel)) {
             Ok(f) => db_files.push(f),
             Err(mut d) => {

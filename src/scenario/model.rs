@@ -26,6 +26,8 @@ pub struct Scenario {
     pub orders: Vec<Order>,
     pub triggers: Vec<Trigger>,
     pub incidents: Vec<Incident>,
+    /// Publicly reported outcomes (calibration scenarios), in file order.
+    pub reported: Vec<Reported>,
 }
 
 #[derive(Clone, Debug)]
@@ -241,6 +243,15 @@ pub struct Incident {
     pub tick: u32,
     pub text: String,
     pub position: Option<LatLon>,
+}
+
+/// A publicly reported outcome: the figure it concerns, its range, and its source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reported {
+    pub figure: String,
+    pub range: [f64; 2],
+    pub source: String,
+    pub note: Option<String>,
 }
 
 impl Scenario {

@@ -18,6 +18,25 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "scenarios/db/weapons.toml",
         include_str!("../../scenarios/db/weapons.toml"),
     ),
+    (
+        "scenarios/calibration/al-asad-2020.toml",
+        include_str!("../../scenarios/calibration/al-asad-2020.toml"),
+    ),
+    (
+        "scenarios/calibration/israel-apr-2024.toml",
+        include_str!("../../scenarios/calibration/israel-apr-2024.toml"),
+    ),
+    (
+        "scenarios/calibration/israel-oct-2024.toml",
+        include_str!("../../scenarios/calibration/israel-oct-2024.toml"),
+    ),
+];
+
+/// The calibration scenarios (`hormuz calibrate`), in the order of the events.
+pub const CALIBRATION_SCENARIOS: &[&str] = &[
+    "scenarios/calibration/al-asad-2020.toml",
+    "scenarios/calibration/israel-apr-2024.toml",
+    "scenarios/calibration/israel-oct-2024.toml",
 ];
 
 pub const DEFAULT_SCENARIO: &str = "scenarios/gulf-2026.toml";
@@ -139,9 +158,19 @@ impl SourceFile {
                 Origin::Disk(base.join(relative))
             }
             Origin::Embedded(name) => {
-                let base = Path::new(name).parent().unwrap_or(Path::new(""));
-                let joined = base.join(relative);
-                let joined = joined.to_string_lossy().replace('\\', "/");
+                // Resolve `..` and `.` by hand: embedded names are plain `a/b/c` strings.
+                let mut parts: Vec<&str> = name.split('/').collect();
+                parts.pop();
+                for part in relative.split(['/', '\\']) {
+                    match part {
+                        "" | "." => {}
+                        ".." => {
+                            parts.pop();
+                        }
+                        p => parts.push(p),
+                    }
+                }
+                let joined = parts.join("/");
                 let found = EMBEDDED.iter().find(|(n, _)| *n == joined).map(|(n, _)| *n);
                 Origin::Embedded(found.unwrap_or("<missing>"))
             }

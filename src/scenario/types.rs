@@ -254,6 +254,9 @@ pub struct ScenarioFile {
     pub triggers: Vec<TriggerSpec>,
     #[serde(default)]
     pub incidents: Vec<IncidentSpec>,
+    /// Publicly reported outcomes of a real event, for `hormuz calibrate`.
+    #[serde(default)]
+    pub reported: Vec<ReportedSpec>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -602,4 +605,18 @@ pub struct IncidentSpec {
     pub text: String,
     #[serde(default)]
     pub position: Option<LatLon>,
+}
+
+/// A publicly reported outcome of the event a calibration scenario reproduces: the
+/// range `[lo, hi]` of a figure of `replicates.csv`, and where it was reported.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedSpec {
+    /// A figure name of `replicates.csv`, e.g. `leaked_ballistic` or `hits_nevatim`.
+    pub figure: String,
+    /// The reported value as `[lo, hi]`; a single reported number is `[n, n]`.
+    pub range: [f64; 2],
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
 }

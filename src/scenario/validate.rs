@@ -997,10 +997,7 @@ pub(crate) fn validate(
     let _ = battery_paths;
     let _ = site_paths;
 
-    if !ck.diagnostics.is_empty() {
-        return None;
-    }
-    Some(Scenario {
+    let mut scenario = Scenario {
         name: h.name.clone(),
         description: h.description.clone().unwrap_or_default(),
         start: h.start.clone(),
@@ -1017,7 +1014,56 @@ pub(crate) fn validate(
         orders,
         triggers,
         incidents,
-    })
+        reported: Vec::new(),
+    };
+    // Figure names depend on ids only, so they are known even when other checks failed.
+    scenario.reported = reported(ck, &file.reported, &scenario);
+    ck.diagnostics.is_empty().then_some(scenario)
+}
+
+/// `[[reported]]`: each names a figure the report produces, a finite `[lo, hi]` range and
+/// a source.
+fn reported(ck: &mut Checker, specs: &[types::ReportedSpec], sc: &Scenario) -> Vec<Reported> {
+    let names = crate::report::figure_names(sc);
+    let mut out = Vec::new();
+    for (i, r) in specs.iter().enumerate() {
+        let p = KeyPath::default().key("reported").index(i);
+        if r.figure == "replicate" || !names.contains(&r.figure) {
+            let known = names.iter().filter(|n| *n != "replicate");
+            ck.err(
+                0,
+                &p.key("figure"),
+                format!(
+                    "{}; the figures are the column names of replicates.csv",
+                    unknown("figure", &r.figure, known)
+                ),
+            );
+        }
+        let [lo, hi] = r.range;
+        if !lo.is_finite() || !hi.is_finite() {
+            ck.err(0, &p.key("range"), "expected two finite numbers [lo, hi]");
+        } else if lo > hi {
+            ck.err(
+                0,
+                &p.key("range"),
+                format!("expected [lo, hi] with lo <= hi, found [{lo}, {hi}]"),
+            );
+        }
+        if r.source.trim().is_empty() {
+            ck.err(
+                0,
+                &p.key("source"),
+                "a reported figure needs a `source` naming where it was reported",
+            );
+        }
+        out.push(Reported {
+            figure: r.figure.clone(),
+            range: r.range,
+            source: r.source.clone(),
+            note: r.note.clone(),
+        });
+    }
+    out
 }
 
 /// Distance from a launch position to an asset at the scenario start.
