@@ -21,14 +21,17 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    let tr = tracks[k];
-    var th = threats[t];
-    let status = th.status & STATUS_MASK;
-    let start = group_start[r * params.groups + tr.group];
-    let due = status == PENDING && start != NEVER && start + tr.offset == tick;
+    // The twin reads the track and the threat row first; here only the words the early
+    // exit needs are read before it, as most invocations take it (a track is active
+    // when any replicate needs it, and lavapipe runs the code after a return masked).
+    let status = threats[t].status & STATUS_MASK;
+    let start = group_start[r * params.groups + tracks[k].group];
+    let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
     if wake[t] != tick && !due {
         return;
     }
+    let tr = tracks[k];
+    var th = threats[t];
     let w = weapons[tr.weapon];
     let base = tr.weapon * WEAPON_COUNTERS;
     if status == PENDING {

@@ -21,10 +21,11 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    var th = threats[t];
-    if th.shot_opp == NONE {
+    // As in `advance`, the row is read in full only past the early exit.
+    if threats[t].shot_opp == NONE {
         return;
     }
+    var th = threats[t];
     let tr = tracks[k];
     let threat_class = weapons[tr.weapon].threat_class;
     let j = th.shot_opp;

@@ -32,9 +32,12 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    var th = threats[t];
-    let tr = tracks[k];
-    if (th.status & STATUS_MASK) == FLYING && wake[t] == tick && tick - th.launch >= tr.flight {
+    // As in `advance`, the track and the threat row are read in full only for a threat
+    // that arrives.
+    let status = threats[t].status & STATUS_MASK;
+    if status == FLYING && wake[t] == tick && tick - threats[t].launch >= tracks[k].flight {
+        var th = threats[t];
+        let tr = tracks[k];
         let w = weapons[tr.weapon];
         count(r, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
         var arg = tr.target_asset;
@@ -60,12 +63,14 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
         wake[t] = NEVER;
     }
     // A threat waiting for launch in a group already started next wakes at its launch.
+    // (A threat that arrived above was FLYING, so `status` still tells a pending one.)
     var next = wake[t];
-    if (th.status & STATUS_MASK) == PENDING {
-        let start = group_start[r * params.groups + tr.group];
+    if status == PENDING {
+        let start = group_start[r * params.groups + tracks[k].group];
         if start != NEVER {
-            next = start + tr.offset;
+            next = start + tracks[k].offset;
         }
     }
+    // Stored inverted so that a cleared (zero) buffer means "never" and max picks the min.
     atomicMax(&track_next[k], ~next);
 }

@@ -15,7 +15,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::Instant;
 
 use bytemuck::Pod;
@@ -375,7 +375,7 @@ struct Batch {
 
 struct Profiler {
     queries: Option<(wgpu::QuerySet, wgpu::Buffer, wgpu::Buffer)>,
-    profile: KernelProfile,
+    profile: Arc<Mutex<KernelProfile>>,
 }
 
 /// The GPU backend. See the module documentation.
@@ -630,12 +630,10 @@ impl GpuBackend {
     }
 
     /// Time each kernel from now on (each kernel then gets its own pass, or its own
-    /// submission where the adapter has no timestamp queries).
-    pub fn set_profiling(&mut self, on: bool) {
-        if !on {
-            self.profiler = None;
-            return;
-        }
+    /// submission where the adapter has no timestamp queries). The returned handle
+    /// accumulates the timings, and stays readable after the backend moves into a
+    /// [`crate::world::Simulation`].
+    pub fn set_profiling(&mut self) -> Arc<Mutex<KernelProfile>> {
         let c = &self.ctx;
         let queries = c.timestamps.then(|| {
             let set = c.device.create_query_set(&wgpu::QuerySetDescriptor {
@@ -652,17 +650,15 @@ impl GpuBackend {
             let staging = c.staging("kernel times", 64);
             (set, resolve, staging)
         });
+        let profile = Arc::new(Mutex::new(KernelProfile {
+            timestamps: c.timestamps,
+            ..KernelProfile::default()
+        }));
         self.profiler = Some(Profiler {
             queries,
-            profile: KernelProfile {
-                timestamps: c.timestamps,
-                ..KernelProfile::default()
-            },
+            profile: profile.clone(),
         });
-    }
-
-    pub fn profile(&self) -> Option<&KernelProfile> {
-        self.profiler.as_ref().map(|p| &p.profile)
+        profile
     }
 
     /// Workgroups along y and z that cover `active` tracks.
@@ -697,7 +693,8 @@ impl GpuBackend {
         active: u32,
     ) -> Result<wgpu::CommandEncoder, String> {
         let c = self.ctx.clone();
-        let mut profiler = self.profiler.take().expect("profiling on");
+        let profiler = self.profiler.take().expect("profiling on");
+        let mut seconds = [0.0f64; 4];
         let invocations = [
             self.replicates as u64 * active as u64,
             self.replicates as u64,
@@ -722,14 +719,13 @@ impl GpuBackend {
             let data = c.read(staging, 0..64)?;
             let ts: &[u64] = bytemuck::cast_slice(&data);
             let period = c.queue.get_timestamp_period() as f64 * 1e-9;
-            for kernel in 0..4 {
-                let dt = ts[2 * kernel + 1].saturating_sub(ts[2 * kernel]);
-                profiler.profile.seconds[kernel] += dt as f64 * period;
+            for (kernel, s) in seconds.iter_mut().enumerate() {
+                *s = ts[2 * kernel + 1].saturating_sub(ts[2 * kernel]) as f64 * period;
             }
         } else {
             c.queue.submit([encoder.finish()]);
             c.wait()?;
-            for kernel in 0..4 {
+            for (kernel, s) in seconds.iter_mut().enumerate() {
                 let mut e = c.device.create_command_encoder(&Default::default());
                 {
                     let mut pass = e.begin_compute_pass(&Default::default());
@@ -738,12 +734,16 @@ impl GpuBackend {
                 let t0 = Instant::now();
                 c.queue.submit([e.finish()]);
                 c.wait()?;
-                profiler.profile.seconds[kernel] += t0.elapsed().as_secs_f64();
+                *s = t0.elapsed().as_secs_f64();
             }
         }
-        for kernel in 0..4 {
-            profiler.profile.invocations[kernel] += invocations[kernel];
-            profiler.profile.bytes[kernel] += invocations[kernel] * KERNEL_BYTES[kernel];
+        {
+            let mut p = profiler.profile.lock().expect("profile lock");
+            for kernel in 0..4 {
+                p.seconds[kernel] += seconds[kernel];
+                p.invocations[kernel] += invocations[kernel];
+                p.bytes[kernel] += invocations[kernel] * KERNEL_BYTES[kernel];
+            }
         }
         self.profiler = Some(profiler);
         Ok(c.device.create_command_encoder(&Default::default()))
