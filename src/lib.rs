@@ -6,11 +6,12 @@
 //! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
 //! counters into figures, and [`cli`] is the command line.
 
+pub mod bench;
 pub mod calibrate;
 pub mod cli;
 pub mod engine;
-pub mod exercise;
 pub mod events;
+pub mod exercise;
 pub mod geo;
 pub mod report;
 pub mod salvo;

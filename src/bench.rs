@@ -1,0 +1,399 @@
+//! `hormuz bench`: whole runs of a scenario on each backend at several replicate counts,
+//! and, measured in the same process, the machine's memory-copy bandwidth (host memcpy,
+//! GPU buffer-to-buffer copy) and the share of it the GPU kernels reach.
+//!
+//! Every run is preceded by a small warm-up run on the same backend (the first dispatch
+//! on lavapipe compiles the shaders). Timings are wall-clock; on a machine shared with
+//! other work they vary from run to run, so compare rows of one table only.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
+
+use crate::engine::gpu::{GpuBackend, GpuContext, KERNELS};
+use crate::engine::plan::Plan;
+use crate::scenario::Scenario;
+use crate::world::{RunConfig, RunOutput, Simulation};
+
+/// A backend to benchmark.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchBackend {
+    Cpu,
+    Gpu,
+}
+
+impl BenchBackend {
+    pub fn name(self) -> &'static str {
+        match self {
+            BenchBackend::Cpu => "cpu",
+            BenchBackend::Gpu => "gpu",
+        }
+    }
+
+    /// "cpu" or "gpu".
+    pub fn parse(s: &str) -> Result<BenchBackend, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "cpu" => Ok(BenchBackend::Cpu),
+            "gpu" => Ok(BenchBackend::Gpu),
+            other => Err(format!("unknown backend {other:?}: expected cpu or gpu")),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct BenchConfig {
+    /// Replicate counts, one row per backend each.
+    pub replicates: Vec<u32>,
+    /// Backends to run; empty means every one available (the GPU when an adapter exists).
+    pub backends: Vec<BenchBackend>,
+    pub seed: u32,
+    /// CPU worker threads (default: all cores).
+    pub threads: Option<usize>,
+    /// Replicates of the profiled GPU run that times each kernel; `None`: the largest
+    /// count asked for, at most 1,000; `Some(0)`: no profiled run.
+    pub profile_replicates: Option<u32>,
+}
+
+impl Default for BenchConfig {
+    fn default() -> Self {
+        BenchConfig {
+            replicates: vec![100, 1000],
+            backends: Vec::new(),
+            seed: 2026,
+            threads: None,
+            profile_replicates: None,
+        }
+    }
+}
+
+/// One whole run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct BenchRow {
+    pub backend: String,
+    pub adapter: String,
+    pub replicates: u32,
+    pub threats_per_replicate: usize,
+    pub visited_ticks: u64,
+    /// Active tracks x replicates, summed over the ticks visited.
+    pub threat_steps: u64,
+    pub wall_seconds: f64,
+    pub threat_steps_per_second: f64,
+    pub replicates_per_second: f64,
+}
+
+/// One kernel over a profiled GPU run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct KernelRow {
+    pub kernel: String,
+    pub invocations: u64,
+    pub seconds: f64,
+    /// Bytes of rows and tables every invocation must read or write (a lower bound).
+    pub bytes: u64,
+    pub bytes_per_second: f64,
+    /// `bytes_per_second` over the GPU's buffer-copy bandwidth.
+    pub fraction_of_copy: f64,
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Bandwidth {
+    /// Host memcpy, bytes read plus bytes written per second.
+    pub host_copy: f64,
+    /// GPU buffer-to-buffer copy, bytes read plus written per second.
+    pub gpu_copy: Option<f64>,
+    pub kernels: Vec<KernelRow>,
+    /// Kernels timed by timestamp queries (else by wall time around each dispatch).
+    pub timestamps: bool,
+    pub profiled_replicates: u32,
+}
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Bench {
+    pub scenario: String,
+    pub rows: Vec<BenchRow>,
+    pub bandwidth: Bandwidth,
+    /// Why a backend was left out, and the like.
+    pub notes: Vec<String>,
+}
+
+fn run(
+    sc: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    backend: BenchBackend,
+    replicates: u32,
+    seed: u32,
+    threads: Option<usize>,
+) -> Result<RunOutput, String> {
+    let config = RunConfig {
+        replicates,
+        seed,
+        record: 0..0,
+    };
+    match backend {
+        BenchBackend::Cpu => {
+            crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
+        }
+        BenchBackend::Gpu => {
+            crate::engine::run_gpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
+        }
+    }
+}
+
+/// Run the benchmark. Fails only when a backend asked for by name cannot run.
+pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result<Bench, String> {
+    let mut notes = Vec::new();
+    let gpu = GpuContext::shared();
+    let backends = if config.backends.is_empty() {
+        let mut b = vec![BenchBackend::Cpu];
+        match &gpu {
+            Ok(_) => b.push(BenchBackend::Gpu),
+            Err(e) => notes.push(format!("gpu left out: {e}")),
+        }
+        b
+    } else {
+        if config.backends.contains(&BenchBackend::Gpu) {
+            gpu.clone()?;
+        }
+        config.backends.clone()
+    };
+    let mut rows = Vec::new();
+    for &backend in &backends {
+        // Warm-up: thread pools, shader compilation, caches.
+        run(&sc, &plan, backend, 8, config.seed, config.threads)?;
+        for &replicates in &config.replicates {
+            let t0 = Instant::now();
+            let out = run(&sc, &plan, backend, replicates, config.seed, config.threads)?;
+            let wall = t0.elapsed().as_secs_f64();
+            rows.push(BenchRow {
+                backend: backend.name().into(),
+                adapter: out.backend.adapter.clone(),
+                replicates,
+                threats_per_replicate: plan.tracks.len(),
+                visited_ticks: out.stats.visited_ticks,
+                threat_steps: out.stats.threat_steps,
+                wall_seconds: wall,
+                threat_steps_per_second: out.stats.threat_steps as f64 / wall.max(1e-9),
+                replicates_per_second: replicates as f64 / wall.max(1e-9),
+            });
+        }
+    }
+
+    let mut bandwidth = Bandwidth {
+        host_copy: host_copy_bandwidth(),
+        ..Bandwidth::default()
+    };
+    if let (true, Ok(ctx)) = (backends.contains(&BenchBackend::Gpu), &gpu) {
+        bandwidth.gpu_copy = Some(gpu_copy_bandwidth(ctx)?);
+        let n = config.profile_replicates.unwrap_or_else(|| {
+            config
+                .replicates
+                .iter()
+                .copied()
+                .max()
+                .unwrap_or(0)
+                .min(1000)
+        });
+        if n > 0 {
+            let mut backend =
+                GpuBackend::with_context(ctx.clone(), plan.clone(), 0, n, 0..0, None)?;
+            let profile = backend.set_profiling();
+            let cfg = RunConfig {
+                replicates: n,
+                seed: config.seed,
+                record: 0..0,
+            };
+            Simulation::new(sc.clone(), plan.clone(), &cfg, Box::new(backend)).run(|_, _| {})?;
+            let p = profile.lock().map_err(|_| "profile lock poisoned")?.clone();
+            let copy = bandwidth.gpu_copy.unwrap_or(0.0);
+            bandwidth.timestamps = p.timestamps;
+            bandwidth.profiled_replicates = n;
+            bandwidth.kernels = (0..KERNELS.len())
+                .map(|k| {
+                    let bps = p.bytes[k] as f64 / p.seconds[k].max(1e-12);
+                    KernelRow {
+                        kernel: KERNELS[k].0.into(),
+                        invocations: p.invocations[k],
+                        seconds: p.seconds[k],
+                        bytes: p.bytes[k],
+                        bytes_per_second: bps,
+                        fraction_of_copy: if copy > 0.0 { bps / copy } else { 0.0 },
+                    }
+                })
+                .collect();
+        }
+    }
+    Ok(Bench {
+        scenario: sc.name.clone(),
+        rows,
+        bandwidth,
+        notes,
+    })
+}
+
+/// Bytes of each copy in the bandwidth measurements.
+const COPY_BYTES: usize = 256 << 20;
+
+/// Host memcpy bandwidth: best of five copies of 256 MiB, read plus write bytes per
+/// second.
+pub fn host_copy_bandwidth() -> f64 {
+    let src = vec![1u8; COPY_BYTES];
+    let mut dst = vec![0u8; COPY_BYTES];
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        dst.copy_from_slice(std::hint::black_box(&src));
+        std::hint::black_box(&mut dst);
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    2.0 * COPY_BYTES as f64 / best
+}
+
+/// GPU buffer-to-buffer copy bandwidth: best of five copies (at most 256 MiB), timed
+/// around the submission, read plus write bytes per second.
+pub fn gpu_copy_bandwidth(ctx: &GpuContext) -> Result<f64, String> {
+    let size = (COPY_BYTES as u64).min(ctx.limits.max_buffer_size) & !3;
+    let buffer = |usage| {
+        ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("bandwidth"),
+            size,
+            usage,
+            mapped_at_creation: false,
+        })
+    };
+    let src = buffer(wgpu::BufferUsages::COPY_SRC | wgpu::BufferUsages::COPY_DST);
+    let dst = buffer(wgpu::BufferUsages::COPY_DST);
+    let copy = || -> Result<f64, String> {
+        let mut e = ctx.device.create_command_encoder(&Default::default());
+        e.copy_buffer_to_buffer(&src, 0, &dst, 0, size);
+        let t0 = Instant::now();
+        ctx.queue.submit([e.finish()]);
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| format!("GPU wait failed: {e}"))?;
+        Ok(t0.elapsed().as_secs_f64())
+    };
+    // Touch both buffers once (first use allocates and zeroes them).
+    copy()?;
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        best = best.min(copy()?);
+    }
+    Ok(2.0 * size as f64 / best)
+}
+
+fn si(v: f64) -> String {
+    if v >= 1e9 {
+        format!("{:.2} G", v / 1e9)
+    } else if v >= 1e6 {
+        format!("{:.2} M", v / 1e6)
+    } else if v >= 1e3 {
+        format!("{:.2} k", v / 1e3)
+    } else {
+        format!("{v:.2} ")
+    }
+}
+
+/// The benchmark as tables.
+pub fn render(b: &Bench) -> String {
+    let mut t = Table::new();
+    t.load_style(UTF8_FULL_CONDENSED);
+    t.set_header([
+        "backend",
+        "adapter",
+        "replicates",
+        "threats/replicate",
+        "ticks visited",
+        "threat-steps/s",
+        "replicates/s",
+        "wall s",
+    ]);
+    for r in &b.rows {
+        t.add_row([
+            r.backend.clone(),
+            r.adapter.clone(),
+            r.replicates.to_string(),
+            r.threats_per_replicate.to_string(),
+            r.visited_ticks.to_string(),
+            si(r.threat_steps_per_second),
+            format!("{:.1}", r.replicates_per_second),
+            format!("{:.2}", r.wall_seconds),
+        ]);
+    }
+    let mut out = format!("{}\n{t}\n", b.scenario);
+    let bw = &b.bandwidth;
+    out.push_str(&format!("memory copy: host {}B/s", si(bw.host_copy)));
+    if let Some(g) = bw.gpu_copy {
+        out.push_str(&format!(", GPU buffer-to-buffer {}B/s", si(g)));
+    }
+    out.push_str(" (bytes read + written)\n");
+    if !bw.kernels.is_empty() {
+        let mut k = Table::new();
+        k.load_style(UTF8_FULL_CONDENSED);
+        k.set_header([
+            "kernel",
+            "invocations",
+            "seconds",
+            "bytes moved",
+            "bytes/s",
+            "share of GPU copy",
+        ]);
+        for r in &bw.kernels {
+            k.add_row([
+                r.kernel.clone(),
+                r.invocations.to_string(),
+                format!("{:.3}", r.seconds),
+                format!("{}B", si(r.bytes as f64)),
+                format!("{}B/s", si(r.bytes_per_second)),
+                format!("{:.1}%", 100.0 * r.fraction_of_copy),
+            ]);
+        }
+        out.push_str(&format!(
+            "GPU kernels over one run of {} replicates (timed by {}; bytes: the rows every \
+             invocation must read or write):\n{k}\n",
+            bw.profiled_replicates,
+            if bw.timestamps {
+                "timestamp queries"
+            } else {
+                "wall time around each dispatch"
+            }
+        ));
+    }
+    for n in &b.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backends_parse_and_render_without_rows() {
+        assert_eq!(BenchBackend::parse("GPU"), Ok(BenchBackend::Gpu));
+        assert!(BenchBackend::parse("tpu").is_err());
+        let b = Bench {
+            scenario: "s".into(),
+            rows: vec![BenchRow {
+                backend: "cpu".into(),
+                adapter: "host".into(),
+                replicates: 10,
+                threats_per_replicate: 5,
+                visited_ticks: 3,
+                threat_steps: 150,
+                wall_seconds: 0.5,
+                threat_steps_per_second: 300.0,
+                replicates_per_second: 20.0,
+            }],
+            bandwidth: Bandwidth {
+                host_copy: 2e10,
+                ..Bandwidth::default()
+            },
+            notes: vec!["gpu left out: none".into()],
+        };
+        let text = render(&b);
+        assert!(text.contains("20.0"), "{text}");
+        assert!(text.contains("20.00 GB/s"), "{text}");
+        assert!(text.contains("gpu left out"), "{text}");
+    }
+}
