@@ -1,4 +1,5 @@
-// Kernel 1 of 4, `advance`: one invocation per (replicate, active track).
+// Kernel 1 of 5, `advance`: one invocation per (replicate, active track) on the CPU; on
+// the GPU per pair that `schedule` listed.
 // Launches threats whose time has come, fails the unreliable ones, notices impacts, and
 // puts every detected threat with an engagement open to it on the candidate list.
 // Twin of `src/engine/cpu/advance.rs`; `common.wgsl` is prepended.
@@ -10,20 +11,22 @@ fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
-// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
-@compute @workgroup_size(64)
+// x: a small grid that strides over this tick's (replicate, track) pairs (see `common.wgsl`).
+@compute @workgroup_size(LIST_WORKGROUP)
 fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let r = id.x;
-    let a = id.y + id.z * groups.y;
-    if r >= params.replicates || a >= params.active_count {
-        return;
+    let n = atomicLoad(&work[W_PAIRS]);
+    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
+        let t = pair(i);
+        advance_one(t / params.tracks, t % params.tracks);
     }
+}
+
+// The twin for replicate `r` and track `k`.
+fn advance_one(r: u32, k: u32) {
     let tick = params.tick;
-    let k = active_list[a];
     let t = r * params.tracks + k;
     // The twin reads the track and the threat row first; here only the words the early
-    // exit needs are read before it, as most invocations take it (a track is active
-    // when any replicate needs it, and lavapipe runs the code after a return masked).
+    // exit needs are read before it (`schedule` took it already for unlisted pairs).
     let status = threats[t].status & STATUS_MASK;
     let start = group_start[r * params.groups + tracks[k].group];
     let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
@@ -101,6 +104,9 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
         }
         if ready {
             let i = atomicAdd(&candidate_count[r], 1u);
+            if i == 0u {
+                push_lane(r);
+            }
             if i < params.tracks {
                 candidates[r * params.tracks + i] = k;
             } else {

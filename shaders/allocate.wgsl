@@ -1,4 +1,5 @@
-// Kernel 2 of 4, `allocate`: one invocation per replicate.
+// Kernel 2 of 5, `allocate`: one invocation per replicate on the CPU; on the GPU per
+// replicate that `advance` listed as having candidates.
 // Serves the candidates in priority order (earliest impact, then track index), each
 // from its first open opportunity (upper tier first) whose battery has a free fire
 // channel this tick and whose magazine holds the doctrine's next salvo. Resolving the
@@ -14,13 +15,17 @@ fn count(r: u32, index: u32) {
     counters[r * params.counters + index] += 1u;
 }
 
-// x: replicates of the batch in groups of 64.
-@compute @workgroup_size(64)
-fn allocate(@builtin(global_invocation_id) id: vec3<u32>) {
-    let r = id.x;
-    if r >= params.replicates {
-        return;
+// x: a small grid that strides over this tick's replicates with candidates (see `common.wgsl`).
+@compute @workgroup_size(LIST_WORKGROUP)
+fn allocate(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let n = atomicLoad(&work[W_LANES]);
+    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
+        allocate_one(lane(i));
     }
+}
+
+// The twin for replicate `r`.
+fn allocate_one(r: u32) {
     let tick = params.tick;
     let n = candidate_count[r];
     if n == 0u {

@@ -69,6 +69,10 @@ const D_DAMAGE: u32 = 5u;
 const D_STRIKE: u32 = 6u;
 const D_KILL: u32 = 16u;
 
+const W_PAIRS: u32 = 0u;
+const W_LANES: u32 = 1u;
+const WORK_HEADER: u32 = 4u;
+
 const OPP_CLOSED: u32 = 0u;
 const OPP_SPENT: u32 = 1u;
 const OPP_WAIT: u32 = 2u;
@@ -179,7 +183,7 @@ struct Event {
 
 // ---- bindings whose access is the same in every kernel. A kernel's pipeline binds only
 // those its entry point uses. `candidate_count` (11), `counters` (13) and, in `impact`,
-// the atomic view of `assets` (19) and `track_next` (20) are declared by the kernels.
+// the atomic view of `assets` (19) are declared by the kernels.
 
 // Per-dispatch constants (the replicates of one batch).
 @group(0) @binding(0) var<uniform> params: Params;
@@ -206,6 +210,14 @@ struct Event {
 // One per run, shared by every replicate: the status words, then one event count per
 // recorded replicate (the `Lane::event_count` of the twin).
 @group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
+// This tick's work lists of the batch, filled by `schedule` and `advance`: a header
+// (`W_PAIRS` pairs, `W_LANES` replicates), then the replicates with candidates
+// (`params.replicates` words), then the (replicate, track) pairs with something to do,
+// as threat rows `r * params.tracks + k`.
+@group(0) @binding(21) var<storage, read_write> work: array<atomic<u32>>;
+// One word per track for all replicates, cleared to 0 before the tick; stored inverted
+// so that 0 means "never" and max picks the earliest.
+@group(0) @binding(20) var<storage, read_write> track_next: array<atomic<u32>>;
 
 // ---- the generator (rng.rs)
 
@@ -225,6 +237,38 @@ fn draw(seed: u32, replicate: u32, stream: u32, tick: u32, k: u32) -> u32 {
 
 fn chance(u: u32, threshold: u32) -> bool {
     return threshold == 0xffffffffu || u < threshold;
+}
+
+// ---- the work lists (GPU only: the CPU twin runs every kernel over every active track)
+//
+// On the GPU every kernel but `schedule` runs over a list rather than over all
+// (replicate, active track) pairs: `schedule` lists the pairs that pass `advance`'s first
+// test, and only they can change this tick (`engage` acts on candidates, which `advance`
+// listed; `impact` on arrivals, which `advance` saw). For the rest the twins do nothing
+// but report their next wake, which `schedule` does. `advance` lists the replicates that
+// got candidates, for `allocate`. Each list kernel is a small grid that strides over
+// its list, so its cost follows the work, not the size of the tick.
+
+// Invocations per workgroup of the list kernels: 64, or on a CPU adapter its SIMD width,
+// so that a short list does not run the whole kernel masked for idle lanes.
+override LIST_WORKGROUP: u32 = 64u;
+
+fn push_pair(t: u32) {
+    let i = atomicAdd(&work[W_PAIRS], 1u);
+    atomicStore(&work[WORK_HEADER + params.replicates + i], t);
+}
+
+fn pair(i: u32) -> u32 {
+    return atomicLoad(&work[WORK_HEADER + params.replicates + i]);
+}
+
+fn push_lane(r: u32) {
+    let i = atomicAdd(&work[W_LANES], 1u);
+    atomicStore(&work[WORK_HEADER + i], r);
+}
+
+fn lane(i: u32) -> u32 {
+    return atomicLoad(&work[WORK_HEADER + i]);
 }
 
 // ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`

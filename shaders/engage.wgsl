@@ -1,4 +1,5 @@
-// Kernel 3 of 4, `engage`: one invocation per (replicate, active track).
+// Kernel 3 of 5, `engage`: one invocation per (replicate, active track) on the CPU; on
+// the GPU per pair that `schedule` listed.
 // Resolves the salvo `allocate` assigned: each interceptor kills independently with its
 // Pk against the threat's class. Keeps the doctrine's count (a look before the next
 // shot) and retires an opportunity once its doctrine is spent. Twin of
@@ -10,16 +11,19 @@ fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
-// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
-@compute @workgroup_size(64)
+// x: a small grid that strides over this tick's (replicate, track) pairs (see `common.wgsl`).
+@compute @workgroup_size(LIST_WORKGROUP)
 fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let r = id.x;
-    let a = id.y + id.z * groups.y;
-    if r >= params.replicates || a >= params.active_count {
-        return;
+    let n = atomicLoad(&work[W_PAIRS]);
+    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
+        let t = pair(i);
+        engage_one(t / params.tracks, t % params.tracks);
     }
+}
+
+// The twin for replicate `r` and track `k`.
+fn engage_one(r: u32, k: u32) {
     let tick = params.tick;
-    let k = active_list[a];
     let t = r * params.tracks + k;
     // As in `advance`, the row is read in full only past the early exit.
     if threats[t].shot_opp == NONE {

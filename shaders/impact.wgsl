@@ -1,4 +1,5 @@
-// Kernel 4 of 4, `impact`: one invocation per (replicate, active track).
+// Kernel 4 of 5, `impact`: one invocation per (replicate, active track) on the CPU; on
+// the GPU per pair that `schedule` listed (`schedule` reports the others' next wake).
 // A threat that arrived hits its target with the weapon's accuracy; a hit does damage
 // unless the asset's hardness absorbs it, and the damage that reaches the asset's
 // staying power puts it out of action (its batteries fall silent). Last, every active
@@ -9,9 +10,6 @@
 // The `assets` buffer as atomic words (4 per `AssetState`): several threats of one
 // replicate may hit one asset in the same tick.
 @group(0) @binding(19) var<storage, read_write> asset_words: array<atomic<u32>>;
-// One word per track for all replicates, cleared to 0 before the tick; stored inverted
-// so that 0 means "never" and max picks the earliest.
-@group(0) @binding(20) var<storage, read_write> track_next: array<atomic<u32>>;
 
 const ASSET_HITS: u32 = 0u;
 const ASSET_DAMAGE: u32 = 1u;
@@ -21,16 +19,19 @@ fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
-// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
-@compute @workgroup_size(64)
+// x: a small grid that strides over this tick's (replicate, track) pairs (see `common.wgsl`).
+@compute @workgroup_size(LIST_WORKGROUP)
 fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let r = id.x;
-    let a = id.y + id.z * groups.y;
-    if r >= params.replicates || a >= params.active_count {
-        return;
+    let n = atomicLoad(&work[W_PAIRS]);
+    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
+        let t = pair(i);
+        impact_one(t / params.tracks, t % params.tracks);
     }
+}
+
+// The twin for replicate `r` and track `k`.
+fn impact_one(r: u32, k: u32) {
     let tick = params.tick;
-    let k = active_list[a];
     let t = r * params.tracks + k;
     // As in `advance`, the track and the threat row are read in full only for a threat
     // that arrives.

@@ -252,6 +252,9 @@ fn every_constant_has_the_same_value_in_wgsl() {
         ("OPP_SPENT", cpu::OPP_SPENT),
         ("OPP_WAIT", cpu::OPP_WAIT),
         ("OPP_READY", cpu::OPP_READY),
+        ("W_PAIRS", W_PAIRS as u32),
+        ("W_LANES", W_LANES as u32),
+        ("WORK_HEADER", WORK_HEADER as u32),
     ];
     for (name, value) in rust {
         let got = wgsl
@@ -307,6 +310,7 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("status", binding::STATUS),
         ("asset_words", binding::ASSET_WORDS),
         ("track_next", binding::TRACK_NEXT),
+        ("work", binding::WORK),
     ];
     for (kernel, text) in KERNELS {
         let source = kernel_source(text);

@@ -32,15 +32,25 @@ mod layout_tests;
 pub const COMMON_WGSL: &str = include_str!("../../../shaders/common.wgsl");
 
 /// The kernels in the order they run each tick: (entry point, source without common).
-pub const KERNELS: [(&str, &str); 4] = [
+/// `schedule` runs over every (replicate, active track) pair and lists those with work;
+/// the twins of the CPU kernels run over its lists (see `shaders/common.wgsl`).
+pub const KERNELS: [(&str, &str); 5] = [
+    ("schedule", include_str!("../../../shaders/schedule.wgsl")),
     ("advance", include_str!("../../../shaders/advance.wgsl")),
     ("allocate", include_str!("../../../shaders/allocate.wgsl")),
     ("engage", include_str!("../../../shaders/engage.wgsl")),
     ("impact", include_str!("../../../shaders/impact.wgsl")),
 ];
 
-/// Index of `allocate` in [`KERNELS`]: the one kernel dispatched per replicate only.
-const ALLOCATE: usize = 1;
+/// Index of `schedule` in [`KERNELS`]: the one kernel dispatched over (replicate, active
+/// track); the others stride over work lists with a fixed grid.
+const SCHEDULE: usize = 0;
+
+/// Words before the lists in a batch's `work` buffer, as in the shaders: the number of
+/// listed pairs (`W_PAIRS`), then of listed replicates (`W_LANES`).
+pub const WORK_HEADER: u64 = 4;
+pub const W_PAIRS: usize = 0;
+pub const W_LANES: usize = 1;
 
 /// Invocations per workgroup along x (replicates), as in the shaders.
 pub const WORKGROUP: u32 = 64;
@@ -78,6 +88,7 @@ pub mod binding {
     /// `assets` as atomic words, in `impact`.
     pub const ASSET_WORDS: u32 = 19;
     pub const TRACK_NEXT: u32 = 20;
+    pub const WORK: u32 = 21;
 }
 
 /// Binding numbers an entry point of a composed source uses, ascending, found by naga
@@ -122,6 +133,13 @@ pub struct GpuContext {
     pub limits: wgpu::Limits,
     /// Timestamp queries are available (for kernel timings).
     pub timestamps: bool,
+    /// Workgroups of the kernels that stride over work lists: on a CPU adapter one per
+    /// core (lavapipe runs each workgroup on one thread, and runs every instruction of a
+    /// kernel whether or not an invocation needs it, so idle invocations cost as much as
+    /// busy ones); on a GPU enough to fill it.
+    pub list_groups: u32,
+    /// Invocations per workgroup of those kernels (`LIST_WORKGROUP` in the shaders).
+    pub list_workgroup: u32,
     kernels: Vec<Kernel>,
 }
 
@@ -144,6 +162,22 @@ impl GpuContext {
             ..Default::default()
         }))
         .map_err(|e| format!("cannot open the GPU device: {e}"))?;
+        let info = adapter.get_info();
+        // Lavapipe runs each workgroup on one thread in SIMD chunks, and every instruction
+        // of a kernel for every chunk, idle or not: list kernels there use one chunk per
+        // workgroup and one workgroup per core. A GPU gets wide workgroups and many.
+        let cpu = info.device_type == wgpu::DeviceType::Cpu;
+        let list_workgroup = if cpu {
+            info.subgroup_max_size.clamp(1, WORKGROUP)
+        } else {
+            WORKGROUP
+        };
+        let list_groups = if cpu {
+            std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
+        } else {
+            1024
+        }
+        .min(limits.max_compute_workgroups_per_dimension);
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut kernels = Vec::new();
         for (name, text) in KERNELS {
@@ -168,7 +202,10 @@ impl GpuContext {
                 layout: None,
                 module: &module,
                 entry_point: Some(name),
-                compilation_options: Default::default(),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants: &[("LIST_WORKGROUP", list_workgroup as f64)],
+                    ..Default::default()
+                },
                 cache: None,
             });
             let layout = pipeline.get_bind_group_layout(0);
@@ -185,9 +222,11 @@ impl GpuContext {
         Ok(GpuContext {
             device,
             queue,
-            adapter: adapter.get_info(),
+            adapter: info,
             limits,
             timestamps: !features.is_empty(),
+            list_groups,
+            list_workgroup,
             kernels,
         })
     }
@@ -332,28 +371,36 @@ pub fn adapter_info() -> Option<(String, String)> {
 #[derive(Clone, Debug, Default)]
 pub struct KernelProfile {
     /// Seconds in each kernel, in [`KERNELS`] order.
-    pub seconds: [f64; 4],
+    pub seconds: [f64; 5],
     /// Bytes of rows and tables each kernel must read and write (a lower bound: the
     /// rows every invocation touches).
-    pub bytes: [u64; 4],
-    pub invocations: [u64; 4],
+    pub bytes: [u64; 5],
+    /// Pairs or replicates each kernel ran its twin for (for `schedule`, every
+    /// (replicate, active track) pair).
+    pub invocations: [u64; 5],
     /// Timed by timestamp queries (else by wall time around each kernel's submission).
     pub timestamps: bool,
 }
 
-/// Bytes every invocation of a kernel reads or writes whatever its path: `advance` reads
-/// the active entry, the track, the threat row, its wake and group start, and writes the
-/// row and wake back; `allocate` reads and resets the candidate count; `engage` reads the
-/// active entry and the threat row; `impact` reads the active entry, track, threat row and
-/// wake and updates `track_next`.
+/// Bytes every invocation of a kernel reads or writes whatever its path: `schedule`
+/// reads the active entry, the track's group and offset, the threat's status, its wake
+/// and group start, and lists the pair or reports its next wake; `advance` reads the
+/// listed pair, the track and the threat row and writes the row and its wake; `allocate`
+/// reads the listed replicate and its candidate count and resets it; `engage` reads the
+/// listed pair and the row's `shot_opp`; `impact` reads the listed pair, the row's status,
+/// its wake and reports the next wake.
 const TRACK: u64 = std::mem::size_of::<Track>() as u64;
 const THREAT: u64 = std::mem::size_of::<Threat>() as u64;
-pub const KERNEL_BYTES: [u64; 4] = [
+pub const KERNEL_BYTES: [u64; 5] = [
+    4 + 8 + 4 + 4 + 4 + 4,
     4 + TRACK + THREAT + 4 + 4 + THREAT + 4,
-    8,
-    4 + THREAT,
-    4 + TRACK + THREAT + 4 + 4,
+    4 + 4 + 4,
+    4 + 4,
+    4 + 4 + 4 + 4,
 ];
+
+/// Bytes of the resolved timestamps: a begin and an end per kernel.
+const TIMES_BYTES: u64 = 2 * 8 * KERNELS.len() as u64;
 
 /// Per-replicate buffers of one batch.
 struct Batch {
@@ -370,6 +417,8 @@ struct Batch {
     assets: wgpu::Buffer,
     group_start: wgpu::Buffer,
     launchers: wgpu::Buffer,
+    /// This tick's work lists (see `shaders/common.wgsl`).
+    work: wgpu::Buffer,
     bind_groups: Vec<wgpu::BindGroup>,
 }
 
@@ -448,10 +497,11 @@ impl GpuBackend {
 
         let binding_limit = limits
             .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+            .min(limits.max_buffer_size)
+            .saturating_sub(WORK_HEADER * 4);
         let widest_row = [
             t * THREAT,
-            t * 4,
+            (t + 1) * 4,
             s * std::mem::size_of::<MagazineState>() as u64,
             counters * 4,
             a * std::mem::size_of::<AssetState>() as u64,
@@ -482,6 +532,8 @@ impl GpuBackend {
         }
         let per_batch = by_binding
             .min(max_groups * WORKGROUP as u64)
+            // Listed pairs are threat rows, u32 indices.
+            .min(u32::MAX as u64 / t.max(1))
             .min(max_batch.unwrap_or(u32::MAX).max(1) as u64)
             .min(u32::MAX as u64) as u32;
         let n_batches = replicates.div_ceil(per_batch).max(1);
@@ -534,6 +586,7 @@ impl GpuBackend {
             let group_start_buf = c.storage("group_start", &group_start[gs.clone()]);
             let ls = first as usize * lw as usize..(first + n) as usize * lw as usize;
             let launchers_buf = c.storage("launchers", &launchers[ls.clone()]);
+            let work = c.zeroed("work", (WORK_HEADER + n as u64 * (t + 1)) * 4);
             let params = c.uniform("params", &[Params::default()]);
             let mut batch = Batch {
                 first,
@@ -548,6 +601,7 @@ impl GpuBackend {
                 assets,
                 group_start: group_start_buf,
                 launchers: launchers_buf,
+                work,
                 bind_groups: Vec::new(),
             };
             for k in &c.kernels {
@@ -579,6 +633,7 @@ impl GpuBackend {
                             binding::EVENTS => events.as_entire_binding(),
                             binding::STATUS => status.as_entire_binding(),
                             binding::TRACK_NEXT => track_next.as_entire_binding(),
+                            binding::WORK => batch.work.as_entire_binding(),
                             other => unreachable!("kernel {} uses unknown binding {other}", k.name),
                         },
                     })
@@ -639,15 +694,15 @@ impl GpuBackend {
             let set = c.device.create_query_set(&wgpu::QuerySetDescriptor {
                 label: Some("kernel times"),
                 ty: wgpu::QueryType::Timestamp,
-                count: 8,
+                count: 2 * KERNELS.len() as u32,
             });
             let resolve = c.device.create_buffer(&wgpu::BufferDescriptor {
                 label: Some("kernel times"),
-                size: 64,
+                size: TIMES_BYTES,
                 usage: wgpu::BufferUsages::QUERY_RESOLVE | wgpu::BufferUsages::COPY_SRC,
                 mapped_at_creation: false,
             });
-            let staging = c.staging("kernel times", 64);
+            let staging = c.staging("kernel times", TIMES_BYTES);
             (set, resolve, staging)
         });
         let profile = Arc::new(Mutex::new(KernelProfile {
@@ -676,17 +731,17 @@ impl GpuBackend {
         let k = &self.ctx.kernels[kernel];
         pass.set_pipeline(&k.pipeline);
         for b in &self.batches {
-            let x = b.replicates.div_ceil(WORKGROUP);
             pass.set_bind_group(0, &b.bind_groups[kernel], &[]);
-            if kernel == ALLOCATE {
-                pass.dispatch_workgroups(x, 1, 1);
+            if kernel == SCHEDULE {
+                pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), y, z);
             } else {
-                pass.dispatch_workgroups(x, y, z);
+                pass.dispatch_workgroups(self.ctx.list_groups, 1, 1);
             }
         }
     }
 
-    /// Run the four kernels with timing; the caller submits `encoder` afterwards.
+    /// Run the kernels with timing, and count what each ran over; the caller submits
+    /// `encoder` afterwards.
     fn run_profiled(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
@@ -694,13 +749,7 @@ impl GpuBackend {
     ) -> Result<wgpu::CommandEncoder, String> {
         let c = self.ctx.clone();
         let profiler = self.profiler.take().expect("profiling on");
-        let mut seconds = [0.0f64; 4];
-        let invocations = [
-            self.replicates as u64 * active as u64,
-            self.replicates as u64,
-            self.replicates as u64 * active as u64,
-            self.replicates as u64 * active as u64,
-        ];
+        let mut seconds = [0.0f64; 5];
         if let Some((set, resolve, staging)) = &profiler.queries {
             for (kernel, (name, _)) in KERNELS.iter().enumerate() {
                 let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
@@ -713,10 +762,11 @@ impl GpuBackend {
                 });
                 self.dispatch(&mut pass, kernel, active);
             }
-            encoder.resolve_query_set(set, 0..8, resolve, 0);
-            encoder.copy_buffer_to_buffer(resolve, 0, staging, 0, 64);
+            let n = 2 * KERNELS.len() as u32;
+            encoder.resolve_query_set(set, 0..n, resolve, 0);
+            encoder.copy_buffer_to_buffer(resolve, 0, staging, 0, TIMES_BYTES);
             c.queue.submit([encoder.finish()]);
-            let data = c.read(staging, 0..64)?;
+            let data = c.read(staging, 0..TIMES_BYTES)?;
             let ts: &[u64] = bytemuck::cast_slice(&data);
             let period = c.queue.get_timestamp_period() as f64 * 1e-9;
             for (kernel, s) in seconds.iter_mut().enumerate() {
@@ -737,9 +787,31 @@ impl GpuBackend {
                 *s = t0.elapsed().as_secs_f64();
             }
         }
+        // What the list kernels ran over: the batches' work headers.
+        let header = WORK_HEADER * 4;
+        let staging = c.staging("work headers", header * self.batches.len() as u64);
+        let mut e = c.device.create_command_encoder(&Default::default());
+        for (i, b) in self.batches.iter().enumerate() {
+            e.copy_buffer_to_buffer(&b.work, 0, &staging, i as u64 * header, header);
+        }
+        c.queue.submit([e.finish()]);
+        let data = c.read(&staging, 0..header * self.batches.len() as u64)?;
+        let words: &[u32] = bytemuck::cast_slice(&data);
+        let (mut pairs, mut lanes) = (0u64, 0u64);
+        for h in words.chunks(WORK_HEADER as usize) {
+            pairs += h[W_PAIRS] as u64;
+            lanes += h[W_LANES] as u64;
+        }
+        let invocations = [
+            self.replicates as u64 * active as u64,
+            pairs,
+            lanes,
+            pairs,
+            pairs,
+        ];
         {
             let mut p = profiler.profile.lock().expect("profile lock");
-            for kernel in 0..4 {
+            for kernel in 0..KERNELS.len() {
                 p.seconds[kernel] += seconds[kernel];
                 p.invocations[kernel] += invocations[kernel];
                 p.bytes[kernel] += invocations[kernel] * KERNEL_BYTES[kernel];
@@ -957,6 +1029,9 @@ impl Backend for GpuBackend {
         let mut encoder = c.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.status, 0, None);
         encoder.clear_buffer(&self.track_next, 0, None);
+        for b in &self.batches {
+            encoder.clear_buffer(&b.work, 0, Some(WORK_HEADER * 4));
+        }
         if self.profiler.is_some() {
             encoder = self.run_profiled(encoder, n_active)?;
         } else {

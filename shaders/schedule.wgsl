@@ -1,0 +1,35 @@
+// Kernel 0 of 5, `schedule` (GPU only): one invocation per (replicate, active track).
+// A track is active when any replicate needs it, so most pairs have nothing to do. This
+// kernel lists the pairs that pass the first test of `advance` (its twin's early exit)
+// for the kernels that follow, which run over that list; for every other pair nothing
+// can change this tick, and it reports the pair's next wake here, as the last lines of
+// the twin of `impact` do. `common.wgsl` is prepended.
+
+// x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
+@compute @workgroup_size(64)
+fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let r = id.x;
+    let a = id.y + id.z * groups.y;
+    if r >= params.replicates || a >= params.active_count {
+        return;
+    }
+    let tick = params.tick;
+    let k = active_list[a];
+    let t = r * params.tracks + k;
+    // cpu/advance.rs: its first test.
+    let status = threats[t].status & STATUS_MASK;
+    let start = group_start[r * params.groups + tracks[k].group];
+    let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
+    if wake[t] == tick || due {
+        push_pair(t);
+        return;
+    }
+    // cpu/impact.rs: its last lines, for a pair that no kernel changes this tick.
+    var next = wake[t];
+    if status == PENDING {
+        if start != NEVER {
+            next = start + tracks[k].offset;
+        }
+    }
+    atomicMax(&track_next[k], ~next);
+}
