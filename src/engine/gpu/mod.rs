@@ -1,17 +1,25 @@
-//! The GPU backend: the four kernels of `shaders/` run by wgpu over all replicates.
+//! The GPU backend: the kernels of `shaders/` run by wgpu over all replicates.
 //!
-//! [`GpuContext`] owns the instance, adapter, device, queue and the four compute
-//! pipelines, created once per process and shared by every run. [`GpuBackend`] owns one
-//! run's buffers, sized once and reused every tick. Replicates are split into batches so
-//! that each per-replicate buffer fits the adapter's storage binding limit; each batch has
-//! its own copy of the per-replicate buffers and bind groups, while the shared tables, the
-//! event buffer and the status words are bound in every batch.
+//! [`GpuContext`] owns the instance, adapter, device, queue and the compute pipelines,
+//! created once per process and shared by every run. [`GpuBackend`] owns one run's
+//! buffers, sized once and reused every tick. Replicates are split into batches so that
+//! each per-replicate buffer fits the adapter's storage binding limit; each batch has its
+//! own copy of the per-replicate buffers and bind groups, while the shared tables, the
+//! event buffer, the status words and `track_next` are bound in every batch.
 //!
-//! One tick is one submission: clear the status words and `track_next`, then for every
-//! batch the four dispatches in order (wgpu orders dispatches that share a writable
-//! buffer), then one copy of the status words, the event counts and `track_next` into one
-//! staging buffer, which is all the host reads back. Asset state, events and the final
-//! state are read only when the world asks for them.
+//! One tick is one submission: clear the status words, `track_next` and the batches'
+//! work-list headers, then the five kernels in order, each over every batch (wgpu orders
+//! dispatches that share a writable buffer), then one copy of the status words, the event
+//! counts and `track_next` into one staging buffer, which is all the host reads back.
+//! Asset state, events and the final state are read only when the world asks for them.
+//!
+//! The four twins of `src/engine/cpu/` (advance, allocate, engage, impact) run, on the
+//! GPU, over work lists that a fifth kernel, `schedule`, builds each tick: the
+//! (replicate, track) pairs that pass `advance`'s first test. The other pairs are exactly
+//! those for which the twins change nothing and only report a next wake, which
+//! `schedule` does. On lavapipe, which runs every instruction of a kernel for every
+//! invocation (masked, not skipped), this is what makes the GPU path affordable: without
+//! it every pair paid for the whole of `advance`. See `shaders/common.wgsl`.
 
 use std::borrow::Cow;
 use std::ops::Range;
