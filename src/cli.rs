@@ -29,6 +29,8 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(CheckArgs),
+    /// Open the exercise app: the live run on a map, injects, what-ifs (feature `desktop`).
+    App(crate::app::AppArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -145,6 +147,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Run(a) => run(&a),
         Command::Check(a) => check(&a),
+        Command::App(a) => crate::app::main(&a),
     };
     match result {
         Ok(()) => 0,
