@@ -91,9 +91,17 @@ fn the_window_draws_the_gulf_under_xvfb() {
     };
 
     let img = image::open(&shot).unwrap().to_rgba8();
-    assert!(img.width() >= 1000 && img.height() >= 600, "{:?}", img.dimensions());
+    assert!(
+        img.width() >= 1000 && img.height() >= 600,
+        "{:?}",
+        img.dimensions()
+    );
     let colours: std::collections::HashSet<[u8; 4]> = img.pixels().map(|p| p.0).collect();
-    assert!(colours.len() > 100, "a blank frame: {} colours", colours.len());
+    assert!(
+        colours.len() > 100,
+        "a blank frame: {} colours",
+        colours.len()
+    );
 
     let land = map::LAND.to_array();
     let sea = map::SEA.to_array();

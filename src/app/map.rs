@@ -1,12 +1,16 @@
 //! The base map: Natural Earth land, coastlines and borders (`maps/*.geojson`, embedded),
 //! in a Mercator projection, and the view (pan and zoom) that puts it on the screen.
 //!
-//! Land polygons are triangulated once (earcut) into a mesh in projected coordinates;
-//! each frame only moves its vertices to the screen. Projected coordinates are degrees:
+//! Land polygons are triangulated once (earcut) into a mesh in projected coordinates.
+//! A view moves that mesh's vertices to the screen and tessellates the coastlines and
+//! borders into it; the result is kept and reused for as long as the view stays put. Projected coordinates are degrees:
 //! `x` is the longitude, `y` the Mercator ordinate in degrees (north up), so that a
 //! projected unit is a degree of longitude everywhere.
 
-use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Stroke, Vec2, epaint::Vertex};
+use std::sync::{Arc, Mutex};
+
+use eframe::egui::epaint::{PathShape, TessellationOptions, Tessellator, Vertex};
+use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Stroke, Vec2};
 
 use crate::geo::{EARTH_RADIUS_KM, LatLon};
 
@@ -148,6 +152,16 @@ pub struct BaseMap {
     pub land: Mesh,
     pub coast: Vec<Polyline>,
     pub borders: Vec<Polyline>,
+    /// The last view's screen mesh.
+    drawn: Mutex<Option<Drawn>>,
+}
+
+/// A screen mesh and the view it was made for.
+struct Drawn {
+    rect: Rect,
+    view: View,
+    pixels_per_point: f32,
+    mesh: Arc<Mesh>,
 }
 
 fn parse(text: &str, what: &str) -> Result<Vec<geojson::GeometryValue>, String> {
@@ -275,12 +289,35 @@ impl BaseMap {
             land,
             coast,
             borders,
+            drawn: Mutex::new(None),
         })
     }
 
     /// Paint sea, land, coastlines and borders into `rect`.
     pub fn paint(&self, painter: &egui::Painter, rect: Rect, view: &View) {
         painter.rect_filled(rect, 0.0, SEA);
+        let ppp = painter.pixels_per_point();
+        let mut drawn = self.drawn.lock().unwrap_or_else(|e| e.into_inner());
+        let mesh = match &*drawn {
+            Some(d) if d.rect == rect && d.view == *view && d.pixels_per_point == ppp => {
+                d.mesh.clone()
+            }
+            _ => {
+                let mesh = Arc::new(self.screen_mesh(rect, view, ppp));
+                *drawn = Some(Drawn {
+                    rect,
+                    view: *view,
+                    pixels_per_point: ppp,
+                    mesh: mesh.clone(),
+                });
+                mesh
+            }
+        };
+        painter.add(egui::Shape::Mesh(mesh));
+    }
+
+    /// Land, coastlines and borders in screen points for one view.
+    pub fn screen_mesh(&self, rect: Rect, view: &View, pixels_per_point: f32) -> Mesh {
         let mut mesh = Mesh {
             indices: self.land.indices.clone(),
             vertices: Vec::with_capacity(self.land.vertices.len()),
@@ -291,18 +328,26 @@ impl BaseMap {
                 pos: view.to_screen(rect, v.pos),
                 ..*v
             }));
-        painter.add(egui::Shape::mesh(mesh));
         let visible = Rect::from_two_pos(
             view.from_screen(rect, rect.left_top()),
             view.from_screen(rect, rect.right_bottom()),
         );
         let width = if view.scale > 60.0 { 1.2 } else { 0.8 };
+        let mut tessellator = Tessellator::new(
+            pixels_per_point,
+            TessellationOptions::default(),
+            [1, 1],
+            Vec::new(),
+        );
+        tessellator.set_clip_rect(rect.expand(2.0));
         for (lines, color) in [(&self.borders, BORDER), (&self.coast, COAST)] {
             for l in lines.iter().filter(|l| l.bounds.intersects(visible)) {
                 let pts = l.points.iter().map(|p| view.to_screen(rect, *p)).collect();
-                painter.add(egui::Shape::line(pts, Stroke::new(width, color)));
+                tessellator
+                    .tessellate_path(&PathShape::line(pts, Stroke::new(width, color)), &mut mesh);
             }
         }
+        mesh
     }
 }
 

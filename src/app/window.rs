@@ -22,9 +22,11 @@ struct Outcome {
     written: Option<Result<(), String>>,
     failed: Option<String>,
     geometry: Option<String>,
-    /// Since the first counted frame: frame-to-frame intervals and time in `ui`, seconds.
+    /// Since the first counted frame: frame-to-frame intervals, time in `ui`, and eframe's
+    /// CPU time per frame (ui, tessellation and the render's submission), seconds.
     intervals: Vec<f64>,
     ui_times: Vec<f64>,
+    cpu_times: Vec<f64>,
 }
 
 struct Window {
@@ -38,7 +40,7 @@ struct Window {
 }
 
 impl eframe::App for Window {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         let t0 = Instant::now();
         self.app.show(ui);
         let ui_time = t0.elapsed().as_secs_f64();
@@ -59,6 +61,9 @@ impl eframe::App for Window {
                 o.intervals.push(prev.elapsed().as_secs_f64());
             }
             o.ui_times.push(ui_time);
+            if let Some(cpu) = frame.info().cpu_usage {
+                o.cpu_times.push(cpu as f64);
+            }
         }
         self.last = Some(Instant::now());
         self.counted += 1;
@@ -161,6 +166,7 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
         renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };
+
     eframe::run_native("hormuz", options, Box::new(move |_cc| Ok(Box::new(window))))
         .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
     let o = outcome.lock().expect("not poisoned");
@@ -169,10 +175,11 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
     }
     if scripted {
         eprintln!(
-            "{} frames: frame interval {}; time in ui {}",
+            "{} frames: frame interval {}; in ui {}; window thread's CPU (ui, tessellation, render submission) {}",
             o.ui_times.len(),
             stats(&o.intervals),
-            stats(&o.ui_times)
+            stats(&o.ui_times),
+            stats(&o.cpu_times)
         );
     }
     if let Some(path) = &args.screenshot {
