@@ -321,3 +321,74 @@ fn a_scenario_that_fails_to_load_shows_the_error_in_the_window() {
     }
     assert!(h.state().session().is_none());
 }
+
+#[test]
+fn clicking_a_log_line_centres_the_map_on_it() {
+    let mut h = smoke();
+    play_to_the_end(&mut h);
+    let (_, before) = h.state().map_geometry().unwrap();
+    // The log follows the latest lines; with the threats' lines hidden the orders show.
+    assert!(
+        h.query_by_label_contains("order drones: salvo begins")
+            .is_none()
+    );
+    use eframe::egui::accesskit::Role;
+    for k in ["launch", "intercept", "leaker"] {
+        h.get_by_role_and_label(Role::Button, k).click();
+    }
+    h.step();
+    h.step();
+    h.get_by_label_contains("order drones: salvo begins")
+        .click();
+    h.step();
+    h.step();
+    let (_, after) = h.state().map_geometry().unwrap();
+    assert_ne!(before, after);
+    // The order's launch site is now in the middle of the map.
+    let pad = hormuz::app::map::project(hormuz::geo::LatLon::new(33.0, 49.0));
+    assert!((after.center[0] - pad.x).abs() < 1e-3 && (after.center[1] - pad.y).abs() < 1e-3);
+    // Hiding orders hides it.
+    h.get_by_role_and_label(Role::Button, "order").click();
+    h.step();
+    h.step();
+    assert!(
+        h.query_by_label_contains("order drones: salvo begins")
+            .is_none()
+    );
+}
+
+#[test]
+fn the_inject_form_builds_every_kind_of_inject() {
+    use hormuz::exercise::Inject;
+    let h = smoke();
+    let sc = h.state().session().unwrap().scenario.clone();
+    let mut f = h.state().form.clone();
+    f.kind = InjectKind::Salvo;
+    f.targets.clear();
+    assert_eq!(f.build(&sc).unwrap_err(), "choose at least one target");
+    f.targets.insert(0);
+    assert!(matches!(f.build(&sc).unwrap(), Inject::Salvo { ref from, .. } if from == "pad"));
+    f.kind = InjectKind::Strike;
+    assert!(f.build(&sc).is_err());
+    f.strike_sites.insert(0);
+    assert_eq!(
+        f.build(&sc).unwrap(),
+        Inject::Strike {
+            sites: vec!["pad".into()],
+            fraction: f.fraction
+        }
+    );
+    f.kind = InjectKind::Activate;
+    assert_eq!(f.build(&sc).unwrap_err(), "choose at least one militia");
+    f.kind = InjectKind::Relocate;
+    f.to = hormuz::geo::LatLon::new(36.0, 40.0);
+    assert_eq!(
+        f.build(&sc).unwrap(),
+        Inject::Relocate {
+            battery: "sam".into(),
+            to: f.to
+        }
+    );
+    f.kind = InjectKind::Divert;
+    assert_eq!(f.build(&sc).unwrap_err(), "the scenario has no carrier");
+}
