@@ -367,6 +367,14 @@ impl ExerciseApp {
         s.units.get(self.selected?)
     }
 
+    /// The base map could not be loaded (the window still runs, without it).
+    pub fn map_error(&self) -> Option<&str> {
+        match &self.map {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+
     /// Ready to draw: the exercise is open and the map is loaded.
     pub fn ready(&self) -> bool {
         self.session.is_some() && self.snap.is_some() && matches!(self.map, Some(Ok(_)))
@@ -472,6 +480,9 @@ impl ExerciseApp {
                     self.snap = None;
                 }
                 Report::Snapshot(snap) => {
+                    if self.session.as_ref().is_none_or(|s| s.epoch != snap.epoch) {
+                        continue; // of a session already replaced
+                    }
                     let first = self.snap.is_none();
                     self.lines.extend(snap.lines.iter().cloned());
                     self.snap = Some(Snapshot {

@@ -47,7 +47,7 @@ impl eframe::App for Window {
         let Some(n) = self.frames else { return };
         let ctx = ui.ctx().clone();
         ctx.request_repaint();
-        if let Some(e) = self.app.failed() {
+        if let Some(e) = self.app.failed().or(self.app.map_error()) {
             self.outcome.lock().expect("not poisoned").failed = Some(e.to_string());
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             return;
