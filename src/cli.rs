@@ -35,6 +35,8 @@ pub enum Command {
     SalvoModel(crate::salvo::cli::SalvoArgs),
     /// Run a scenario over a grid of edited values: a CSV and the saturation and cost-exchange plots.
     Sweep(crate::sweep::cli::SweepArgs),
+    /// Open the exercise app: the live run on a map, injects, what-ifs (feature `desktop`).
+    App(crate::app::AppArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -160,6 +162,7 @@ pub fn main() -> i32 {
         Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
         Command::SalvoModel(a) => crate::salvo::cli::salvo_model(&a),
         Command::Sweep(a) => crate::sweep::cli::sweep(&a),
+        Command::App(a) => crate::app::main(&a),
     };
     match result {
         Ok(()) => 0,

@@ -4,10 +4,11 @@
 //! The map of the code is in `ARCHITECTURE.md`. In short: [`scenario`] reads and checks
 //! input, [`engine::plan`] expands it into shared tables, [`world`] holds the agents and
 //! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
-//! counters into figures, and [`cli`] is the command line.
+//! counters into figures, [`cli`] is the command line, and [`app`] the desktop exercise app.
 
 pub mod bench;
 pub mod calibrate;
+pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod events;

@@ -1,0 +1,203 @@
+//! The native window: eframe with its wgpu renderer (the same wgpu as the engine), and
+//! the scripted mode `--frames N --screenshot PATH` that plays the clock for N frames,
+//! reads back the window's own rendered frame and writes it as a PNG.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use eframe::egui;
+
+use super::AppArgs;
+use super::ui::{AppOptions, ExerciseApp};
+use super::worker::Start;
+use crate::cli::Failure;
+use crate::scenario::{DEFAULT_SCENARIO, Origin};
+
+pub const WINDOW_SIZE: [f32; 2] = [1280.0, 800.0];
+
+/// What a scripted run reports when it closes.
+#[derive(Default)]
+struct Outcome {
+    written: Option<Result<(), String>>,
+    failed: Option<String>,
+    geometry: Option<String>,
+    /// Since the first counted frame: frame-to-frame intervals, time in `ui`, and eframe's
+    /// CPU time per frame (ui, tessellation and the render's submission), seconds.
+    intervals: Vec<f64>,
+    ui_times: Vec<f64>,
+    cpu_times: Vec<f64>,
+}
+
+struct Window {
+    app: ExerciseApp,
+    frames: Option<u32>,
+    screenshot: Option<PathBuf>,
+    counted: u32,
+    requested: bool,
+    outcome: Arc<Mutex<Outcome>>,
+    last: Option<Instant>,
+}
+
+impl eframe::App for Window {
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        let t0 = Instant::now();
+        self.app.show(ui);
+        let ui_time = t0.elapsed().as_secs_f64();
+        let Some(n) = self.frames else { return };
+        let ctx = ui.ctx().clone();
+        ctx.request_repaint();
+        if let Some(e) = self.app.failed().or(self.app.map_error()) {
+            self.outcome.lock().expect("not poisoned").failed = Some(e.to_string());
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            return;
+        }
+        if !self.app.ready() {
+            return;
+        }
+        {
+            let mut o = self.outcome.lock().expect("not poisoned");
+            if let Some(prev) = self.last {
+                o.intervals.push(prev.elapsed().as_secs_f64());
+            }
+            o.ui_times.push(ui_time);
+            if let Some(cpu) = frame.info().cpu_usage {
+                o.cpu_times.push(cpu as f64);
+            }
+        }
+        self.last = Some(Instant::now());
+        self.counted += 1;
+        if self.counted < n {
+            return;
+        }
+        let done = {
+            let o = self.outcome.lock().expect("not poisoned");
+            o.written.is_some()
+        };
+        match (&self.screenshot, self.requested) {
+            (None, _) => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            (Some(_), _) if done => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            (Some(path), false) => {
+                self.requested = true;
+                let (rect, view) = self.app.map_geometry().expect("the map was drawn");
+                let geometry = serde_json::json!({
+                    "screenshot": path,
+                    "pixels_per_point": ctx.pixels_per_point(),
+                    "map_rect": [rect.min.x, rect.min.y, rect.max.x, rect.max.y],
+                    "view": view,
+                });
+                self.outcome.lock().expect("not poisoned").geometry = Some(geometry.to_string());
+                let path = path.clone();
+                let outcome = self.outcome.clone();
+                let repaint = ctx.clone();
+                ctx.request_screenshot(move |image| {
+                    // Encoding and writing happen off the window's thread.
+                    std::thread::spawn(move || {
+                        let result = write_png(&path, &image);
+                        outcome.lock().expect("not poisoned").written = Some(result);
+                        repaint.request_repaint();
+                    });
+                });
+            }
+            (Some(_), true) => {}
+        }
+    }
+}
+
+fn write_png(path: &std::path::Path, image: &egui::ColorImage) -> Result<(), String> {
+    let [w, h] = image.size;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let img = image::RgbaImage::from_raw(w as u32, h as u32, bytes)
+        .ok_or("the screenshot has the wrong size")?;
+    img.save_with_format(path, image::ImageFormat::Png)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn stats(v: &[f64]) -> String {
+    if v.is_empty() {
+        return "none".into();
+    }
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    let q = |p: f64| s[((p * s.len() as f64).ceil() as usize).clamp(1, s.len()) - 1] * 1e3;
+    format!(
+        "mean {:.1} ms, p50 {:.1} ms, p95 {:.1} ms",
+        v.iter().sum::<f64>() / v.len() as f64 * 1e3,
+        q(0.5),
+        q(0.95)
+    )
+}
+
+pub fn run(args: &AppArgs) -> Result<(), Failure> {
+    let start = match &args.exercise {
+        Some(p) => Start::Saved(p.clone()),
+        None => Start::Scenario {
+            origin: match &args.scenario {
+                Some(p) => Origin::Disk(p.clone()),
+                None => Origin::Embedded(DEFAULT_SCENARIO),
+            },
+            seed: args.seed,
+            at_s: args.at.unwrap_or(0),
+        },
+    };
+    let scripted = args.frames.is_some();
+    let app = ExerciseApp::new(
+        start,
+        AppOptions {
+            speed: args.speed,
+            play: scripted,
+        },
+    );
+    let outcome = Arc::new(Mutex::new(Outcome::default()));
+    let window = Window {
+        app,
+        frames: args.frames,
+        screenshot: args.screenshot.clone(),
+        counted: 0,
+        requested: false,
+        outcome: outcome.clone(),
+        last: None,
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("hormuz — exercise")
+            .with_inner_size(WINDOW_SIZE)
+            .with_min_inner_size([800.0, 500.0]),
+        renderer: eframe::Renderer::Wgpu,
+        ..Default::default()
+    };
+
+    eframe::run_native("hormuz", options, Box::new(move |_cc| Ok(Box::new(window))))
+        .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
+    let o = outcome.lock().expect("not poisoned");
+    if let Some(e) = &o.failed {
+        return Err(Failure::input(e.clone()));
+    }
+    if scripted {
+        eprintln!(
+            "{} frames: frame interval {}; in ui {}; window thread's CPU (ui, tessellation, render submission) {}",
+            o.ui_times.len(),
+            stats(&o.intervals),
+            stats(&o.ui_times),
+            stats(&o.cpu_times)
+        );
+    }
+    if let Some(path) = &args.screenshot {
+        match &o.written {
+            Some(Ok(())) => {
+                if let Some(g) = &o.geometry {
+                    println!("{g}");
+                }
+                eprintln!("wrote {}", path.display());
+            }
+            Some(Err(e)) => return Err(Failure::runtime(e.clone())),
+            None => {
+                return Err(Failure::runtime(format!(
+                    "{}: the window closed before its frame was read back",
+                    path.display()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
