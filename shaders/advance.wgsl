@@ -4,20 +4,38 @@
 // puts every detected threat with an engagement open to it on the candidate list.
 // Twin of `src/engine/cpu/advance.rs`; `common.wgsl` is prepended.
 
-@group(0) @binding(11) var<storage, read_write> candidate_count: array<atomic<u32>>;
+// The replicates with candidates this tick, for `allocate`, after the list header and
+// the candidate count of each replicate (see `common.wgsl`).
+@group(0) @binding(22) var<storage, read_write> lanes: array<atomic<u32>>;
+
+fn push_lane(r: u32) {
+    let i = atomicAdd(&lanes[L_COUNT], 1u);
+    atomicStore(&lanes[LIST_HEADER + params.replicates + i], r);
+    if i % LIST_WORKGROUP == 0u {
+        atomicMax(&lanes[L_GROUPS], groups_for(i));
+    }
+}
+// This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
+// dispatch buffer (see `common.wgsl`).
+@group(0) @binding(21) var<storage, read> pairs: array<u32>;
 @group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
 
 fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
-// x: a small grid that strides over this tick's (replicate, track) pairs (see `common.wgsl`).
+// x: workgroups over this tick's (replicate, track) pairs (indirect; see `common.wgsl`).
 @compute @workgroup_size(LIST_WORKGROUP)
 fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let n = atomicLoad(&work[W_PAIRS]);
-    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
-        let t = pair(i);
+    let n = pairs[L_COUNT];
+    var i = id.x;
+    for (; i < n; i += groups.x * LIST_WORKGROUP) {
+        let t = pairs[LIST_HEADER + i];
         advance_one(t / params.tracks, t % params.tracks);
+    }
+    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip pairs.
+    if i < n {
+        set_status(S_LOOP_LIMIT);
     }
 }
 
@@ -103,7 +121,7 @@ fn advance_one(r: u32, k: u32) {
             }
         }
         if ready {
-            let i = atomicAdd(&candidate_count[r], 1u);
+            let i = atomicAdd(&lanes[LIST_HEADER + r], 1u);
             if i == 0u {
                 push_lane(r);
             }

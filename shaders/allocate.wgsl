@@ -8,32 +8,41 @@
 // `common.wgsl` is prepended. One invocation owns all of its replicate's rows, so only
 // the shared status words need atomics here.
 
-@group(0) @binding(11) var<storage, read_write> candidate_count: array<u32>;
+// The replicates with candidates this tick, from `advance`, read-only: it is also this
+// kernel's indirect dispatch buffer. The candidate counts in it are cleared by the host
+// before the next tick (the twin resets `Lane::candidate_count` here).
+@group(0) @binding(22) var<storage, read> lanes: array<u32>;
 @group(0) @binding(13) var<storage, read_write> counters: array<u32>;
 
 fn count(r: u32, index: u32) {
     counters[r * params.counters + index] += 1u;
 }
 
-// x: a small grid that strides over this tick's replicates with candidates (see `common.wgsl`).
+// x: workgroups over this tick's replicates with candidates (indirect; see `common.wgsl`).
 @compute @workgroup_size(LIST_WORKGROUP)
 fn allocate(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let n = atomicLoad(&work[W_LANES]);
-    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
-        allocate_one(lane(i));
+    let n = lanes[L_COUNT];
+    var i = id.x;
+    for (; i < n; i += groups.x * LIST_WORKGROUP) {
+        allocate_one(lanes[LIST_HEADER + params.replicates + i]);
+    }
+    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip some.
+    if i < n {
+        set_status(S_LOOP_LIMIT);
     }
 }
 
 // The twin for replicate `r`.
 fn allocate_one(r: u32) {
     let tick = params.tick;
-    let n = candidate_count[r];
+    let n = lanes[LIST_HEADER + r];
     if n == 0u {
         return;
     }
     sort_candidates(r, n);
     var used: array<u32, MAX_BATTERIES>;
-    for (var i = 0u; i < n; i += 1u) {
+    var i = 0u;
+    for (; i < n; i += 1u) {
         let k = candidates[r * params.tracks + i];
         let t = r * params.tracks + k;
         let tr = tracks[k];
@@ -82,5 +91,9 @@ fn allocate_one(r: u32) {
             break;
         }
     }
-    candidate_count[r] = 0u;
+    // The twin resets the candidate count here; the host clears it before each tick.
+    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip some.
+    if i < n {
+        set_status(S_LOOP_LIMIT);
+    }
 }

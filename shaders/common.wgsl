@@ -58,6 +58,7 @@ const LEAK_DAMAGE: u32 = 0x20000u;
 
 const S_ASSETS_CHANGED: u32 = 0u;
 const S_OVERFLOW: u32 = 1u;
+const S_LOOP_LIMIT: u32 = 2u;
 const STATUS_WORDS: u32 = 4u;
 
 const D_LAUNCH: u32 = 0u;
@@ -69,9 +70,10 @@ const D_DAMAGE: u32 = 5u;
 const D_STRIKE: u32 = 6u;
 const D_KILL: u32 = 16u;
 
-const W_PAIRS: u32 = 0u;
-const W_LANES: u32 = 1u;
-const WORK_HEADER: u32 = 4u;
+const L_GROUPS: u32 = 0u;
+const L_COUNT: u32 = 3u;
+const LIST_HEADER: u32 = 4u;
+const MAX_LIST_GROUPS: u32 = 65535u;
 
 const OPP_CLOSED: u32 = 0u;
 const OPP_SPENT: u32 = 1u;
@@ -210,11 +212,6 @@ struct Event {
 // One per run, shared by every replicate: the status words, then one event count per
 // recorded replicate (the `Lane::event_count` of the twin).
 @group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
-// This tick's work lists of the batch, filled by `schedule` and `advance`: a header
-// (`W_PAIRS` pairs, `W_LANES` replicates), then the replicates with candidates
-// (`params.replicates` words), then the (replicate, track) pairs with something to do,
-// as threat rows `r * params.tracks + k`.
-@group(0) @binding(21) var<storage, read_write> work: array<atomic<u32>>;
 // One word per track for all replicates, cleared to 0 before the tick; stored inverted
 // so that 0 means "never" and max picks the earliest.
 @group(0) @binding(20) var<storage, read_write> track_next: array<atomic<u32>>;
@@ -246,29 +243,23 @@ fn chance(u: u32, threshold: u32) -> bool {
 // test, and only they can change this tick (`engage` acts on candidates, which `advance`
 // listed; `impact` on arrivals, which `advance` saw). For the rest the twins do nothing
 // but report their next wake, which `schedule` does. `advance` lists the replicates that
-// got candidates, for `allocate`. Each list kernel is a small grid that strides over
-// its list, so its cost follows the work, not the size of the tick.
+// got candidates, for `allocate`.
+//
+// A list is one buffer per batch: the indirect dispatch arguments of the kernels that run
+// over it (workgroups x, y, z), the number of entries (`L_COUNT`), then, for `lanes`
+// only, the candidate count of each replicate (the twin's `Lane::candidate_count`,
+// cleared by the host before each tick), then the entries. Whoever appends entry `i`
+// grows the x workgroups to cover it, up to `MAX_LIST_GROUPS`; beyond that each
+// invocation takes every (groups x workgroup)-th entry. The kernels that read a list
+// declare it read-only (it is their indirect buffer), those that append to it atomic.
 
 // Invocations per workgroup of the list kernels: 64, or on a CPU adapter its SIMD width,
 // so that a short list does not run the whole kernel masked for idle lanes.
 override LIST_WORKGROUP: u32 = 64u;
 
-fn push_pair(t: u32) {
-    let i = atomicAdd(&work[W_PAIRS], 1u);
-    atomicStore(&work[WORK_HEADER + params.replicates + i], t);
-}
-
-fn pair(i: u32) -> u32 {
-    return atomicLoad(&work[WORK_HEADER + params.replicates + i]);
-}
-
-fn push_lane(r: u32) {
-    let i = atomicAdd(&work[W_LANES], 1u);
-    atomicStore(&work[WORK_HEADER + i], r);
-}
-
-fn lane(i: u32) -> u32 {
-    return atomicLoad(&work[WORK_HEADER + i]);
+// The workgroups that cover entry `i`.
+fn groups_for(i: u32) -> u32 {
+    return min(i / LIST_WORKGROUP + 1u, MAX_LIST_GROUPS);
 }
 
 // ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`
@@ -422,6 +413,10 @@ fn sort_candidates(r: u32, n: u32) {
         end -= 1u;
         swap_candidates(r, 0u, end);
         sift_down(r, 0u, end);
+    }
+    // lavapipe ends a loop nest after 65,535 iterations: say so rather than sort wrong.
+    if start > 0u || end > 1u {
+        set_status(S_LOOP_LIMIT);
     }
 }
 

@@ -6,6 +6,9 @@
 // track reports its earliest wake across replicates, so the host knows the next tick
 // worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
 
+// This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
+// dispatch buffer (see `common.wgsl`).
+@group(0) @binding(21) var<storage, read> pairs: array<u32>;
 @group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
 // The `assets` buffer as atomic words (4 per `AssetState`): several threats of one
 // replicate may hit one asset in the same tick.
@@ -19,13 +22,18 @@ fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
-// x: a small grid that strides over this tick's (replicate, track) pairs (see `common.wgsl`).
+// x: workgroups over this tick's (replicate, track) pairs (indirect; see `common.wgsl`).
 @compute @workgroup_size(LIST_WORKGROUP)
 fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-    let n = atomicLoad(&work[W_PAIRS]);
-    for (var i = id.x; i < n; i += groups.x * LIST_WORKGROUP) {
-        let t = pair(i);
+    let n = pairs[L_COUNT];
+    var i = id.x;
+    for (; i < n; i += groups.x * LIST_WORKGROUP) {
+        let t = pairs[LIST_HEADER + i];
         impact_one(t / params.tracks, t % params.tracks);
+    }
+    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip pairs.
+    if i < n {
+        set_status(S_LOOP_LIMIT);
     }
 }
 

@@ -5,6 +5,18 @@
 // can change this tick, and it reports the pair's next wake here, as the last lines of
 // the twin of `impact` do. `common.wgsl` is prepended.
 
+// The pairs with something to do this tick, as threat rows `r * params.tracks + k`,
+// after the list header (see `common.wgsl`).
+@group(0) @binding(21) var<storage, read_write> pairs: array<atomic<u32>>;
+
+fn push_pair(t: u32) {
+    let i = atomicAdd(&pairs[L_COUNT], 1u);
+    atomicStore(&pairs[LIST_HEADER + i], t);
+    if i % LIST_WORKGROUP == 0u {
+        atomicMax(&pairs[L_GROUPS], groups_for(i));
+    }
+}
+
 // x: replicates of the batch in groups of 64; y (+ z * y-groups): the active tracks.
 @compute @workgroup_size(64)
 fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {

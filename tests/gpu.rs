@@ -244,6 +244,19 @@ fn gulf_2026_gives_the_same_bytes_on_cpu_and_gpu() {
 }
 
 #[test]
+fn gulf_2026_at_hundreds_of_replicates_gives_the_same_bytes() {
+    // Long work lists: more entries than a few invocations can take without running into
+    // lavapipe's cap of 65,535 loop iterations per invocation (an earlier design that
+    // strode over the lists with a small grid lost entries here, silently).
+    if !gpu_available() {
+        return;
+    }
+    let (sc, plan) = gulf();
+    let (_, batches) = assert_same("gulf-2026 x 300", &sc, &plan, 300, 11, 299..300, None);
+    assert_eq!(batches, vec![300]);
+}
+
+#[test]
 fn batches_of_replicates_give_the_same_bytes_as_one() {
     if !gpu_available() {
         return;

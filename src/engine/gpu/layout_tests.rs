@@ -252,9 +252,11 @@ fn every_constant_has_the_same_value_in_wgsl() {
         ("OPP_SPENT", cpu::OPP_SPENT),
         ("OPP_WAIT", cpu::OPP_WAIT),
         ("OPP_READY", cpu::OPP_READY),
-        ("W_PAIRS", W_PAIRS as u32),
-        ("W_LANES", W_LANES as u32),
-        ("WORK_HEADER", WORK_HEADER as u32),
+        ("L_GROUPS", L_GROUPS as u32),
+        ("L_COUNT", L_COUNT as u32),
+        ("LIST_HEADER", LIST_HEADER as u32),
+        ("MAX_LIST_GROUPS", MAX_LIST_GROUPS),
+        ("S_LOOP_LIMIT", S_LOOP_LIMIT as u32),
     ];
     for (name, value) in rust {
         let got = wgsl
@@ -300,7 +302,6 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("threats", binding::THREATS),
         ("wake", binding::WAKE),
         ("candidates", binding::CANDIDATES),
-        ("candidate_count", binding::CANDIDATE_COUNT),
         ("magazines", binding::MAGAZINES),
         ("counters", binding::COUNTERS),
         ("assets", binding::ASSETS),
@@ -310,7 +311,8 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("status", binding::STATUS),
         ("asset_words", binding::ASSET_WORDS),
         ("track_next", binding::TRACK_NEXT),
-        ("work", binding::WORK),
+        ("pairs", binding::PAIRS),
+        ("lanes", binding::LANES),
     ];
     for (kernel, text) in KERNELS {
         let source = kernel_source(text);

@@ -53,12 +53,19 @@ pub const KERNELS: [(&str, &str); 5] = [
 /// Index of `schedule` in [`KERNELS`]: the one kernel dispatched over (replicate, active
 /// track); the others stride over work lists with a fixed grid.
 const SCHEDULE: usize = 0;
+/// Index of `allocate`, which runs over the list of replicates; the others run over the
+/// list of pairs.
+const ALLOCATE: usize = 2;
 
-/// Words before the lists in a batch's `work` buffer, as in the shaders: the number of
-/// listed pairs (`W_PAIRS`), then of listed replicates (`W_LANES`).
-pub const WORK_HEADER: u64 = 4;
-pub const W_PAIRS: usize = 0;
-pub const W_LANES: usize = 1;
+/// The header of a work list (`pairs`, `lanes`), as in the shaders: the indirect dispatch
+/// arguments of the kernels that run over it, then its length.
+pub const LIST_HEADER: u64 = 4;
+pub const L_GROUPS: usize = 0;
+pub const L_COUNT: usize = 3;
+/// Most workgroups an append asks for (the least `max_compute_workgroups_per_dimension`).
+pub const MAX_LIST_GROUPS: u32 = 65535;
+/// A list's header at the start of a tick: no workgroups (x = 0, y = z = 1), no entries.
+const EMPTY_LIST: [u32; LIST_HEADER as usize] = [0, 1, 1, 0];
 
 /// Invocations per workgroup along x (replicates), as in the shaders.
 pub const WORKGROUP: u32 = 64;
@@ -85,7 +92,6 @@ pub mod binding {
     pub const THREATS: u32 = 8;
     pub const WAKE: u32 = 9;
     pub const CANDIDATES: u32 = 10;
-    pub const CANDIDATE_COUNT: u32 = 11;
     pub const MAGAZINES: u32 = 12;
     pub const COUNTERS: u32 = 13;
     pub const ASSETS: u32 = 14;
@@ -96,7 +102,10 @@ pub mod binding {
     /// `assets` as atomic words, in `impact`.
     pub const ASSET_WORDS: u32 = 19;
     pub const TRACK_NEXT: u32 = 20;
-    pub const WORK: u32 = 21;
+    /// This tick's (replicate, track) pairs with work, from `schedule`.
+    pub const PAIRS: u32 = 21;
+    /// The candidate count of each replicate, and the replicates with candidates.
+    pub const LANES: u32 = 22;
 }
 
 /// Binding numbers an entry point of a composed source uses, ascending, found by naga
@@ -141,11 +150,6 @@ pub struct GpuContext {
     pub limits: wgpu::Limits,
     /// Timestamp queries are available (for kernel timings).
     pub timestamps: bool,
-    /// Workgroups of the kernels that stride over work lists: on a CPU adapter one per
-    /// core (lavapipe runs each workgroup on one thread, and runs every instruction of a
-    /// kernel whether or not an invocation needs it, so idle invocations cost as much as
-    /// busy ones); on a GPU enough to fill it.
-    pub list_groups: u32,
     /// Invocations per workgroup of those kernels (`LIST_WORKGROUP` in the shaders).
     pub list_workgroup: u32,
     kernels: Vec<Kernel>,
@@ -157,8 +161,13 @@ impl GpuContext {
     /// A new device on the adapter that `WGPU_BACKEND` (vulkan, gl, ...),
     /// `WGPU_ADAPTER_NAME` and `WGPU_POWER_PREF` select, or the default one.
     pub fn new() -> Result<GpuContext, String> {
-        let instance =
-            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        // The kernels write their own indirect dispatch arguments, always within the
+        // limits (see `shaders/common.wgsl`), so wgpu's check of them, one more dispatch
+        // for each, is left off unless WGPU_VALIDATION_INDIRECT_CALL asks for it.
+        let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+        desc.flags = wgpu::InstanceFlags::from_build_config()
+            .difference(wgpu::InstanceFlags::VALIDATION_INDIRECT_CALL);
+        let instance = wgpu::Instance::new(desc.with_env());
         let adapter = pollster::block_on(pick_adapter(&instance))?;
         let features = adapter.features() & wgpu::Features::TIMESTAMP_QUERY;
         let limits = adapter.limits();
@@ -173,19 +182,13 @@ impl GpuContext {
         let info = adapter.get_info();
         // Lavapipe runs each workgroup on one thread in SIMD chunks, and every instruction
         // of a kernel for every chunk, idle or not: list kernels there use one chunk per
-        // workgroup and one workgroup per core. A GPU gets wide workgroups and many.
+        // workgroup, so that a short list costs few chunks.
         let cpu = info.device_type == wgpu::DeviceType::Cpu;
         let list_workgroup = if cpu {
             info.subgroup_max_size.clamp(1, WORKGROUP)
         } else {
             WORKGROUP
         };
-        let list_groups = if cpu {
-            std::thread::available_parallelism().map_or(2, |n| n.get() as u32)
-        } else {
-            1024
-        }
-        .min(limits.max_compute_workgroups_per_dimension);
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut kernels = Vec::new();
         for (name, text) in KERNELS {
@@ -233,7 +236,6 @@ impl GpuContext {
             adapter: info,
             limits,
             timestamps: !features.is_empty(),
-            list_groups,
             list_workgroup,
             kernels,
         })
@@ -323,6 +325,20 @@ impl GpuContext {
             label: Some(label),
             size: bytes.max(64).next_multiple_of(4),
             usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::COPY_DST
+                | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        })
+    }
+
+    /// A zeroed work list (see `shaders/common.wgsl`): storage for the kernels and the
+    /// indirect dispatch arguments of those that run over it.
+    fn list(&self, label: &str, bytes: u64) -> wgpu::Buffer {
+        self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(label),
+            size: bytes.max(64).next_multiple_of(4),
+            usage: wgpu::BufferUsages::STORAGE
+                | wgpu::BufferUsages::INDIRECT
                 | wgpu::BufferUsages::COPY_DST
                 | wgpu::BufferUsages::COPY_SRC,
             mapped_at_creation: false,
@@ -419,14 +435,14 @@ struct Batch {
     threats: wgpu::Buffer,
     wake: wgpu::Buffer,
     candidates: wgpu::Buffer,
-    candidate_count: wgpu::Buffer,
     magazines: wgpu::Buffer,
     counters: wgpu::Buffer,
     assets: wgpu::Buffer,
     group_start: wgpu::Buffer,
     launchers: wgpu::Buffer,
     /// This tick's work lists (see `shaders/common.wgsl`).
-    work: wgpu::Buffer,
+    pairs: wgpu::Buffer,
+    lanes: wgpu::Buffer,
     bind_groups: Vec<wgpu::BindGroup>,
 }
 
@@ -506,7 +522,7 @@ impl GpuBackend {
         let binding_limit = limits
             .max_storage_buffer_binding_size
             .min(limits.max_buffer_size)
-            .saturating_sub(WORK_HEADER * 4);
+            .saturating_sub(LIST_HEADER * 4);
         let widest_row = [
             t * THREAT,
             (t + 1) * 4,
@@ -580,7 +596,6 @@ impl GpuBackend {
             let threats = c.storage("threats", &vec![Threat::INITIAL; rows]);
             let wake = c.storage("wake", &vec![NEVER; rows]);
             let candidates = c.zeroed("candidates", rows as u64 * 4);
-            let candidate_count = c.zeroed("candidate_count", n as u64 * 4);
             let mags: Vec<MagazineState> = (0..n)
                 .flat_map(|_| plan.magazines.iter().copied())
                 .collect();
@@ -594,7 +609,8 @@ impl GpuBackend {
             let group_start_buf = c.storage("group_start", &group_start[gs.clone()]);
             let ls = first as usize * lw as usize..(first + n) as usize * lw as usize;
             let launchers_buf = c.storage("launchers", &launchers[ls.clone()]);
-            let work = c.zeroed("work", (WORK_HEADER + n as u64 * (t + 1)) * 4);
+            let pairs = c.list("pairs", (LIST_HEADER + n as u64 * t) * 4);
+            let lanes = c.list("lanes", (LIST_HEADER + 2 * n as u64) * 4);
             let params = c.uniform("params", &[Params::default()]);
             let mut batch = Batch {
                 first,
@@ -603,13 +619,13 @@ impl GpuBackend {
                 threats,
                 wake,
                 candidates,
-                candidate_count,
                 magazines,
                 counters: counters_buf,
                 assets,
                 group_start: group_start_buf,
                 launchers: launchers_buf,
-                work,
+                pairs,
+                lanes,
                 bind_groups: Vec::new(),
             };
             for k in &c.kernels {
@@ -630,7 +646,6 @@ impl GpuBackend {
                             binding::THREATS => batch.threats.as_entire_binding(),
                             binding::WAKE => batch.wake.as_entire_binding(),
                             binding::CANDIDATES => batch.candidates.as_entire_binding(),
-                            binding::CANDIDATE_COUNT => batch.candidate_count.as_entire_binding(),
                             binding::MAGAZINES => batch.magazines.as_entire_binding(),
                             binding::COUNTERS => batch.counters.as_entire_binding(),
                             binding::ASSETS | binding::ASSET_WORDS => {
@@ -641,7 +656,8 @@ impl GpuBackend {
                             binding::EVENTS => events.as_entire_binding(),
                             binding::STATUS => status.as_entire_binding(),
                             binding::TRACK_NEXT => track_next.as_entire_binding(),
-                            binding::WORK => batch.work.as_entire_binding(),
+                            binding::PAIRS => batch.pairs.as_entire_binding(),
+                            binding::LANES => batch.lanes.as_entire_binding(),
                             other => unreachable!("kernel {} uses unknown binding {other}", k.name),
                         },
                     })
@@ -740,10 +756,10 @@ impl GpuBackend {
         pass.set_pipeline(&k.pipeline);
         for b in &self.batches {
             pass.set_bind_group(0, &b.bind_groups[kernel], &[]);
-            if kernel == SCHEDULE {
-                pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), y, z);
-            } else {
-                pass.dispatch_workgroups(self.ctx.list_groups, 1, 1);
+            match kernel {
+                SCHEDULE => pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), y, z),
+                ALLOCATE => pass.dispatch_workgroups_indirect(&b.lanes, 0),
+                _ => pass.dispatch_workgroups_indirect(&b.pairs, 0),
             }
         }
     }
@@ -795,20 +811,22 @@ impl GpuBackend {
                 *s = t0.elapsed().as_secs_f64();
             }
         }
-        // What the list kernels ran over: the batches' work headers.
-        let header = WORK_HEADER * 4;
-        let staging = c.staging("work headers", header * self.batches.len() as u64);
+        // What the list kernels ran over: the lengths of the batches' lists.
+        let header = LIST_HEADER * 4;
+        let staging = c.staging("list headers", 2 * header * self.batches.len() as u64);
         let mut e = c.device.create_command_encoder(&Default::default());
         for (i, b) in self.batches.iter().enumerate() {
-            e.copy_buffer_to_buffer(&b.work, 0, &staging, i as u64 * header, header);
+            let at = 2 * i as u64 * header;
+            e.copy_buffer_to_buffer(&b.pairs, 0, &staging, at, header);
+            e.copy_buffer_to_buffer(&b.lanes, 0, &staging, at + header, header);
         }
         c.queue.submit([e.finish()]);
-        let data = c.read(&staging, 0..header * self.batches.len() as u64)?;
+        let data = c.read(&staging, 0..2 * header * self.batches.len() as u64)?;
         let words: &[u32] = bytemuck::cast_slice(&data);
         let (mut pairs, mut lanes) = (0u64, 0u64);
-        for h in words.chunks(WORK_HEADER as usize) {
-            pairs += h[W_PAIRS] as u64;
-            lanes += h[W_LANES] as u64;
+        for h in words.chunks(2 * LIST_HEADER as usize) {
+            pairs += h[L_COUNT] as u64;
+            lanes += h[LIST_HEADER as usize + L_COUNT] as u64;
         }
         let invocations = [
             self.replicates as u64 * active as u64,
@@ -1038,7 +1056,12 @@ impl Backend for GpuBackend {
         encoder.clear_buffer(&self.status, 0, None);
         encoder.clear_buffer(&self.track_next, 0, None);
         for b in &self.batches {
-            encoder.clear_buffer(&b.work, 0, Some(WORK_HEADER * 4));
+            // Empty lists, and (in `lanes`) no candidates yet.
+            c.queue
+                .write_buffer(&b.pairs, 0, bytemuck::cast_slice(&EMPTY_LIST));
+            c.queue
+                .write_buffer(&b.lanes, 0, bytemuck::cast_slice(&EMPTY_LIST));
+            encoder.clear_buffer(&b.lanes, LIST_HEADER * 4, Some(b.replicates as u64 * 4));
         }
         if self.profiler.is_some() {
             encoder = self.run_profiled(encoder, n_active)?;
@@ -1064,6 +1087,13 @@ impl Backend for GpuBackend {
         let (status, track_next) = words.split_at(status_bytes as usize / 4);
         for (i, n) in self.event_counts.iter_mut().enumerate() {
             *n = status[STATUS_WORDS + i];
+        }
+        if status[S_LOOP_LIMIT] != 0 {
+            return Err(format!(
+                "a GPU kernel loop was cut short at tick {} (lavapipe ends loops after \
+                 65,535 iterations): run this scenario on the CPU backend",
+                params.tick
+            ));
         }
         if status[S_OVERFLOW] != 0 {
             return Err(format!(
