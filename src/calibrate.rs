@@ -12,7 +12,7 @@ use std::sync::Arc;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::engine::plan::{self, Plan};
-use crate::report::{self, Figures, Stat, format_number};
+use crate::report::{self, Figures, Stat, format_number, usd};
 use crate::scenario::{Reported, Scenario, ThreatClass};
 use crate::world::RunConfig;
 
@@ -197,18 +197,6 @@ fn value(figure: &str, v: f64) -> String {
     }
 }
 
-fn usd(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.2} bn", v / 1e9)
-    } else if a >= 1e6 {
-        format!("{:.1} M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("{:.0} k", v / 1e3)
-    } else {
-        format!("{v:.0}")
-    }
-}
 
 /// The tables `hormuz calibrate` prints: one per event, its sources below it.
 pub fn render(results: &[EventResult]) -> String {

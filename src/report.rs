@@ -552,7 +552,8 @@ pub fn write_log(log: &[LogEntry], tick_s: u32, path: &Path) -> std::io::Result<
     w.flush()
 }
 
-fn usd(v: f64) -> String {
+/// USD in a short human form: `1.12 bn`, `104.3 M`, `550 k`.
+pub fn usd(v: f64) -> String {
     let a = v.abs();
     if a >= 1e9 {
         format!("{:.2} bn", v / 1e9)

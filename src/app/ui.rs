@@ -271,17 +271,9 @@ pub fn side_colour(sc: &Scenario, side: usize) -> Color32 {
     }
 }
 
+/// USD with its sign: `$1.12 bn`.
 pub fn usd(v: f64) -> String {
-    let a = v.abs();
-    if a >= 1e9 {
-        format!("${:.2} bn", v / 1e9)
-    } else if a >= 1e6 {
-        format!("${:.1} M", v / 1e6)
-    } else if a >= 1e3 {
-        format!("${:.0} k", v / 1e3)
-    } else {
-        format!("${v:.0}")
-    }
+    format!("${}", crate::report::usd(v))
 }
 
 impl ExerciseApp {
