@@ -150,8 +150,6 @@ pub struct GpuContext {
     pub limits: wgpu::Limits,
     /// Timestamp queries are available (for kernel timings).
     pub timestamps: bool,
-    /// Invocations per workgroup of those kernels (`LIST_WORKGROUP` in the shaders).
-    pub list_workgroup: u32,
     kernels: Vec<Kernel>,
 }
 
@@ -180,15 +178,6 @@ impl GpuContext {
         }))
         .map_err(|e| format!("cannot open the GPU device: {e}"))?;
         let info = adapter.get_info();
-        // Lavapipe runs each workgroup on one thread in SIMD chunks, and every instruction
-        // of a kernel for every chunk, idle or not: list kernels there use one chunk per
-        // workgroup, so that a short list costs few chunks.
-        let cpu = info.device_type == wgpu::DeviceType::Cpu;
-        let list_workgroup = if cpu {
-            info.subgroup_max_size.clamp(1, WORKGROUP)
-        } else {
-            WORKGROUP
-        };
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut kernels = Vec::new();
         for (name, text) in KERNELS {
@@ -213,10 +202,7 @@ impl GpuContext {
                 layout: None,
                 module: &module,
                 entry_point: Some(name),
-                compilation_options: wgpu::PipelineCompilationOptions {
-                    constants: &[("LIST_WORKGROUP", list_workgroup as f64)],
-                    ..Default::default()
-                },
+                compilation_options: Default::default(),
                 cache: None,
             });
             let layout = pipeline.get_bind_group_layout(0);
@@ -236,7 +222,6 @@ impl GpuContext {
             adapter: info,
             limits,
             timestamps: !features.is_empty(),
-            list_workgroup,
             kernels,
         })
     }
