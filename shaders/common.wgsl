@@ -1,7 +1,15 @@
-// Shared by every kernel: prepended to `advance.wgsl`, `allocate.wgsl`, `engage.wgsl` and
-// `impact.wgsl` when the pipelines are built. Twin of `src/engine/layout.rs` (the structs
-// and constants), `src/engine/rng.rs` (the generator) and `src/engine/cpu/mod.rs` (the
-// helpers). A GPU result that differs from the CPU twin is a bug.
+// Shared by every kernel: prepended to `schedule.wgsl`, `advance.wgsl`, `allocate.wgsl`,
+// `engage.wgsl` and `impact.wgsl` when the pipelines are built. Twin of
+// `src/engine/layout.rs` (the structs and constants), `src/engine/rng.rs` (the generator)
+// and `src/engine/cpu/mod.rs` (the helpers). A GPU result that differs from the CPU twin
+// is a bug.
+//
+// Where the translation is not line by line, it is for lavapipe (Mesa's Vulkan on the
+// CPU), which runs every instruction of a kernel for every invocation, masked rather
+// than skipped, and pays for a loop body whether or not it does anything: the kernels run
+// over work lists (below), read rows only past their early exits, loop over the open
+// opportunities only (`open_at`), and `shots_for` takes a slot index rather than a row.
+// The results are the twins' to the bit; `tests/gpu.rs` checks it.
 //
 // Names follow the twin, except where the Rust name is a WGSL reserved word:
 // `Params.active` is `active_count`, the `active` table is `active_list`,
