@@ -114,5 +114,10 @@ fn engine(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, engine);
+criterion_group! {
+    name = benches;
+    // No plots: criterion's plotters backend needs system fonts, absent on CI images.
+    config = Criterion::default().without_plots();
+    targets = engine
+}
 criterion_main!(benches);

@@ -109,10 +109,12 @@ fn advance_one(r: u32, k: u32) {
     }
     if (th.status & DETECTED) != 0u {
         var ready = false;
-        for (var j = 0u; j < tr.opp_count; j += 1u) {
-            if ((th.done >> j) & 1u) == 1u {
-                continue;
-            }
+        // The twin's loop over the opportunities, over the open ones only (`open_at`):
+        // `opp_state` is `OPP_CLOSED` for the others.
+        var open = open_at(tr, th.done, tick - th.launch);
+        while open != 0u {
+            let j = firstTrailingBit(open);
+            open &= open - 1u;
             let s = opp_state(r, tr, th, j, tick);
             if s == OPP_SPENT {
                 th.done |= 1u << j;

@@ -49,14 +49,13 @@ fn allocate_one(r: u32) {
         var th = threats[t];
         let threat_class = weapons[tr.weapon].threat_class;
         let age = tick - th.launch;
-        for (var j = 0u; j < tr.opp_count; j += 1u) {
-            if ((th.done >> j) & 1u) == 1u {
-                continue;
-            }
+        // The twin's loop over the opportunities, over the open ones only (`open_at`):
+        // it skips the others.
+        var open = open_at(tr, th.done, age);
+        while open != 0u {
+            let j = firstTrailingBit(open);
+            open &= open - 1u;
             let o = opportunities[tr.opp_first + j];
-            if age < o.enter || age > o.exit {
-                continue;
-            }
             if used[o.battery] >= batteries[o.battery].channels {
                 continue;
             }
@@ -67,7 +66,7 @@ fn allocate_one(r: u32) {
             let ms = r * params.slots + o.slot;
             var m = reloaded(magazines[ms], slot, tick);
             let e = select(0u, th.engagements, th.last_opp == j);
-            let shots = shots_for(slot, threat_class, e);
+            let shots = shots_for(o.slot, threat_class, e);
             if shots == 0u || m.ready < shots {
                 magazines[ms] = m;
                 continue;

@@ -1,7 +1,15 @@
-// Shared by every kernel: prepended to `advance.wgsl`, `allocate.wgsl`, `engage.wgsl` and
-// `impact.wgsl` when the pipelines are built. Twin of `src/engine/layout.rs` (the structs
-// and constants), `src/engine/rng.rs` (the generator) and `src/engine/cpu/mod.rs` (the
-// helpers). A GPU result that differs from the CPU twin is a bug.
+// Shared by every kernel: prepended to `schedule.wgsl`, `advance.wgsl`, `allocate.wgsl`,
+// `engage.wgsl` and `impact.wgsl` when the pipelines are built. Twin of
+// `src/engine/layout.rs` (the structs and constants), `src/engine/rng.rs` (the generator)
+// and `src/engine/cpu/mod.rs` (the helpers). A GPU result that differs from the CPU twin
+// is a bug.
+//
+// Where the translation is not line by line, it is for lavapipe (Mesa's Vulkan on the
+// CPU), which runs every instruction of a kernel for every invocation, masked rather
+// than skipped, and pays for a loop body whether or not it does anything: the kernels run
+// over work lists (below), read rows only past their early exits, loop over the open
+// opportunities only (`open_at`), and `shots_for` takes a slot index rather than a row.
+// The results are the twins' to the bit; `tests/gpu.rs` checks it.
 //
 // Names follow the twin, except where the Rust name is a WGSL reserved word:
 // `Params.active` is `active_count`, the `active` table is `active_list`,
@@ -253,9 +261,8 @@ fn chance(u: u32, threshold: u32) -> bool {
 // invocation takes every (groups x workgroup)-th entry. The kernels that read a list
 // declare it read-only (it is their indirect buffer), those that append to it atomic.
 
-// Invocations per workgroup of the list kernels: 64, or on a CPU adapter its SIMD width,
-// so that a short list does not run the whole kernel masked for idle lanes.
-override LIST_WORKGROUP: u32 = 64u;
+// Invocations per workgroup of the kernels that run over lists.
+const LIST_WORKGROUP: u32 = 64u;
 
 // The workgroups that cover entry `i`.
 fn groups_for(i: u32) -> u32 {
@@ -295,12 +302,11 @@ fn launcher_alive(r: u32, launcher: u32) -> bool {
     return ((launchers[r * params.launcher_words + launcher / 32u] >> (launcher % 32u)) & 1u) == 1u;
 }
 
-fn shots_for(slot: SlotRow, threat_class: u32, n: u32) -> u32 {
+fn shots_for(slot: u32, threat_class: u32, n: u32) -> u32 {
     if n >= MAX_ENGAGEMENTS {
         return 0u;
     }
-    var doctrine = slot.doctrine;
-    return (doctrine[threat_class] >> (8u * n)) & 0xffu;
+    return (slots[slot].doctrine[threat_class] >> (8u * n)) & 0xffu;
 }
 
 fn reloaded(magazine: MagazineState, slot: SlotRow, tick: u32) -> MagazineState {
@@ -336,7 +342,7 @@ fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {
     let slot = slots[o.slot];
     let threat_class = weapons[tr.weapon].threat_class;
     let n = select(0u, th.engagements, th.last_opp == j);
-    let shots = shots_for(slot, threat_class, n);
+    let shots = shots_for(o.slot, threat_class, n);
     if shots == 0u {
         return OPP_SPENT;
     }
@@ -350,6 +356,22 @@ fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {
     return OPP_SPENT;
 }
 
+// The opportunities of a track that are not done and whose window holds `age`, as bits.
+// Where a twin loops over all of a track's opportunities and does nothing for those
+// outside their window, the kernels loop over these bits only, lowest first as the twin
+// does: on lavapipe a loop body costs as much when it does nothing, and a track has up to
+// 32 opportunities of which one to three are usually open.
+fn open_at(tr: Track, done: u32, age: u32) -> u32 {
+    var open = 0u;
+    for (var j = 0u; j < tr.opp_count; j += 1u) {
+        let o = opportunities[tr.opp_first + j];
+        if ((done >> j) & 1u) == 0u && age >= o.enter && age <= o.exit {
+            open |= 1u << j;
+        }
+    }
+    return open;
+}
+
 fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
     var next = th.launch + tr.flight;
     if th.fail_age != NEVER {
@@ -359,6 +381,9 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
         return next;
     }
     let age = tick - th.launch;
+    // The twin's loop in two: the windows yet to open here, those open through the next
+    // tick below (see `open_at`).
+    var open = 0u;
     for (var j = 0u; j < tr.opp_count; j += 1u) {
         if ((th.done >> j) & 1u) == 1u {
             continue;
@@ -371,6 +396,12 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
             next = min(next, th.launch + o.enter);
             continue;
         }
+        open |= 1u << j;
+    }
+    while open != 0u {
+        let j = firstTrailingBit(open);
+        open &= open - 1u;
+        let o = opportunities[tr.opp_first + j];
         let s = opp_state(r, tr, th, j, tick + 1u);
         if s == OPP_READY {
             next = min(next, tick + 1u);

@@ -43,8 +43,7 @@ fn engage_one(r: u32, k: u32) {
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
     let slot = slots[o.slot];
-    var pk = slot.pk;
-    let p = pk[threat_class];
+    let p = slots[o.slot].pk[threat_class];
     var killed = false;
     for (var s = 0u; s < th.shots; s += 1u) {
         if roll(r, k, D_KILL + s, p) {
@@ -61,7 +60,7 @@ fn engage_one(r: u32, k: u32) {
     } else {
         th.engagements += 1u;
     }
-    if shots_for(slot, threat_class, th.engagements) == 0u {
+    if shots_for(o.slot, threat_class, th.engagements) == 0u {
         th.done |= 1u << j;
     }
     th.shot_opp = NONE;

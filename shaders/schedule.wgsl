@@ -28,20 +28,22 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    // cpu/advance.rs: its first test.
+    // cpu/advance.rs: its first test; cpu/impact.rs: its last lines, for a pair that no
+    // kernel changes this tick. (The group start is read for pending threats only.)
+    let w = wake[t];
     let status = threats[t].status & STATUS_MASK;
-    let start = group_start[r * params.groups + tracks[k].group];
-    let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
-    if wake[t] == tick || due {
-        push_pair(t);
-        return;
-    }
-    // cpu/impact.rs: its last lines, for a pair that no kernel changes this tick.
-    var next = wake[t];
+    var due = false;
+    var next = w;
     if status == PENDING {
+        let start = group_start[r * params.groups + tracks[k].group];
+        due = start != NEVER && start + tracks[k].offset == tick;
         if start != NEVER {
             next = start + tracks[k].offset;
         }
     }
-    atomicMax(&track_next[k], ~next);
+    if w == tick || due {
+        push_pair(t);
+    } else {
+        atomicMax(&track_next[k], ~next);
+    }
 }

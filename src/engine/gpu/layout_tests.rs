@@ -257,6 +257,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
         ("LIST_HEADER", LIST_HEADER as u32),
         ("MAX_LIST_GROUPS", MAX_LIST_GROUPS),
         ("S_LOOP_LIMIT", S_LOOP_LIMIT as u32),
+        ("LIST_WORKGROUP", WORKGROUP),
     ];
     for (name, value) in rust {
         let got = wgsl

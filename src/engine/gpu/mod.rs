@@ -7,8 +7,8 @@
 //! own copy of the per-replicate buffers and bind groups, while the shared tables, the
 //! event buffer, the status words and `track_next` are bound in every batch.
 //!
-//! One tick is one submission: clear the status words, `track_next` and the batches'
-//! work-list headers, then the five kernels in order, each over every batch (wgpu orders
+//! One tick is one submission: clear the status words and `track_next`, empty the
+//! batches' work lists, then the five kernels in order, each over every batch (wgpu orders
 //! dispatches that share a writable buffer), then one copy of the status words, the event
 //! counts and `track_next` into one staging buffer, which is all the host reads back.
 //! Asset state, events and the final state are read only when the world asks for them.
@@ -20,6 +20,10 @@
 //! `schedule` does. On lavapipe, which runs every instruction of a kernel for every
 //! invocation (masked, not skipped), this is what makes the GPU path affordable: without
 //! it every pair paid for the whole of `advance`. See `shaders/common.wgsl`.
+//!
+//! Lavapipe (Mesa 22.3) also ends any loop nest after 65,535 iterations without a word;
+//! the kernels check that their loops ran to the end and report `S_LOOP_LIMIT`, which
+//! [`GpuBackend::step`] returns as an error.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -51,7 +55,7 @@ pub const KERNELS: [(&str, &str); 5] = [
 ];
 
 /// Index of `schedule` in [`KERNELS`]: the one kernel dispatched over (replicate, active
-/// track); the others stride over work lists with a fixed grid.
+/// track); the others are dispatched indirectly, over the work lists.
 const SCHEDULE: usize = 0;
 /// Index of `allocate`, which runs over the list of replicates; the others run over the
 /// list of pairs.
@@ -67,7 +71,8 @@ pub const MAX_LIST_GROUPS: u32 = 65535;
 /// A list's header at the start of a tick: no workgroups (x = 0, y = z = 1), no entries.
 const EMPTY_LIST: [u32; LIST_HEADER as usize] = [0, 1, 1, 0];
 
-/// Invocations per workgroup along x (replicates), as in the shaders.
+/// Invocations per workgroup (along x: replicates in `schedule`, list entries in the
+/// others), as in the shaders.
 pub const WORKGROUP: u32 = 64;
 
 /// The message when wgpu finds no adapter at all.
@@ -150,8 +155,6 @@ pub struct GpuContext {
     pub limits: wgpu::Limits,
     /// Timestamp queries are available (for kernel timings).
     pub timestamps: bool,
-    /// Invocations per workgroup of those kernels (`LIST_WORKGROUP` in the shaders).
-    pub list_workgroup: u32,
     kernels: Vec<Kernel>,
 }
 
@@ -180,15 +183,6 @@ impl GpuContext {
         }))
         .map_err(|e| format!("cannot open the GPU device: {e}"))?;
         let info = adapter.get_info();
-        // Lavapipe runs each workgroup on one thread in SIMD chunks, and every instruction
-        // of a kernel for every chunk, idle or not: list kernels there use one chunk per
-        // workgroup, so that a short list costs few chunks.
-        let cpu = info.device_type == wgpu::DeviceType::Cpu;
-        let list_workgroup = if cpu {
-            info.subgroup_max_size.clamp(1, WORKGROUP)
-        } else {
-            WORKGROUP
-        };
         let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
         let mut kernels = Vec::new();
         for (name, text) in KERNELS {
@@ -213,10 +207,7 @@ impl GpuContext {
                 layout: None,
                 module: &module,
                 entry_point: Some(name),
-                compilation_options: wgpu::PipelineCompilationOptions {
-                    constants: &[("LIST_WORKGROUP", list_workgroup as f64)],
-                    ..Default::default()
-                },
+                compilation_options: Default::default(),
                 cache: None,
             });
             let layout = pipeline.get_bind_group_layout(0);
@@ -236,7 +227,6 @@ impl GpuContext {
             adapter: info,
             limits,
             timestamps: !features.is_empty(),
-            list_workgroup,
             kernels,
         })
     }
