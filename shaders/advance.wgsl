@@ -1,5 +1,5 @@
-// Kernel 1 of 5, `advance`: one invocation per (replicate, active track) on the CPU; on
-// the GPU per pair that `schedule` listed.
+// Kernel 1 of 5, `advance`: one invocation per (replicate, track) pair
+// that `schedule` listed.
 // Launches threats whose time has come, fails the unreliable ones, notices impacts, and
 // puts every detected threat with an engagement open to it on the candidate list.
 // Twin of `src/engine/cpu/advance.rs`; `common.wgsl` is prepended.
@@ -68,7 +68,7 @@ fn advance_one(r: u32, k: u32) {
             wake[t] = NEVER;
             return;
         }
-        if !roll(r, k, D_LAUNCH, w.launch_ok) {
+        if !roll(r, k, D_LAUNCH, tr.launch_ok) {
             th.status = FAILED_LAUNCH;
             count(r, base + C_FAILED_LAUNCH);
             record(r, tick, k, E_LAUNCH_FAILED, 0u);

@@ -1,5 +1,5 @@
-// Kernel 2 of 5, `allocate`: one invocation per replicate on the CPU; on the GPU per
-// replicate that `advance` listed as having candidates.
+// Kernel 2 of 5, `allocate`: one invocation per replicate with candidates (listed by
+// `advance` here; the twin returns at once when it has none).
 // Serves the candidates in priority order (earliest impact, then track index), each
 // from its first open opportunity (upper tier first) whose battery has a free fire
 // channel this tick and whose magazine holds the doctrine's next salvo. Resolving the

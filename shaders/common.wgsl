@@ -119,11 +119,11 @@ struct Track {
     opp_first: u32,
     opp_count: u32,
     detect: u32,
+    launch_ok: u32,
 }
 
 struct WeaponRow {
     threat_class: u32,
-    launch_ok: u32,
     flight_ok: u32,
     accuracy: u32,
 }
@@ -244,9 +244,9 @@ fn chance(u: u32, threshold: u32) -> bool {
     return threshold == 0xffffffffu || u < threshold;
 }
 
-// ---- the work lists (GPU only: the CPU twin runs every kernel over every active track)
+// ---- the work lists
 //
-// On the GPU every kernel but `schedule` runs over a list rather than over all
+// Every kernel but `schedule` runs over a list (the CPU twin's is `Lane::work`) rather than over all
 // (replicate, active track) pairs: `schedule` lists the pairs that pass `advance`'s first
 // test, and only they can change this tick (`engage` acts on candidates, which `advance`
 // listed; `impact` on arrivals, which `advance` saw). For the rest the twins do nothing

@@ -1,5 +1,5 @@
-// Kernel 3 of 5, `engage`: one invocation per (replicate, active track) on the CPU; on
-// the GPU per pair that `schedule` listed.
+// Kernel 3 of 5, `engage`: one invocation per (replicate, track) pair
+// that `schedule` listed.
 // Resolves the salvo `allocate` assigned: each interceptor kills independently with its
 // Pk against the threat's class. Keeps the doctrine's count (a look before the next
 // shot) and retires an opportunity once its doctrine is spent. Twin of

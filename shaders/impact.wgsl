@@ -1,10 +1,9 @@
-// Kernel 4 of 5, `impact`: one invocation per (replicate, active track) on the CPU; on
-// the GPU per pair that `schedule` listed (`schedule` reports the others' next wake).
+// Kernel 4 of 5, `impact`: one invocation per (replicate, track) pair
+// that `schedule` listed (`schedule` reports the others' next wake).
 // A threat that arrived hits its target with the weapon's accuracy; a hit does damage
 // unless the asset's hardness absorbs it, and the damage that reaches the asset's
-// staying power puts it out of action (its batteries fall silent). Last, every active
-// track reports its earliest wake across replicates, so the host knows the next tick
-// worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
+// staying power puts it out of action (its batteries fall silent). Last, each listed
+// pair reports its next wake, so the host knows the next tick worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
 
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).

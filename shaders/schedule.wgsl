@@ -1,9 +1,10 @@
-// Kernel 0 of 5, `schedule` (GPU only): one invocation per (replicate, active track).
+// Kernel 0 of 5, `schedule`: one invocation per (replicate, active track).
 // A track is active when any replicate needs it, so most pairs have nothing to do. This
 // kernel lists the pairs that pass the first test of `advance` (its twin's early exit)
 // for the kernels that follow, which run over that list; for every other pair nothing
 // can change this tick, and it reports the pair's next wake here, as the last lines of
-// the twin of `impact` do. `common.wgsl` is prepended.
+// the twin of `impact` do. Twin of `src/engine/cpu/schedule.rs`; `common.wgsl` is
+// prepended.
 
 // The pairs with something to do this tick, as threat rows `r * params.tracks + k`,
 // after the list header (see `common.wgsl`).
@@ -28,8 +29,6 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    // cpu/advance.rs: its first test; cpu/impact.rs: its last lines, for a pair that no
-    // kernel changes this tick. (The group start is read for pending threats only.)
     let w = wake[t];
     let status = threats[t].status & STATUS_MASK;
     var due = false;

@@ -197,7 +197,6 @@ fn value(figure: &str, v: f64) -> String {
     }
 }
 
-
 /// The tables `hormuz calibrate` prints: one per event, its sources below it.
 pub fn render(results: &[EventResult]) -> String {
     let mut out = String::new();

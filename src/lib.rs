@@ -6,9 +6,9 @@
 //! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
 //! counters into figures, [`cli`] is the command line, and [`app`] the desktop exercise app.
 
+pub mod app;
 pub mod bench;
 pub mod calibrate;
-pub mod app;
 pub mod cli;
 pub mod engine;
 pub mod events;

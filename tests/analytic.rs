@@ -217,6 +217,26 @@ fn launch_and_flight_reliability_thin_the_salvo() {
 }
 
 #[test]
+fn a_launch_site_reliability_multiplies_the_weapons() {
+    let (lr, site) = (0.7, 0.8);
+    let s = Setup {
+        db: Db {
+            launch_reliability: lr,
+            ..Db::default()
+        },
+        weapon: "tbm",
+        count: 20,
+        over: "00:00",
+        batteries: battery("sam", "lower", 2, 1, 1, "drone = [1]"),
+        detection: 1.0,
+    };
+    let (sc, plan) =
+        s.load_edited(|t| t.replace("reload_s = 60", "reload_s = 60\nlaunch_reliability = 0.8"));
+    let (_, fig) = run(&sc, &plan, REPLICATES, 8, None);
+    assert_close(&fig, "leaked_ballistic", 20.0 * lr * site, "arrivals");
+}
+
+#[test]
 fn results_do_not_depend_on_thread_count() {
     let s = Setup {
         db: Db::default(),

@@ -1,6 +1,6 @@
 //! Where the kernels run. The host loop (`crate::world::Simulation`) drives a
 //! [`Backend`] tick by tick: it uploads what the world decided (groups started, launchers
-//! lost, batteries switched), runs the four kernels over the active tracks of every
+//! lost, batteries switched), runs the five kernels over the active tracks of every
 //! replicate, and reads back only what the world needs next.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -75,8 +75,8 @@ pub trait Backend: Send {
 }
 
 /// The CPU backend: the twin kernels over replicates in parallel with rayon. Replicates
-/// never touch each other's state within a tick, so running each replicate's four
-/// kernels back to back gives what four dispatches over all replicates give.
+/// never touch each other's state within a tick, so running each replicate's five
+/// kernels back to back gives what five dispatches over all replicates give.
 pub struct CpuBackend {
     plan: std::sync::Arc<Plan>,
     /// The plan's battery table, with the world's on/off switches applied.
@@ -178,15 +178,19 @@ impl Backend for CpuBackend {
                 .map(|lane| {
                     lane.event_count = 0;
                     lane.status = [0; STATUS_WORDS];
+                    lane.work_count = 0;
                     for a in 0..n {
-                        cpu::advance(&tb, lane, a);
+                        cpu::schedule(&tb, lane, a, track_next);
+                    }
+                    for i in 0..lane.work_count {
+                        cpu::advance(&tb, lane, lane.work[i as usize]);
                     }
                     cpu::allocate(&tb, lane);
-                    for a in 0..n {
-                        cpu::engage(&tb, lane, a);
+                    for i in 0..lane.work_count {
+                        cpu::engage(&tb, lane, lane.work[i as usize]);
                     }
-                    for a in 0..n {
-                        cpu::impact(&tb, lane, a, track_next);
+                    for i in 0..lane.work_count {
+                        cpu::impact(&tb, lane, lane.work[i as usize], track_next);
                     }
                     (
                         lane.status[S_ASSETS_CHANGED] != 0,

@@ -114,14 +114,16 @@ pub struct Track {
     pub opp_count: u32,
     /// Probability threshold that the defence detects it.
     pub detect: u32,
+    /// Probability threshold that it launches: the weapon's reliability times its site's.
+    pub launch_ok: u32,
 }
 
-/// A weapon type's class and reliabilities as u32 thresholds.
+/// A weapon type's class and in-flight reliabilities as u32 thresholds (launch
+/// reliability depends on the site too: it is in [`Track`]).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
 pub struct WeaponRow {
     pub class: u32,
-    pub launch_ok: u32,
     pub flight_ok: u32,
     pub accuracy: u32,
 }

@@ -344,7 +344,6 @@ pub fn build(sc: &Scenario) -> Plan {
         .iter()
         .map(|w| WeaponRow {
             class: w.class.index() as u32,
-            launch_ok: threshold(w.launch_reliability),
             flight_ok: threshold(w.flight_reliability),
             accuracy: threshold(w.accuracy),
         })
@@ -487,6 +486,7 @@ fn sweep(
         opp_first: 0,
         opp_count: 0,
         detect: threshold(sc.sides[side].detection[class.index()]),
+        launch_ok: threshold(w.launch_reliability * s.launch_reliability),
     };
     (track, info, opps.into_iter().map(|o| o.2).collect(), lost)
 }

@@ -155,7 +155,9 @@ pub struct Site {
     /// Index of this site's first launcher among all launchers of the scenario.
     pub first_launcher: u32,
     pub reload_ticks: u32,
-    /// (weapon, rounds), in file order.
+    /// Multiplies each weapon's launch reliability (crews, readiness, dispersal).
+    pub launch_reliability: f64,
+    /// (weapon, rounds), sorted by weapon id.
     pub inventory: Vec<(usize, u32)>,
     pub militia: Option<Militia>,
 }

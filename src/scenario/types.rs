@@ -464,6 +464,10 @@ pub struct LaunchSiteSpec {
     pub launchers: u32,
     /// Time a launcher needs between two launches.
     pub reload_s: u32,
+    /// Probability that a launch from this site goes off, given the weapon's own launch
+    /// reliability (crews, readiness, dispersal); default 1.
+    #[serde(default)]
+    pub launch_reliability: Option<f64>,
     pub inventory: BTreeMap<String, u32>,
     #[serde(default)]
     pub source: Option<String>,
@@ -477,6 +481,9 @@ pub struct MilitiaSpec {
     pub side: String,
     pub position: LatLon,
     pub launchers: u32,
+    /// As for launch sites: multiplies each weapon's launch reliability; default 1.
+    #[serde(default)]
+    pub launch_reliability: Option<f64>,
     pub inventory: BTreeMap<String, u32>,
     /// Launches per hour once active, until the inventory is spent.
     pub rate_per_hour: f64,

@@ -319,7 +319,6 @@ pub(crate) fn validate(
     }
     let mut carriers = Vec::new();
     let mut batteries: Vec<Battery> = Vec::new();
-    let mut battery_paths: Vec<KeyPath> = Vec::new();
     for (ci, c) in file.carriers.iter().enumerate() {
         let p = root.key("carriers").index(ci);
         claim(ck, p.key("id"), &c.id);
@@ -408,7 +407,6 @@ pub(crate) fn validate(
                 envelope: e.envelope.as_ref(),
             };
             if let Some(b) = battery(ck, &ep, &b, &interceptor_ids, &interceptors, tick_s) {
-                battery_paths.push(ep.clone());
                 batteries.push(Battery {
                     id: e.id.clone(),
                     name: e.name.clone(),
@@ -432,7 +430,6 @@ pub(crate) fn validate(
                 envelope: w.envelope.as_ref(),
             };
             if let Some(b) = battery(ck, &wp, &b, &interceptor_ids, &interceptors, tick_s) {
-                battery_paths.push(wp.clone());
                 batteries.push(Battery {
                     id: w.id.clone(),
                     name: w.name.clone(),
@@ -481,7 +478,6 @@ pub(crate) fn validate(
             envelope: b.envelope.as_ref(),
         };
         if let Some(x) = battery(ck, &p, &parts, &interceptor_ids, &interceptors, tick_s) {
-            battery_paths.push(p.clone());
             batteries.push(Battery {
                 id: b.id.clone(),
                 name: b.name.clone(),
@@ -497,7 +493,6 @@ pub(crate) fn validate(
 
     // ---- launch sites and militias
     let mut sites: Vec<Site> = Vec::new();
-    let mut site_paths: Vec<KeyPath> = Vec::new();
     let mut site_ids: HashMap<String, usize> = HashMap::new();
     let mut first_launcher = 0u32;
     let target_of = |ck: &mut Checker, path: &KeyPath, id: &str| -> Option<usize> {
@@ -530,7 +525,6 @@ pub(crate) fn validate(
         }
         let inv = inventory(ck, &p.key("inventory"), &s.inventory);
         site_ids.insert(s.id.clone(), sites.len());
-        site_paths.push(p);
         sites.push(Site {
             id: s.id.clone(),
             name: s.name.clone(),
@@ -539,6 +533,9 @@ pub(crate) fn validate(
             launchers: s.launchers,
             first_launcher,
             reload_ticks: s.reload_s.div_ceil(tick_s),
+            launch_reliability: s
+                .launch_reliability
+                .map_or(1.0, |v| probability(ck, S, &p.key("launch_reliability"), v)),
             inventory: inv,
             militia: None,
         });
@@ -609,7 +606,6 @@ pub(crate) fn validate(
             to_ticks(c)
         });
         site_ids.insert(m.id.clone(), sites.len());
-        site_paths.push(p);
         sites.push(Site {
             id: m.id.clone(),
             name: m.name.clone(),
@@ -618,6 +614,9 @@ pub(crate) fn validate(
             launchers: m.launchers,
             first_launcher,
             reload_ticks: 0,
+            launch_reliability: m
+                .launch_reliability
+                .map_or(1.0, |v| probability(ck, S, &p.key("launch_reliability"), v)),
             inventory: inv,
             militia: Some(Militia {
                 rate_per_hour: m.rate_per_hour,
@@ -994,8 +993,6 @@ pub(crate) fn validate(
             ),
         );
     }
-    let _ = battery_paths;
-    let _ = site_paths;
 
     let mut scenario = Scenario {
         name: h.name.clone(),

@@ -175,9 +175,14 @@ salvo = {{ from = "pad", weapon = "{weapon}", count = {count}, targets = ["base"
     }
 
     pub fn load(&self) -> (Arc<Scenario>, Arc<Plan>) {
+        self.load_edited(|t| t)
+    }
+
+    /// Load the scenario text after an edit.
+    pub fn load_edited(&self, edit: impl Fn(String) -> String) -> (Arc<Scenario>, Arc<Plan>) {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("db.toml"), self.db.text()).expect("write db");
-        let sc = scenario::load_str("analytic.toml", &self.text(), dir.path())
+        let sc = scenario::load_str("analytic.toml", &edit(self.text()), dir.path())
             .unwrap_or_else(|e| panic!("test scenario does not load:\n{e}"));
         let plan = plan::build(&sc);
         (Arc::new(sc), Arc::new(plan))

@@ -1,4 +1,5 @@
-//! Kernel 1 of 4, `advance`: one invocation per (replicate, active track).
+//! Kernel 1 of 5, `advance`: one invocation per (replicate, track) pair that `schedule`
+//! listed.
 //! Launches threats whose time has come, fails the unreliable ones, notices impacts, and
 //! puts every detected threat with an engagement open to it on the candidate list.
 //! Twin of `shaders/advance.wgsl`.
@@ -6,9 +7,8 @@
 use super::*;
 use crate::engine::rng::{D_DETECT, D_FAIL_AGE, D_FLIGHT, D_LAUNCH};
 
-pub fn advance(tb: &Tables, lane: &mut Lane, a: u32) {
+pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     let tick = tb.params.tick;
-    let k = tb.active[a as usize];
     let tr = tb.tracks[k as usize];
     let mut th = lane.threats[k as usize];
     let status = th.status & STATUS_MASK;
@@ -32,7 +32,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, a: u32) {
             lane.wake[k as usize] = NEVER;
             return;
         }
-        if !roll(tb, lane, k, D_LAUNCH, w.launch_ok) {
+        if !roll(tb, lane, k, D_LAUNCH, tr.launch_ok) {
             th.status = FAILED_LAUNCH;
             count(lane, base + C_FAILED_LAUNCH);
             record(lane, tick, k, E_LAUNCH_FAILED, 0);

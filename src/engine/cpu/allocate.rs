@@ -1,4 +1,4 @@
-//! Kernel 2 of 4, `allocate`: one invocation per replicate.
+//! Kernel 2 of 5, `allocate`: one invocation per replicate.
 //! Serves the candidates in priority order (earliest impact, then track index), each
 //! from its first open opportunity (upper tier first) whose battery has a free fire
 //! channel this tick and whose magazine holds the doctrine's next salvo. Resolving the

@@ -1,4 +1,5 @@
-//! Kernel 3 of 4, `engage`: one invocation per (replicate, active track).
+//! Kernel 3 of 5, `engage`: one invocation per (replicate, track) pair that `schedule`
+//! listed.
 //! Resolves the salvo `allocate` assigned: each interceptor kills independently with its
 //! Pk against the threat's class. Keeps the doctrine's count (a look before the next
 //! shot) and retires an opportunity once its doctrine is spent. Twin of
@@ -7,9 +8,8 @@
 use super::*;
 use crate::engine::rng::D_KILL;
 
-pub fn engage(tb: &Tables, lane: &mut Lane, a: u32) {
+pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     let tick = tb.params.tick;
-    let k = tb.active[a as usize];
     let mut th = lane.threats[k as usize];
     if th.shot_opp == NONE {
         return;

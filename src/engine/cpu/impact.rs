@@ -1,18 +1,18 @@
-//! Kernel 4 of 4, `impact`: one invocation per (replicate, active track).
+//! Kernel 4 of 5, `impact`: one invocation per (replicate, track) pair that `schedule`
+//! listed.
 //! A threat that arrived hits its target with the weapon's accuracy; a hit does damage
 //! unless the asset's hardness absorbs it, and the damage that reaches the asset's
-//! staying power puts it out of action (its batteries fall silent). Last, every active
-//! track reports its earliest wake across replicates, so the host knows the next tick
-//! worth running. Twin of `shaders/impact.wgsl`.
+//! staying power puts it out of action (its batteries fall silent). Last, each listed
+//! pair reports its next wake (`schedule` reported the others'), so the host knows the
+//! next tick worth running. Twin of `shaders/impact.wgsl`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
 use crate::engine::rng::{D_DAMAGE, D_HIT};
 
-pub fn impact(tb: &Tables, lane: &mut Lane, a: u32, track_next: &[AtomicU32]) {
+pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
     let tick = tb.params.tick;
-    let k = tb.active[a as usize];
     let mut th = lane.threats[k as usize];
     let tr = tb.tracks[k as usize];
     if th.status & STATUS_MASK == FLYING

@@ -10,11 +10,13 @@ pub mod advance;
 pub mod allocate;
 pub mod engage;
 pub mod impact;
+pub mod schedule;
 
 pub use advance::advance;
 pub use allocate::allocate;
 pub use engage::engage;
 pub use impact::impact;
+pub use schedule::schedule;
 
 use super::layout::*;
 use super::rng::{chance, draw};
@@ -43,6 +45,9 @@ pub struct Lane {
     pub wake: Vec<u32>,
     pub candidates: Vec<u32>,
     pub candidate_count: u32,
+    /// This tick's tracks with something to do, listed by `schedule`.
+    pub work: Vec<u32>,
+    pub work_count: u32,
     pub magazines: Vec<MagazineState>,
     pub counters: Vec<u32>,
     pub assets: Vec<AssetState>,
@@ -71,6 +76,8 @@ impl Lane {
             wake: vec![NEVER; t],
             candidates: vec![0; t],
             candidate_count: 0,
+            work: vec![0; t],
+            work_count: 0,
             magazines: plan.magazines.clone(),
             counters: vec![0; counters],
             assets: vec![AssetState::INITIAL; plan.assets.len()],

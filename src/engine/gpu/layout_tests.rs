@@ -67,10 +67,10 @@ fn rust_structs() -> Vec<StructLayout> {
             opp_first,
             opp_count,
             detect,
+            launch_ok,
         }),
         rust_layout!(WeaponRow {
             class,
-            launch_ok,
             flight_ok,
             accuracy
         }),

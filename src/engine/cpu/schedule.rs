@@ -1,0 +1,38 @@
+//! Kernel 0 of 5, `schedule`: one invocation per (replicate, active track).
+//! A track is active when any replicate needs it, so most pairs have nothing to do this
+//! tick. `schedule` lists the pairs that pass the first test of `advance` for the four
+//! kernels that follow, which run over that list only; for every other pair nothing can
+//! change this tick, and it reports the pair's next wake here, as `impact` does for the
+//! listed ones. Twin of `shaders/schedule.wgsl`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+
+pub fn schedule(tb: &Tables, lane: &mut Lane, a: u32, track_next: &[AtomicU32]) {
+    let tick = tb.params.tick;
+    let k = tb.active[a as usize];
+    let w = lane.wake[k as usize];
+    let status = lane.threats[k as usize].status & STATUS_MASK;
+    let mut due = false;
+    let mut next = w;
+    if status == PENDING {
+        let tr = tb.tracks[k as usize];
+        let start = lane.group_start[tr.group as usize];
+        due = start != NEVER && start + tr.offset == tick;
+        if start != NEVER {
+            next = start + tr.offset;
+        }
+    }
+    if w == tick || due {
+        let i = lane.work_count;
+        if (i as usize) < lane.work.len() {
+            lane.work[i as usize] = k;
+            lane.work_count = i + 1;
+        } else {
+            lane.status[S_OVERFLOW] = 1;
+        }
+    } else {
+        track_next[k as usize].fetch_max(!next, Ordering::Relaxed);
+    }
+}
