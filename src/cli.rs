@@ -29,6 +29,9 @@ pub enum Command {
     Run(RunArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(CheckArgs),
+    /// Time whole runs on each backend at several replicate counts, with the machine's
+    /// memory-copy bandwidth and the share of it the GPU kernels reach.
+    Bench(BenchArgs),
     /// Run the calibration scenarios and compare the model with what was publicly reported.
     Calibrate(crate::calibrate::cli::CalibrateArgs),
     /// The Hughes salvo model: expected losses of one simultaneous exchange of salvos.
@@ -49,6 +52,10 @@ pub struct RunArgs {
     /// Seed of the random streams: the same seed gives the same bytes.
     #[arg(short, long, default_value_t = 2026)]
     pub seed: u32,
+    /// Where the kernels run: `auto` takes a hardware GPU when there is one and the CPU
+    /// otherwise (a software adapter such as lavapipe only when asked for with `gpu`).
+    #[arg(short, long, value_enum, default_value_t = BackendChoice::Auto)]
+    pub backend: BackendChoice,
     /// Worker threads for the CPU backend (default: all cores).
     #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
     pub threads: Option<u32>,
@@ -67,6 +74,39 @@ pub struct RunArgs {
     /// Replicates (the first K) whose events go into the tables.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub event_replicates: u32,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendChoice {
+    Auto,
+    Cpu,
+    Gpu,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Scenario file; without it, the built-in scenarios/gulf-2026.toml.
+    pub scenario: Option<PathBuf>,
+    /// Replicate counts to time, one row per backend each (repeat or comma-separate).
+    #[arg(short = 'n', long, value_delimiter = ',', default_values_t = [1000u32], value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub replicates: Vec<u32>,
+    /// Backends to time (default: the CPU, and the GPU when an adapter exists).
+    #[arg(short, long, value_enum, value_delimiter = ',')]
+    pub backend: Vec<BenchBackendArg>,
+    #[arg(short, long, default_value_t = 2026)]
+    pub seed: u32,
+    /// Worker threads for the CPU backend (default: all cores).
+    #[arg(short = 'j', long, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub threads: Option<u32>,
+    /// Memory the largest run may use for per-replicate state, e.g. 16GiB.
+    #[arg(long, default_value = "16GiB", value_parser = parse_bytes)]
+    pub memory_budget: u64,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchBackendArg {
+    Cpu,
+    Gpu,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -159,6 +199,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Run(a) => run(&a),
         Command::Check(a) => check(&a),
+        Command::Bench(a) => bench(&a),
         Command::Calibrate(a) => crate::calibrate::cli::calibrate(&a),
         Command::SalvoModel(a) => crate::salvo::cli::salvo_model(&a),
         Command::Sweep(a) => crate::sweep::cli::sweep(&a),
@@ -231,18 +272,19 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
             1
         }),
     };
+    let gpu = choose_backend(a.backend)?;
     let pb = progress_bar(sc.ticks as u64, "simulating");
     let tick_s = sc.tick_seconds;
-    let out = crate::engine::run_cpu(
-        sc.clone(),
-        plan.clone(),
-        &config,
-        a.threads.map(|t| t as usize),
-        |tick, _| {
-            pb.set_position(tick as u64);
-            pb.set_message(crate::scenario::types::Clock(tick * tick_s).to_string());
-        },
-    )
+    let progress = |tick: u32, _| {
+        pb.set_position(tick as u64);
+        pb.set_message(crate::scenario::types::Clock(tick * tick_s).to_string());
+    };
+    let threads = a.threads.map(|t| t as usize);
+    let out = if gpu {
+        crate::engine::run_gpu(sc.clone(), plan.clone(), &config, threads, progress)
+    } else {
+        crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, progress)
+    }
     .map_err(Failure::runtime)?;
     pb.finish_and_clear();
     let fig = report::figures(&sc, &plan, &out);
@@ -258,16 +300,81 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     if !a.quiet {
         print!("{}", report::render(&summary));
     }
+    let on = if gpu {
+        format!("gpu ({})", out.backend.adapter)
+    } else {
+        format!("cpu ({} threads)", out.stats.threads)
+    };
     eprintln!(
-        "{} replicates in {:.2} s on {} ({} threads): {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
+        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
         out.replicates,
         out.stats.wall_seconds,
-        out.backend.kind,
-        out.stats.threads,
         out.replicates as f64 / out.stats.wall_seconds.max(1e-9),
         out.stats.threat_ticks_in_flight as f64 / out.stats.wall_seconds.max(1e-9),
         a.out.display()
     );
+    Ok(())
+}
+
+/// Whether to run on the GPU, saying on stderr what `auto` chose and why.
+fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
+    use crate::engine::gpu::GpuContext;
+    match choice {
+        BackendChoice::Cpu => Ok(false),
+        BackendChoice::Gpu => match GpuContext::shared() {
+            Ok(ctx) => {
+                eprintln!("backend: gpu, {}", ctx.describe());
+                Ok(true)
+            }
+            Err(e) => Err(Failure::input(format!("--backend gpu: {e}"))),
+        },
+        BackendChoice::Auto => match GpuContext::shared() {
+            Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
+                eprintln!("backend: gpu, {}", ctx.describe());
+                Ok(true)
+            }
+            Ok(ctx) => {
+                eprintln!(
+                    "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                    ctx.describe()
+                );
+                Ok(false)
+            }
+            Err(e) => {
+                eprintln!("backend: cpu ({e})");
+                Ok(false)
+            }
+        },
+    }
+}
+
+fn bench(a: &BenchArgs) -> Result<(), Failure> {
+    use crate::bench::{BenchBackend, BenchConfig};
+    let (sc, plan) = load(a.scenario.as_deref())?;
+    let most = a.replicates.iter().copied().max().unwrap_or(1);
+    check_budget(&sc, &plan, most, a.memory_budget)?;
+    let backends = a
+        .backend
+        .iter()
+        .map(|b| match b {
+            BenchBackendArg::Cpu => BenchBackend::Cpu,
+            BenchBackendArg::Gpu => BenchBackend::Gpu,
+        })
+        .collect::<Vec<_>>();
+    if backends.contains(&BenchBackend::Gpu)
+        && let Err(e) = crate::engine::gpu::GpuContext::shared()
+    {
+        return Err(Failure::input(format!("--backend gpu: {e}")));
+    }
+    let config = BenchConfig {
+        replicates: a.replicates.clone(),
+        backends,
+        seed: a.seed,
+        threads: a.threads.map(|t| t as usize),
+        ..BenchConfig::default()
+    };
+    let result = crate::bench::bench(sc, plan, &config).map_err(Failure::runtime)?;
+    println!("{}", crate::bench::render(&result).trim_end());
     Ok(())
 }
 

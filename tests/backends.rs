@@ -1,0 +1,154 @@
+//! `hormuz run --backend cpu` and `--backend gpu` write the same bytes for one seed, on
+//! the default scenario and on a closed-form test scenario; asking for a GPU where there
+//! is none is bad input. On a machine without a GPU adapter these tests say so and pass,
+//! except under CI (`CI` set), where the adapter is part of the job and its absence fails.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn hormuz(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hormuz"));
+    c.args(args);
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().expect("run hormuz")
+}
+
+fn gpu_present() -> bool {
+    if hormuz::engine::gpu::adapter_info().is_some() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but no GPU adapter was found: install Mesa's lavapipe (mesa-vulkan-drivers)"
+    );
+    eprintln!("no GPU adapter here: skipping the CPU/GPU file comparison");
+    false
+}
+
+/// Run on one backend into `dir`; return (replicates.csv, log.csv, summary.json without the
+/// fields that name the backend or time it).
+fn files(args: &[&str], backend: &str, dir: &Path) -> (Vec<u8>, Vec<u8>, serde_json::Value) {
+    let mut all = args.to_vec();
+    all.extend(["--backend", backend, "-q", "--out", dir.to_str().unwrap()]);
+    let o = hormuz(&all, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["run"]["backend"], backend);
+    let run = summary["run"].as_object_mut().unwrap();
+    for k in ["backend", "adapter", "timing"] {
+        run.remove(k);
+    }
+    (
+        std::fs::read(dir.join("replicates.csv")).unwrap(),
+        std::fs::read(dir.join("log.csv")).unwrap(),
+        summary,
+    )
+}
+
+fn assert_same_bytes(args: &[&str]) {
+    let (c, g) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let cpu = files(args, "cpu", c.path());
+    let gpu = files(args, "gpu", g.path());
+    assert!(cpu.0 == gpu.0, "replicates.csv differs between cpu and gpu");
+    assert!(cpu.1 == gpu.1, "log.csv differs between cpu and gpu");
+    assert_eq!(
+        cpu.2, gpu.2,
+        "summary.json differs beyond backend, adapter and timing"
+    );
+}
+
+#[test]
+fn default_scenario_same_bytes_on_cpu_and_gpu() {
+    if gpu_present() {
+        assert_same_bytes(&["run", "-n", "12", "--seed", "9"]);
+    }
+}
+
+#[test]
+fn closed_form_scenario_same_bytes_on_cpu_and_gpu() {
+    if !gpu_present() {
+        return;
+    }
+    // The layered-defence setup of tests/analytic.rs, written out for the binary.
+    let mut batteries = common::battery("upper", "upper", 1, 20, 1000, "ballistic = [1]");
+    batteries.push_str(&common::battery(
+        "lower",
+        "lower",
+        2,
+        3,
+        40,
+        "ballistic = [1, 1]",
+    ));
+    let s = common::Setup {
+        db: common::Db::default(),
+        weapon: "tbm",
+        count: 30,
+        over: "00:02",
+        batteries,
+        detection: 0.95,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("db.toml"), s.db.text()).unwrap();
+    let path = dir.path().join("layered.toml");
+    std::fs::write(&path, s.text()).unwrap();
+    assert_same_bytes(&["run", path.to_str().unwrap(), "-n", "500", "--seed", "3"]);
+}
+
+#[test]
+fn asking_for_a_gpu_where_there_is_none_is_bad_input() {
+    // wgpu finds no adapter when only a backend absent from this build is allowed.
+    let out = tempfile::tempdir().unwrap();
+    let o = hormuz(
+        &[
+            "run",
+            "-n",
+            "2",
+            "--backend",
+            "gpu",
+            "-o",
+            out.path().to_str().unwrap(),
+        ],
+        &[("WGPU_BACKEND", "dx12")],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no GPU adapter found") && err.contains("mesa-vulkan-drivers"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    // `auto` falls back to the CPU and says so.
+    let o = hormuz(
+        &["run", "-n", "2", "-q", "-o", out.path().to_str().unwrap()],
+        &[("WGPU_BACKEND", "dx12")],
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("backend: cpu (no GPU adapter found"), "{err}");
+}
+
+#[test]
+fn bench_prints_its_table() {
+    let o = hormuz(&["bench", "-n", "4,8", "--backend", "cpu"], &[]);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for col in [
+        "backend",
+        "replicates",
+        "threat-steps/s",
+        "replicates/s",
+        "memory copy",
+    ] {
+        assert!(text.contains(col), "bench table lacks {col}:\n{text}");
+    }
+    assert_eq!(
+        text.matches("│ cpu").count(),
+        2,
+        "one row per replicate count:\n{text}"
+    );
+}
