@@ -43,12 +43,15 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
 fn advance_one(r: u32, k: u32) {
     let tick = params.tick;
     let t = r * params.tracks + k;
+    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
+    // across replicates as one contiguous run.
+    let wi = k * params.replicates + r;
     // The twin reads the track and the threat row first; here only the words the early
     // exit needs are read before it (`schedule` took it already for unlisted pairs).
     let status = threats[t].status & STATUS_MASK;
     let start = group_start[r * params.groups + tracks[k].group];
     let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
-    if wake[t] != tick && !due {
+    if wake[wi] != tick && !due {
         return;
     }
     let tr = tracks[k];
@@ -57,7 +60,6 @@ fn advance_one(r: u32, k: u32) {
     let base = tr.weapon * WEAPON_COUNTERS;
     if status == PENDING {
         if !due {
-            wake[t] = NEVER;
             return;
         }
         if !launcher_alive(r, tr.launcher) {
@@ -65,7 +67,7 @@ fn advance_one(r: u32, k: u32) {
             count(r, base + C_ABORTED);
             record(r, tick, k, E_ABORTED, 0u);
             threats[t] = th;
-            wake[t] = NEVER;
+            wake[wi] = DONE;
             return;
         }
         if !roll(r, k, D_LAUNCH, tr.launch_ok) {
@@ -73,7 +75,7 @@ fn advance_one(r: u32, k: u32) {
             count(r, base + C_FAILED_LAUNCH);
             record(r, tick, k, E_LAUNCH_FAILED, 0u);
             threats[t] = th;
-            wake[t] = NEVER;
+            wake[wi] = DONE;
             return;
         }
         count(r, base + C_LAUNCHED);
@@ -89,7 +91,7 @@ fn advance_one(r: u32, k: u32) {
         }
         record(r, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8u);
     } else if status != FLYING {
-        wake[t] = NEVER;
+        wake[wi] = DONE;
         return;
     }
     let age = tick - th.launch;
@@ -98,13 +100,13 @@ fn advance_one(r: u32, k: u32) {
         count(r, base + C_FAILED_FLIGHT);
         record(r, tick, k, E_FLIGHT_FAILED, 0u);
         threats[t] = th;
-        wake[t] = NEVER;
+        wake[wi] = DONE;
         return;
     }
     if age >= tr.flight {
         // Arrived: `impact` resolves it this tick.
         threats[t] = th;
-        wake[t] = tick;
+        wake[wi] = tick;
         return;
     }
     if (th.status & DETECTED) != 0u {
@@ -135,5 +137,5 @@ fn advance_one(r: u32, k: u32) {
         }
     }
     threats[t] = th;
-    wake[t] = next_wake(r, tr, th, tick);
+    wake[wi] = next_wake(r, tr, th, tick);
 }

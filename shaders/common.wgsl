@@ -19,6 +19,8 @@
 //
 // A replicate's arrays are windows of one buffer each: `threats[r * params.tracks + k]`,
 // `magazines[r * params.slots + s]`, ... where `r` is the replicate within this dispatch.
+// `wake` alone is track-major, `wake[k * params.replicates + r]`: `schedule` scans one
+// track's wakes across replicates, and reads them as one contiguous run.
 // Where the CPU twin increments a shared counter the kernels use atomics; every other
 // word has exactly one writer per dispatch.
 
@@ -26,6 +28,7 @@
 
 const NEVER: u32 = 0xffffffffu;
 const NONE: u32 = 0xffffffffu;
+const DONE: u32 = 0xfffffffeu;
 const MAX_BATTERIES: u32 = 128u;
 const MAX_OPPORTUNITIES: u32 = 32u;
 const MAX_ENGAGEMENTS: u32 = 4u;

@@ -40,10 +40,13 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 fn impact_one(r: u32, k: u32) {
     let tick = params.tick;
     let t = r * params.tracks + k;
+    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
+    // across replicates as one contiguous run.
+    let wi = k * params.replicates + r;
     // As in `advance`, the track and the threat row are read in full only for a threat
     // that arrives.
     let status = threats[t].status & STATUS_MASK;
-    if status == FLYING && wake[t] == tick && tick - threats[t].launch >= tracks[k].flight {
+    if status == FLYING && wake[wi] == tick && tick - threats[t].launch >= tracks[k].flight {
         var th = threats[t];
         let tr = tracks[k];
         let w = weapons[tr.weapon];
@@ -68,12 +71,11 @@ fn impact_one(r: u32, k: u32) {
         th.status = LEAKED | (th.status & DETECTED);
         record(r, tick, k, E_LEAKED, arg);
         threats[t] = th;
-        wake[t] = NEVER;
+        wake[wi] = DONE;
     }
     // A threat waiting for launch in a group already started next wakes at its launch.
-    // (A threat that arrived above was FLYING, so `status` still tells a pending one.)
-    var next = wake[t];
-    if status == PENDING {
+    var next = wake[wi];
+    if next == NEVER {
         let start = group_start[r * params.groups + tracks[k].group];
         if start != NEVER {
             next = start + tracks[k].offset;

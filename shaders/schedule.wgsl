@@ -29,11 +29,14 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     let tick = params.tick;
     let k = active_list[a];
     let t = r * params.tracks + k;
-    let w = wake[t];
-    let status = threats[t].status & STATUS_MASK;
+    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
+    // across replicates as one contiguous run.
+    let wi = k * params.replicates + r;
+    let w = wake[wi];
     var due = false;
     var next = w;
-    if status == PENDING {
+    // Only a threat waiting for launch has no wake of its own: its group's start decides.
+    if w == NEVER {
         let start = group_start[r * params.groups + tracks[k].group];
         due = start != NEVER && start + tracks[k].offset == tick;
         if start != NEVER {

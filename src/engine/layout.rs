@@ -7,9 +7,12 @@
 
 use bytemuck::{Pod, Zeroable};
 
-/// "Never" for ticks, "none" for indices.
+/// "Never" for ticks, "none" for indices. A threat's wake is `NEVER` while it waits for
+/// launch (its group's start decides when), and `DONE` once it has no future at all, so
+/// that `schedule` can tell the two apart from the wake alone.
 pub const NEVER: u32 = u32::MAX;
 pub const NONE: u32 = u32::MAX;
+pub const DONE: u32 = u32::MAX - 1;
 
 /// The allocation kernel keeps one fire-channel counter per battery in private memory.
 pub const MAX_BATTERIES: usize = 128;

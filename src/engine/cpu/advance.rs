@@ -21,7 +21,6 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     let base = tr.weapon * WEAPON_COUNTERS;
     if status == PENDING {
         if !due {
-            lane.wake[k as usize] = NEVER;
             return;
         }
         if !launcher_alive(lane, tr.launcher) {
@@ -29,7 +28,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             count(lane, base + C_ABORTED);
             record(lane, tick, k, E_ABORTED, 0);
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = NEVER;
+            lane.wake[k as usize] = DONE;
             return;
         }
         if !roll(tb, lane, k, D_LAUNCH, tr.launch_ok) {
@@ -37,7 +36,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             count(lane, base + C_FAILED_LAUNCH);
             record(lane, tick, k, E_LAUNCH_FAILED, 0);
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = NEVER;
+            lane.wake[k as usize] = DONE;
             return;
         }
         count(lane, base + C_LAUNCHED);
@@ -53,7 +52,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         }
         record(lane, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8);
     } else if status != FLYING {
-        lane.wake[k as usize] = NEVER;
+        lane.wake[k as usize] = DONE;
         return;
     }
     let age = tick - th.launch;
@@ -62,7 +61,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         count(lane, base + C_FAILED_FLIGHT);
         record(lane, tick, k, E_FLIGHT_FAILED, 0);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = NEVER;
+        lane.wake[k as usize] = DONE;
         return;
     }
     if age >= tr.flight {

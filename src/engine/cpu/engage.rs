@@ -50,7 +50,7 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         );
         record(lane, tick, k, E_KILLED, o.slot);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = NEVER;
+        lane.wake[k as usize] = DONE;
         return;
     }
     lane.threats[k as usize] = th;

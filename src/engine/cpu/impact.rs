@@ -41,11 +41,11 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
         th.status = LEAKED | (th.status & DETECTED);
         record(lane, tick, k, E_LEAKED, arg);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = NEVER;
+        lane.wake[k as usize] = DONE;
     }
     // A threat waiting for launch in a group already started next wakes at its launch.
     let mut next = lane.wake[k as usize];
-    if th.status & STATUS_MASK == PENDING {
+    if next == NEVER {
         let start = lane.group_start[tr.group as usize];
         if start != NEVER {
             next = start + tr.offset;

@@ -13,10 +13,10 @@ pub fn schedule(tb: &Tables, lane: &mut Lane, a: u32, track_next: &[AtomicU32]) 
     let tick = tb.params.tick;
     let k = tb.active[a as usize];
     let w = lane.wake[k as usize];
-    let status = lane.threats[k as usize].status & STATUS_MASK;
     let mut due = false;
     let mut next = w;
-    if status == PENDING {
+    // Only a threat waiting for launch has no wake of its own: its group's start decides.
+    if w == NEVER {
         let tr = tb.tracks[k as usize];
         let start = lane.group_start[tr.group as usize];
         due = start != NEVER && start + tr.offset == tick;

@@ -203,6 +203,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
     let rust: &[(&str, u32)] = &[
         ("NEVER", NEVER),
         ("NONE", NONE),
+        ("DONE", DONE),
         ("MAX_BATTERIES", MAX_BATTERIES as u32),
         ("MAX_OPPORTUNITIES", MAX_OPPORTUNITIES as u32),
         ("MAX_ENGAGEMENTS", MAX_ENGAGEMENTS as u32),

@@ -397,8 +397,9 @@ pub struct KernelProfile {
 }
 
 /// Bytes every invocation of a kernel reads or writes whatever its path: `schedule`
-/// reads the active entry, the track's group and offset, the threat's status, its wake
-/// and group start, and lists the pair or reports its next wake; `advance` reads the
+/// reads the active entry and the threat's wake, and lists the pair or reports its next
+/// wake (a threat waiting for launch also reads its track's group and offset and the
+/// group's start); `advance` reads the
 /// listed pair, the track and the threat row and writes the row and its wake; `allocate`
 /// reads the listed replicate and its candidate count and resets it; `engage` reads the
 /// listed pair and the row's `shot_opp`; `impact` reads the listed pair, the row's status,
@@ -406,7 +407,7 @@ pub struct KernelProfile {
 const TRACK: u64 = std::mem::size_of::<Track>() as u64;
 const THREAT: u64 = std::mem::size_of::<Threat>() as u64;
 pub const KERNEL_BYTES: [u64; 5] = [
-    4 + 8 + 4 + 4 + 4 + 4,
+    4 + 4 + 4,
     4 + TRACK + THREAT + 4 + 4 + THREAT + 4,
     4 + 4 + 4,
     4 + 4,
