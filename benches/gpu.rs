@@ -20,9 +20,9 @@ const WARM_STEPS: u32 = 300;
 
 fn backend(gpu: bool, plan: &Arc<Plan>, replicates: u32) -> Box<dyn Backend> {
     if gpu {
-        Box::new(GpuBackend::new(plan.clone(), 0, replicates, 0..0, None).expect("gpu backend"))
+        Box::new(GpuBackend::new(plan.clone(), replicates, 0..0, None).expect("gpu backend"))
     } else {
-        Box::new(CpuBackend::new(plan.clone(), 0, replicates, 0..0, None).expect("cpu backend"))
+        Box::new(CpuBackend::new(plan.clone(), replicates, 0..0, None).expect("cpu backend"))
     }
 }
 

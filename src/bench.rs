@@ -194,8 +194,7 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
                 .min(1000)
         });
         if n > 0 {
-            let mut backend =
-                GpuBackend::with_context(ctx.clone(), plan.clone(), 0, n, 0..0, None)?;
+            let mut backend = GpuBackend::with_context(ctx.clone(), plan.clone(), n, 0..0, None)?;
             let profile = backend.set_profiling();
             let cfg = RunConfig {
                 replicates: n,

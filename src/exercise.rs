@@ -175,8 +175,8 @@ impl Exercise {
 
     /// The scenario with every inject so far, checked like any scenario.
     pub fn scenario(&self) -> Result<Scenario, LoadError> {
-        // The tick length comes from the scenario itself: read it once without injects.
-        let tick_s = scenario::load(self.origin.clone())?.tick_seconds;
+        // Injects are given in ticks; their orders are written in the scenario's clock.
+        let tick_s = scenario::tick_seconds(self.origin.clone())?;
         scenario::load_with_extra(self.origin.clone(), &self.injects_toml(tick_s))
     }
 
@@ -197,6 +197,6 @@ pub fn live(sc: Arc<Scenario>, plan: Arc<Plan>, seed: u32) -> Result<Simulation,
         seed,
         record: 0..1,
     };
-    let backend = CpuBackend::new(plan.clone(), 0, 1, 0..1, Some(1))?;
+    let backend = CpuBackend::new(plan.clone(), 1, 0..1, Some(1))?;
     Ok(Simulation::new(sc, plan, &config, Box::new(backend)))
 }

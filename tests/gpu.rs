@@ -47,7 +47,6 @@ fn run_gpu(
 ) -> (RunOutput, Vec<u32>) {
     let backend = GpuBackend::new(
         plan.clone(),
-        0,
         config.replicates,
         config.record.clone(),
         max_batch,

@@ -90,12 +90,10 @@ pub struct CpuBackend {
 impl CpuBackend {
     pub fn new(
         plan: std::sync::Arc<Plan>,
-        first_replicate: u32,
         replicates: u32,
         record: std::ops::Range<u32>,
         threads: Option<usize>,
     ) -> Result<CpuBackend, String> {
-        let _ = first_replicate;
         let lanes = (0..replicates)
             .map(|r| Lane::new(&plan, r, record.contains(&r)))
             .collect();

@@ -258,6 +258,6 @@ pub struct Event {
     pub arg: u32,
 }
 
-/// Bytes of device memory per threat per replicate: the row, its wake tick and its
-/// candidate-list slot.
-pub const BYTES_PER_THREAT: usize = std::mem::size_of::<Threat>() + 4 + 4;
+/// Bytes of device memory per threat per replicate: the row, its wake tick, its
+/// candidate-list slot and its slot in the work list `schedule` fills.
+pub const BYTES_PER_THREAT: usize = std::mem::size_of::<Threat>() + 4 + 4 + 4;

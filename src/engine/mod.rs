@@ -23,7 +23,6 @@ pub fn run_cpu(
 ) -> Result<RunOutput, String> {
     let backend = backend::CpuBackend::new(
         plan.clone(),
-        0,
         config.replicates,
         config.record.clone(),
         threads,
@@ -43,12 +42,7 @@ pub fn run_gpu(
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
     let _ = threads;
-    let backend = gpu::GpuBackend::new(
-        plan.clone(),
-        0,
-        config.replicates,
-        config.record.clone(),
-        None,
-    )?;
+    let backend =
+        gpu::GpuBackend::new(plan.clone(), config.replicates, config.record.clone(), None)?;
     Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
 }

@@ -33,6 +33,13 @@ pub fn load_str(name: &str, text: &str, dir: &Path) -> Result<Scenario, LoadErro
     load_source(SourceFile::new(name.to_string(), text.to_string(), origin))
 }
 
+/// The tick length a scenario file declares, read from its syntax alone (no database,
+/// no checks of meaning).
+pub fn tick_seconds(origin: Origin) -> Result<u32, LoadError> {
+    let main = SourceFile::read(origin)?;
+    Ok(main.parse::<types::ScenarioFile>()?.scenario.tick_seconds)
+}
+
 /// Load a scenario with extra TOML appended to its main file: the orders a facilitator
 /// injected during an exercise. Diagnostics in the extra text point past the file's end.
 pub fn load_with_extra(origin: Origin, extra: &str) -> Result<Scenario, LoadError> {

@@ -493,8 +493,7 @@ impl Simulation {
 
     /// Events recorded so far, (replicate, event), in (tick, replicate, track, kind) order.
     pub fn events(&mut self) -> &[(u32, Event)] {
-        self.events
-            .sort_by_key(|(r, e)| (e.tick, *r, e.track, e.kind, e.arg));
+        sort_events(&mut self.events);
         &self.events
     }
 
@@ -530,8 +529,7 @@ impl Simulation {
         self.stats.threat_ticks_in_flight = in_flight;
         self.stats.wall_seconds = self.started.elapsed().as_secs_f64();
         self.stats.threads = self.backend.info().threads;
-        self.events
-            .sort_by_key(|(r, e)| (e.tick, *r, e.track, e.kind, e.arg));
+        sort_events(&mut self.events);
         let mut log = self.world.resource::<Log>().entries.clone();
         log.sort_by_key(|e| (e.tick, e.replicate));
         Ok(RunOutput {
@@ -545,6 +543,11 @@ impl Simulation {
             backend: self.backend.info(),
         })
     }
+}
+
+/// The order events are reported in: backends append them in thread order.
+fn sort_events(events: &mut [(u32, Event)]) {
+    events.sort_by_key(|(r, e)| (e.tick, *r, e.track, e.kind, e.arg));
 }
 
 fn spawn_units(world: &mut World, sc: &Scenario) {

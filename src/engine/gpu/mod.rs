@@ -473,25 +473,22 @@ impl GpuBackend {
     /// (tests use it to force several batches); the adapter's limits cap it anyway.
     pub fn new(
         plan: Arc<Plan>,
-        first_replicate: u32,
         replicates: u32,
         record: Range<u32>,
         max_batch: Option<u32>,
     ) -> Result<GpuBackend, String> {
         let ctx = GpuContext::shared()?;
-        GpuBackend::with_context(ctx, plan, first_replicate, replicates, record, max_batch)
+        GpuBackend::with_context(ctx, plan, replicates, record, max_batch)
     }
 
     pub fn with_context(
         ctx: Arc<GpuContext>,
         plan: Arc<Plan>,
-        first_replicate: u32,
         replicates: u32,
         record: Range<u32>,
         max_batch: Option<u32>,
     ) -> Result<GpuBackend, String> {
-        // As on the CPU, the RNG key offset comes with each step's Params.
-        let _ = first_replicate;
+        // The RNG key offset of the first replicate comes with each step's Params.
         if plan.batteries.len() > MAX_BATTERIES {
             return Err(format!(
                 "{} batteries; the kernels handle at most {MAX_BATTERIES}",
