@@ -34,6 +34,9 @@ pub enum Command {
     Pause,
     /// Run to the next tick at which anything happens.
     Step,
+    /// Run every tick up to this one (or the end) and stop there: the clock by command,
+    /// the same on any machine, where playing goes as far as the wall clock allows.
+    RunTo(u32),
     /// Simulated seconds per real second.
     Speed(f64),
     Inject(Inject),
@@ -280,6 +283,13 @@ impl Engine {
             return;
         };
         let clock = live.sim.clock();
+        if clock.tick >= clock.end {
+            // Nowhere left to go (opened or stopped at the end): stop rather than spin.
+            self.playing = false;
+            self.clock_origin = None;
+            self.snapshot();
+            return;
+        }
         let (t0, s0) = *self
             .clock_origin
             .get_or_insert((Instant::now(), clock.seconds()));
@@ -328,6 +338,7 @@ impl Engine {
                 }
                 self.snapshot();
             }
+            Command::RunTo(tick) => self.run_to(tick),
             Command::Inject(inject) => self.inject(inject),
             Command::WhatIf { replicates } => self.what_if(replicates, whatif.clone()),
             Command::Save(path) => self.save(path),
@@ -350,6 +361,28 @@ impl Engine {
             }
             Command::Export(dir) => self.export(dir),
         }
+    }
+
+    fn run_to(&mut self, tick: u32) {
+        self.playing = false;
+        self.clock_origin = None;
+        let Some(live) = &mut self.state else { return };
+        let clock = live.sim.clock();
+        let result = if tick < clock.tick {
+            let tick_s = live.session.scenario.tick_seconds;
+            Err(format!(
+                "the clock runs forward only: T+{} has passed (load a saved exercise to go back)",
+                live::clock(tick, tick_s)
+            ))
+        } else {
+            live.sim
+                .advance_to(tick.min(clock.end))
+                .map_err(|e| format!("the engine stopped: {e}"))
+        };
+        if let Err(e) = result {
+            self.send(Report::Rejected(e));
+        }
+        self.snapshot();
     }
 
     fn inject(&mut self, inject: Inject) {

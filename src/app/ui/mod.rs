@@ -81,6 +81,8 @@ pub struct ExerciseApp {
     inject_error: Option<String>,
     status: Option<Status>,
     speed: f64,
+    /// The clock bar's "run to" time, as typed (HH:MM or HH:MM:SS).
+    pub run_to: String,
     pub what_if_replicates: u32,
     what_if_progress: Option<(u32, u32)>,
     what_if: Option<Arc<WhatIf>>,
@@ -167,6 +169,7 @@ impl ExerciseApp {
             inject_error: None,
             status: None,
             speed,
+            run_to: String::new(),
             what_if_replicates: 1000,
             what_if_progress: None,
             what_if: None,
