@@ -1,7 +1,8 @@
-//! The command line: the parser, the subcommands and their dispatch. Each subcommand's
-//! clap arguments and its `main` are in a file of its own (`run.rs`, `check.rs`, ...);
-//! [`flags`] holds the flags they share and [`progress`] the progress bar. Every command
-//! fails with [`Failure`], whose exit status is documented in `crate::error`.
+//! The command line: the parser, the subcommands and their dispatch, and the steps several
+//! commands share ([`load`], [`check_budget`], [`create_out`]). Each subcommand's clap
+//! arguments and its `main` are in a file of its own (`run.rs`, `check.rs`, ...); [`flags`]
+//! holds the flags they share and [`progress`] the progress bar. Every command fails with
+//! [`Failure`], whose exit status is documented in `crate::error`.
 
 pub mod app;
 pub mod bench;
@@ -89,6 +90,17 @@ pub fn load(path: Option<&Path>) -> Result<(Arc<Scenario>, Arc<Plan>), Failure> 
     let sc = scenario::load_path(path)?;
     let plan = plan::build(&sc);
     Ok((Arc::new(sc), Arc::new(plan)))
+}
+
+/// Create the `--out` folder. One that cannot be created is a failure while running (exit
+/// 1), as is any other write, in every command.
+pub fn create_out(dir: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::runtime(format!(
+            "--out {}: cannot create the folder: {e}",
+            dir.display()
+        ))
+    })
 }
 
 /// Refuse a run whose per-replicate state would not fit the budget (bad input); else the

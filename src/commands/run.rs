@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::flags::RunFlags;
 use super::progress::progress_bar;
-use super::{check_budget, load};
+use super::{check_budget, create_out, load};
 use crate::engine::gpu::GpuContext;
 use crate::error::Failure;
 use crate::report;
@@ -49,13 +49,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
     let (sc, plan) = load(a.scenario.as_deref())?;
     check_budget(&sc, &plan, f.replicates, f.memory_budget)?;
-    // A folder that cannot be created is a failure while running, as any other write.
-    std::fs::create_dir_all(&a.out).map_err(|e| {
-        Failure::runtime(format!(
-            "--out {}: cannot create the folder: {e}",
-            a.out.display()
-        ))
-    })?;
+    create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
         seed: f.seed,

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::check_budget;
 use super::flags::RunFlags;
 use super::progress::progress_bar;
+use super::{check_budget, create_out};
 use crate::error::Failure;
 use crate::sweep::{self, Axis, Documents, SweepConfig, plots};
 
@@ -49,13 +49,7 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
     let result = sweep::run(&docs, &a.vary, &config, fits, |i| pb.set_position(i as u64));
     pb.finish_and_clear();
     let result = result?;
-    // A folder that cannot be created is a failure while running, as any other write.
-    std::fs::create_dir_all(&a.out).map_err(|e| {
-        Failure::runtime(format!(
-            "--out {}: cannot create the folder: {e}",
-            a.out.display()
-        ))
-    })?;
+    create_out(&a.out)?;
     let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
     sweep::write_csv(&result, &a.out.join("sweep.csv")).map_err(io)?;
     plots::saturation(&result, &a.out.join("saturation.png")).map_err(Failure::runtime)?;
