@@ -4,13 +4,16 @@
 //! The map of the code is in `ARCHITECTURE.md`. In short: [`scenario`] reads and checks
 //! input, [`engine::plan`] expands it into shared tables, [`world`] holds the agents and
 //! runs the tick loop, [`engine::cpu`] (and `shaders/`) are the kernels, [`report`] turns
-//! counters into figures, [`cli`] is the command line, and [`app`] the desktop exercise app.
+//! counters into figures, [`commands`] is the command line (with [`error`], its failure
+//! type and exit status), and `app` the desktop exercise app (feature `desktop`).
 
+#[cfg(feature = "desktop")]
 pub mod app;
 pub mod bench;
 pub mod calibrate;
-pub mod cli;
+pub mod commands;
 pub mod engine;
+pub mod error;
 pub mod events;
 pub mod exercise;
 pub mod geo;

@@ -1,3 +1,3 @@
 fn main() {
-    std::process::exit(hormuz::cli::main());
+    std::process::exit(hormuz::commands::main());
 }

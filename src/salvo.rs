@@ -34,9 +34,24 @@ pub struct Exchange {
     pub b_left: f64,
 }
 
+/// An input the model cannot take: which one (as its `salvo-model` flag) and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ForcesError {
+    pub flag: &'static str,
+    pub problem: String,
+}
+
+impl std::fmt::Display for ForcesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.flag, self.problem)
+    }
+}
+
+impl std::error::Error for ForcesError {}
+
 impl Forces {
-    /// Every input finite and non-negative, staying powers above 0; else the flag at fault.
-    pub fn check(&self) -> Result<(), String> {
+    /// Every input finite and non-negative, staying powers above 0; else the input at fault.
+    pub fn check(&self) -> Result<(), ForcesError> {
         let fields = [
             ("--a", self.a),
             ("--b", self.b),
@@ -49,16 +64,18 @@ impl Forces {
         ];
         for (flag, v) in fields {
             if !v.is_finite() || v < 0.0 {
-                return Err(format!(
-                    "{flag}: expected a finite number of 0 or more, found {v}"
-                ));
+                return Err(ForcesError {
+                    flag,
+                    problem: format!("expected a finite number of 0 or more, found {v}"),
+                });
             }
         }
         for (flag, v) in [("--a1", self.a1), ("--b1", self.b1)] {
             if v == 0.0 {
-                return Err(format!(
-                    "{flag}: a staying power of 0 hits is undefined; use a number above 0"
-                ));
+                return Err(ForcesError {
+                    flag,
+                    problem: "a staying power of 0 hits is undefined; use a number above 0".into(),
+                });
             }
         }
         Ok(())
@@ -100,57 +117,6 @@ pub fn render(f: &Forces, x: &Exchange) -> String {
         al = n(x.a_left),
         bl = n(x.b_left),
     )
-}
-
-/// The `salvo-model` subcommand.
-pub mod cli {
-    use clap::Args;
-
-    use crate::cli::Failure;
-
-    #[derive(Args, Debug, Clone)]
-    pub struct SalvoArgs {
-        /// Units on side A.
-        #[arg(long)]
-        pub a: f64,
-        /// Units on side B.
-        #[arg(long)]
-        pub b: f64,
-        /// Well-aimed missiles each A unit fires per salvo.
-        #[arg(long)]
-        pub alpha: f64,
-        /// Well-aimed missiles each B unit fires per salvo.
-        #[arg(long)]
-        pub beta: f64,
-        /// Hits that put an A unit out of action (staying power).
-        #[arg(long)]
-        pub a1: f64,
-        /// Hits that put a B unit out of action (staying power).
-        #[arg(long)]
-        pub b1: f64,
-        /// Incoming missiles each A unit can destroy per salvo.
-        #[arg(long)]
-        pub a3: f64,
-        /// Incoming missiles each B unit can destroy per salvo.
-        #[arg(long)]
-        pub b3: f64,
-    }
-
-    pub fn salvo_model(s: &SalvoArgs) -> Result<(), Failure> {
-        let f = super::Forces {
-            a: s.a,
-            b: s.b,
-            alpha: s.alpha,
-            beta: s.beta,
-            a1: s.a1,
-            b1: s.b1,
-            a3: s.a3,
-            b3: s.b3,
-        };
-        f.check().map_err(Failure::input)?;
-        print!("{}", super::render(&f, &f.exchange()));
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -225,10 +191,10 @@ mod tests {
     #[test]
     fn bad_inputs_name_the_flag() {
         let e = forces([1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0]).check();
-        assert!(e.unwrap_err().starts_with("--a1:"));
+        assert!(e.unwrap_err().to_string().starts_with("--a1:"));
         let e = forces([1.0, -1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0]).check();
-        assert!(e.unwrap_err().starts_with("--b:"));
+        assert!(e.unwrap_err().to_string().starts_with("--b:"));
         let e = forces([1.0, 1.0, f64::NAN, 1.0, 1.0, 1.0, 0.0, 0.0]).check();
-        assert!(e.unwrap_err().starts_with("--alpha:"));
+        assert!(e.unwrap_err().to_string().starts_with("--alpha:"));
     }
 }

@@ -344,3 +344,74 @@ fn documented_example_passes_check() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// An `--out` that cannot be created is a failure while running (exit 1), not bad input.
+#[test]
+fn an_out_folder_that_cannot_be_created_exits_1() {
+    let (d, p) = variant(|t| t);
+    let file = d.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = file.join("out");
+    let o = hormuz(&["run", &p, "-n", "4", "-q", "-o", out.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("--out") && err.contains("cannot create the folder"),
+        "{err}"
+    );
+}
+
+/// `hormuz --help` gives the exit-status table; every command has its help.
+#[test]
+fn help_says_the_exit_status_and_every_command_has_help() {
+    let o = hormuz(&["--help"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        out.contains("Exit status: 0 success; 1 a failure while running")
+            && out.contains("2 bad input"),
+        "{out}"
+    );
+    for c in [
+        "run",
+        "check",
+        "bench",
+        "calibrate",
+        "salvo-model",
+        "sweep",
+        "app",
+    ] {
+        let o = hormuz(&[c, "--help"]);
+        assert_eq!(o.status.code(), Some(0), "{c}: {}", stderr(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(&format!("Usage: hormuz {c}")), "{c}:\n{out}");
+    }
+}
+
+/// Every command that takes `--replicates` takes 1 to 10,000,000 (calibrate included, whose
+/// runs are then sized against the memory budget before any starts).
+#[test]
+fn every_command_takes_the_same_replicate_limits() {
+    let (_d, p) = variant(|t| t);
+    let vary = "orders.wave.salvo.count=10..10:1";
+    let commands: [&[&str]; 5] = [
+        &["run", &p, "-q"],
+        &["check", &p],
+        &["bench", &p],
+        &["calibrate"],
+        &["sweep", &p, "--vary", vary],
+    ];
+    for c in commands {
+        for n in ["0", "10000001"] {
+            let args = [c, &["-n", n]].concat();
+            assert_bad_input(&hormuz(&args), &["--replicates"]);
+        }
+    }
+    let o = hormuz(&["check", &p, "-n", "10000000", "--memory-budget", "1TiB"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_bad_input(
+        &hormuz(&["calibrate", "-n", "10000000", "--memory-budget", "1MiB"]),
+        &["al-asad-2020.toml", "over the memory budget of 1.0 MiB"],
+    );
+}

@@ -198,3 +198,30 @@ fn bad_keys_and_ranges_exit_2_naming_them() {
         ],
     );
 }
+
+/// An `--out` that cannot be created is a failure while running (exit 1), as in `run`.
+#[test]
+fn an_out_folder_that_cannot_be_created_exits_1() {
+    let smoke = common::data_dir().join("smoke.toml");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let out = file.join("out");
+    let o = hormuz(&[
+        "sweep",
+        smoke.to_str().unwrap(),
+        "--vary",
+        "orders.wave.salvo.count=10..10:1",
+        "-n",
+        "5",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains("--out") && err.contains("cannot create the folder"),
+        "{err}"
+    );
+}

@@ -8,13 +8,48 @@ use std::time::Instant;
 
 use eframe::egui;
 
-use super::AppArgs;
 use super::ui::{AppOptions, ExerciseApp};
 use super::worker::Start;
-use crate::cli::Failure;
-use crate::scenario::{DEFAULT_SCENARIO, Origin};
 
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 800.0];
+
+/// How the window plays: the clock's speed, and the scripted mode.
+#[derive(Clone, Debug)]
+pub struct WindowOptions {
+    /// Simulated seconds per real second.
+    pub speed: f64,
+    /// Play the clock for this many frames, then close.
+    pub frames: Option<u32>,
+    /// Write the last frame as a PNG here before closing (scripted mode only).
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Why the window ended in failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WindowError {
+    /// What the scripted window showed as its failure: the scenario or saved exercise
+    /// could not be opened (or the base map not loaded).
+    Open(String),
+    /// The window could not open, or its frame could not be read back or written.
+    Window(String),
+}
+
+impl WindowError {
+    /// Whether the input (the scenario or exercise) is at fault rather than the machine.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, WindowError::Open(_))
+    }
+}
+
+impl std::fmt::Display for WindowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WindowError::Open(e) | WindowError::Window(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for WindowError {}
 
 /// What a scripted run reports when it closes.
 #[derive(Default)]
@@ -128,18 +163,8 @@ fn stats(v: &[f64]) -> String {
     )
 }
 
-pub fn run(args: &AppArgs) -> Result<(), Failure> {
-    let start = match &args.exercise {
-        Some(p) => Start::Saved(p.clone()),
-        None => Start::Scenario {
-            origin: match &args.scenario {
-                Some(p) => Origin::Disk(p.clone()),
-                None => Origin::Embedded(DEFAULT_SCENARIO),
-            },
-            seed: args.seed,
-            at_s: args.at.unwrap_or(0),
-        },
-    };
+/// Open the window on `start` and run it until it closes.
+pub fn run(start: Start, args: &WindowOptions) -> Result<(), WindowError> {
     let scripted = args.frames.is_some();
     let app = ExerciseApp::new(
         start,
@@ -168,10 +193,10 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
     };
 
     eframe::run_native("hormuz", options, Box::new(move |_cc| Ok(Box::new(window))))
-        .map_err(|e| Failure::runtime(format!("cannot open the window: {e}")))?;
+        .map_err(|e| WindowError::Window(format!("cannot open the window: {e}")))?;
     let o = outcome.lock().expect("not poisoned");
     if let Some(e) = &o.failed {
-        return Err(Failure::input(e.clone()));
+        return Err(WindowError::Open(e.clone()));
     }
     if scripted {
         eprintln!(
@@ -190,9 +215,9 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
                 }
                 eprintln!("wrote {}", path.display());
             }
-            Some(Err(e)) => return Err(Failure::runtime(e.clone())),
+            Some(Err(e)) => return Err(WindowError::Window(e.clone())),
             None => {
-                return Err(Failure::runtime(format!(
+                return Err(WindowError::Window(format!(
                     "{}: the window closed before its frame was read back",
                     path.display()
                 )));

@@ -1,0 +1,141 @@
+//! The command line: the parser, the subcommands and their dispatch, and the steps several
+//! commands share ([`load`], [`check_budget`], [`create_out`]). Each subcommand's clap
+//! arguments and its `main` are in a file of its own (`run.rs`, `check.rs`, ...); [`flags`]
+//! holds the flags they share and [`progress`] the progress bar. Every command fails with
+//! [`Failure`], whose exit status is documented in `crate::error`.
+
+pub mod app;
+pub mod bench;
+pub mod calibrate;
+pub mod check;
+pub mod flags;
+pub mod progress;
+pub mod run;
+pub mod salvo_model;
+pub mod sweep;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+
+use crate::engine::plan::{self, Plan};
+use crate::error::{BAD_INPUT, EXIT_STATUS_HELP, Failure, SUCCESS};
+use crate::scenario::{self, Scenario};
+use flags::human_bytes;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hormuz",
+    version,
+    about = "Monte Carlo war-game of missile and drone salvos against layered air defence in the Gulf and Levant",
+    long_about = None,
+    after_help = EXIT_STATUS_HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run Monte Carlo replicates of a scenario and report the outcome.
+    Run(run::RunArgs),
+    /// Check a scenario file (and its weapons database) without running it.
+    Check(check::CheckArgs),
+    /// Time whole runs on each backend at several replicate counts, with the machine's
+    /// memory-copy bandwidth and the share of it the GPU kernels reach.
+    Bench(bench::BenchArgs),
+    /// Run the calibration scenarios and compare the model with what was publicly reported.
+    Calibrate(calibrate::CalibrateArgs),
+    /// The Hughes salvo model: expected losses of one simultaneous exchange of salvos.
+    SalvoModel(salvo_model::SalvoArgs),
+    /// Run a scenario over a grid of edited values: a CSV and the saturation and cost-exchange plots.
+    Sweep(sweep::SweepArgs),
+    /// Open the exercise app: the live run on a map, injects, what-ifs (feature `desktop`).
+    App(app::AppArgs),
+}
+
+/// Parse the command line, run the command, and return its exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // `--help` and `--version` come here too, on stdout.
+            let code = if e.use_stderr() { BAD_INPUT } else { SUCCESS };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let result = match cli.command {
+        Command::Run(a) => run::main(&a),
+        Command::Check(a) => check::main(&a),
+        Command::Bench(a) => bench::main(&a),
+        Command::Calibrate(a) => calibrate::main(&a),
+        Command::SalvoModel(a) => salvo_model::main(&a),
+        Command::Sweep(a) => sweep::main(&a),
+        Command::App(a) => app::main(&a),
+    };
+    match result {
+        Ok(()) => SUCCESS,
+        Err(f) => {
+            eprintln!("{f}");
+            f.code()
+        }
+    }
+}
+
+/// Load a scenario (the embedded default when `path` is `None`) and plan it.
+pub fn load(path: Option<&Path>) -> Result<(Arc<Scenario>, Arc<Plan>), Failure> {
+    let sc = scenario::load_path(path)?;
+    let plan = plan::build(&sc);
+    Ok((Arc::new(sc), Arc::new(plan)))
+}
+
+/// Create the `--out` folder. One that cannot be created is a failure while running (exit
+/// 1), as is any other write, in every command.
+pub fn create_out(dir: &Path) -> Result<(), Failure> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Failure::runtime(format!(
+            "--out {}: cannot create the folder: {e}",
+            dir.display()
+        ))
+    })
+}
+
+/// Refuse a run whose per-replicate state would not fit the budget (bad input); else the
+/// bytes it needs. Every command that runs or sizes replicates calls this one check.
+// MERGE: replace with Plan::check_budget
+pub fn check_budget(
+    sc: &Scenario,
+    plan: &Plan,
+    replicates: u32,
+    budget: u64,
+) -> Result<u64, Failure> {
+    let need = plan.bytes_per_replicate() as u64 * replicates as u64;
+    if need > budget {
+        return Err(Failure::input(format!(
+            "{}: {} threats x {} replicates need {} of per-replicate state ({} bytes per threat row), over the memory budget of {}; run fewer replicates or raise --memory-budget",
+            sc.file,
+            plan.tracks.len(),
+            replicates,
+            human_bytes(need),
+            crate::engine::layout::BYTES_PER_THREAT,
+            human_bytes(budget)
+        )));
+    }
+    Ok(need)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// clap's own consistency checks: names, shorts, `mut_arg` on flattened flags.
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

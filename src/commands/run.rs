@@ -1,0 +1,135 @@
+//! `hormuz run`: Monte Carlo replicates of a scenario; the summary table on stdout,
+//! `summary.json`, `replicates.csv` and `log.csv` in `--out`, and the event tables.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::flags::RunFlags;
+use super::progress::progress_bar;
+use super::{check_budget, create_out, load};
+use crate::engine::gpu::GpuContext;
+use crate::error::Failure;
+use crate::report;
+use crate::scenario::types::Clock;
+use crate::world::RunConfig;
+
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
+    /// Scenario file; without it, the built-in scenarios/gulf-2026.toml.
+    pub scenario: Option<PathBuf>,
+    #[command(flatten)]
+    pub flags: RunFlags,
+    /// Where the kernels run: `auto` takes a hardware GPU when there is one and the CPU
+    /// otherwise (a software adapter such as lavapipe only when asked for with `gpu`).
+    #[arg(short, long, value_enum, default_value_t = BackendChoice::Auto)]
+    pub backend: BackendChoice,
+    /// Folder for summary.json, replicates.csv and log.csv.
+    #[arg(short, long, default_value = "hormuz-out")]
+    pub out: PathBuf,
+    /// Do not print the summary table.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Write event tables (unit positions, weapons fired, end-games, damage) to this folder.
+    #[arg(long)]
+    pub events: Option<PathBuf>,
+    /// Replicates (the first K) whose events go into the tables.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub event_replicates: u32,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BackendChoice {
+    Auto,
+    Cpu,
+    Gpu,
+}
+
+pub fn main(a: &RunArgs) -> Result<(), Failure> {
+    let f = &a.flags;
+    let (sc, plan) = load(a.scenario.as_deref())?;
+    check_budget(&sc, &plan, f.replicates, f.memory_budget)?;
+    create_out(&a.out)?;
+    let config = RunConfig {
+        replicates: f.replicates,
+        seed: f.seed,
+        record: 0..f.replicates.min(if a.events.is_some() {
+            a.event_replicates
+        } else {
+            1
+        }),
+    };
+    let gpu = choose_backend(a.backend)?;
+    let pb = progress_bar(sc.ticks as u64, "simulating", "{percent:>3}% {msg}");
+    let tick_s = sc.tick_seconds;
+    let progress = |tick: u32, _| {
+        pb.set_position(tick as u64);
+        pb.set_message(Clock(tick * tick_s).to_string());
+    };
+    let out = if gpu {
+        crate::engine::run_gpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+    } else {
+        crate::engine::run_cpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+    }
+    .map_err(Failure::runtime)?;
+    pb.finish_and_clear();
+    let fig = report::figures(&sc, &plan, &out);
+    let summary = report::summary(&sc, &plan, &out, &fig);
+    let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
+    report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
+    report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
+    report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    if let Some(dir) = &a.events {
+        crate::events::write(&sc, &plan, &out, dir)
+            .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
+    }
+    if !a.quiet {
+        print!("{}", report::render(&summary));
+    }
+    let on = if gpu {
+        format!("gpu ({})", out.backend.adapter)
+    } else {
+        format!("cpu ({} threads)", out.stats.threads)
+    };
+    eprintln!(
+        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
+        out.replicates,
+        out.stats.wall_seconds,
+        out.replicates as f64 / out.stats.wall_seconds.max(1e-9),
+        out.stats.threat_ticks_in_flight as f64 / out.stats.wall_seconds.max(1e-9),
+        a.out.display()
+    );
+    Ok(())
+}
+
+/// Whether to run on the GPU, saying on stderr what `auto` chose and why. `--backend gpu`
+/// without an adapter is bad input: the message says how to get one.
+fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
+    match choice {
+        BackendChoice::Cpu => Ok(false),
+        BackendChoice::Gpu => match GpuContext::shared() {
+            Ok(ctx) => {
+                eprintln!("backend: gpu, {}", ctx.describe());
+                Ok(true)
+            }
+            Err(e) => Err(Failure::input(format!("--backend gpu: {e}"))),
+        },
+        BackendChoice::Auto => match GpuContext::shared() {
+            Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
+                eprintln!("backend: gpu, {}", ctx.describe());
+                Ok(true)
+            }
+            Ok(ctx) => {
+                eprintln!(
+                    "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                    ctx.describe()
+                );
+                Ok(false)
+            }
+            Err(e) => {
+                eprintln!("backend: cpu ({e})");
+                Ok(false)
+            }
+        },
+    }
+}

@@ -1,0 +1,199 @@
+//! Running the grid: each point's edited files through the checker and the engine, with
+//! the same seed at every point, and the table of outcomes (`sweep.csv`).
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{Axis, Documents, MAX_POINTS, grid};
+use crate::engine::plan::{self, Plan};
+use crate::report::{self, Stat, format_number};
+use crate::scenario::{self, LoadError, Scenario};
+use crate::world::RunConfig;
+
+/// One grid point's outcome: the mean, p5 and p95 of every figure, and the cost exchange.
+#[derive(Clone, Debug)]
+pub struct PointResult {
+    pub values: Vec<f64>,
+    pub stats: Vec<Stat>,
+    /// Mean defence cost over mean offence cost (all sides), 0 when nothing was launched.
+    pub cost_exchange: f64,
+}
+
+/// The whole sweep.
+pub struct SweepResult {
+    pub axes: Vec<Axis>,
+    /// Figure names (without `replicate`).
+    pub figures: Vec<String>,
+    pub points: Vec<PointResult>,
+}
+
+/// Why a sweep stopped. Every kind but [`SweepError::Run`] is bad input.
+#[derive(Clone, Debug)]
+pub enum SweepError {
+    /// The grid has more than [`MAX_POINTS`] points.
+    TooManyPoints(usize),
+    /// A `--vary` key does not name a number of the scenario or its database.
+    Key(String),
+    /// The edited files do not pass the checker at the grid point `at`.
+    Invalid { at: String, error: LoadError },
+    /// A grid point's run was refused before it started (the memory budget).
+    Refused(String),
+    /// A grid point's run failed.
+    Run(String),
+}
+
+impl SweepError {
+    /// Whether the sweep's input is at fault rather than the run.
+    pub fn is_bad_input(&self) -> bool {
+        !matches!(self, SweepError::Run(_))
+    }
+}
+
+impl fmt::Display for SweepError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SweepError::TooManyPoints(n) => {
+                write!(f, "--vary: the grid has {n} points, more than {MAX_POINTS}")
+            }
+            SweepError::Key(e) => write!(f, "--vary {e}"),
+            SweepError::Invalid { at, error } => {
+                write!(f, "the scenario is not valid at {at}:\n{error}")
+            }
+            SweepError::Refused(e) | SweepError::Run(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for SweepError {}
+
+/// What every grid point runs: the same replicates and seed (common random numbers).
+#[derive(Clone, Copy, Debug)]
+pub struct SweepConfig {
+    pub replicates: u32,
+    pub seed: u32,
+    /// CPU worker threads (default: all cores).
+    pub threads: Option<usize>,
+}
+
+/// Run every grid point. Before a point runs, `admit` may refuse its plan (the caller's
+/// memory budget), which stops the sweep as [`SweepError::Refused`]; `progress` is told
+/// after each point.
+pub fn run(
+    docs: &Documents,
+    axes: &[Axis],
+    config: &SweepConfig,
+    admit: impl Fn(&Scenario, &Plan) -> Result<(), String>,
+    mut progress: impl FnMut(usize),
+) -> Result<SweepResult, SweepError> {
+    let points = grid(axes);
+    if points.len() > MAX_POINTS {
+        return Err(SweepError::TooManyPoints(points.len()));
+    }
+    // Every key must resolve before anything runs.
+    for a in axes {
+        docs.clone()
+            .set(&a.key, a.values[0])
+            .map_err(SweepError::Key)?;
+    }
+    let mut figures: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        let (sc, plan) = load_point(docs, axes, p)?;
+        admit(&sc, &plan).map_err(SweepError::Refused)?;
+        let run_config = RunConfig {
+            replicates: config.replicates,
+            seed: config.seed,
+            record: 0..0,
+        };
+        let run = crate::engine::run_cpu(
+            sc.clone(),
+            plan.clone(),
+            &run_config,
+            config.threads,
+            |_, _| {},
+        )
+        .map_err(SweepError::Run)?;
+        let fig = report::figures(&sc, &plan, &run);
+        if figures.is_empty() {
+            figures = fig.names[1..].to_vec();
+        }
+        let stats = figures.iter().map(|n| fig.stat(n)).collect();
+        let total = |prefix: &str| -> f64 {
+            let cols: Vec<Vec<f64>> = fig
+                .names
+                .iter()
+                .filter(|n| n.starts_with(prefix))
+                .filter_map(|n| fig.column(n))
+                .collect();
+            cols.iter().flatten().sum::<f64>() / fig.rows.len().max(1) as f64
+        };
+        let (defence, offence) = (total("defence_usd_"), total("offence_usd_"));
+        out.push(PointResult {
+            values: p.clone(),
+            stats,
+            cost_exchange: if offence > 0.0 {
+                defence / offence
+            } else {
+                0.0
+            },
+        });
+        progress(i + 1);
+    }
+    Ok(SweepResult {
+        axes: axes.to_vec(),
+        figures,
+        points: out,
+    })
+}
+
+/// The scenario edited to one grid point, checked and planned.
+fn load_point(
+    docs: &Documents,
+    axes: &[Axis],
+    point: &[f64],
+) -> Result<(Arc<Scenario>, Arc<Plan>), SweepError> {
+    let mut d = docs.clone();
+    for (a, v) in axes.iter().zip(point) {
+        d.set(&a.key, *v).map_err(SweepError::Key)?;
+    }
+    let (text, dbs) = d.texts();
+    let sc = scenario::load_with_databases(&d.name, &text, &d.dir, &dbs).map_err(|error| {
+        let at: Vec<String> = axes
+            .iter()
+            .zip(point)
+            .map(|(a, v)| format!("{} = {}", a.key, format_number(*v)))
+            .collect();
+        SweepError::Invalid {
+            at: at.join(", "),
+            error,
+        }
+    })?;
+    let plan = plan::build(&sc);
+    Ok((Arc::new(sc), Arc::new(plan)))
+}
+
+/// `sweep.csv`: the varied values, then `<figure>_mean`, `_p5`, `_p95` for every figure,
+/// then `cost_exchange`; one row per grid point.
+pub fn write_csv(r: &SweepResult, path: &Path) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_path(path)?;
+    let mut header: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
+    for f in &r.figures {
+        for s in ["mean", "p5", "p95"] {
+            header.push(format!("{f}_{s}"));
+        }
+    }
+    header.push("cost_exchange".into());
+    w.write_record(&header)?;
+    for p in &r.points {
+        let mut row: Vec<String> = p.values.iter().map(|v| format_number(*v)).collect();
+        for s in &p.stats {
+            row.push(format_number(s.mean));
+            row.push(format_number(s.p5));
+            row.push(format_number(s.p95));
+        }
+        row.push(format_number(p.cost_exchange));
+        w.write_record(&row)?;
+    }
+    w.flush()
+}
