@@ -709,3 +709,26 @@ pub fn render(s: &Summary) -> String {
     }
     out
 }
+
+/// Refuse `[[reported]]` entries that name no figure of the scenario, each at the place of
+/// its name in the file, with the nearest names.
+pub fn check_reported(sc: &Scenario) -> Result<(), crate::scenario::LoadError> {
+    let names = figure_names(sc);
+    let known: Vec<&String> = names.iter().filter(|n| *n != "replicate").collect();
+    let diagnostics: Vec<crate::scenario::Diagnostic> = sc
+        .reported
+        .iter()
+        .filter(|r| !known.contains(&&r.figure))
+        .map(|r| {
+            r.figure_at.error(format!(
+                "{}; the figures are the column names of replicates.csv",
+                crate::scenario::unknown("figure", &r.figure, known.iter().copied())
+            ))
+        })
+        .collect();
+    if diagnostics.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::scenario::LoadError { diagnostics })
+    }
+}
