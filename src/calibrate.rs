@@ -13,7 +13,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::engine::plan::{self, Plan};
 use crate::report::{self, Figures, Stat, format_number, usd};
-use crate::scenario::{Reported, Scenario, ThreatClass};
+use crate::scenario::{self, LoadError, Origin, Reported, Scenario, ThreatClass};
 use crate::world::RunConfig;
 
 /// How a model interval compares with a reported range.
@@ -165,6 +165,13 @@ pub fn compare(sc: &Scenario, plan: &Plan, fig: &Figures, seed: u32) -> EventRes
         seed,
         rows,
     }
+}
+
+/// Load a calibration scenario, refusing `[[reported]]` figures the report does not produce.
+pub fn load_event(origin: Origin) -> Result<Scenario, LoadError> {
+    let sc = scenario::load(origin)?;
+    report::check_reported(&sc)?;
+    Ok(sc)
 }
 
 /// Run a scenario and compare it with its reports.

@@ -11,7 +11,7 @@ use super::flags::RunFlags;
 use crate::calibrate::{describe_misses, render, run_event};
 use crate::engine::plan;
 use crate::error::Failure;
-use crate::scenario::{self, CALIBRATION_SCENARIOS, Origin};
+use crate::scenario::{CALIBRATION_SCENARIOS, Origin};
 
 #[derive(Args, Debug, Clone)]
 #[command(
@@ -62,7 +62,7 @@ pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
     // refused at once. `run_event` plans again: planning costs a fraction of a run.
     let mut scenarios = Vec::new();
     for o in origins(a.dir.as_ref())? {
-        let sc = scenario::load(o)?;
+        let sc = crate::calibrate::load_event(o)?;
         check_budget(&sc, &plan::build(&sc), f.replicates, f.memory_budget)?;
         scenarios.push(Arc::new(sc));
     }

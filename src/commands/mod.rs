@@ -88,6 +88,7 @@ pub fn main() -> i32 {
 /// Load a scenario (the embedded default when `path` is `None`) and plan it.
 pub fn load(path: Option<&Path>) -> Result<(Arc<Scenario>, Arc<Plan>), Failure> {
     let sc = scenario::load_path(path)?;
+    crate::report::check_reported(&sc)?;
     let plan = plan::build(&sc);
     Ok((Arc::new(sc), Arc::new(plan)))
 }

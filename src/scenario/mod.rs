@@ -1,6 +1,8 @@
 //! Scenario files: syntax (`types`), reading and error positions (`source`), meaning
-//! (`validate`), and the indexed result (`model`).
+//! (`validate`), the indexed result (`model`), and the sizes the model is built for
+//! (`limits`). The input layer: it imports only `geo`.
 
+pub mod limits;
 pub mod model;
 pub mod source;
 pub mod types;
@@ -10,8 +12,9 @@ use std::path::Path;
 
 pub use model::*;
 pub use source::{
-    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, SourceFile,
+    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, Place, SourceFile,
 };
+pub use validate::unknown;
 
 /// Load and check a scenario and the database files it names.
 pub fn load(origin: Origin) -> Result<Scenario, LoadError> {

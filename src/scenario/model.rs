@@ -2,6 +2,7 @@
 //! units the model uses (km, seconds, USD), every time in ticks.
 
 use crate::geo::LatLon;
+use crate::scenario::source::Place;
 pub use crate::scenario::types::{AssetKind, ThreatClass};
 
 pub const NONE: u32 = u32::MAX;
@@ -251,6 +252,8 @@ pub struct Incident {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Reported {
     pub figure: String,
+    /// Where the figure's name is written (the report layer checks it).
+    pub figure_at: Place,
     pub range: [f64; 2],
     pub source: String,
     pub note: Option<String>,

@@ -65,6 +65,30 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Where a value is written: a file, a line and column (0 when the value cannot be found),
+/// and its key path. Kept for checks made after loading, by layers that know what the
+/// scenario layer does not (the report layer checks `[[reported]]` figure names).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// The key path as written in messages: `reported[3].figure`.
+    pub path: String,
+}
+
+impl Place {
+    /// A problem with the value written here: `file:line:col: error: path: message`.
+    pub fn error(&self, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            file: self.file.clone(),
+            line: self.line,
+            column: self.column,
+            message: format!("{}: {}", self.path, message.into()),
+        }
+    }
+}
+
 /// Every problem found while loading a scenario; loading reports them all at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {

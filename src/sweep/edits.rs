@@ -25,7 +25,9 @@ impl Documents {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
         // Syntax and meaning are checked (with positions) by the normal loader first.
-        scenario::load(scenario::Origin::Disk(path.to_path_buf())).map_err(|e| e.to_string())?;
+        let sc = scenario::load(scenario::Origin::Disk(path.to_path_buf()))
+            .map_err(|e| e.to_string())?;
+        crate::report::check_reported(&sc).map_err(|e| e.to_string())?;
         let scenario: DocumentMut = text
             .parse()
             .map_err(|e| format!("{}: {e}", path.display()))?;

@@ -158,17 +158,19 @@ fn load_point(
         d.set(&a.key, *v).map_err(SweepError::Key)?;
     }
     let (text, dbs) = d.texts();
-    let sc = scenario::load_with_databases(&d.name, &text, &d.dir, &dbs).map_err(|error| {
-        let at: Vec<String> = axes
-            .iter()
-            .zip(point)
-            .map(|(a, v)| format!("{} = {}", a.key, format_number(*v)))
-            .collect();
-        SweepError::Invalid {
-            at: at.join(", "),
-            error,
-        }
-    })?;
+    let sc = scenario::load_with_databases(&d.name, &text, &d.dir, &dbs)
+        .and_then(|sc| crate::report::check_reported(&sc).map(|()| sc))
+        .map_err(|error| {
+            let at: Vec<String> = axes
+                .iter()
+                .zip(point)
+                .map(|(a, v)| format!("{} = {}", a.key, format_number(*v)))
+                .collect();
+            SweepError::Invalid {
+                at: at.join(", "),
+                error,
+            }
+        })?;
     let plan = plan::build(&sc);
     Ok((Arc::new(sc), Arc::new(plan)))
 }

@@ -1,0 +1,185 @@
+//! The database files: weapons (`[[threats]]`) and interceptors, each figure with its
+//! provenance.
+
+use std::collections::HashMap;
+
+use super::super::model::{Interceptor, Weapon};
+use super::super::source::KeyPath;
+use super::super::types::{self, Figure, ThreatClass};
+use super::Checker;
+use super::values::{Kind, class_probabilities, envelope, figure};
+
+/// The database: weapons and interceptors, and their ids (a duplicated id names the
+/// later entry).
+pub(super) struct Database<'f> {
+    pub weapons: Vec<Weapon>,
+    pub weapon_ids: HashMap<&'f str, usize>,
+    pub interceptors: Vec<Interceptor>,
+    pub interceptor_ids: HashMap<&'f str, usize>,
+}
+
+/// A database entry found in one of the database files.
+struct Found<'f, T> {
+    file: usize,
+    path: KeyPath,
+    spec: &'f T,
+}
+
+/// Every entry of one kind, across the database files in order (file 0 is the scenario).
+fn found<'f, T>(
+    dbs: &'f [types::DatabaseFile],
+    key: &str,
+    entries: impl Fn(&'f types::DatabaseFile) -> &'f [T],
+) -> Vec<Found<'f, T>> {
+    let mut out = Vec::new();
+    for (d, db) in dbs.iter().enumerate() {
+        for (i, spec) in entries(db).iter().enumerate() {
+            out.push(Found {
+                file: d + 1,
+                path: KeyPath::default().key(key).index(i),
+                spec,
+            });
+        }
+    }
+    out
+}
+
+pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Database<'f> {
+    let mut weapons = Vec::new();
+    let mut weapon_ids = HashMap::new();
+    for f in found(dbs, "threats", |db| &db.threats) {
+        if weapon_ids
+            .insert(f.spec.id.as_str(), weapons.len())
+            .is_some()
+        {
+            ck.err(
+                f.file,
+                &f.path.key("id"),
+                format!("weapon id {:?} is defined twice", f.spec.id),
+            );
+        }
+        weapons.push(weapon(ck, &f));
+    }
+    let mut interceptors = Vec::new();
+    let mut interceptor_ids = HashMap::new();
+    for f in found(dbs, "interceptors", |db| &db.interceptors) {
+        if interceptor_ids
+            .insert(f.spec.id.as_str(), interceptors.len())
+            .is_some()
+        {
+            ck.err(
+                f.file,
+                &f.path.key("id"),
+                format!("interceptor id {:?} is defined twice", f.spec.id),
+            );
+        }
+        interceptors.push(interceptor(ck, &f));
+    }
+    Database {
+        weapons,
+        weapon_ids,
+        interceptors,
+        interceptor_ids,
+    }
+}
+
+/// A weapon: a ballistic missile or rocket needs its time of flight and apogee; a cruise
+/// missile or drone its speed and altitude.
+fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
+    let (t, p, file) = (f.spec, &f.path, f.file);
+    let range_km = figure(ck, file, &p.key("range_km"), &t.range_km, Kind::Positive);
+    let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
+    let launch_reliability = figure(
+        ck,
+        file,
+        &p.key("launch_reliability"),
+        &t.launch_reliability,
+        Kind::Probability,
+    );
+    let flight_reliability = figure(
+        ck,
+        file,
+        &p.key("flight_reliability"),
+        &t.flight_reliability,
+        Kind::Probability,
+    );
+    let accuracy = figure(ck, file, &p.key("accuracy"), &t.accuracy, Kind::Probability);
+    if let Some(w) = &t.warhead_kg {
+        figure(ck, file, &p.key("warhead_kg"), w, Kind::NonNegative);
+    }
+    let need = |ck: &mut Checker, key: &str, v: &Option<Figure>, kind: Kind| match v {
+        Some(v) => figure(ck, file, &p.key(key), v, kind),
+        None => {
+            ck.err(
+                file,
+                p,
+                format!("a {} weapon needs `{key}`", t.class.name()),
+            );
+            0.0
+        }
+    };
+    let (mut flight_time_s, mut apogee_km, mut speed_kmh, mut altitude_km) = (0.0, 0.0, 0.0, 0.0);
+    match t.class {
+        ThreatClass::Ballistic | ThreatClass::Rocket => {
+            flight_time_s = need(ck, "flight_time_s", &t.flight_time_s, Kind::Positive);
+            apogee_km = need(ck, "apogee_km", &t.apogee_km, Kind::Positive);
+        }
+        ThreatClass::Cruise | ThreatClass::Drone => {
+            speed_kmh = need(ck, "speed_kmh", &t.speed_kmh, Kind::Positive);
+            altitude_km = need(ck, "altitude_m", &t.altitude_m, Kind::NonNegative) / 1000.0;
+        }
+    }
+    Weapon {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        class: t.class,
+        range_km,
+        flight_time_s,
+        apogee_km,
+        speed_kmh,
+        altitude_km,
+        cost_usd,
+        launch_reliability,
+        flight_reliability,
+        accuracy,
+    }
+}
+
+/// An interceptor: its cost, a kill probability per class it can engage, and an envelope
+/// for each such class.
+fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
+    let (t, p, file) = (f.spec, &f.path, f.file);
+    let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
+    let pk = class_probabilities(ck, file, &p.key("pk"), &t.pk, true);
+    let mut envelopes = [None; 4];
+    for c in ThreatClass::ALL {
+        let e = t.envelope.get(c);
+        let ep = p.key("envelope").key(c.name());
+        envelopes[c.index()] = e.and_then(|e| envelope(ck, file, &ep, e));
+        if pk[c.index()] > 0.0 && e.is_none() {
+            ck.err(
+                file,
+                &p.key("pk").key(c.name()),
+                format!(
+                    "a kill probability against {} threats needs `envelope.{}` too",
+                    c.name(),
+                    c.name()
+                ),
+            );
+        }
+    }
+    if pk.iter().all(|&x| x <= 0.0) {
+        ck.err(
+            file,
+            &p.key("pk"),
+            "the interceptor can kill no class of threat",
+        );
+    }
+    Interceptor {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        cost_usd,
+        pk,
+        envelope: envelopes,
+    }
+}

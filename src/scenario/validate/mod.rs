@@ -1,0 +1,171 @@
+//! Meaning checks: every reference resolves, every number is finite and in range, every
+//! figure has a source, every order can be carried out. Collects all problems, each
+//! pointed at `file:line:column`, instead of stopping at the first.
+//!
+//! One module per section, run in file order by [`validate`], which hands each section the
+//! id tables of the sections before it:
+//! - `database`: weapons and interceptors (the database files);
+//! - `units`: sides, the unit-id namespace, assets, carriers with their escorts and air wings;
+//! - `batteries`: `[[batteries]]`, and the fire control every kind of battery shares;
+//! - `sites`: launch sites and militias;
+//! - `orders`: triggers, orders (and the moves they plan ahead), incidents;
+//! - `reported`: the `[[reported]]` figures of calibration scenarios (their names are checked
+//!   by the report layer, which defines the figures: `report::check_reported`);
+//! - `values`: checks of single values the sections share (numbers, provenance, positions);
+//! - `suggest`: "did you mean" for unknown ids.
+
+mod batteries;
+mod database;
+mod orders;
+mod reported;
+mod sites;
+mod suggest;
+mod units;
+mod values;
+
+pub use suggest::unknown;
+
+use super::limits::MAX_BATTERIES;
+use super::model::*;
+use super::source::{KeyPath, Place, SourceFile, span_of};
+use super::types::{self, Clock};
+
+/// The scenario file is file 0 of a [`Checker`]; database files follow.
+const SCENARIO: usize = 0;
+
+/// Collects diagnostics against one of several files.
+pub(crate) struct Checker<'a> {
+    pub files: Vec<&'a SourceFile>,
+    pub diagnostics: Vec<super::source::Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    fn err(&mut self, file: usize, path: &KeyPath, message: impl Into<String>) {
+        let d = self.place(file, path).error(message);
+        self.diagnostics.push(d);
+    }
+
+    /// Where the value at `path` of a file is written.
+    fn place(&self, file: usize, path: &KeyPath) -> Place {
+        let f = self.files[file];
+        let at = f.diagnostic(span_of(&f.text, path), String::new());
+        Place {
+            file: at.file,
+            line: at.line,
+            column: at.column,
+            path: path.to_string(),
+        }
+    }
+}
+
+/// The scenario's clock, from its header: times in the file become ticks.
+#[derive(Clone, Copy)]
+struct Time {
+    tick_s: u32,
+    /// Simulated ticks: the duration, rounded up.
+    ticks: u32,
+    /// The duration; a time at or after it falls after the end.
+    end: Clock,
+}
+
+impl Time {
+    fn ticks_of(self, c: Clock) -> u32 {
+        c.seconds() / self.tick_s
+    }
+
+    fn after_end(self, c: Clock) -> bool {
+        c >= self.end
+    }
+}
+
+/// Check the whole scenario, section by section; `None` when anything is wrong (the
+/// diagnostics are in `ck`).
+pub(crate) fn validate(
+    ck: &mut Checker<'_>,
+    file: &types::ScenarioFile,
+    dbs: &[types::DatabaseFile],
+) -> Option<Scenario> {
+    let time = header(ck, &file.scenario);
+    let db = database::check(ck, dbs);
+    let mut unit_ids = units::UnitIds::default();
+    let mut units = units::check(ck, file, &db, &mut unit_ids, time);
+    batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
+    let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
+    let triggers = orders::triggers(ck, &file.triggers, &units);
+    let known = orders::Known {
+        db: &db,
+        units: &units,
+        sites: &sites,
+        triggers: &triggers,
+    };
+    let orders = orders::orders(ck, &file.orders, &known, time);
+    let incidents = orders::incidents(ck, &file.incidents, time);
+    let units::Units {
+        sides,
+        assets,
+        mut carriers,
+        mut batteries,
+        ..
+    } = units;
+    orders::plan_moves(&orders, &mut batteries, &mut carriers, time.tick_s);
+    if batteries.len() > MAX_BATTERIES {
+        ck.err(
+            SCENARIO,
+            &KeyPath::default().key("batteries"),
+            format!(
+                "{} defensive units; the engine supports at most {MAX_BATTERIES}",
+                batteries.len(),
+            ),
+        );
+    }
+    let reported = reported::check(ck, &file.reported);
+    let h = &file.scenario;
+    let scenario = Scenario {
+        name: h.name.clone(),
+        description: h.description.clone().unwrap_or_default(),
+        start: h.start.clone(),
+        file: ck.files[SCENARIO].name.clone(),
+        tick_seconds: time.tick_s,
+        ticks: time.ticks,
+        sides: sides.list,
+        weapons: db.weapons,
+        interceptors: db.interceptors,
+        assets,
+        carriers,
+        batteries,
+        sites: sites.list,
+        orders,
+        triggers: triggers.list,
+        incidents,
+        reported,
+    };
+    ck.diagnostics.is_empty().then_some(scenario)
+}
+
+/// `[scenario]`: the tick and the duration.
+fn header(ck: &mut Checker, h: &types::Header) -> Time {
+    let hp = KeyPath::default().key("scenario");
+    if h.tick_seconds == 0 || h.tick_seconds > 600 {
+        ck.err(
+            SCENARIO,
+            &hp.key("tick_seconds"),
+            format!(
+                "expected a tick between 1 and 600 seconds, found {}",
+                h.tick_seconds
+            ),
+        );
+    }
+    if h.duration.seconds() == 0 {
+        ck.err(
+            SCENARIO,
+            &hp.key("duration"),
+            "expected a duration above 00:00",
+        );
+    }
+    let tick_s = h.tick_seconds.clamp(1, 600);
+    Time {
+        tick_s,
+        ticks: h.duration.seconds().div_ceil(tick_s).max(1),
+        end: h.duration,
+    }
+}

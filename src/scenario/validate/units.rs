@@ -1,0 +1,351 @@
+//! Sides, the unit-id namespace, and the units that can be hit: assets (bases and cities),
+//! carriers and their escorts (ships that are also batteries) and air wings.
+
+use std::collections::HashMap;
+
+use super::super::model::*;
+use super::super::source::KeyPath;
+use super::super::types::{self, ThreatClass};
+use super::batteries::{FireControl, Identity, battery};
+use super::database::Database;
+use super::suggest::unknown;
+use super::values::{Vulnerability, class_probabilities, position, vulnerability};
+use super::{Checker, SCENARIO, Time};
+use crate::geo::{self, LatLon as Geo};
+
+/// The sides, and their ids (a duplicated id names the later side).
+pub(super) struct Sides<'f> {
+    pub list: Vec<Side>,
+    ids: HashMap<&'f str, usize>,
+}
+
+impl Sides<'_> {
+    /// The side an id names; an unknown id is reported, and gives side 0.
+    pub fn side_of(&self, ck: &mut Checker, path: &KeyPath, id: &str) -> usize {
+        match self.ids.get(id) {
+            Some(&k) => k,
+            None => {
+                ck.err(SCENARIO, path, unknown("side", id, self.ids.keys()));
+                0
+            }
+        }
+    }
+}
+
+/// Unit ids are one namespace: targets, hosts and struck sites refer to them. Each id
+/// remembers where it was first claimed.
+#[derive(Default)]
+pub(super) struct UnitIds(HashMap<String, KeyPath>);
+
+impl UnitIds {
+    pub fn claim(&mut self, ck: &mut Checker, path: KeyPath, id: &str) {
+        if id.is_empty() {
+            ck.err(SCENARIO, &path, "expected a non-empty id");
+        }
+        match self.0.get(id) {
+            Some(first) => ck.err(
+                SCENARIO,
+                &path,
+                format!("unit id {id:?} is already used by {first}"),
+            ),
+            None => {
+                self.0.insert(id.to_string(), path);
+            }
+        }
+    }
+}
+
+/// Everything that can be hit or shoots back: the sides, the assets (with their ids),
+/// the carriers, and the batteries (escorts and air wings first, then `[[batteries]]`).
+pub(super) struct Units<'f> {
+    pub sides: Sides<'f>,
+    pub assets: Vec<Asset>,
+    /// A duplicated id names the later asset.
+    pub asset_ids: HashMap<String, usize>,
+    pub carriers: Vec<Carrier>,
+    pub batteries: Vec<Battery>,
+}
+
+impl Units<'_> {
+    /// The asset a target id names, or `None` (reported).
+    pub fn target_of(&self, ck: &mut Checker, path: &KeyPath, id: &str) -> Option<usize> {
+        match self.asset_ids.get(id) {
+            Some(&a) => Some(a),
+            None => {
+                ck.err(
+                    SCENARIO,
+                    path,
+                    unknown("target asset", id, self.asset_ids.keys()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Refuse a target of a side that `side` does not fight.
+    pub fn check_hostile(&self, ck: &mut Checker, path: &KeyPath, side: usize, target: usize) {
+        let theirs = self.assets[target].side;
+        if !self.sides.list[side].hostile[theirs] {
+            ck.err(
+                SCENARIO,
+                path,
+                format!(
+                    "side {:?} is not hostile to {:?}, the side of {:?}",
+                    self.sides.list[side].id, self.sides.list[theirs].id, self.assets[target].id
+                ),
+            );
+        }
+    }
+
+    /// Add an asset and its id; returns its index.
+    fn add_asset(
+        &mut self,
+        id: &str,
+        name: &str,
+        side: usize,
+        kind: AssetKind,
+        placement: Placement,
+        v: Vulnerability,
+    ) -> usize {
+        let index = self.assets.len();
+        self.asset_ids.insert(id.to_string(), index);
+        self.assets.push(Asset {
+            id: id.to_string(),
+            name: name.to_string(),
+            side,
+            kind,
+            placement,
+            value_usd: v.value_usd,
+            staying_power: v.staying_power,
+            hardness: v.hardness,
+        });
+        index
+    }
+
+    /// Distance from a launch position to an asset at the scenario start.
+    pub fn distance_to(&self, from: Geo, asset: usize) -> f64 {
+        let to = match self.assets[asset].placement {
+            Placement::Fixed(p) => p,
+            Placement::Mounted { carrier, offset_km } => self.carriers[carrier]
+                .route
+                .position_at(0.0)
+                .offset(offset_km[0], offset_km[1]),
+        };
+        from.distance_km(to)
+    }
+}
+
+/// Sides, assets and carriers (with their escorts and air wings), in that order.
+pub(super) fn check<'f>(
+    ck: &mut Checker,
+    file: &'f types::ScenarioFile,
+    db: &Database,
+    unit_ids: &mut UnitIds,
+    time: Time,
+) -> Units<'f> {
+    let mut units = Units {
+        sides: sides(ck, &file.sides),
+        assets: Vec::new(),
+        asset_ids: HashMap::new(),
+        carriers: Vec::new(),
+        batteries: Vec::new(),
+    };
+    for (i, a) in file.assets.iter().enumerate() {
+        let p = KeyPath::default().key("assets").index(i);
+        unit_ids.claim(ck, p.key("id"), &a.id);
+        let side = units.sides.side_of(ck, &p.key("side"), &a.side);
+        let placement = Placement::Fixed(position(ck, &p.key("position"), a.position));
+        let v = vulnerability(ck, &p.key("vulnerability"), &a.vulnerability);
+        units.add_asset(&a.id, &a.name, side, a.kind, placement, v);
+    }
+    let mut fleet = Fleet {
+        db,
+        units: &mut units,
+        unit_ids,
+        tick_s: time.tick_s,
+    };
+    for (ci, c) in file.carriers.iter().enumerate() {
+        fleet.carrier(ck, ci, c);
+    }
+    units
+}
+
+fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
+    let root = KeyPath::default().key("sides");
+    let mut ids = HashMap::new();
+    for (i, s) in specs.iter().enumerate() {
+        if ids.insert(s.id.as_str(), i).is_some() {
+            ck.err(
+                SCENARIO,
+                &root.index(i).key("id"),
+                format!("side id {:?} is defined twice", s.id),
+            );
+        }
+    }
+    if specs.is_empty() {
+        ck.err(SCENARIO, &root, "expected at least one side");
+    }
+    let mut list = Vec::new();
+    for (i, s) in specs.iter().enumerate() {
+        let p = root.index(i);
+        let mut hostile = vec![false; specs.len()];
+        for (j, h) in s.hostile_to.iter().enumerate() {
+            match ids.get(h.as_str()) {
+                Some(&k) if k == i => ck.err(
+                    SCENARIO,
+                    &p.key("hostile_to").index(j),
+                    "a side cannot be hostile to itself",
+                ),
+                Some(&k) => hostile[k] = true,
+                None => ck.err(
+                    SCENARIO,
+                    &p.key("hostile_to").index(j),
+                    unknown("side", h, ids.keys()),
+                ),
+            }
+        }
+        // A class the side does not name is always detected.
+        let mut detection = [1.0; 4];
+        if let Some(d) = &s.detection {
+            let v = class_probabilities(ck, SCENARIO, &p.key("detection"), d, false);
+            for c in ThreatClass::ALL {
+                if d.get(c).is_some() {
+                    detection[c.index()] = v[c.index()];
+                }
+            }
+        }
+        list.push(Side {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            hostile,
+            detection,
+        });
+    }
+    Sides { list, ids }
+}
+
+/// What the carrier section reads (the database, the tick) and adds to (units, ids).
+struct Fleet<'a, 'f> {
+    db: &'a Database<'a>,
+    units: &'a mut Units<'f>,
+    unit_ids: &'a mut UnitIds,
+    tick_s: u32,
+}
+
+impl Fleet<'_, '_> {
+    /// A carrier: a ship asset with a route, its escorts (ships and batteries at an
+    /// offset) and its air wing (a battery flying from it).
+    fn carrier(&mut self, ck: &mut Checker, ci: usize, c: &types::CarrierSpec) {
+        let p = KeyPath::default().key("carriers").index(ci);
+        self.unit_ids.claim(ck, p.key("id"), &c.id);
+        let side = self.units.sides.side_of(ck, &p.key("side"), &c.side);
+        let mut points = vec![position(ck, &p.key("position"), c.position)];
+        for (k, w) in c.waypoints.iter().enumerate() {
+            points.push(position(ck, &p.key("waypoints").index(k), *w));
+        }
+        if !c.speed_kn.is_finite() || c.speed_kn < 0.0 || c.speed_kn > 60.0 {
+            ck.err(
+                SCENARIO,
+                &p.key("speed_kn"),
+                format!(
+                    "expected a speed between 0 and 60 knots, found {}",
+                    c.speed_kn
+                ),
+            );
+        }
+        let v = vulnerability(ck, &p.key("vulnerability"), &c.vulnerability);
+        let on_deck = Placement::Mounted {
+            carrier: ci,
+            offset_km: [0.0, 0.0],
+        };
+        let asset = self
+            .units
+            .add_asset(&c.id, &c.name, side, AssetKind::Ship, on_deck, v);
+        let speed_kmh = if c.speed_kn.is_finite() {
+            c.speed_kn.max(0.0) * 1.852
+        } else {
+            0.0
+        };
+        self.units.carriers.push(Carrier {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            side,
+            asset,
+            route: geo::Route::new(points, speed_kmh, c.patrol),
+        });
+        for (ei, e) in c.escorts.iter().enumerate() {
+            self.escort(ck, &p.key("escorts").index(ei), ci, side, e);
+        }
+        if let Some(w) = &c.air_wing {
+            let wp = p.key("air_wing");
+            self.unit_ids.claim(ck, wp.key("id"), &w.id);
+            let who = Identity {
+                id: &w.id,
+                name: &w.name,
+                side,
+                system: "cap",
+                placement: on_deck,
+                host: Some(asset),
+                launchers: 0,
+            };
+            let fc = FireControl {
+                channels: w.channels,
+                tier: w.tier,
+                magazine: &w.magazine,
+                doctrine: &w.doctrine,
+                envelope: w.envelope.as_ref(),
+            };
+            if let Some(b) = battery(ck, &wp, who, &fc, self.db, self.tick_s) {
+                self.units.batteries.push(b);
+            }
+        }
+    }
+
+    /// An escort: a ship asset at an offset from its carrier, and a battery on it.
+    fn escort(
+        &mut self,
+        ck: &mut Checker,
+        ep: &KeyPath,
+        carrier: usize,
+        side: usize,
+        e: &types::EscortSpec,
+    ) {
+        self.unit_ids.claim(ck, ep.key("id"), &e.id);
+        for (k, v) in e.offset_km.iter().enumerate() {
+            if !v.is_finite() || v.abs() > 500.0 {
+                ck.err(
+                    SCENARIO,
+                    &ep.key("offset_km").index(k),
+                    format!("expected an offset within 500 km, found {v}"),
+                );
+            }
+        }
+        let v = vulnerability(ck, &ep.key("vulnerability"), &e.vulnerability);
+        let placement = Placement::Mounted {
+            carrier,
+            offset_km: e.offset_km,
+        };
+        let host = self
+            .units
+            .add_asset(&e.id, &e.name, side, AssetKind::Ship, placement, v);
+        let who = Identity {
+            id: &e.id,
+            name: &e.name,
+            side,
+            system: "aegis",
+            placement,
+            host: Some(host),
+            launchers: 0,
+        };
+        let fc = FireControl {
+            channels: e.channels,
+            tier: e.tier,
+            magazine: &e.magazine,
+            doctrine: &e.doctrine,
+            envelope: e.envelope.as_ref(),
+        };
+        if let Some(b) = battery(ck, ep, who, &fc, self.db, self.tick_s) {
+            self.units.batteries.push(b);
+        }
+    }
+}
