@@ -281,9 +281,9 @@ fn run(a: &RunArgs) -> Result<(), Failure> {
     };
     let threads = a.threads.map(|t| t as usize);
     let out = if gpu {
-        crate::engine::run_gpu(sc.clone(), plan.clone(), &config, threads, progress)
+        crate::world::run_gpu(sc.clone(), plan.clone(), &config, threads, progress)
     } else {
-        crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, progress)
+        crate::world::run_cpu(sc.clone(), plan.clone(), &config, threads, progress)
     }
     .map_err(Failure::runtime)?;
     pb.finish_and_clear();

@@ -335,7 +335,7 @@ pub fn run(
             seed,
             record: 0..0,
         };
-        let run = crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
+        let run = crate::world::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
             .map_err(Failure::runtime)?;
         let fig = report::figures(&sc, &plan, &run);
         if figures.is_empty() {
