@@ -49,6 +49,8 @@ fn device() -> Option<Arc<GpuContext>> {
 enum Work {
     /// `schedule` listed pairs.
     Listed,
+    /// A kernel reported the next wake of a track (`schedule`: of a pair it did not list).
+    Reported,
     Launch,
     FailedLaunch,
     Aborted,
@@ -58,6 +60,8 @@ enum Work {
     Engagement,
     /// A magazine took rounds from its reserve.
     Reload,
+    /// A magazine ran out of rounds altogether.
+    Emptied,
     Kill,
     /// A salvo that killed nothing.
     Miss,
@@ -69,9 +73,9 @@ enum Work {
 /// What each kernel's ticks must show between them.
 fn required(kernel: Kernel) -> &'static [Work] {
     match kernel {
-        Kernel::Schedule => &[Work::Listed],
+        Kernel::Schedule => &[Work::Listed, Work::Reported],
         Kernel::Advance => &[Work::Launch, Work::Candidate],
-        Kernel::Allocate => &[Work::Engagement, Work::Reload],
+        Kernel::Allocate => &[Work::Engagement, Work::Reload, Work::Emptied],
         Kernel::Engage => &[Work::Kill, Work::Miss],
         Kernel::Impact => &[Work::Leak, Work::Hit],
     }
@@ -83,6 +87,9 @@ const MIN_TICKS: usize = 3;
 /// The kinds of work done between `before` and `after` (one kernel's twin).
 fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
     let mut w = BTreeSet::new();
+    if before.track_next != after.track_next {
+        w.insert(Work::Reported);
+    }
     for (b, a) in before.lanes.iter().zip(&after.lanes) {
         if a.pair_count > b.pair_count {
             w.insert(Work::Listed);
@@ -110,12 +117,13 @@ fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
                 w.insert(Work::Miss);
             }
         }
-        if b.magazines
-            .iter()
-            .zip(&a.magazines)
-            .any(|(x, y)| y.ready > x.ready)
-        {
-            w.insert(Work::Reload);
+        for (x, y) in b.magazines.iter().zip(&a.magazines) {
+            if y.ready > x.ready {
+                w.insert(Work::Reload);
+            }
+            if x.empty_at == NEVER && y.empty_at != NEVER {
+                w.insert(Work::Emptied);
+            }
         }
         for (x, y) in b.assets.iter().zip(&a.assets) {
             if y.hits > x.hits {
@@ -229,8 +237,8 @@ fn record(
 }
 
 /// The closed-form setup: a salvo spread over five minutes against one battery that
-/// shoots, looks and shoots again, with few rounds ready and a reserve that reloads
-/// between arrivals.
+/// shoots, looks and shoots again, with few rounds ready and a small reserve that reloads
+/// between arrivals and runs out before the salvo does.
 fn reloading() -> (Arc<Scenario>, Arc<Plan>) {
     let setup = common::Setup {
         db: common::Db::default(),
@@ -243,7 +251,7 @@ fn reloading() -> (Arc<Scenario>, Arc<Plan>) {
     setup.load_edited(|t| {
         t.replace(
             "ready = 4 }",
-            "ready = 4, reserve = 40, reload_s = 30, per_reload = 2 }",
+            "ready = 4, reserve = 12, reload_s = 30, per_reload = 2 }",
         )
     })
 }
