@@ -217,7 +217,7 @@ struct Event {
 @group(0) @binding(2) var<storage, read> weapons: array<WeaponRow>;
 @group(0) @binding(3) var<storage, read> opportunities: array<Opportunity>;
 @group(0) @binding(4) var<storage, read> slots: array<SlotRow>;
-// The plan's battery table with the world's on/off switches; at most MAX_BATTERIES.
+// The plan's battery table with the host's on/off switches; at most MAX_BATTERIES.
 @group(0) @binding(5) var<uniform> batteries: array<BatteryRow, MAX_BATTERIES>;
 @group(0) @binding(6) var<storage, read> asset_rows: array<AssetRow>;
 // Tracks with something to do this tick, ascending.

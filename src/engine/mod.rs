@@ -1,6 +1,6 @@
 //! The Monte Carlo engine: the plan (shared tables), the flat per-replicate arrays, the
-//! kernels and the backends that run them. The engine knows nothing of the world that
-//! drives it tick by tick (`crate::world`): it is a leaf below it.
+//! kernels and the backends that run them. It is a leaf: the host loop that drives it
+//! tick by tick lives above it and is never named here.
 
 pub mod backend;
 pub mod budget;
