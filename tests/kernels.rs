@@ -480,3 +480,61 @@ fn engage_matches_its_twin() {
 fn impact_matches_its_twin() {
     kernel_matches_its_twin(Kernel::Impact);
 }
+
+/// lavapipe gives an invocation 65,535 loop iterations in all, over every loop it runs. A
+/// magazine that has reloaded one round a tick for 70,000 ticks makes `reloaded` loop
+/// 70,001 times in one call: `allocate`'s WGSL must then either give the twin's result
+/// (an adapter without the cap) or say that a loop was cut short, never a wrong result
+/// without a word.
+#[test]
+fn a_loop_cut_short_is_reported_never_quietly_wrong() {
+    let Some(ctx) = device() else { return };
+    let case = cases()[&Kernel::Allocate.index()]
+        .iter()
+        .find(|c| c.run == "reloading")
+        .expect("an allocate tick of the reloading setup");
+    // The setup's one magazine: a round a tick from a reserve far larger than the cap.
+    let mut plan = (*case.plan).clone();
+    let slot = &mut plan.slots[0];
+    (slot.capacity, slot.per_reload, slot.reload_ticks) = (1_000_000, 1, 1);
+    let plan = Arc::new(plan);
+    // The same tick 100,000 ticks later (every age as it was), the magazine empty and
+    // reloading since 70,000 ticks, and one candidate a replicate: the cut then falls in
+    // the last iteration of every loop around `reloaded`, where checks on those loops
+    // alone see nothing.
+    let mut state = case.state.clone();
+    state.params.tick += 100_000;
+    for lane in &mut state.lanes {
+        lane.candidate_count = lane.candidate_count.min(1);
+        for th in lane.threats.iter_mut().filter(|th| th.launch != NEVER) {
+            th.launch += 100_000;
+        }
+        lane.magazines[0] = MagazineState {
+            ready: 0,
+            reserve: 1_000_000,
+            reload_at: state.params.tick - 70_000,
+            empty_at: NEVER,
+        };
+    }
+    let mut twin = state.clone();
+    twin.run_twin(&plan, Kernel::Allocate);
+    let gpu = replay(ctx.clone(), plan.clone(), Kernel::Allocate, &state, None)
+        .unwrap_or_else(|e| panic!("replay: {e}"));
+    let cut = gpu.state.status()[S_LOOP_LIMIT] != 0;
+    if ctx.adapter.name.contains("llvmpipe") {
+        assert!(
+            cut,
+            "lavapipe cut a loop of 70,001 iterations short without a word"
+        );
+    }
+    if !cut {
+        let case = Case {
+            run: "reloading, 100,000 ticks on",
+            plan,
+            state,
+            work: BTreeSet::new(),
+        };
+        let drifts = compare(Kernel::Allocate, &case, &twin, &gpu);
+        assert!(drifts.is_empty(), "{}", drifts.join("\n"));
+    }
+}

@@ -67,6 +67,7 @@ pub struct SlotInfo {
     pub magazine: usize,
 }
 
+#[derive(Clone)]
 pub struct Plan {
     /// The scenario file it was planned from, as diagnostics name it.
     pub file: String,
