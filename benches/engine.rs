@@ -25,7 +25,7 @@ fn gulf_2026(c: &mut Criterion) {
                     seed: 1,
                     record: 0..0,
                 };
-                hormuz::engine::run_cpu(sc.clone(), plan.clone(), &config, None, |_, _| {})
+                hormuz::world::run_cpu(sc.clone(), plan.clone(), &config, None, |_, _| {})
                     .expect("run")
             })
         });

@@ -15,6 +15,20 @@ fn push_lane(r: u32) {
         atomicMax(&lanes[L_GROUPS], groups_for(i));
     }
 }
+
+// Put track `k` on replicate `r`'s candidate list, for `allocate`, and the replicate on
+// `lanes` with its first candidate; a full list is flagged, not dropped silently.
+fn push_candidate(r: u32, k: u32) {
+    let i = atomicAdd(&lanes[LIST_HEADER + r], 1u);
+    if i == 0u {
+        push_lane(r);
+    }
+    if i < params.tracks {
+        candidates[r * params.tracks + i] = k;
+    } else {
+        set_status(S_OVERFLOW);
+    }
+}
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).
 @group(0) @binding(21) var<storage, read> pairs: array<u32>;
@@ -30,10 +44,11 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
     let n = pairs[L_COUNT];
     var i = id.x;
     for (; i < n; i += groups.x * LIST_WORKGROUP) {
-        let t = pairs[LIST_HEADER + i];
-        advance_one(t / params.tracks, t % params.tracks);
+        let row = pairs[LIST_HEADER + i];
+        advance_one(row / params.tracks, row % params.tracks);
     }
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip pairs.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than skip pairs.
     if i < n {
         set_status(S_LOOP_LIMIT);
     }
@@ -42,20 +57,20 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
 // The twin for replicate `r` and track `k`.
 fn advance_one(r: u32, k: u32) {
     let tick = params.tick;
-    let t = r * params.tracks + k;
+    let row = r * params.tracks + k;
     // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
     // across replicates as one contiguous run.
     let wi = k * params.replicates + r;
-    // The twin reads the track and the threat row first; here only the words the early
-    // exit needs are read before it (`schedule` took it already for unlisted pairs).
-    let status = threats[t].status & STATUS_MASK;
+    // Only the words the early exit needs are read before it (`schedule` took it already
+    // for the pairs it did not list).
+    let status = threats[row].status & STATUS_MASK;
     let start = group_start[r * params.groups + tracks[k].group];
     let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
     if wake[wi] != tick && !due {
         return;
     }
     let tr = tracks[k];
-    var th = threats[t];
+    var th = threats[row];
     let w = weapons[tr.weapon];
     let base = tr.weapon * WEAPON_COUNTERS;
     if status == PENDING {
@@ -66,7 +81,7 @@ fn advance_one(r: u32, k: u32) {
             th.status = ABORTED;
             count(r, base + C_ABORTED);
             record(r, tick, k, E_ABORTED, 0u);
-            threats[t] = th;
+            threats[row] = th;
             wake[wi] = DONE;
             return;
         }
@@ -74,7 +89,7 @@ fn advance_one(r: u32, k: u32) {
             th.status = FAILED_LAUNCH;
             count(r, base + C_FAILED_LAUNCH);
             record(r, tick, k, E_LAUNCH_FAILED, 0u);
-            threats[t] = th;
+            threats[row] = th;
             wake[wi] = DONE;
             return;
         }
@@ -99,20 +114,19 @@ fn advance_one(r: u32, k: u32) {
         th.status = FAILED_FLIGHT | (th.status & DETECTED);
         count(r, base + C_FAILED_FLIGHT);
         record(r, tick, k, E_FLIGHT_FAILED, 0u);
-        threats[t] = th;
+        threats[row] = th;
         wake[wi] = DONE;
         return;
     }
     if age >= tr.flight {
         // Arrived: `impact` resolves it this tick.
-        threats[t] = th;
+        threats[row] = th;
         wake[wi] = tick;
         return;
     }
     if (th.status & DETECTED) != 0u {
         var ready = false;
-        // The twin's loop over the opportunities, over the open ones only (`open_at`):
-        // `opp_state` is `OPP_CLOSED` for the others.
+        // Over the open opportunities only: `opp_state` is `OPP_CLOSED` for the others.
         var open = open_at(tr, th.done, tick - th.launch);
         while open != 0u {
             let j = firstTrailingBit(open);
@@ -124,18 +138,13 @@ fn advance_one(r: u32, k: u32) {
                 ready = true;
             }
         }
+        if open != 0u {
+            set_status(S_LOOP_LIMIT);
+        }
         if ready {
-            let i = atomicAdd(&lanes[LIST_HEADER + r], 1u);
-            if i == 0u {
-                push_lane(r);
-            }
-            if i < params.tracks {
-                candidates[r * params.tracks + i] = k;
-            } else {
-                set_status(S_OVERFLOW);
-            }
+            push_candidate(r, k);
         }
     }
-    threats[t] = th;
+    threats[row] = th;
     wake[wi] = next_wake(r, tr, th, tick);
 }

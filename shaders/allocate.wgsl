@@ -9,8 +9,8 @@
 // the shared status words need atomics here.
 
 // The replicates with candidates this tick, from `advance`, read-only: it is also this
-// kernel's indirect dispatch buffer. The candidate counts in it are cleared by the host
-// before the next tick (the twin resets `Lane::candidate_count` here).
+// kernel's indirect dispatch buffer. The host clears the candidate counts in it before
+// each tick (the twin's `Lane::begin_tick`).
 @group(0) @binding(22) var<storage, read> lanes: array<u32>;
 @group(0) @binding(13) var<storage, read_write> counters: array<u32>;
 
@@ -26,7 +26,8 @@ fn allocate(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     for (; i < n; i += groups.x * LIST_WORKGROUP) {
         allocate_one(lanes[LIST_HEADER + params.replicates + i]);
     }
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip some.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than skip some.
     if i < n {
         set_status(S_LOOP_LIMIT);
     }
@@ -44,13 +45,12 @@ fn allocate_one(r: u32) {
     var i = 0u;
     for (; i < n; i += 1u) {
         let k = candidates[r * params.tracks + i];
-        let t = r * params.tracks + k;
+        let row = r * params.tracks + k;
         let tr = tracks[k];
-        var th = threats[t];
+        var th = threats[row];
         let threat_class = weapons[tr.weapon].threat_class;
         let age = tick - th.launch;
-        // The twin's loop over the opportunities, over the open ones only (`open_at`):
-        // it skips the others.
+        // Over the open opportunities only: the others are skipped.
         var open = open_at(tr, th.done, age);
         while open != 0u {
             let j = firstTrailingBit(open);
@@ -82,16 +82,21 @@ fn allocate_one(r: u32) {
             used[o.battery] += 1u;
             th.shot_opp = j;
             th.shots = shots;
-            threats[t] = th;
+            threats[row] = th;
             let c = params.slot_counters + o.slot * SLOT_COUNTERS;
             counters[r * params.counters + c + C_FIRED] += shots;
             count(r, c + C_ENGAGEMENTS);
             record(r, tick, k, E_ENGAGED, o.slot | (shots << 16u));
             break;
         }
+        // Windows left and none engaged it: the loop was cut short (it breaks only when
+        // it engages).
+        if open != 0u && th.shot_opp == NONE {
+            set_status(S_LOOP_LIMIT);
+        }
     }
-    // The twin resets the candidate count here; the host clears it before each tick.
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip some.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than skip some.
     if i < n {
         set_status(S_LOOP_LIMIT);
     }

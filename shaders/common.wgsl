@@ -4,18 +4,28 @@
 // and `src/engine/cpu/mod.rs` (the helpers). A GPU result that differs from the CPU twin
 // is a bug.
 //
-// Where the translation is not line by line, it is for lavapipe (Mesa's Vulkan on the
-// CPU), which runs every instruction of a kernel for every invocation, masked rather
-// than skipped, and pays for a loop body whether or not it does anything: the kernels run
-// over work lists (below), read rows only past their early exits, loop over the open
-// opportunities only (`open_at`), and `shots_for` takes a slot index rather than a row.
-// The results are the twins' to the bit; `tests/gpu.rs` checks it.
+// The twins have the same shape for lavapipe (Mesa's Vulkan on the CPU), which runs
+// every instruction of a kernel for every invocation, masked rather than skipped, and pays
+// for a loop body whether or not it does anything: the kernels run over work lists
+// (below), read rows only past their early exits, and loop over the open opportunities
+// only (`open_at`). What differs is indexing: a twin's `lane.threats[k]` is
+// `threats[r * params.tracks + k]` here (`row` names that index), its per-lane lists are
+// windows of one buffer, its counters and shared words atomics, and each list-driven
+// kernel has an entry point that strides over its list and calls `<kernel>_one`, the
+// twin. Each loop that the twin runs to its end checks here that it did (`S_LOOP_LIMIT`).
+// The results are the twins' to the bit; `tests/kernels.rs` checks each kernel alone,
+// `tests/gpu.rs` whole runs.
+//
+// lavapipe also caps loops: an invocation (in fact each group of invocations it runs as
+// one SIMD vector) gets 65,535 loop iterations in all, counted over every loop it runs;
+// once they are spent, every loop ends after its current iteration, without a word. So
+// every loop here checks, where it ends, that it ended where the twin's does (its
+// condition false, or the twin's `break` reached) and sets `S_LOOP_LIMIT` if not, which
+// the host returns as an error rather than a wrong result.
 //
 // Names follow the twin, except where the Rust name is a WGSL reserved word:
-// `Params.active` is `active_count`, the `active` table is `active_list`,
-// `Track.target` is `target_asset`, `WeaponRow.class` (and local `class`) is
-// `threat_class`. The asset table (`Tables::assets`) is `asset_rows`, so that `assets`
-// names the per-replicate `AssetState` array as in `Lane`.
+// `Params.active` is `active_count`, `Track.target` is `target_asset`,
+// `WeaponRow.class` is `threat_class`.
 //
 // A replicate's arrays are windows of one buffer each: `threats[r * params.tracks + k]`,
 // `magazines[r * params.slots + s]`, ... where `r` is the replicate within this dispatch.
@@ -195,8 +205,10 @@ struct Event {
 }
 
 // ---- bindings whose access is the same in every kernel. A kernel's pipeline binds only
-// those its entry point uses. `candidate_count` (11), `counters` (13) and, in `impact`,
-// the atomic view of `assets` (19) are declared by the kernels.
+// those its entry point uses. The kernels declare the others, whose access differs:
+// `counters` (13), atomic where several invocations share a replicate; the work lists
+// `pairs` (21) and `lanes` (22), atomic where a kernel appends, read-only where the list
+// is its indirect dispatch buffer; and, in `impact`, the atomic view of `assets` (19).
 
 // Per-dispatch constants (the replicates of one batch).
 @group(0) @binding(0) var<uniform> params: Params;
@@ -205,7 +217,7 @@ struct Event {
 @group(0) @binding(2) var<storage, read> weapons: array<WeaponRow>;
 @group(0) @binding(3) var<storage, read> opportunities: array<Opportunity>;
 @group(0) @binding(4) var<storage, read> slots: array<SlotRow>;
-// The plan's battery table with the world's on/off switches; at most MAX_BATTERIES.
+// The plan's battery table with the host's on/off switches; at most MAX_BATTERIES.
 @group(0) @binding(5) var<uniform> batteries: array<BatteryRow, MAX_BATTERIES>;
 @group(0) @binding(6) var<storage, read> asset_rows: array<AssetRow>;
 // Tracks with something to do this tick, ascending.
@@ -249,12 +261,12 @@ fn chance(u: u32, threshold: u32) -> bool {
 
 // ---- the work lists
 //
-// Every kernel but `schedule` runs over a list (the CPU twin's is `Lane::work`) rather than over all
-// (replicate, active track) pairs: `schedule` lists the pairs that pass `advance`'s first
-// test, and only they can change this tick (`engage` acts on candidates, which `advance`
-// listed; `impact` on arrivals, which `advance` saw). For the rest the twins do nothing
-// but report their next wake, which `schedule` does. `advance` lists the replicates that
-// got candidates, for `allocate`.
+// Every kernel but `schedule` runs over a list (the CPU twin's is `Lane::pairs`) rather
+// than over all (replicate, active track) pairs: `schedule` lists the pairs that pass
+// `advance`'s first test, and only they can change this tick (`engage` acts on
+// candidates, which `advance` listed; `impact` on arrivals, which `advance` saw). For the
+// rest the twins do nothing but report their next wake, which `schedule` does. `advance`
+// lists the replicates that got candidates, for `allocate`.
 //
 // A list is one buffer per batch: the indirect dispatch arguments of the kernels that run
 // over it (workgroups x, y, z), the number of entries (`L_COUNT`), then, for `lanes`
@@ -272,7 +284,8 @@ fn groups_for(i: u32) -> u32 {
     return min(i / LIST_WORKGROUP + 1u, MAX_LIST_GROUPS);
 }
 
-// ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`
+// ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`, and the twin's `tb`
+// (the shared tables) is the bindings
 
 // A status word is set (the twin's `lane.status[word] = 1`).
 fn set_status(word: u32) {
@@ -325,6 +338,9 @@ fn reloaded(magazine: MagazineState, slot: SlotRow, tick: u32) -> MagazineState 
             m.reload_at = NEVER;
         }
     }
+    if m.reload_at != NEVER && m.reload_at <= tick {
+        set_status(S_LOOP_LIMIT);
+    }
     return m;
 }
 
@@ -366,11 +382,15 @@ fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {
 // 32 opportunities of which one to three are usually open.
 fn open_at(tr: Track, done: u32, age: u32) -> u32 {
     var open = 0u;
-    for (var j = 0u; j < tr.opp_count; j += 1u) {
+    var j = 0u;
+    for (; j < tr.opp_count; j += 1u) {
         let o = opportunities[tr.opp_first + j];
         if ((done >> j) & 1u) == 0u && age >= o.enter && age <= o.exit {
             open |= 1u << j;
         }
+    }
+    if j < tr.opp_count {
+        set_status(S_LOOP_LIMIT);
     }
     return open;
 }
@@ -387,7 +407,8 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
     // The twin's loop in two: the windows yet to open here, those open through the next
     // tick below (see `open_at`).
     var open = 0u;
-    for (var j = 0u; j < tr.opp_count; j += 1u) {
+    var j = 0u;
+    for (; j < tr.opp_count; j += 1u) {
         if ((th.done >> j) & 1u) == 1u {
             continue;
         }
@@ -415,6 +436,9 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
                 next = min(next, max(at, tick + 1u));
             }
         }
+    }
+    if j < tr.opp_count || open != 0u {
+        set_status(S_LOOP_LIMIT);
     }
     return next;
 }
@@ -448,7 +472,8 @@ fn sort_candidates(r: u32, n: u32) {
         swap_candidates(r, 0u, end);
         sift_down(r, 0u, end);
     }
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than sort wrong.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than sort wrong.
     if start > 0u || end > 1u {
         set_status(S_LOOP_LIMIT);
     }
@@ -457,9 +482,12 @@ fn sort_candidates(r: u32, n: u32) {
 fn sift_down(r: u32, start: u32, end: u32) {
     let base = r * params.tracks;
     var root = start;
+    // Set where the twin breaks out: a loop that ended without it was cut short.
+    var sifted = false;
     loop {
         var child = 2u * root + 1u;
         if child >= end {
+            sifted = true;
             break;
         }
         let c = candidates[base + child];
@@ -470,7 +498,11 @@ fn sift_down(r: u32, start: u32, end: u32) {
             swap_candidates(r, root, child);
             root = child;
         } else {
+            sifted = true;
             break;
         }
+    }
+    if !sifted {
+        set_status(S_LOOP_LIMIT);
     }
 }

@@ -20,10 +20,11 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let n = pairs[L_COUNT];
     var i = id.x;
     for (; i < n; i += groups.x * LIST_WORKGROUP) {
-        let t = pairs[LIST_HEADER + i];
-        engage_one(t / params.tracks, t % params.tracks);
+        let row = pairs[LIST_HEADER + i];
+        engage_one(row / params.tracks, row % params.tracks);
     }
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip pairs.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than skip pairs.
     if i < n {
         set_status(S_LOOP_LIMIT);
     }
@@ -32,26 +33,29 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 // The twin for replicate `r` and track `k`.
 fn engage_one(r: u32, k: u32) {
     let tick = params.tick;
-    let t = r * params.tracks + k;
+    let row = r * params.tracks + k;
     // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
     // across replicates as one contiguous run.
     let wi = k * params.replicates + r;
     // As in `advance`, the row is read in full only past the early exit.
-    if threats[t].shot_opp == NONE {
+    if threats[row].shot_opp == NONE {
         return;
     }
-    var th = threats[t];
+    var th = threats[row];
     let tr = tracks[k];
     let threat_class = weapons[tr.weapon].threat_class;
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
-    let slot = slots[o.slot];
-    let p = slots[o.slot].pk[threat_class];
+    let pk = slots[o.slot].pk[threat_class];
     var killed = false;
-    for (var s = 0u; s < th.shots; s += 1u) {
-        if roll(r, k, D_KILL + s, p) {
+    var s = 0u;
+    for (; s < th.shots; s += 1u) {
+        if roll(r, k, D_KILL + s, pk) {
             killed = true;
         }
+    }
+    if s < th.shots {
+        set_status(S_LOOP_LIMIT);
     }
     if th.last_opp != j {
         // A battery that handed the threat to another does not come back to it.
@@ -73,10 +77,10 @@ fn engage_one(r: u32, k: u32) {
         count(r, tr.weapon * WEAPON_COUNTERS + C_INTERCEPTED);
         count(r, params.slot_counters + o.slot * SLOT_COUNTERS + C_KILLS);
         record(r, tick, k, E_KILLED, o.slot);
-        threats[t] = th;
+        threats[row] = th;
         wake[wi] = DONE;
         return;
     }
-    threats[t] = th;
+    threats[row] = th;
     wake[wi] = next_wake(r, tr, th, tick);
 }

@@ -3,14 +3,16 @@
 // A threat that arrived hits its target with the weapon's accuracy; a hit does damage
 // unless the asset's hardness absorbs it, and the damage that reaches the asset's
 // staying power puts it out of action (its batteries fall silent). Last, each listed
-// pair reports its next wake, so the host knows the next tick worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
+// pair reports its next wake, so the host knows the next tick worth running. Twin of
+// `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
 
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).
 @group(0) @binding(21) var<storage, read> pairs: array<u32>;
 @group(0) @binding(13) var<storage, read_write> counters: array<atomic<u32>>;
-// The `assets` buffer as atomic words (4 per `AssetState`): several threats of one
-// replicate may hit one asset in the same tick.
+// The `assets` buffer as atomic words (4 per `AssetState`, at the offsets of its fields:
+// checked against `layout.rs`): several threats of one replicate may hit one asset in the
+// same tick.
 @group(0) @binding(19) var<storage, read_write> asset_words: array<atomic<u32>>;
 
 const ASSET_HITS: u32 = 0u;
@@ -27,10 +29,11 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
     let n = pairs[L_COUNT];
     var i = id.x;
     for (; i < n; i += groups.x * LIST_WORKGROUP) {
-        let t = pairs[LIST_HEADER + i];
-        impact_one(t / params.tracks, t % params.tracks);
+        let row = pairs[LIST_HEADER + i];
+        impact_one(row / params.tracks, row % params.tracks);
     }
-    // lavapipe ends a loop nest after 65,535 iterations: say so rather than skip pairs.
+    // Cut short by lavapipe's loop cap (see `common.wgsl`): say so rather
+    // than skip pairs.
     if i < n {
         set_status(S_LOOP_LIMIT);
     }
@@ -39,15 +42,15 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 // The twin for replicate `r` and track `k`.
 fn impact_one(r: u32, k: u32) {
     let tick = params.tick;
-    let t = r * params.tracks + k;
+    let row = r * params.tracks + k;
     // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
     // across replicates as one contiguous run.
     let wi = k * params.replicates + r;
     // As in `advance`, the track and the threat row are read in full only for a threat
     // that arrives.
-    let status = threats[t].status & STATUS_MASK;
-    if status == FLYING && wake[wi] == tick && tick - threats[t].launch >= tracks[k].flight {
-        var th = threats[t];
+    let status = threats[row].status & STATUS_MASK;
+    if status == FLYING && wake[wi] == tick && tick - threats[row].launch >= tracks[k].flight {
+        var th = threats[row];
         let tr = tracks[k];
         let w = weapons[tr.weapon];
         count(r, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
@@ -70,7 +73,7 @@ fn impact_one(r: u32, k: u32) {
         }
         th.status = LEAKED | (th.status & DETECTED);
         record(r, tick, k, E_LEAKED, arg);
-        threats[t] = th;
+        threats[row] = th;
         wake[wi] = DONE;
     }
     // A threat waiting for launch in a group already started next wakes at its launch.

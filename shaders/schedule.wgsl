@@ -10,9 +10,10 @@
 // after the list header (see `common.wgsl`).
 @group(0) @binding(21) var<storage, read_write> pairs: array<atomic<u32>>;
 
-fn push_pair(t: u32) {
+// Append threat row `row` to the work list, growing the workgroups that cover it.
+fn push_pair(row: u32) {
     let i = atomicAdd(&pairs[L_COUNT], 1u);
-    atomicStore(&pairs[LIST_HEADER + i], t);
+    atomicStore(&pairs[LIST_HEADER + i], row);
     if i % LIST_WORKGROUP == 0u {
         atomicMax(&pairs[L_GROUPS], groups_for(i));
     }
@@ -28,7 +29,7 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     }
     let tick = params.tick;
     let k = active_list[a];
-    let t = r * params.tracks + k;
+    let row = r * params.tracks + k;
     // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
     // across replicates as one contiguous run.
     let wi = k * params.replicates + r;
@@ -44,7 +45,7 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
         }
     }
     if w == tick || due {
-        push_pair(t);
+        push_pair(row);
     } else {
         atomicMax(&track_next[k], ~next);
     }

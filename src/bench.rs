@@ -131,10 +131,10 @@ fn run(
     };
     match backend {
         BenchBackend::Cpu => {
-            crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
+            crate::world::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
         }
         BenchBackend::Gpu => {
-            crate::engine::run_gpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
+            crate::world::run_gpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
         }
     }
 }

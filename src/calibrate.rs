@@ -187,7 +187,7 @@ pub fn run_event(
         seed,
         record: 0..0,
     };
-    let out = crate::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})?;
+    let out = crate::world::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})?;
     let fig = report::figures(&sc, &plan, &out);
     Ok(compare(&sc, &plan, &fig, seed))
 }

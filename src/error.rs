@@ -79,6 +79,13 @@ impl From<LoadError> for Failure {
     }
 }
 
+/// A run over its memory budget is refused before it starts: bad input.
+impl From<crate::engine::budget::BudgetError> for Failure {
+    fn from(e: crate::engine::budget::BudgetError) -> Failure {
+        Failure::input(e.to_string())
+    }
+}
+
 impl From<crate::sweep::SweepError> for Failure {
     fn from(e: crate::sweep::SweepError) -> Failure {
         if e.is_bad_input() {

@@ -36,7 +36,7 @@ fn gpu_available() -> bool {
 }
 
 fn run_cpu(sc: &Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> RunOutput {
-    hormuz::engine::run_cpu(sc.clone(), plan.clone(), config, None, |_, _| {}).expect("cpu run")
+    hormuz::world::run_cpu(sc.clone(), plan.clone(), config, None, |_, _| {}).expect("cpu run")
 }
 
 fn run_gpu(

@@ -343,7 +343,7 @@ impl Reader {
                 _ => {}
             }
         }
-        let slot_base = plan.weapons.len() * WEAPON_COUNTERS as usize;
+        let slot_base = plan.slot_counter_base() as usize;
         for (s, slot) in plan.slots.iter().enumerate() {
             let fired = lane.counters[slot_base + s * SLOT_COUNTERS as usize + C_FIRED as usize];
             let side = sc.batteries[slot.battery as usize].side;

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::flags::{self, DEFAULT_SEED, parse_bytes};
-use super::{check_budget, load};
+use super::load;
 use crate::bench::{BenchBackend, BenchConfig};
 use crate::engine::gpu::GpuContext;
 use crate::error::Failure;
@@ -43,7 +43,7 @@ pub enum BenchBackendArg {
 pub fn main(a: &BenchArgs) -> Result<(), Failure> {
     let (sc, plan) = load(a.scenario.as_deref())?;
     let most = a.replicates.iter().copied().max().unwrap_or(1);
-    check_budget(&sc, &plan, most, a.memory_budget)?;
+    plan.check_budget(most, a.memory_budget)?;
     let backends = a
         .backend
         .iter()

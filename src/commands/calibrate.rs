@@ -6,7 +6,6 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use super::check_budget;
 use super::flags::RunFlags;
 use crate::calibrate::{describe_misses, render, run_event};
 use crate::engine::plan;
@@ -63,7 +62,7 @@ pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
     let mut scenarios = Vec::new();
     for o in origins(a.dir.as_ref())? {
         let sc = crate::calibrate::load_event(o)?;
-        check_budget(&sc, &plan::build(&sc), f.replicates, f.memory_budget)?;
+        plan::build(&sc).check_budget(f.replicates, f.memory_budget)?;
         scenarios.push(Arc::new(sc));
     }
     let mut results = Vec::new();

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::flags::{self, DEFAULT_MEMORY_BUDGET, DEFAULT_REPLICATES, human_bytes, parse_bytes};
-use super::{check_budget, load};
+use super::flags::{self, DEFAULT_MEMORY_BUDGET, DEFAULT_REPLICATES, parse_bytes};
+use super::load;
+use crate::engine::budget::human_bytes;
 use crate::engine::layout::MAX_OPPORTUNITIES;
 use crate::error::Failure;
 use crate::scenario::ThreatClass;
@@ -27,7 +28,7 @@ pub struct CheckArgs {
 
 pub fn main(a: &CheckArgs) -> Result<(), Failure> {
     let (sc, plan) = load(Some(&a.scenario))?;
-    let need = check_budget(&sc, &plan, a.replicates, a.memory_budget)?;
+    let need = plan.check_budget(a.replicates, a.memory_budget)?;
     let by_class = plan.tracks_by_class(&sc);
     println!("{}: ok", sc.file);
     println!("  {}", sc.name);

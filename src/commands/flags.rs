@@ -83,18 +83,6 @@ pub fn parse_bytes(s: &str) -> Result<u64, String> {
     Ok(bytes as u64)
 }
 
-/// Bytes for a person: GiB, MiB or KiB.
-pub fn human_bytes(b: u64) -> String {
-    let b = b as f64;
-    if b >= 1024f64.powi(3) {
-        format!("{:.2} GiB", b / 1024f64.powi(3))
-    } else if b >= 1024f64.powi(2) {
-        format!("{:.1} MiB", b / 1024f64.powi(2))
-    } else {
-        format!("{:.0} KiB", b / 1024.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! The command line: the parser, the subcommands and their dispatch, and the steps several
-//! commands share ([`load`], [`check_budget`], [`create_out`]). Each subcommand's clap
+//! commands share ([`load`], [`create_out`]). Each subcommand's clap
 //! arguments and its `main` are in a file of its own (`run.rs`, `check.rs`, ...); [`flags`]
 //! holds the flags they share and [`progress`] the progress bar. Every command fails with
 //! [`Failure`], whose exit status is documented in `crate::error`.
@@ -22,7 +22,6 @@ use clap::{Parser, Subcommand};
 use crate::engine::plan::{self, Plan};
 use crate::error::{BAD_INPUT, EXIT_STATUS_HELP, Failure, SUCCESS};
 use crate::scenario::{self, Scenario};
-use flags::human_bytes;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -102,30 +101,6 @@ pub fn create_out(dir: &Path) -> Result<(), Failure> {
             dir.display()
         ))
     })
-}
-
-/// Refuse a run whose per-replicate state would not fit the budget (bad input); else the
-/// bytes it needs. Every command that runs or sizes replicates calls this one check.
-// MERGE: replace with Plan::check_budget
-pub fn check_budget(
-    sc: &Scenario,
-    plan: &Plan,
-    replicates: u32,
-    budget: u64,
-) -> Result<u64, Failure> {
-    let need = plan.bytes_per_replicate() as u64 * replicates as u64;
-    if need > budget {
-        return Err(Failure::input(format!(
-            "{}: {} threats x {} replicates need {} of per-replicate state ({} bytes per threat row), over the memory budget of {}; run fewer replicates or raise --memory-budget",
-            sc.file,
-            plan.tracks.len(),
-            replicates,
-            human_bytes(need),
-            crate::engine::layout::BYTES_PER_THREAT,
-            human_bytes(budget)
-        )));
-    }
-    Ok(need)
 }
 
 #[cfg(test)]

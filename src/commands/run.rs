@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::flags::RunFlags;
 use super::progress::progress_bar;
-use super::{check_budget, create_out, load};
+use super::{create_out, load};
 use crate::engine::gpu::GpuContext;
 use crate::error::Failure;
 use crate::report;
@@ -48,7 +48,7 @@ pub enum BackendChoice {
 pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
     let (sc, plan) = load(a.scenario.as_deref())?;
-    check_budget(&sc, &plan, f.replicates, f.memory_budget)?;
+    plan.check_budget(f.replicates, f.memory_budget)?;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
@@ -67,9 +67,9 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         pb.set_message(Clock(tick * tick_s).to_string());
     };
     let out = if gpu {
-        crate::engine::run_gpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+        crate::world::run_gpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
     } else {
-        crate::engine::run_cpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+        crate::world::run_cpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
     }
     .map_err(Failure::runtime)?;
     pb.finish_and_clear();

@@ -5,9 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::create_out;
 use super::flags::RunFlags;
 use super::progress::progress_bar;
-use super::{check_budget, create_out};
 use crate::error::Failure;
 use crate::sweep::{self, Axis, Documents, SweepConfig, plots};
 
@@ -39,14 +39,9 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
         replicates: f.replicates,
         seed: f.seed,
         threads: f.threads(),
+        memory_budget: f.memory_budget,
     };
-    // MERGE: replace the hook with Plan::check_budget(replicates, memory_budget) in sweep::run.
-    let fits = |sc: &_, plan: &_| {
-        check_budget(sc, plan, f.replicates, f.memory_budget)
-            .map(drop)
-            .map_err(|e| e.message)
-    };
-    let result = sweep::run(&docs, &a.vary, &config, fits, |i| pb.set_position(i as u64));
+    let result = sweep::run(&docs, &a.vary, &config, |i| pb.set_position(i as u64));
     pb.finish_and_clear();
     let result = result?;
     create_out(&a.out)?;

@@ -1,17 +1,20 @@
-//! Where the kernels run. The host loop (`crate::world::Simulation`) drives a
-//! [`Backend`] tick by tick: it uploads what the world decided (groups started, launchers
-//! lost, batteries switched), runs the five kernels over the active tracks of every
-//! replicate, and reads back only what the world needs next.
+//! Where the kernels run. The host loop drives a [`Backend`] tick by tick: it uploads
+//! what the host decided (groups started, launchers lost, batteries switched), runs the
+//! five kernels over the active tracks of every replicate, and reads back only what the
+//! host needs next. Every read can fail on the GPU (a lost device, a failed map): each
+//! returns the failure, never panics.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
+use super::Kernel;
 use super::cpu::{self, Lane, Tables};
 use super::layout::*;
 use super::plan::Plan;
+use super::snapshot::{Observer, TickState};
 
-/// A change the world makes to per-replicate state between ticks.
+/// A change the host makes to per-replicate state between ticks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Upload {
     /// Group `group` starts at `tick` in replicate `replicate` (local index).
@@ -64,10 +67,10 @@ pub trait Backend: Send {
     fn upload(&mut self, changes: &[Upload]);
     fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String>;
     /// Asset state of every replicate (replicate-major), for triggers.
-    fn assets(&mut self) -> Vec<AssetState>;
+    fn assets(&mut self) -> Result<Vec<AssetState>, String>;
     /// Events recorded this tick, as (local replicate, event).
-    fn drain_events(&mut self, out: &mut Vec<(u32, Event)>);
-    fn finish(&mut self) -> FinalState;
+    fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String>;
+    fn finish(&mut self) -> Result<FinalState, String>;
     /// One replicate's live state, where the backend keeps it in host memory (the app).
     fn lane(&self, _replicate: u32) -> Option<&Lane> {
         None
@@ -79,12 +82,13 @@ pub trait Backend: Send {
 /// kernels back to back gives what five dispatches over all replicates give.
 pub struct CpuBackend {
     plan: std::sync::Arc<Plan>,
-    /// The plan's battery table, with the world's on/off switches applied.
+    /// The plan's battery table, with the host's on/off switches applied.
     batteries: Vec<BatteryRow>,
     lanes: Vec<Lane>,
     track_next: Vec<AtomicU32>,
     pool: rayon::ThreadPool,
     threads: usize,
+    observer: Option<Observer>,
 }
 
 impl CpuBackend {
@@ -120,7 +124,42 @@ impl CpuBackend {
             track_next,
             pool,
             threads,
+            observer: None,
         })
+    }
+
+    /// Call `observer` with the whole state before each kernel of every tick from now on:
+    /// how the per-kernel tests record the states they replay. The kernels then run one
+    /// at a time over all replicates, as dispatches do on the GPU, on one thread; the
+    /// results are the same bits.
+    pub fn observe(&mut self, observer: Observer) {
+        self.observer = Some(observer);
+    }
+
+    /// One tick kernel by kernel, with the observer called before each.
+    fn step_observed(&mut self, params: Params, active: &[u32], observer: &mut Observer) {
+        let mut state = TickState {
+            params,
+            active_list: active.to_vec(),
+            batteries: self.batteries.clone(),
+            lanes: std::mem::take(&mut self.lanes),
+            track_next: self
+                .track_next
+                .iter()
+                .map(|n| n.load(Ordering::Relaxed))
+                .collect(),
+        };
+        for lane in &mut state.lanes {
+            lane.begin_tick();
+        }
+        for kernel in Kernel::ALL {
+            observer(kernel, &state);
+            state.run_twin(&self.plan, kernel);
+        }
+        for (n, &v) in self.track_next.iter().zip(&state.track_next) {
+            n.store(v, Ordering::Relaxed);
+        }
+        self.lanes = state.lanes;
     }
 }
 
@@ -154,50 +193,27 @@ impl Backend for CpuBackend {
     }
 
     fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {
-        let plan = &self.plan;
-        let tb = Tables {
-            params,
-            tracks: &plan.tracks,
-            weapons: &plan.weapons,
-            opportunities: &plan.opportunities,
-            slots: &plan.slots,
-            batteries: &self.batteries,
-            assets: &plan.assets,
-            active,
-        };
         for &k in active {
             self.track_next[k as usize].store(0, Ordering::Relaxed);
         }
-        let track_next = &self.track_next;
-        let n = active.len() as u32;
-        let (changed, overflow) = self.pool.install(|| {
-            self.lanes
-                .par_iter_mut()
-                .map(|lane| {
-                    lane.event_count = 0;
-                    lane.status = [0; STATUS_WORDS];
-                    lane.work_count = 0;
-                    for a in 0..n {
-                        cpu::schedule(&tb, lane, a, track_next);
+        if let Some(mut observer) = self.observer.take() {
+            self.step_observed(params, active, &mut observer);
+            self.observer = Some(observer);
+        } else {
+            let tb = Tables::new(&self.plan, &self.batteries, params, active);
+            let track_next = &self.track_next;
+            let lanes = &mut self.lanes;
+            self.pool.install(|| {
+                lanes.par_iter_mut().for_each(|lane| {
+                    lane.begin_tick();
+                    for kernel in Kernel::ALL {
+                        cpu::run(kernel, &tb, lane, track_next);
                     }
-                    for i in 0..lane.work_count {
-                        cpu::advance(&tb, lane, lane.work[i as usize]);
-                    }
-                    cpu::allocate(&tb, lane);
-                    for i in 0..lane.work_count {
-                        cpu::engage(&tb, lane, lane.work[i as usize]);
-                    }
-                    for i in 0..lane.work_count {
-                        cpu::impact(&tb, lane, lane.work[i as usize], track_next);
-                    }
-                    (
-                        lane.status[S_ASSETS_CHANGED] != 0,
-                        lane.status[S_OVERFLOW] != 0,
-                    )
                 })
-                .reduce(|| (false, false), |a, b| (a.0 || b.0, a.1 || b.1))
-        });
-        if overflow {
+            });
+        }
+        let status = |w: usize| self.lanes.iter().any(|l| l.status[w] != 0);
+        if status(S_OVERFLOW) {
             return Err(format!(
                 "an event or candidate buffer overflowed at tick {}",
                 params.tick
@@ -208,28 +224,30 @@ impl Backend for CpuBackend {
                 .iter()
                 .map(|&k| !self.track_next[k as usize].load(Ordering::Relaxed))
                 .collect(),
-            assets_changed: changed,
+            assets_changed: status(S_ASSETS_CHANGED),
         })
     }
 
-    fn assets(&mut self) -> Vec<AssetState> {
-        self.lanes
+    fn assets(&mut self) -> Result<Vec<AssetState>, String> {
+        Ok(self
+            .lanes
             .iter()
             .flat_map(|l| l.assets.iter().copied())
-            .collect()
+            .collect())
     }
 
-    fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) {
+    fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {
         for (r, lane) in self.lanes.iter_mut().enumerate() {
             for e in &lane.events[..lane.event_count as usize] {
                 out.push((r as u32, *e));
             }
             lane.event_count = 0;
         }
+        Ok(())
     }
 
-    fn finish(&mut self) -> FinalState {
-        FinalState {
+    fn finish(&mut self) -> Result<FinalState, String> {
+        Ok(FinalState {
             counters: self
                 .lanes
                 .iter()
@@ -250,7 +268,7 @@ impl Backend for CpuBackend {
                 .iter()
                 .flat_map(|l| l.threats.iter().copied())
                 .collect(),
-        }
+        })
     }
 
     fn lane(&self, replicate: u32) -> Option<&Lane> {

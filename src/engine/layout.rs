@@ -67,8 +67,9 @@ pub const LEAK_DAMAGE: u32 = 1 << 17;
 // Status words, read back by the host each tick.
 pub const S_ASSETS_CHANGED: usize = 0;
 pub const S_OVERFLOW: usize = 1;
-/// A kernel loop stopped short (lavapipe ends any loop nest after 65,535 iterations);
-/// set by the GPU kernels only, which check that their loops ran to the end.
+/// A kernel loop stopped short (lavapipe gives an invocation 65,535 loop iterations in
+/// all); set by the GPU kernels only, which check where each loop ends that it ended
+/// where the twin's does.
 pub const S_LOOP_LIMIT: usize = 2;
 pub const STATUS_WORDS: usize = 4;
 

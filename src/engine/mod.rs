@@ -1,48 +1,60 @@
 //! The Monte Carlo engine: the plan (shared tables), the flat per-replicate arrays, the
-//! kernels and the backends that run them.
+//! kernels and the backends that run them. It is a leaf: the host loop that drives it
+//! tick by tick lives above it and is never named here.
 
 pub mod backend;
+pub mod budget;
 pub mod cpu;
 pub mod gpu;
 pub mod layout;
 pub mod plan;
 pub mod rng;
+pub mod snapshot;
 
-use std::sync::Arc;
-
-use crate::scenario::Scenario;
-use crate::world::{RunConfig, RunOutput, Simulation};
-
-/// Run a scenario to the end on the CPU backend.
-pub fn run_cpu(
-    scenario: Arc<Scenario>,
-    plan: Arc<plan::Plan>,
-    config: &RunConfig,
-    threads: Option<usize>,
-    progress: impl FnMut(u32, u32),
-) -> Result<RunOutput, String> {
-    let backend = backend::CpuBackend::new(
-        plan.clone(),
-        config.replicates,
-        config.record.clone(),
-        threads,
-    )?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+/// The five kernels of a tick, in the order they run. Each exists twice: the CPU twin in
+/// `cpu/` and the WGSL in `shaders/<name>.wgsl`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kernel {
+    /// Lists the (replicate, active track) pairs with something to do this tick.
+    Schedule,
+    /// Launches, failures, arrivals; puts threats on the candidate list.
+    Advance,
+    /// Gives each candidate a fire channel and rounds, in priority order.
+    Allocate,
+    /// Kill draws of the salvos `allocate` assigned.
+    Engage,
+    /// Hits, damage, out of action; reports each listed pair's next wake.
+    Impact,
 }
 
-/// Run a scenario to the end on the GPU backend (the process-wide device; see
-/// [`gpu::GpuContext`]). Same seed, same bytes as [`run_cpu`]. `threads` is accepted for
-/// symmetry and ignored: the device decides its own parallelism (on lavapipe,
-/// `LP_NUM_THREADS`).
-pub fn run_gpu(
-    scenario: Arc<Scenario>,
-    plan: Arc<plan::Plan>,
-    config: &RunConfig,
-    threads: Option<usize>,
-    progress: impl FnMut(u32, u32),
-) -> Result<RunOutput, String> {
-    let _ = threads;
-    let backend =
-        gpu::GpuBackend::new(plan.clone(), config.replicates, config.record.clone(), None)?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+impl Kernel {
+    pub const ALL: [Kernel; 5] = [
+        Kernel::Schedule,
+        Kernel::Advance,
+        Kernel::Allocate,
+        Kernel::Engage,
+        Kernel::Impact,
+    ];
+
+    /// The entry point and file name: `shaders/<name>.wgsl`, `cpu/<name>.rs`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Schedule => "schedule",
+            Kernel::Advance => "advance",
+            Kernel::Allocate => "allocate",
+            Kernel::Engage => "engage",
+            Kernel::Impact => "impact",
+        }
+    }
+
+    /// Position in [`Kernel::ALL`] (and in `gpu::KERNELS`).
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl std::fmt::Display for Kernel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
 }

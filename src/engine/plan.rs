@@ -67,7 +67,10 @@ pub struct SlotInfo {
     pub magazine: usize,
 }
 
+#[derive(Clone)]
 pub struct Plan {
+    /// The scenario file it was planned from, as diagnostics name it.
+    pub file: String,
     pub tracks: Vec<Track>,
     pub track_info: Vec<TrackInfo>,
     pub opportunities: Vec<Opportunity>,
@@ -98,16 +101,56 @@ impl Plan {
             .position(|g| g.kind == GroupKind::Order(order))
     }
 
-    /// Bytes of per-replicate state the engine allocates per replicate.
-    pub fn bytes_per_replicate(&self) -> usize {
-        let t = self.tracks.len();
-        t * BYTES_PER_THREAT
-            + self.slots.len() * (std::mem::size_of::<MagazineState>() + 4 * SLOT_COUNTERS as usize)
-            + self.assets.len() * std::mem::size_of::<AssetState>()
-            + self.weapons.len() * 4 * WEAPON_COUNTERS as usize
-            + self.groups.len() * 4
-            + self.launcher_words as usize * 4
-            + 4
+    /// Counters per replicate (`Params::counters`): `WEAPON_COUNTERS` per weapon, then
+    /// `SLOT_COUNTERS` per magazine slot.
+    pub fn counter_stride(&self) -> u32 {
+        self.slot_counter_base() + self.slots.len() as u32 * SLOT_COUNTERS
+    }
+
+    /// Offset of the first per-slot counter within a replicate's counters
+    /// (`Params::slot_counters`).
+    pub fn slot_counter_base(&self) -> u32 {
+        self.weapons.len() as u32 * WEAPON_COUNTERS
+    }
+
+    /// One replicate's launcher words at the start: every launcher alive.
+    pub fn launchers_alive(&self) -> Vec<u32> {
+        let mut words = vec![0u32; self.launcher_words as usize];
+        for l in 0..self.launchers {
+            words[(l / 32) as usize] |= 1 << (l % 32);
+        }
+        words
+    }
+
+    /// The per-tick constants of the kernels for `replicates` replicates whose first has
+    /// RNG key `first_replicate`, with `active` tracks active; no replicate records events
+    /// (a backend sets which of its own do).
+    pub fn params(
+        &self,
+        tick: u32,
+        seed: u32,
+        replicates: u32,
+        first_replicate: u32,
+        active: u32,
+    ) -> Params {
+        Params {
+            tick,
+            seed,
+            replicates,
+            first_replicate,
+            tracks: self.tracks.len() as u32,
+            active,
+            batteries: self.batteries.len() as u32,
+            slots: self.slots.len() as u32,
+            assets: self.assets.len() as u32,
+            weapons: self.weapons.len() as u32,
+            groups: self.groups.len() as u32,
+            launcher_words: self.launcher_words,
+            counters: self.counter_stride(),
+            slot_counters: self.slot_counter_base(),
+            record_first: 0,
+            record_count: 0,
+        }
     }
 
     /// Tracks per threat class.
@@ -172,29 +215,13 @@ impl Expansion {
     }
 }
 
-/// Groups in this order: salvo orders in file order, then militias in file order, then
-/// salvo orders injected during an exercise.
-pub fn build(sc: &Scenario) -> Plan {
-    let tick_s = sc.tick_seconds as f64;
-    // Salvo orders in file order, then militias, then orders injected during an exercise:
-    // an inject never renumbers the tracks (and random streams) already planned.
-    let mut ex = Expansion {
-        groups: Vec::new(),
-        specs: Vec::new(),
-        launcher_of: Vec::new(),
-        cursor: vec![0u32; sc.sites.len()],
-    };
-    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
-        ex.salvo(sc, oi);
-    }
-    let Expansion {
-        mut groups,
-        mut specs,
-        mut launcher_of,
-        cursor,
-    } = ex;
-    for (si, s) in sc.sites.iter().enumerate() {
-        let Some(m) = &s.militia else { continue };
+impl Expansion {
+    /// A militia's campaign: its inventory interleaved in proportion, each launch at a
+    /// target its weapon can reach, at the militia's rate.
+    fn militia(&mut self, sc: &Scenario, si: usize) {
+        let s = &sc.sites[si];
+        let Some(m) = &s.militia else { return };
+        let tick_s = sc.tick_seconds as f64;
         // Activation: its own `active` time, else the earliest fixed `activate` order.
         let mut fixed = m.active;
         let mut nominal = m.active;
@@ -213,8 +240,8 @@ pub fn build(sc: &Scenario) -> Plan {
                 }
             }
         }
-        let g = groups.len() as u32;
-        let first = specs.len() as u32;
+        let g = self.groups.len() as u32;
+        let first = self.specs.len() as u32;
         let total: u32 = s.inventory.iter().map(|x| x.1).sum();
         let mut left: Vec<u32> = s.inventory.iter().map(|x| x.1).collect();
         let nominal_s = nominal.unwrap_or(0) as f64 * tick_s;
@@ -253,11 +280,12 @@ pub fn build(sc: &Scenario) -> Plan {
             let target = targets[rr[pick] % targets.len()];
             rr[pick] += 1;
             let offset = (j as f64 * 3600.0 / m.rate_per_hour / tick_s).floor() as u32;
-            specs.push((g, si, s.inventory[pick].0, target, offset));
-            launcher_of.push(s.first_launcher + j % s.launchers);
+            self.specs
+                .push((g, si, s.inventory[pick].0, target, offset));
+            self.launcher_of.push(s.first_launcher + j % s.launchers);
             emitted += 1;
         }
-        groups.push(Group {
+        self.groups.push(Group {
             kind: GroupKind::Militia(si),
             first_track: first,
             tracks: emitted,
@@ -265,29 +293,48 @@ pub fn build(sc: &Scenario) -> Plan {
             nominal_start: nominal.unwrap_or(0),
         });
     }
+}
 
+/// Groups in this order: salvo orders in file order, then militias in file order, then
+/// salvo orders injected during an exercise, so that an inject never renumbers the
+/// tracks (and random streams) already planned.
+fn expand(sc: &Scenario) -> Expansion {
     let mut ex = Expansion {
-        groups,
-        specs,
-        launcher_of,
-        cursor,
+        groups: Vec::new(),
+        specs: Vec::new(),
+        launcher_of: Vec::new(),
+        cursor: vec![0u32; sc.sites.len()],
     };
+    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
+        ex.salvo(sc, oi);
+    }
+    for si in 0..sc.sites.len() {
+        ex.militia(sc, si);
+    }
     for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
         ex.salvo(sc, oi);
     }
-    let Expansion {
-        groups,
-        specs,
-        launcher_of,
-        ..
-    } = ex;
+    ex
+}
 
-    // Batteries and their magazine slots.
-    let mut slots = Vec::new();
-    let mut slot_info = Vec::new();
-    let mut magazines = Vec::new();
-    let mut batteries = Vec::new();
-    let mut slots_of: Vec<Vec<u32>> = Vec::new();
+/// The defence's tables: one slot (and full magazine) per magazine of each battery.
+struct Defence {
+    slots: Vec<SlotRow>,
+    slot_info: Vec<SlotInfo>,
+    magazines: Vec<MagazineState>,
+    batteries: Vec<BatteryRow>,
+    /// Slots of each battery, in magazine order.
+    slots_of: Vec<Vec<u32>>,
+}
+
+fn defence(sc: &Scenario) -> Defence {
+    let mut d = Defence {
+        slots: Vec::new(),
+        slot_info: Vec::new(),
+        magazines: Vec::new(),
+        batteries: Vec::new(),
+        slots_of: Vec::new(),
+    };
     for (bi, b) in sc.batteries.iter().enumerate() {
         let mut mine = Vec::new();
         for (mi, m) in b.magazines.iter().enumerate() {
@@ -300,8 +347,8 @@ pub fn build(sc: &Scenario) -> Plan {
                     doctrine[c.index()] |= n.min(255) << (8 * k);
                 }
             }
-            mine.push(slots.len() as u32);
-            slots.push(SlotRow {
+            mine.push(d.slots.len() as u32);
+            d.slots.push(SlotRow {
                 battery: bi as u32,
                 interceptor: m.interceptor as u32,
                 capacity: m.ready,
@@ -310,25 +357,43 @@ pub fn build(sc: &Scenario) -> Plan {
                 pk,
                 doctrine,
             });
-            slot_info.push(SlotInfo {
+            d.slot_info.push(SlotInfo {
                 battery: bi,
                 magazine: mi,
             });
-            magazines.push(MagazineState {
+            d.magazines.push(MagazineState {
                 ready: m.ready,
                 reserve: m.reserve,
                 reload_at: NEVER,
                 empty_at: NEVER,
             });
         }
-        slots_of.push(mine);
-        batteries.push(BatteryRow {
+        d.slots_of.push(mine);
+        d.batteries.push(BatteryRow {
             channels: b.channels,
             host: b.host.map_or(NONE, |h| h as u32),
             tier: b.tier,
             online: 1,
         });
     }
+    d
+}
+
+/// Expand the scenario into tracks and sweep each against every envelope.
+pub fn build(sc: &Scenario) -> Plan {
+    let Expansion {
+        groups,
+        specs,
+        launcher_of,
+        ..
+    } = expand(sc);
+    let Defence {
+        slots,
+        slot_info,
+        magazines,
+        batteries,
+        slots_of,
+    } = defence(sc);
     let assets = sc
         .assets
         .iter()
@@ -377,6 +442,7 @@ pub fn build(sc: &Scenario) -> Plan {
     }
     let launchers = sc.total_launchers();
     Plan {
+        file: sc.file.clone(),
         tracks,
         track_info,
         opportunities,

@@ -372,10 +372,10 @@ pub(super) struct Counters<'a> {
 
 impl<'a> Counters<'a> {
     pub fn of(plan: &Plan, fs: &'a FinalState, rep: usize) -> Counters<'a> {
-        let stride = counter_stride(plan);
+        let stride = plan.counter_stride() as usize;
         Counters {
             c: &fs.counters[rep * stride..(rep + 1) * stride],
-            slot_base: plan.weapons.len() * WEAPON_COUNTERS as usize,
+            slot_base: plan.slot_counter_base() as usize,
         }
     }
 
@@ -386,12 +386,6 @@ impl<'a> Counters<'a> {
     pub fn slot(&self, s: usize, k: u32) -> u32 {
         self.c[self.slot_base + s * SLOT_COUNTERS as usize + k as usize]
     }
-}
-
-/// Counters per replicate.
-// MERGE: use Plan::counter_stride
-fn counter_stride(plan: &Plan) -> usize {
-    plan.weapons.len() * WEAPON_COUNTERS as usize + plan.slots.len() * SLOT_COUNTERS as usize
 }
 
 #[cfg(test)]

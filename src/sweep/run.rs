@@ -74,16 +74,16 @@ pub struct SweepConfig {
     pub seed: u32,
     /// CPU worker threads (default: all cores).
     pub threads: Option<usize>,
+    /// Memory one grid point's run may use for per-replicate state.
+    pub memory_budget: u64,
 }
 
-/// Run every grid point. Before a point runs, `admit` may refuse its plan (the caller's
-/// memory budget), which stops the sweep as [`SweepError::Refused`]; `progress` is told
-/// after each point.
+/// Run every grid point. A point whose run would not fit the memory budget stops the sweep
+/// before it runs, as [`SweepError::Refused`]; `progress` is told after each point.
 pub fn run(
     docs: &Documents,
     axes: &[Axis],
     config: &SweepConfig,
-    admit: impl Fn(&Scenario, &Plan) -> Result<(), String>,
     mut progress: impl FnMut(usize),
 ) -> Result<SweepResult, SweepError> {
     let points = grid(axes);
@@ -100,13 +100,14 @@ pub fn run(
     let mut out = Vec::new();
     for (i, p) in points.iter().enumerate() {
         let (sc, plan) = load_point(docs, axes, p)?;
-        admit(&sc, &plan).map_err(SweepError::Refused)?;
+        plan.check_budget(config.replicates, config.memory_budget)
+            .map_err(|e| SweepError::Refused(e.to_string()))?;
         let run_config = RunConfig {
             replicates: config.replicates,
             seed: config.seed,
             record: 0..0,
         };
-        let run = crate::engine::run_cpu(
+        let run = crate::world::run_cpu(
             sc.clone(),
             plan.clone(),
             &run_config,

@@ -4,7 +4,9 @@
 use bevy_ecs::prelude::*;
 
 use super::*;
-use crate::scenario::{Measure, Subject};
+use crate::engine::backend::Upload;
+use crate::engine::layout::NEVER;
+use crate::scenario::{Measure, Placement, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
 /// batteries stand where they were sent.

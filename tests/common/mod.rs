@@ -201,8 +201,8 @@ pub fn run(
         seed,
         record: 0..0,
     };
-    let out = hormuz::engine::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
-        .expect("run");
+    let out =
+        hormuz::world::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {}).expect("run");
     let fig = report::figures(sc, plan, &out);
     (out, fig)
 }

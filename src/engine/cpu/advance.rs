@@ -7,16 +7,31 @@
 use super::*;
 use crate::engine::rng::{D_DETECT, D_FAIL_AGE, D_FLIGHT, D_LAUNCH};
 
+/// Put track `k` on the lane's candidate list, for `allocate`; a full list is flagged,
+/// not dropped silently.
+#[inline]
+pub fn push_candidate(lane: &mut Lane, k: u32) {
+    let i = lane.candidate_count;
+    if (i as usize) < lane.candidates.len() {
+        lane.candidates[i as usize] = k;
+        lane.candidate_count = i + 1;
+    } else {
+        set_status(lane, S_OVERFLOW);
+    }
+}
+
 pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     let tick = tb.params.tick;
-    let tr = tb.tracks[k as usize];
-    let mut th = lane.threats[k as usize];
-    let status = th.status & STATUS_MASK;
-    let start = lane.group_start[tr.group as usize];
-    let due = status == PENDING && start != NEVER && start + tr.offset == tick;
+    // Only the words the early exit needs are read before it (`schedule` took it already
+    // for the pairs it did not list).
+    let status = lane.threats[k as usize].status & STATUS_MASK;
+    let start = lane.group_start[tb.tracks[k as usize].group as usize];
+    let due = status == PENDING && start != NEVER && start + tb.tracks[k as usize].offset == tick;
     if lane.wake[k as usize] != tick && !due {
         return;
     }
+    let tr = tb.tracks[k as usize];
+    let mut th = lane.threats[k as usize];
     let w = tb.weapons[tr.weapon as usize];
     let base = tr.weapon * WEAPON_COUNTERS;
     if status == PENDING {
@@ -72,10 +87,11 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     }
     if th.status & DETECTED != 0 {
         let mut ready = false;
-        for j in 0..tr.opp_count {
-            if (th.done >> j) & 1 == 1 {
-                continue;
-            }
+        // Over the open opportunities only: `opp_state` is `OPP_CLOSED` for the others.
+        let mut open = open_at(tb, &tr, th.done, tick - th.launch);
+        while open != 0 {
+            let j = open.trailing_zeros();
+            open &= open - 1;
             let s = opp_state(tb, lane, &tr, &th, j, tick);
             if s == OPP_SPENT {
                 th.done |= 1 << j;
@@ -84,13 +100,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             }
         }
         if ready {
-            let i = lane.candidate_count;
-            if (i as usize) < lane.candidates.len() {
-                lane.candidates[i as usize] = k;
-                lane.candidate_count = i + 1;
-            } else {
-                lane.status[S_OVERFLOW] = 1;
-            }
+            push_candidate(lane, k);
         }
     }
     lane.threats[k as usize] = th;

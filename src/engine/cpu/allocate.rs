@@ -1,9 +1,11 @@
-//! Kernel 2 of 5, `allocate`: one invocation per replicate.
+//! Kernel 2 of 5, `allocate`: one invocation per replicate (with candidates, on the GPU).
 //! Serves the candidates in priority order (earliest impact, then track index), each
 //! from its first open opportunity (upper tier first) whose battery has a free fire
 //! channel this tick and whose magazine holds the doctrine's next salvo. Resolving the
 //! competition for channels and rounds in one ordered pass per replicate makes the
-//! outcome independent of thread timing. Twin of `shaders/allocate.wgsl`.
+//! outcome independent of thread timing. The candidate count is left as it is: the host
+//! empties the list before each tick (`Lane::begin_tick`). Twin of
+//! `shaders/allocate.wgsl`.
 
 use super::*;
 
@@ -19,16 +21,14 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
         let k = lane.candidates[i as usize];
         let tr = tb.tracks[k as usize];
         let mut th = lane.threats[k as usize];
-        let class = tb.weapons[tr.weapon as usize].class;
+        let threat_class = tb.weapons[tr.weapon as usize].class;
         let age = tick - th.launch;
-        for j in 0..tr.opp_count {
-            if (th.done >> j) & 1 == 1 {
-                continue;
-            }
+        // Over the open opportunities only: the others are skipped.
+        let mut open = open_at(tb, &tr, th.done, age);
+        while open != 0 {
+            let j = open.trailing_zeros();
+            open &= open - 1;
             let o = tb.opportunities[(tr.opp_first + j) as usize];
-            if age < o.enter || age > o.exit {
-                continue;
-            }
             if used[o.battery as usize] >= tb.batteries[o.battery as usize].channels {
                 continue;
             }
@@ -38,7 +38,7 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
             let slot = tb.slots[o.slot as usize];
             let mut m = reloaded(lane.magazines[o.slot as usize], &slot, tick);
             let e = if th.last_opp == j { th.engagements } else { 0 };
-            let shots = shots_for(&slot, class, e);
+            let shots = shots_for(tb, o.slot, threat_class, e);
             if shots == 0 || m.ready < shots {
                 lane.magazines[o.slot as usize] = m;
                 continue;
@@ -62,5 +62,4 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
             break;
         }
     }
-    lane.candidate_count = 0;
 }

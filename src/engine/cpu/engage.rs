@@ -10,16 +10,16 @@ use crate::engine::rng::D_KILL;
 
 pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     let tick = tb.params.tick;
-    let mut th = lane.threats[k as usize];
-    if th.shot_opp == NONE {
+    // As in `advance`, the row is read in full only past the early exit.
+    if lane.threats[k as usize].shot_opp == NONE {
         return;
     }
+    let mut th = lane.threats[k as usize];
     let tr = tb.tracks[k as usize];
-    let class = tb.weapons[tr.weapon as usize].class;
+    let threat_class = tb.weapons[tr.weapon as usize].class;
     let j = th.shot_opp;
     let o = tb.opportunities[(tr.opp_first + j) as usize];
-    let slot = tb.slots[o.slot as usize];
-    let pk = slot.pk[class as usize];
+    let pk = tb.slots[o.slot as usize].pk[threat_class as usize];
     let mut killed = false;
     for s in 0..th.shots {
         if roll(tb, lane, k, D_KILL + s, pk) {
@@ -36,7 +36,7 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     } else {
         th.engagements += 1;
     }
-    if shots_for(&slot, class, th.engagements) == 0 {
+    if shots_for(tb, o.slot, threat_class, th.engagements) == 0 {
         th.done |= 1 << j;
     }
     th.shot_opp = NONE;

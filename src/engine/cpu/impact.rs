@@ -13,28 +13,31 @@ use crate::engine::rng::{D_DAMAGE, D_HIT};
 
 pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
     let tick = tb.params.tick;
-    let mut th = lane.threats[k as usize];
-    let tr = tb.tracks[k as usize];
-    if th.status & STATUS_MASK == FLYING
+    // As in `advance`, the track and the threat row are read in full only for a threat
+    // that arrives.
+    let status = lane.threats[k as usize].status & STATUS_MASK;
+    if status == FLYING
         && lane.wake[k as usize] == tick
-        && tick - th.launch >= tr.flight
+        && tick - lane.threats[k as usize].launch >= tb.tracks[k as usize].flight
     {
+        let mut th = lane.threats[k as usize];
+        let tr = tb.tracks[k as usize];
         let w = tb.weapons[tr.weapon as usize];
         count(lane, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
         let mut arg = tr.target;
         if roll(tb, lane, k, D_HIT, w.accuracy) {
             arg |= LEAK_HIT;
-            let t = tr.target as usize;
-            lane.assets[t].hits += 1;
-            lane.status[S_ASSETS_CHANGED] = 1;
-            if !roll(tb, lane, k, D_DAMAGE, tb.assets[t].hardness) {
+            let at = tr.target as usize;
+            lane.assets[at].hits += 1;
+            set_status(lane, S_ASSETS_CHANGED);
+            if !roll(tb, lane, k, D_DAMAGE, tb.asset_rows[at].hardness) {
                 arg |= LEAK_DAMAGE;
-                let before = lane.assets[t].damage;
-                lane.assets[t].damage = before + 1;
+                let before = lane.assets[at].damage;
+                lane.assets[at].damage = before + 1;
                 // Exactly one hit brings damage to the staying power, whatever the order
                 // of threads; which one it was is not recorded, as that would depend on it.
-                if before + 1 == tb.assets[t].staying_power {
-                    lane.assets[t].out_at = tick;
+                if before + 1 == tb.asset_rows[at].staying_power {
+                    lane.assets[at].out_at = tick;
                 }
             }
         }
@@ -46,9 +49,9 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
     // A threat waiting for launch in a group already started next wakes at its launch.
     let mut next = lane.wake[k as usize];
     if next == NEVER {
-        let start = lane.group_start[tr.group as usize];
+        let start = lane.group_start[tb.tracks[k as usize].group as usize];
         if start != NEVER {
-            next = start + tr.offset;
+            next = start + tb.tracks[k as usize].offset;
         }
     }
     // Stored inverted so that a cleared (zero) buffer means "never" and max picks the min.

@@ -2,9 +2,11 @@
 //!
 //! Each kernel is one function over one replicate's state (a [`Lane`]) and the shared
 //! [`Tables`]; `shaders/<kernel>.wgsl` is a line-by-line translation in which the lane's
-//! arrays are windows `replicate * stride ..` of one storage buffer each. Inside a kernel:
-//! no allocation, no maps, no f64, no recursion; probabilities are u32 thresholds.
-//! This module holds what every kernel shares (`shaders/common.wgsl`).
+//! arrays are windows `replicate * stride ..` of one storage buffer each: the same names,
+//! the same loops, the same helpers, only the indexing differs (and the few reads the
+//! WGSL defers past an early exit for lavapipe, which the twins defer too). Inside a
+//! kernel: no allocation, no maps, no f64, no recursion; probabilities are u32
+//! thresholds. This module holds what every kernel shares (`shaders/common.wgsl`).
 
 pub mod advance;
 pub mod allocate;
@@ -18,7 +20,11 @@ pub use engage::engage;
 pub use impact::impact;
 pub use schedule::schedule;
 
+use std::sync::atomic::AtomicU32;
+
+use super::Kernel;
 use super::layout::*;
+use super::plan::Plan;
 use super::rng::{chance, draw};
 
 /// Read-only tables shared by every replicate.
@@ -30,13 +36,35 @@ pub struct Tables<'a> {
     pub opportunities: &'a [Opportunity],
     pub slots: &'a [SlotRow],
     pub batteries: &'a [BatteryRow],
-    pub assets: &'a [AssetRow],
+    pub asset_rows: &'a [AssetRow],
     /// Tracks with something to do this tick, ascending.
-    pub active: &'a [u32],
+    pub active_list: &'a [u32],
+}
+
+impl<'a> Tables<'a> {
+    /// The plan's tables, with `batteries` (the plan's, switched on and off by the host)
+    /// and this tick's constants and active tracks.
+    pub fn new(
+        plan: &'a Plan,
+        batteries: &'a [BatteryRow],
+        params: Params,
+        active_list: &'a [u32],
+    ) -> Tables<'a> {
+        Tables {
+            params,
+            tracks: &plan.tracks,
+            weapons: &plan.weapons,
+            opportunities: &plan.opportunities,
+            slots: &plan.slots,
+            batteries,
+            asset_rows: &plan.assets,
+            active_list,
+        }
+    }
 }
 
 /// One replicate's state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Lane {
     /// Index of this replicate within the run (the RNG key).
     pub replicate: u32,
@@ -45,9 +73,9 @@ pub struct Lane {
     pub wake: Vec<u32>,
     pub candidates: Vec<u32>,
     pub candidate_count: u32,
-    /// This tick's tracks with something to do, listed by `schedule`.
-    pub work: Vec<u32>,
-    pub work_count: u32,
+    /// This tick's tracks with something to do, listed by `schedule` (the WGSL's `pairs`).
+    pub pairs: Vec<u32>,
+    pub pair_count: u32,
     pub magazines: Vec<MagazineState>,
     pub counters: Vec<u32>,
     pub assets: Vec<AssetState>,
@@ -62,27 +90,21 @@ pub struct Lane {
 }
 
 impl Lane {
-    pub fn new(plan: &super::plan::Plan, replicate: u32, record: bool) -> Lane {
+    pub fn new(plan: &Plan, replicate: u32, record: bool) -> Lane {
         let t = plan.tracks.len();
-        let counters = plan.weapons.len() * WEAPON_COUNTERS as usize
-            + plan.slots.len() * SLOT_COUNTERS as usize;
-        let mut launchers = vec![0u32; plan.launcher_words as usize];
-        for l in 0..plan.launchers {
-            launchers[(l / 32) as usize] |= 1 << (l % 32);
-        }
         Lane {
             replicate,
             threats: vec![Threat::INITIAL; t],
             wake: vec![NEVER; t],
             candidates: vec![0; t],
             candidate_count: 0,
-            work: vec![0; t],
-            work_count: 0,
+            pairs: vec![0; t],
+            pair_count: 0,
             magazines: plan.magazines.clone(),
-            counters: vec![0; counters],
+            counters: vec![0; plan.counter_stride() as usize],
             assets: vec![AssetState::INITIAL; plan.assets.len()],
             group_start: vec![NEVER; plan.groups.len()],
-            launchers,
+            launchers: plan.launchers_alive(),
             events: if record {
                 vec![Event::default(); t * EVENTS_PER_THREAT_TICK as usize]
             } else {
@@ -90,6 +112,44 @@ impl Lane {
             },
             event_count: 0,
             status: [0; STATUS_WORDS],
+        }
+    }
+
+    /// Empty what lasts one tick: the status words, the events, the work list and the
+    /// candidate list (what the GPU backend clears before each tick).
+    pub fn begin_tick(&mut self) {
+        self.event_count = 0;
+        self.status = [0; STATUS_WORDS];
+        self.pair_count = 0;
+        self.candidate_count = 0;
+    }
+}
+
+/// One kernel over one replicate, as one dispatch of its WGSL runs it over one
+/// replicate: `schedule` over the active tracks, `allocate` once, the others over the
+/// pairs `schedule` listed.
+pub fn run(kernel: Kernel, tb: &Tables, lane: &mut Lane, track_next: &[AtomicU32]) {
+    match kernel {
+        Kernel::Schedule => {
+            for a in 0..tb.active_list.len() as u32 {
+                schedule(tb, lane, a, track_next);
+            }
+        }
+        Kernel::Advance => {
+            for i in 0..lane.pair_count {
+                advance(tb, lane, lane.pairs[i as usize]);
+            }
+        }
+        Kernel::Allocate => allocate(tb, lane),
+        Kernel::Engage => {
+            for i in 0..lane.pair_count {
+                engage(tb, lane, lane.pairs[i as usize]);
+            }
+        }
+        Kernel::Impact => {
+            for i in 0..lane.pair_count {
+                impact(tb, lane, lane.pairs[i as usize], track_next);
+            }
         }
     }
 }
@@ -111,8 +171,14 @@ pub fn record(lane: &mut Lane, tick: u32, track: u32, kind: u32, arg: u32) {
         };
         lane.event_count = i + 1;
     } else {
-        lane.status[S_OVERFLOW] = 1;
+        set_status(lane, S_OVERFLOW);
     }
+}
+
+/// A status word is set.
+#[inline]
+pub fn set_status(lane: &mut Lane, word: usize) {
+    lane.status[word] = 1;
 }
 
 #[inline]
@@ -144,11 +210,11 @@ pub fn launcher_alive(lane: &Lane, launcher: u32) -> bool {
 /// Shots of engagement number `n` (0-based) under a slot's doctrine for a class; 0 when
 /// the doctrine allows no more engagements.
 #[inline]
-pub fn shots_for(slot: &SlotRow, class: u32, n: u32) -> u32 {
+pub fn shots_for(tb: &Tables, slot: u32, threat_class: u32, n: u32) -> u32 {
     if n >= MAX_ENGAGEMENTS as u32 {
         return 0;
     }
-    (slot.doctrine[class as usize] >> (8 * n)) & 0xff
+    (tb.slots[slot as usize].doctrine[threat_class as usize] >> (8 * n)) & 0xff
 }
 
 /// A magazine after the reloads that complete by `tick`: one launcher at a time,
@@ -196,9 +262,9 @@ pub fn opp_state(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, j: u32, tick
         return OPP_SPENT;
     }
     let slot = &tb.slots[o.slot as usize];
-    let class = tb.weapons[tr.weapon as usize].class;
+    let threat_class = tb.weapons[tr.weapon as usize].class;
     let n = if th.last_opp == j { th.engagements } else { 0 };
-    let shots = shots_for(slot, class, n);
+    let shots = shots_for(tb, o.slot, threat_class, n);
     if shots == 0 {
         return OPP_SPENT;
     }
@@ -210,6 +276,22 @@ pub fn opp_state(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, j: u32, tick
         return OPP_WAIT;
     }
     OPP_SPENT
+}
+
+/// The opportunities of a track that are not done and whose window holds `age`, as
+/// bits. The kernels loop over these bits, lowest first, rather than over every
+/// opportunity of the track: a track has up to 32, of which one to three are usually
+/// open, and on lavapipe (the WGSL twins) a loop body costs as much when it does nothing.
+#[inline]
+pub fn open_at(tb: &Tables, tr: &Track, done: u32, age: u32) -> u32 {
+    let mut open = 0u32;
+    for j in 0..tr.opp_count {
+        let o = tb.opportunities[(tr.opp_first + j) as usize];
+        if (done >> j) & 1 == 0 && age >= o.enter && age <= o.exit {
+            open |= 1 << j;
+        }
+    }
+    open
 }
 
 /// The next tick at which a flying threat needs a kernel: impact, failure, a window
@@ -224,6 +306,9 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
         return next;
     }
     let age = tick - th.launch;
+    // The windows yet to open here; those open through the next tick below, over their
+    // bits (see `open_at`).
+    let mut open = 0u32;
     for j in 0..tr.opp_count {
         if (th.done >> j) & 1 == 1 {
             continue;
@@ -236,16 +321,21 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
             next = next.min(th.launch + o.enter);
             continue;
         }
-        match opp_state(tb, lane, tr, th, j, tick + 1) {
-            OPP_READY => next = next.min(tick + 1),
-            OPP_WAIT => {
-                let m = lane.magazines[o.slot as usize];
-                let at = reloaded(m, &tb.slots[o.slot as usize], tick).reload_at;
-                if at <= th.launch + o.exit {
-                    next = next.min(at.max(tick + 1));
-                }
+        open |= 1 << j;
+    }
+    while open != 0 {
+        let j = open.trailing_zeros();
+        open &= open - 1;
+        let o = tb.opportunities[(tr.opp_first + j) as usize];
+        let s = opp_state(tb, lane, tr, th, j, tick + 1);
+        if s == OPP_READY {
+            next = next.min(tick + 1);
+        } else if s == OPP_WAIT {
+            let m = lane.magazines[o.slot as usize];
+            let at = reloaded(m, &tb.slots[o.slot as usize], tick).reload_at;
+            if at <= th.launch + o.exit {
+                next = next.min(at.max(tick + 1));
             }
-            _ => {}
         }
     }
     next
@@ -253,7 +343,7 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
 
 /// Allocation priority: earliest impact first, then lowest track index.
 #[inline]
-pub fn before(lane: &Lane, tb: &Tables, a: u32, b: u32) -> bool {
+pub fn before(tb: &Tables, lane: &Lane, a: u32, b: u32) -> bool {
     let ia = lane.threats[a as usize].launch + tb.tracks[a as usize].flight;
     let ib = lane.threats[b as usize].launch + tb.tracks[b as usize].flight;
     ia < ib || (ia == ib && a < b)
@@ -288,12 +378,12 @@ fn sift_down(tb: &Tables, lane: &mut Lane, start: u32, end: u32) {
             break;
         }
         let c = lane.candidates[child as usize];
-        if child + 1 < end && before(lane, tb, c, lane.candidates[(child + 1) as usize]) {
+        if child + 1 < end && before(tb, lane, c, lane.candidates[(child + 1) as usize]) {
             child += 1;
         }
         let r = lane.candidates[root as usize];
         let c = lane.candidates[child as usize];
-        if before(lane, tb, r, c) {
+        if before(tb, lane, r, c) {
             lane.candidates.swap(root as usize, child as usize);
             root = child;
         } else {

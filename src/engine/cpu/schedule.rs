@@ -9,29 +9,31 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::*;
 
+/// Append track `k` to the lane's work list. A track is listed at most once a tick, and
+/// the list has room for every track.
+#[inline]
+pub fn push_pair(lane: &mut Lane, k: u32) {
+    let i = lane.pair_count;
+    lane.pairs[i as usize] = k;
+    lane.pair_count = i + 1;
+}
+
 pub fn schedule(tb: &Tables, lane: &mut Lane, a: u32, track_next: &[AtomicU32]) {
     let tick = tb.params.tick;
-    let k = tb.active[a as usize];
+    let k = tb.active_list[a as usize];
     let w = lane.wake[k as usize];
     let mut due = false;
     let mut next = w;
     // Only a threat waiting for launch has no wake of its own: its group's start decides.
     if w == NEVER {
-        let tr = tb.tracks[k as usize];
-        let start = lane.group_start[tr.group as usize];
-        due = start != NEVER && start + tr.offset == tick;
+        let start = lane.group_start[tb.tracks[k as usize].group as usize];
+        due = start != NEVER && start + tb.tracks[k as usize].offset == tick;
         if start != NEVER {
-            next = start + tr.offset;
+            next = start + tb.tracks[k as usize].offset;
         }
     }
     if w == tick || due {
-        let i = lane.work_count;
-        if (i as usize) < lane.work.len() {
-            lane.work[i as usize] = k;
-            lane.work_count = i + 1;
-        } else {
-            lane.status[S_OVERFLOW] = 1;
-        }
+        push_pair(lane, k);
     } else {
         track_next[k as usize].fetch_max(!next, Ordering::Relaxed);
     }

@@ -6,6 +6,7 @@ use std::mem::{offset_of, size_of};
 
 use super::*;
 use crate::engine::cpu;
+use crate::engine::layout::*;
 use crate::engine::rng;
 
 /// Rust names that are WGSL reserved words, and what the shaders call them.
@@ -189,18 +190,10 @@ fn every_struct_has_the_same_size_fields_and_offsets_in_wgsl() {
     }
 }
 
-#[test]
-fn every_constant_has_the_same_value_in_wgsl() {
-    let module = common_module();
-    let mut wgsl = HashMap::new();
-    for (_, c) in module.constants.iter() {
-        let value = match module.global_expressions[c.init] {
-            naga::Expression::Literal(naga::Literal::U32(v)) => v,
-            ref other => panic!("constant {:?} is not a u32 literal: {other:?}", c.name),
-        };
-        wgsl.insert(c.name.clone().unwrap_or_default(), value);
-    }
-    let rust: &[(&str, u32)] = &[
+/// Every constant the shaders declare, with its Rust twin's value.
+fn rust_constants() -> Vec<(&'static str, u32)> {
+    let asset_word = |offset: usize| (offset / size_of::<u32>()) as u32;
+    vec![
         ("NEVER", NEVER),
         ("NONE", NONE),
         ("DONE", DONE),
@@ -259,18 +252,59 @@ fn every_constant_has_the_same_value_in_wgsl() {
         ("MAX_LIST_GROUPS", MAX_LIST_GROUPS),
         ("S_LOOP_LIMIT", S_LOOP_LIMIT as u32),
         ("LIST_WORKGROUP", WORKGROUP),
-    ];
-    for (name, value) in rust {
-        let got = wgsl
-            .get(*name)
-            .unwrap_or_else(|| panic!("constant {name} is missing from common.wgsl"));
-        assert_eq!(got, value, "{name}: {value:#x} in Rust, {got:#x} in WGSL");
+        // impact.wgsl: the words of an `AssetState` in the atomic view of `assets`.
+        ("ASSET_HITS", asset_word(offset_of!(AssetState, hits))),
+        ("ASSET_DAMAGE", asset_word(offset_of!(AssetState, damage))),
+        ("ASSET_OUT_AT", asset_word(offset_of!(AssetState, out_at))),
+    ]
+}
+
+/// (name, value) of every constant a WGSL module declares.
+fn wgsl_constants(module: &naga::Module, what: &str) -> HashMap<String, u32> {
+    let mut out = HashMap::new();
+    for (_, c) in module.constants.iter() {
+        let value = match module.global_expressions[c.init] {
+            naga::Expression::Literal(naga::Literal::U32(v)) => v,
+            ref other => panic!(
+                "{what}: constant {:?} is not a u32 literal: {other:?}",
+                c.name
+            ),
+        };
+        out.insert(c.name.clone().unwrap_or_default(), value);
     }
-    assert_eq!(
-        rust.len(),
-        wgsl.len(),
-        "common.wgsl has constants without a Rust twin"
-    );
+    out
+}
+
+#[test]
+fn every_constant_has_the_same_value_in_wgsl() {
+    // common.wgsl, and each kernel with it: a kernel's own constants are checked too.
+    let rust: HashMap<&str, u32> = rust_constants().into_iter().collect();
+    let mut seen = std::collections::HashSet::new();
+    let common = wgsl_constants(&common_module(), "common.wgsl");
+    let kernels = KERNELS.iter().map(|(name, text)| {
+        let source = kernel_source(text);
+        let module = naga::front::wgsl::parse_str(&source)
+            .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source)));
+        (*name, wgsl_constants(&module, name))
+    });
+    for (what, wgsl) in std::iter::once(("common", common)).chain(kernels) {
+        for (name, got) in &wgsl {
+            let value = rust
+                .get(name.as_str())
+                .unwrap_or_else(|| panic!("{what}.wgsl: constant {name} has no Rust twin"));
+            assert_eq!(
+                got, value,
+                "{what}.wgsl: {name}: {value:#x} in Rust, {got:#x} in WGSL"
+            );
+            seen.insert(name.clone());
+        }
+    }
+    for name in rust.keys() {
+        assert!(
+            seen.contains(*name),
+            "constant {name} is missing from the shaders"
+        );
+    }
 }
 
 #[test]

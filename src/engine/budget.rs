@@ -1,0 +1,104 @@
+//! What a run costs in memory, and the check that refuses a run over its budget before
+//! anything is allocated.
+
+use super::layout::*;
+use super::plan::Plan;
+
+/// A run whose per-replicate state would not fit the memory budget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BudgetError {
+    /// The scenario file, as diagnostics name it.
+    pub file: String,
+    pub threats: usize,
+    pub replicates: u32,
+    /// Bytes the run needs, and the budget.
+    pub need: u64,
+    pub budget: u64,
+}
+
+impl std::fmt::Display for BudgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}: {} threats x {} replicates need {} of per-replicate state ({} bytes per threat row), over the memory budget of {}; run fewer replicates or raise --memory-budget",
+            self.file,
+            self.threats,
+            self.replicates,
+            human_bytes(self.need),
+            BYTES_PER_THREAT,
+            human_bytes(self.budget)
+        )
+    }
+}
+
+impl std::error::Error for BudgetError {}
+
+impl Plan {
+    /// Bytes of per-replicate state the engine allocates per replicate.
+    pub fn bytes_per_replicate(&self) -> usize {
+        let t = self.tracks.len();
+        t * BYTES_PER_THREAT
+            + self.slots.len() * (std::mem::size_of::<MagazineState>() + 4 * SLOT_COUNTERS as usize)
+            + self.assets.len() * std::mem::size_of::<AssetState>()
+            + self.weapons.len() * 4 * WEAPON_COUNTERS as usize
+            + self.groups.len() * 4
+            + self.launcher_words as usize * 4
+            + 4
+    }
+
+    /// The bytes `replicates` replicates need, or an error when that is over `budget`.
+    pub fn check_budget(&self, replicates: u32, budget: u64) -> Result<u64, BudgetError> {
+        let need = self.bytes_per_replicate() as u64 * replicates as u64;
+        if need > budget {
+            return Err(BudgetError {
+                file: self.file.clone(),
+                threats: self.tracks.len(),
+                replicates,
+                need,
+                budget,
+            });
+        }
+        Ok(need)
+    }
+}
+
+/// A size for people: "512 KiB", "3.5 MiB", "1.25 GiB".
+pub fn human_bytes(b: u64) -> String {
+    let b = b as f64;
+    if b >= 1024f64.powi(3) {
+        format!("{:.2} GiB", b / 1024f64.powi(3))
+    } else if b >= 1024f64.powi(2) {
+        format!("{:.1} MiB", b / 1024f64.powi(2))
+    } else {
+        format!("{:.0} KiB", b / 1024.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_in_the_largest_unit_that_fits() {
+        assert_eq!(human_bytes(2048), "2 KiB");
+        assert_eq!(human_bytes(3 * 1024 * 1024 + 512 * 1024), "3.5 MiB");
+        assert_eq!(human_bytes(5 * 1024 * 1024 * 1024 / 4), "1.25 GiB");
+    }
+
+    #[test]
+    fn the_budget_message_names_the_file_the_sizes_and_the_way_out() {
+        let e = BudgetError {
+            file: "gulf.toml".into(),
+            threats: 10,
+            replicates: 3,
+            need: 3 * 1024 * 1024,
+            budget: 1024 * 1024,
+        };
+        assert_eq!(
+            e.to_string(),
+            "gulf.toml: 10 threats x 3 replicates need 3.0 MiB of per-replicate state (44 bytes \
+             per threat row), over the memory budget of 1.0 MiB; run fewer replicates or raise \
+             --memory-budget"
+        );
+    }
+}

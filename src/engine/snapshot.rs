@@ -1,0 +1,64 @@
+//! The whole state of a tick just before one kernel runs: every replicate's buffers and
+//! what the kernels of that tick read. The CPU backend hands one to an observer before
+//! each kernel ([`crate::engine::backend::CpuBackend::observe`]); the per-kernel tests
+//! (`tests/kernels.rs`) run one kernel's twin on a copy and its WGSL on the device from
+//! the same state ([`crate::engine::gpu::replay`]), and compare what each wrote.
+
+use std::sync::atomic::AtomicU32;
+
+use super::Kernel;
+use super::cpu::{self, Lane, Tables};
+use super::layout::*;
+use super::plan::Plan;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TickState {
+    /// This tick's constants, for all replicates (`first_replicate` is the RNG key of
+    /// the first lane; no replicate records events by `Params`, lanes do by their own
+    /// event buffers).
+    pub params: Params,
+    /// Tracks with something to do this tick, ascending.
+    pub active_list: Vec<u32>,
+    /// The plan's battery table with the host's on/off switches.
+    pub batteries: Vec<BatteryRow>,
+    pub lanes: Vec<Lane>,
+    /// The next wake of each track over all replicates so far this tick, inverted (see
+    /// `cpu::impact`); 0 for an active track no kernel has reported yet.
+    pub track_next: Vec<u32>,
+}
+
+impl TickState {
+    /// Run one kernel's CPU twin over every replicate.
+    pub fn run_twin(&mut self, plan: &Plan, kernel: Kernel) {
+        let track_next: Vec<AtomicU32> =
+            self.track_next.iter().map(|&v| AtomicU32::new(v)).collect();
+        let tb = Tables::new(plan, &self.batteries, self.params, &self.active_list);
+        for lane in &mut self.lanes {
+            cpu::run(kernel, &tb, lane, &track_next);
+        }
+        self.track_next = track_next.into_iter().map(|a| a.into_inner()).collect();
+    }
+
+    /// The run's status words: every replicate's, or-ed (the GPU keeps one set per run).
+    pub fn status(&self) -> [u32; STATUS_WORDS] {
+        let mut words = [0; STATUS_WORDS];
+        for lane in &self.lanes {
+            for (w, &s) in words.iter_mut().zip(&lane.status) {
+                *w |= s;
+            }
+        }
+        words
+    }
+
+    /// The replicates (lane indices) that record events, which must be consecutive.
+    pub fn recorded(&self) -> std::ops::Range<u32> {
+        let first = self.lanes.iter().position(|l| !l.events.is_empty());
+        let n = self.lanes.iter().filter(|l| !l.events.is_empty()).count();
+        let first = first.unwrap_or(0) as u32;
+        first..first + n as u32
+    }
+}
+
+/// Called with the state before each kernel of each tick (see
+/// [`crate::engine::backend::CpuBackend::observe`]).
+pub type Observer = Box<dyn FnMut(Kernel, &TickState) + Send>;

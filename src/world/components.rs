@@ -1,0 +1,143 @@
+//! The world's components (units as entities), its resources (what every replicate
+//! shares, and the host-side per-replicate state) and its schedule labels.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::ScheduleLabel;
+
+use crate::engine::backend::Upload;
+use crate::engine::layout::AssetState;
+use crate::engine::plan::Plan;
+use crate::geo::LatLon;
+use crate::scenario::{Placement, Scenario};
+
+/// Name and side of a unit, for display and logs.
+#[derive(Component, Clone, Debug)]
+pub struct Unit {
+    pub id: String,
+    pub name: String,
+    pub side: usize,
+}
+
+/// Where a unit stands now.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Position(pub LatLon);
+
+/// How a unit moves: fixed, or with a carrier.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Placed(pub Placement);
+
+#[derive(Component, Clone, Copy, Debug)]
+pub struct CarrierIndex(pub usize);
+
+#[derive(Component, Clone, Copy, Debug)]
+pub struct AssetIndex(pub usize);
+
+#[derive(Component, Clone, Copy, Debug)]
+pub struct BatteryIndex(pub usize);
+
+/// A battery's switch, set by facilitator injects; the doctrine system carries changes
+/// to the kernels.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Online(pub bool);
+
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Tier(pub u32);
+
+/// A launch site or militia.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct SiteIndex(pub usize);
+
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Militia;
+
+// Resources.
+
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct Clock {
+    pub tick: u32,
+    pub tick_seconds: u32,
+    pub end: u32,
+}
+
+impl Clock {
+    pub fn seconds(&self) -> f64 {
+        self.tick as f64 * self.tick_seconds as f64
+    }
+}
+
+#[derive(Resource, Clone)]
+pub struct Shared {
+    pub scenario: Arc<Scenario>,
+    pub plan: Arc<Plan>,
+}
+
+/// Orders and activations at fixed times, in time order.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Timeline {
+    /// (tick, order index or `usize::MAX` for a militia's own activation, militia site).
+    pub fixed: Vec<(u32, usize, usize)>,
+    pub cursor: usize,
+}
+
+/// Host-side per-replicate state.
+#[derive(Resource, Clone, Debug)]
+pub struct Replicates {
+    pub count: u32,
+    /// Global index of replicate 0 (the RNG key).
+    pub first: u32,
+    pub seed: u32,
+    pub group_start: Vec<u32>,
+    pub launchers: Vec<u32>,
+    /// Tick each trigger fired, per replicate, or `NEVER`.
+    pub fired: Vec<u32>,
+    /// Latest asset state read back from the backend.
+    pub assets: Vec<AssetState>,
+    /// Actions due later in one replicate: (tick, replicate, order).
+    pub pending: BTreeSet<(u32, u32, usize)>,
+    /// Replicates whose decisions go into the log.
+    pub logged: std::ops::Range<u32>,
+}
+
+/// What the systems decided this tick that the backend must hear about.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Outbox {
+    pub uploads: Vec<Upload>,
+    /// Batteries switched on or off this tick, for the `Online` components.
+    pub switches: Vec<(usize, bool)>,
+    /// Groups started this tick in at least one replicate: (group, start tick).
+    pub started: Vec<(u32, u32)>,
+}
+
+/// The exercise log: orders, triggers, strikes, incidents.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Log {
+    pub entries: Vec<LogEntry>,
+}
+
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct LogEntry {
+    pub tick: u32,
+    /// The replicate concerned, or `None` for what happened in all of them.
+    pub replicate: Option<u32>,
+    pub kind: LogKind,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    Order,
+    Strike,
+    Trigger,
+    Incident,
+    Inject,
+}
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Decide;
+
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Assess;

@@ -1,0 +1,183 @@
+//! Orders carried out in some replicates: groups started, batteries switched, launchers
+//! struck, and what goes into the log.
+
+use super::components::*;
+use crate::engine::backend::Upload;
+use crate::engine::layout::NEVER;
+use crate::scenario::Action;
+
+/// Carry out an order in the given replicates at `tick`.
+pub(crate) fn execute(
+    order: usize,
+    replicates: std::ops::Range<u32>,
+    tick: u32,
+    shared: &Shared,
+    reps: &mut Replicates,
+    outbox: &mut Outbox,
+    log: &mut Log,
+) {
+    let sc = &shared.scenario;
+    let plan = &shared.plan;
+    let o = &sc.orders[order];
+    let all = replicates.start == 0 && replicates.end == reps.count;
+    let logged_range = reps.logged.clone();
+    let logged = |r: u32| logged_range.contains(&r);
+    match &o.action {
+        Action::Salvo { .. } => {
+            if let Some(g) = plan.group_of_order(order) {
+                start_group(g, replicates.clone(), tick, reps, outbox);
+            }
+            let text = format!("order {}: salvo begins", o.id);
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Activate { militias } => {
+            for &m in militias {
+                if let Some(g) = plan.group_of_militia(m) {
+                    start_group(g, replicates.clone(), tick, reps, outbox);
+                }
+            }
+            let names: Vec<&str> = militias.iter().map(|&m| sc.sites[m].id.as_str()).collect();
+            let text = format!("order {}: {} activated", o.id, names.join(", "));
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Switch { battery, online } => {
+            outbox.switches.push((*battery, *online));
+            let text = format!(
+                "order {}: {} switched {}",
+                o.id,
+                sc.batteries[*battery].id,
+                if *online { "on" } else { "off" }
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Relocate { battery, to } => {
+            let text = format!(
+                "order {}: {} relocated to {:.2}, {:.2}",
+                o.id, sc.batteries[*battery].id, to.lat, to.lon
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Divert {
+            carrier,
+            to,
+            speed_kn,
+        } => {
+            let text = format!(
+                "order {}: {} diverted to {:.2}, {:.2} at {speed_kn} kn",
+                o.id, sc.carriers[*carrier].id, to.lat, to.lon
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Strike { sites, fraction } => {
+            let threshold = crate::engine::rng::threshold(*fraction);
+            let words = plan.launcher_words;
+            for r in replicates.clone() {
+                let base = (r * words) as usize;
+                let mut destroyed = 0;
+                for &s in sites {
+                    let site = &sc.sites[s];
+                    for l in site.first_launcher..site.first_launcher + site.launchers {
+                        let (w, bit) = (base + (l / 32) as usize, 1u32 << (l % 32));
+                        if reps.launchers[w] & bit == 0 {
+                            continue;
+                        }
+                        let u = crate::engine::rng::draw(
+                            reps.seed,
+                            reps.first + r,
+                            crate::engine::rng::STRIKE_STREAM | l,
+                            tick,
+                            crate::engine::rng::D_STRIKE,
+                        );
+                        if crate::engine::rng::chance(u, threshold) {
+                            reps.launchers[w] &= !bit;
+                            destroyed += 1;
+                        }
+                    }
+                }
+                for w in 0..words {
+                    outbox.uploads.push(Upload::Launchers {
+                        replicate: r,
+                        word: w,
+                        bits: reps.launchers[base + w as usize],
+                    });
+                }
+                if logged(r) {
+                    log.entries.push(LogEntry {
+                        tick,
+                        replicate: Some(r),
+                        kind: LogKind::Strike,
+                        text: format!("order {}: strike destroys {destroyed} launchers", o.id),
+                    });
+                }
+            }
+            if all {
+                let names: Vec<&str> = sites.iter().map(|&m| sc.sites[m].id.as_str()).collect();
+                log.entries.push(LogEntry {
+                    tick,
+                    replicate: None,
+                    kind: LogKind::Strike,
+                    text: format!(
+                        "order {}: strike on {} ({:.0}% of launchers each)",
+                        o.id,
+                        names.join(", "),
+                        fraction * 100.0
+                    ),
+                });
+            }
+        }
+    }
+}
+
+fn push_log(
+    log: &mut Log,
+    tick: u32,
+    replicates: std::ops::Range<u32>,
+    all: bool,
+    logged: &dyn Fn(u32) -> bool,
+    kind: LogKind,
+    text: &str,
+) {
+    if all {
+        log.entries.push(LogEntry {
+            tick,
+            replicate: None,
+            kind,
+            text: text.to_string(),
+        });
+    } else {
+        for r in replicates.filter(|&r| logged(r)) {
+            log.entries.push(LogEntry {
+                tick,
+                replicate: Some(r),
+                kind,
+                text: text.to_string(),
+            });
+        }
+    }
+}
+
+pub(crate) fn start_group(
+    group: usize,
+    replicates: std::ops::Range<u32>,
+    tick: u32,
+    reps: &mut Replicates,
+    outbox: &mut Outbox,
+) {
+    let groups = reps.group_start.len() / reps.count.max(1) as usize;
+    let mut any = false;
+    for r in replicates {
+        let slot = &mut reps.group_start[r as usize * groups + group];
+        if *slot == NEVER {
+            *slot = tick;
+            any = true;
+            outbox.uploads.push(Upload::GroupStart {
+                replicate: r,
+                group: group as u32,
+                tick,
+            });
+        }
+    }
+    if any {
+        outbox.started.push((group as u32, tick));
+    }
+}

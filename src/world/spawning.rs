@@ -1,0 +1,121 @@
+//! A new world: the scenario's units as entities, and the resources at tick 0.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use super::components::*;
+use super::simulation::RunConfig;
+use crate::engine::layout::NEVER;
+use crate::engine::plan::Plan;
+use crate::scenario::{Placement, Scenario, When};
+
+/// The world at tick 0 of a run of `config.replicates` replicates.
+pub(super) fn build_world(scenario: &Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> World {
+    let mut world = World::new();
+    spawn_units(&mut world, scenario);
+    let r = config.replicates as usize;
+    let launchers: Vec<u32> = (0..r).flat_map(|_| plan.launchers_alive()).collect();
+    let mut fixed = Vec::new();
+    for (i, o) in scenario.orders.iter().enumerate() {
+        if let When::At(t) = o.when {
+            fixed.push((t, i, 0));
+        }
+    }
+    for (si, s) in scenario.sites.iter().enumerate() {
+        if let Some(t) = s.militia.as_ref().and_then(|m| m.active) {
+            fixed.push((t, usize::MAX, si));
+        }
+    }
+    fixed.sort();
+    world.insert_resource(Clock {
+        tick: 0,
+        tick_seconds: scenario.tick_seconds,
+        end: scenario.ticks,
+    });
+    world.insert_resource(Timeline { fixed, cursor: 0 });
+    world.insert_resource(Replicates {
+        count: config.replicates,
+        first: 0,
+        seed: config.seed,
+        group_start: vec![NEVER; r * plan.groups.len()],
+        launchers,
+        fired: vec![NEVER; r * scenario.triggers.len()],
+        assets: Vec::new(),
+        pending: BTreeSet::new(),
+        logged: config.record.clone(),
+    });
+    world.insert_resource(Outbox::default());
+    let mut log = Log::default();
+    for inc in &scenario.incidents {
+        log.entries.push(LogEntry {
+            tick: inc.tick,
+            replicate: None,
+            kind: LogKind::Incident,
+            text: inc.text.clone(),
+        });
+    }
+    world.insert_resource(log);
+    world.insert_resource(Shared {
+        scenario: scenario.clone(),
+        plan: plan.clone(),
+    });
+
+    world
+}
+
+fn spawn_units(world: &mut World, sc: &Scenario) {
+    for (i, a) in sc.assets.iter().enumerate() {
+        world.spawn((
+            Unit {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                side: a.side,
+            },
+            Position(sc.position_of(a.placement, 0.0)),
+            Placed(a.placement),
+            AssetIndex(i),
+        ));
+    }
+    for (i, c) in sc.carriers.iter().enumerate() {
+        // The carrier's own asset entity carries the route index too.
+        let asset = c.asset;
+        let mut q = world.query::<(Entity, &AssetIndex)>();
+        let e = q
+            .iter(world)
+            .find(|(_, a)| a.0 == asset)
+            .map(|(e, _)| e)
+            .expect("carrier asset spawned above");
+        world.entity_mut(e).insert(CarrierIndex(i));
+    }
+    for (i, b) in sc.batteries.iter().enumerate() {
+        world.spawn((
+            Unit {
+                id: b.id.clone(),
+                name: b.name.clone(),
+                side: b.side,
+            },
+            Position(sc.position_of(b.placement, 0.0)),
+            Placed(b.placement),
+            BatteryIndex(i),
+            Online(true),
+            Tier(b.tier),
+        ));
+    }
+    for (i, s) in sc.sites.iter().enumerate() {
+        let mut e = world.spawn((
+            Unit {
+                id: s.id.clone(),
+                name: s.name.clone(),
+                side: s.side,
+            },
+            Position(s.position),
+            Placed(Placement::Fixed(s.position)),
+            SiteIndex(i),
+        ));
+        if s.militia.is_some() {
+            e.insert(Militia);
+        }
+    }
+}
