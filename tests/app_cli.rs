@@ -1,14 +1,9 @@
 //! `hormuz app` on the command line: bad flags are refused before any window opens, and a
 //! build without the `desktop` feature says how to get the app.
 
-use std::process::Command;
+mod common;
 
-fn hormuz(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args(args)
-        .output()
-        .unwrap()
-}
+use common::hormuz;
 
 #[test]
 fn bad_app_flags_exit_2_and_name_the_flag() {

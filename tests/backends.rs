@@ -6,16 +6,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn hormuz(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_hormuz"));
-    c.args(args);
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run hormuz")
-}
+use common::{hormuz, hormuz_env};
 
 fn gpu_present() -> bool {
     if hormuz::engine::gpu::adapter_info().is_some() {
@@ -34,7 +26,7 @@ fn gpu_present() -> bool {
 fn files(args: &[&str], backend: &str, dir: &Path) -> (Vec<u8>, Vec<u8>, serde_json::Value) {
     let mut all = args.to_vec();
     all.extend(["--backend", backend, "-q", "--out", dir.to_str().unwrap()]);
-    let o = hormuz(&all, &[]);
+    let o = hormuz(&all);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let mut summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
@@ -103,7 +95,7 @@ fn closed_form_scenario_same_bytes_on_cpu_and_gpu() {
 fn asking_for_a_gpu_where_there_is_none_is_bad_input() {
     // wgpu finds no adapter when only a backend absent from this build is allowed.
     let out = tempfile::tempdir().unwrap();
-    let o = hormuz(
+    let o = hormuz_env(
         &[
             "run",
             "-n",
@@ -123,7 +115,7 @@ fn asking_for_a_gpu_where_there_is_none_is_bad_input() {
     );
     assert!(!err.contains("panicked"), "{err}");
     // `auto` falls back to the CPU and says so.
-    let o = hormuz(
+    let o = hormuz_env(
         &["run", "-n", "2", "-q", "-o", out.path().to_str().unwrap()],
         &[("WGPU_BACKEND", "dx12")],
     );
@@ -134,7 +126,7 @@ fn asking_for_a_gpu_where_there_is_none_is_bad_input() {
 
 #[test]
 fn bench_prints_its_table() {
-    let o = hormuz(&["bench", "-n", "4,8", "--backend", "cpu"], &[]);
+    let o = hormuz(&["bench", "-n", "4,8", "--backend", "cpu"]);
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for col in [

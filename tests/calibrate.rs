@@ -1,14 +1,10 @@
 //! `hormuz calibrate` and the `[[reported]]` figures, through the real binary.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn hormuz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args(args)
-        .output()
-        .expect("run hormuz")
-}
+use std::path::Path;
+
+use common::hormuz;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

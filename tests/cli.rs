@@ -4,14 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn hormuz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args(args)
-        .output()
-        .expect("run hormuz")
-}
+use common::hormuz;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -2,8 +2,6 @@
 
 mod common;
 
-use std::process::Command;
-
 fn rows(path: &std::path::Path) -> (Vec<String>, Vec<csv::StringRecord>, String) {
     let text = std::fs::read_to_string(path).unwrap();
     let comments: String = text
@@ -26,23 +24,21 @@ fn event_tables_match_the_figures_of_the_recorded_replicates() {
     let dir = tempfile::tempdir().unwrap();
     let (out, events) = (dir.path().join("out"), dir.path().join("events"));
     let smoke = common::data_dir().join("smoke.toml");
-    let o = Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args([
-            "run",
-            smoke.to_str().unwrap(),
-            "-n",
-            "6",
-            "--seed",
-            "5",
-            "-q",
-            "-o",
-        ])
-        .arg(&out)
-        .arg("--events")
-        .arg(&events)
-        .args(["--event-replicates", "3"])
-        .output()
-        .unwrap();
+    let o = common::hormuz(&[
+        "run",
+        smoke.to_str().unwrap(),
+        "-n",
+        "6",
+        "--seed",
+        "5",
+        "-q",
+        "-o",
+        out.to_str().unwrap(),
+        "--events",
+        events.to_str().unwrap(),
+        "--event-replicates",
+        "3",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let mut r = csv::Reader::from_path(out.join("replicates.csv")).unwrap();

@@ -2,14 +2,9 @@
 //! scenario generated from the salvo model's inputs, run with `hormuz run`, loses what the
 //! model says, in the mean.
 
-use std::process::{Command, Output};
+mod common;
 
-fn hormuz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args(args)
-        .output()
-        .expect("run hormuz")
-}
+use common::hormuz;
 
 /// (ΔA, ΔB, A left, B left) as printed by `hormuz salvo-model`.
 fn salvo_model(p: [f64; 8]) -> (f64, f64, f64, f64) {

@@ -4,14 +4,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn hormuz(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hormuz"))
-        .args(args)
-        .output()
-        .expect("run hormuz")
-}
+use common::hormuz;
 
 fn smoke_copy(dir: &Path, count: u32, pk: f64) -> String {
     let data = common::data_dir();
