@@ -1,6 +1,8 @@
 //! The engine against the closed forms of `../shared/reference/analytic.md`: each test
 //! runs enough replicates that a wrong Pk, a wrong doctrine or an off-by-one in a
-//! magazine moves the mean by many standard errors.
+//! magazine moves the mean by many standard errors. The setups are `common::setups`; each
+//! test reads their parameters back, so that a closed form and its scenario cannot drift
+//! apart.
 
 mod common;
 
@@ -10,141 +12,92 @@ const REPLICATES: u32 = 2000;
 
 #[test]
 fn shoot_shoot_leaks_with_probability_one_minus_p_to_the_n() {
-    let p = 0.7;
-    let s = Setup {
-        db: Db {
-            p_lower: p,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 20,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
-        detection: 1.0,
-    };
+    let s = setups::shoot_shoot();
+    assert_eq!(s.batteries[0].doctrine, "ballistic = [2]");
+    let (p, n) = (s.db.p_lower, s.count as f64);
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 1, None);
     assert_close(
         &fig,
         "leaked_ballistic",
-        20.0 * (1.0f64 - p).powi(2),
+        n * (1.0f64 - p).powi(2),
         "shoot-shoot leakers",
     );
     // Two interceptors per engaged threat, every threat engaged.
     for v in fig.column("fired_lower").unwrap() {
-        assert_eq!(v, 40.0);
+        assert_eq!(v, 2.0 * n);
     }
 }
 
 #[test]
 fn detection_reliability_scales_the_engaged_share() {
-    let (p, r) = (0.7, 0.9);
-    let s = Setup {
-        db: Db {
-            p_lower: p,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 20,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
-        detection: r,
-    };
+    let s = setups::detection();
+    assert_eq!(s.batteries[0].doctrine, "ballistic = [2]");
+    let (p, r, n) = (s.db.p_lower, s.detection, s.count as f64);
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 2, None);
     let leak = 1.0 - r * (1.0 - (1.0f64 - p).powi(2));
     assert_close(
         &fig,
         "leaked_ballistic",
-        20.0 * leak,
+        n * leak,
         "leakers with detection R",
     );
     assert_close(
         &fig,
         "undetected_ballistic",
-        20.0 * (1.0 - r),
+        n * (1.0 - r),
         "undetected threats",
     );
 }
 
 #[test]
 fn shoot_look_shoot_saves_interceptors() {
-    let p = 0.8;
-    let s = Setup {
-        db: Db {
-            p_lower: p,
-            ..Db::default()
-        },
-        weapon: "owd",
-        count: 20,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 20, 1000, "drone = [1, 1]"),
-        detection: 1.0,
-    };
+    let s = setups::shoot_look_shoot();
+    assert_eq!(s.batteries[0].doctrine, "drone = [1, 1]");
+    let (p, n) = (s.db.p_lower, s.count as f64);
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 3, None);
-    // P(leak) = (1-p)^2 = 0.04 either way, but 1 + (1-p) = 1.2 interceptors per threat.
+    // P(leak) = (1-p)^2 either way, but 1 + (1-p) interceptors per threat.
     assert_close(
         &fig,
         "leaked_drone",
-        20.0 * 0.04,
+        n * (1.0 - p).powi(2),
         "shoot-look-shoot leakers",
     );
     assert_close(
         &fig,
         "fired_lower",
-        20.0 * 1.2,
+        n * (2.0 - p),
         "shoot-look-shoot interceptors",
     );
 }
 
 #[test]
 fn layered_defence_multiplies_the_leak_probabilities() {
-    let (p1, p2) = (0.6, 0.8);
-    let mut batteries = battery("upper", "upper", 1, 20, 1000, "ballistic = [1]");
-    batteries.push_str(&battery("lower", "lower", 2, 20, 1000, "ballistic = [1]"));
-    let s = Setup {
-        db: Db {
-            p_lower: p2,
-            p_upper: p1,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 20,
-        over: "00:00",
-        batteries,
-        detection: 1.0,
-    };
+    let s = setups::layered();
+    let (p1, p2, n) = (s.db.p_upper, s.db.p_lower, s.count as f64);
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 4, None);
     assert_close(
         &fig,
         "leaked_ballistic",
-        20.0 * (1.0 - p1) * (1.0 - p2),
+        n * (1.0 - p1) * (1.0 - p2),
         "layered leakers",
     );
     // The upper tier engages every threat once; the lower tier only its leakers.
     for v in fig.column("fired_upper").unwrap() {
-        assert_eq!(v, 20.0);
+        assert_eq!(v, n);
     }
-    assert_close(&fig, "fired_lower", 20.0 * (1.0 - p1), "lower-tier shots");
+    assert_close(&fig, "fired_lower", n * (1.0 - p1), "lower-tier shots");
 }
 
 #[test]
 fn saturation_engages_floor_of_magazine_over_salvo() {
-    let p = 0.8;
-    let (s_threats, interceptors, n) = (40u32, 30u32, 2u32);
-    let s = Setup {
-        db: Db {
-            p_lower: p,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: s_threats,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 40, interceptors, "ballistic = [2]"),
-        detection: 1.0,
-    };
+    let s = setups::saturation();
+    assert_eq!(s.batteries[0].doctrine, "ballistic = [2]");
+    let (p, s_threats, interceptors, n) = (s.db.p_lower, s.count, s.batteries[0].ready, 2u32);
+    assert!(interceptors / n < s_threats, "the magazine must run dry");
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 5, None);
     let k = s_threats.min(interceptors / n) as f64;
@@ -160,18 +113,9 @@ fn saturation_engages_floor_of_magazine_over_salvo() {
 
 #[test]
 fn fire_channels_cap_engagements_whatever_the_magazine() {
-    let channels = 2u32;
-    let s = Setup {
-        db: Db {
-            p_lower: 1.0,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 40,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, channels, 10_000, "ballistic = [1]"),
-        detection: 1.0,
-    };
+    let s = setups::channels();
+    assert_eq!(s.db.p_lower, 1.0, "every engagement kills");
+    let (channels, count) = (s.batteries[0].channels, s.count);
     let (sc, plan) = s.load();
     // Every threat flies the same path, so they share one window of W ticks.
     let o = plan.opportunities[0];
@@ -182,7 +126,7 @@ fn fire_channels_cap_engagements_whatever_the_magazine() {
     );
     let w = o.exit - o.enter + 1;
     assert!(
-        channels * w < 40,
+        channels * w < count,
         "the window must be the binding limit (W = {w})"
     );
     let (_, fig) = run(&sc, &plan, 200, 6, None);
@@ -197,56 +141,35 @@ fn fire_channels_cap_engagements_whatever_the_magazine() {
 
 #[test]
 fn launch_and_flight_reliability_thin_the_salvo() {
-    let (lr, fr) = (0.7, 0.9);
-    let s = Setup {
-        db: Db {
-            launch_reliability: lr,
-            flight_reliability: fr,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 20,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 1, 1, "drone = [1]"),
-        detection: 1.0,
-    };
+    let s = setups::reliability();
+    let (lr, fr, n) = (
+        s.db.launch_reliability,
+        s.db.flight_reliability,
+        s.count as f64,
+    );
     let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 7, None);
-    assert_close(&fig, "leaked_ballistic", 20.0 * lr * fr, "arrivals");
-    assert_close(&fig, "failed_ballistic", 20.0 * (1.0 - lr * fr), "failures");
+    assert_close(&fig, "leaked_ballistic", n * lr * fr, "arrivals");
+    assert_close(&fig, "failed_ballistic", n * (1.0 - lr * fr), "failures");
 }
 
 #[test]
 fn a_launch_site_reliability_multiplies_the_weapons() {
-    let (lr, site) = (0.7, 0.8);
-    let s = Setup {
-        db: Db {
-            launch_reliability: lr,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count: 20,
-        over: "00:00",
-        batteries: battery("sam", "lower", 2, 1, 1, "drone = [1]"),
-        detection: 1.0,
-    };
-    let (sc, plan) =
-        s.load_edited(|t| t.replace("reload_s = 60", "reload_s = 60\nlaunch_reliability = 0.8"));
+    let s = setups::site_reliability();
+    let (lr, site, n) = (
+        s.db.launch_reliability,
+        s.site_reliability.expect("the site's own reliability"),
+        s.count as f64,
+    );
+    assert_eq!(s.db.flight_reliability, 1.0);
+    let (sc, plan) = s.load();
     let (_, fig) = run(&sc, &plan, REPLICATES, 8, None);
-    assert_close(&fig, "leaked_ballistic", 20.0 * lr * site, "arrivals");
+    assert_close(&fig, "leaked_ballistic", n * lr * site, "arrivals");
 }
 
 #[test]
 fn results_do_not_depend_on_thread_count() {
-    let s = Setup {
-        db: Db::default(),
-        weapon: "tbm",
-        count: 40,
-        over: "00:05",
-        batteries: battery("sam", "lower", 2, 3, 30, "ballistic = [1, 1]"),
-        detection: 0.9,
-    };
-    let (sc, plan) = s.load();
+    let (sc, plan) = setups::spread_salvo().load();
     let (a, _) = run(&sc, &plan, 300, 9, Some(1));
     let (b, _) = run(&sc, &plan, 300, 9, Some(2));
     assert_eq!(a.final_state.counters, b.final_state.counters);

@@ -66,28 +66,8 @@ fn closed_form_scenario_same_bytes_on_cpu_and_gpu() {
     if !gpu_present() {
         return;
     }
-    // The layered-defence setup of tests/analytic.rs, written out for the binary.
-    let mut batteries = common::battery("upper", "upper", 1, 20, 1000, "ballistic = [1]");
-    batteries.push_str(&common::battery(
-        "lower",
-        "lower",
-        2,
-        3,
-        40,
-        "ballistic = [1, 1]",
-    ));
-    let s = common::Setup {
-        db: common::Db::default(),
-        weapon: "tbm",
-        count: 30,
-        over: "00:02",
-        batteries,
-        detection: 0.95,
-    };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("db.toml"), s.db.text()).unwrap();
-    let path = dir.path().join("layered.toml");
-    std::fs::write(&path, s.text()).unwrap();
+    let path = common::setups::layered_spread().write(dir.path(), "layered.toml");
     assert_same_bytes(&["run", path.to_str().unwrap(), "-n", "500", "--seed", "3"]);
 }
 

@@ -111,112 +111,13 @@ fn assert_same(
     (gpu, batches)
 }
 
-fn analytic(name: &str) -> Setup {
-    let tbm = |p: f64, count: u32, over: &'static str, batteries: String, detection: f64| Setup {
-        db: Db {
-            p_lower: p,
-            ..Db::default()
-        },
-        weapon: "tbm",
-        count,
-        over,
-        batteries,
-        detection,
-    };
-    match name {
-        "shoot-shoot" => tbm(
-            0.7,
-            20,
-            "00:00",
-            battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
-            1.0,
-        ),
-        "detection" => tbm(
-            0.7,
-            20,
-            "00:00",
-            battery("sam", "lower", 2, 20, 1000, "ballistic = [2]"),
-            0.9,
-        ),
-        "shoot-look-shoot" => Setup {
-            weapon: "owd",
-            ..tbm(
-                0.8,
-                20,
-                "00:00",
-                battery("sam", "lower", 2, 20, 1000, "drone = [1, 1]"),
-                1.0,
-            )
-        },
-        "layered" => {
-            let mut b = battery("upper", "upper", 1, 20, 1000, "ballistic = [1]");
-            b.push_str(&battery("lower", "lower", 2, 20, 1000, "ballistic = [1]"));
-            Setup {
-                db: Db {
-                    p_lower: 0.8,
-                    p_upper: 0.6,
-                    ..Db::default()
-                },
-                ..tbm(0.8, 20, "00:00", b, 1.0)
-            }
-        }
-        "saturation" => tbm(
-            0.8,
-            40,
-            "00:00",
-            battery("sam", "lower", 2, 40, 30, "ballistic = [2]"),
-            1.0,
-        ),
-        "channels" => tbm(
-            1.0,
-            40,
-            "00:00",
-            battery("sam", "lower", 2, 2, 10_000, "ballistic = [1]"),
-            1.0,
-        ),
-        "reliability" => Setup {
-            db: Db {
-                launch_reliability: 0.7,
-                flight_reliability: 0.9,
-                ..Db::default()
-            },
-            ..tbm(
-                0.8,
-                20,
-                "00:00",
-                battery("sam", "lower", 2, 1, 1, "drone = [1]"),
-                1.0,
-            )
-        },
-        "spread-salvo" => tbm(
-            0.8,
-            40,
-            "00:05",
-            battery("sam", "lower", 2, 3, 30, "ballistic = [1, 1]"),
-            0.9,
-        ),
-        other => panic!("no analytic setup {other}"),
-    }
-}
-
-const ANALYTIC: [&str; 8] = [
-    "shoot-shoot",
-    "detection",
-    "shoot-look-shoot",
-    "layered",
-    "saturation",
-    "channels",
-    "reliability",
-    "spread-salvo",
-];
-
 #[test]
-fn analytic_scenarios_give_the_same_bytes_on_cpu_and_gpu() {
+fn the_named_setups_give_the_same_bytes_on_cpu_and_gpu() {
     if !gpu_available() {
         return;
     }
-    for (i, name) in ANALYTIC.iter().enumerate() {
-        let (sc, plan) = analytic(name).load();
+    for (i, (name, setup)) in setups::all().iter().enumerate() {
+        let (sc, plan) = setup.load();
         assert_same(name, &sc, &plan, 200, 100 + i as u32, 0..2, None);
     }
 }
@@ -274,7 +175,7 @@ fn one_replicate_per_batch_gives_the_same_bytes() {
     if !gpu_available() {
         return;
     }
-    let (sc, plan) = analytic("spread-salvo").load();
+    let (sc, plan) = setups::spread_salvo().load();
     let (_, batches) = assert_same("spread-salvo batched", &sc, &plan, 9, 3, 8..9, Some(1));
     assert_eq!(batches.len(), 9);
 }

@@ -4,8 +4,8 @@
 //! index, where `tests/gpu.rs` can only say that whole runs differ.
 //!
 //! The states come from CPU runs of `gulf-2026` (four replicates, two of them recording
-//! events) and of a closed-form setup with reloads, observed before every kernel of every
-//! tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
+//! events) and of a small setup with reloads (`common::setups::reloading`), observed
+//! before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
 //! does real work: at least `MIN_TICKS` of them, and every tick that shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
 //! then checks that its kernel's ticks cover the kinds of work it exists for.
@@ -236,26 +236,6 @@ fn record(
     while !done() && sim.step().expect("step") {}
 }
 
-/// The closed-form setup: a salvo spread over five minutes against one battery that
-/// shoots, looks and shoots again, with few rounds ready and a small reserve that reloads
-/// between arrivals and runs out before the salvo does.
-fn reloading() -> (Arc<Scenario>, Arc<Plan>) {
-    let setup = common::Setup {
-        db: common::Db::default(),
-        weapon: "tbm",
-        count: 40,
-        over: "00:05",
-        batteries: common::battery("sam", "lower", 2, 3, 4, "ballistic = [1, 1]"),
-        detection: 0.9,
-    };
-    setup.load_edited(|t| {
-        t.replace(
-            "ready = 4 }",
-            "ready = 4, reserve = 12, reload_s = 30, per_reload = 2 }",
-        )
-    })
-}
-
 /// Every recorded case, by kernel: recorded once per test run.
 fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
     static CASES: OnceLock<BTreeMap<usize, Vec<Case>>> = OnceLock::new();
@@ -269,7 +249,7 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
             record: 1..3,
         };
         record(&recorder, "gulf-2026", Arc::new(sc), Arc::new(plan), config);
-        let (sc, plan) = reloading();
+        let (sc, plan) = common::setups::reloading().load();
         let config = RunConfig {
             replicates: 3,
             seed: 5,

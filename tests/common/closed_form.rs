@@ -1,5 +1,7 @@
-//! Small scenarios built in code for the closed-form tests, and helpers to run them.
+//! Small scenarios built in code for the closed-form tests, and helpers to run them. The
+//! named scenarios themselves are in `setups`.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use hormuz::engine::plan::{self, Plan};
@@ -79,30 +81,82 @@ envelope.ballistic = {{ range_km = [0, 200], alt_km = [40, 150], assumed = true 
 }
 
 /// One defended base 500 km from a launch site (ballistic) or 100 km (drones), with the
-/// given batteries, and one salvo of `count` threats launched at once.
+/// given batteries, and one salvo of `count` threats launched at once (`over = "00:00"`) or
+/// spread over a time.
 pub struct Setup {
     pub db: Db,
     pub weapon: &'static str,
     pub count: u32,
     pub over: &'static str,
-    /// `[[batteries]]` tables.
-    pub batteries: String,
+    pub batteries: Vec<Battery>,
     /// Detection probability of the defending side for every class.
     pub detection: f64,
+    /// The launch site's own launch reliability, when it has one.
+    pub site_reliability: Option<f64>,
 }
 
-/// A battery at the base; `doctrine` is the inside of the doctrine table, e.g.
-/// `ballistic = [1, 1]`.
+/// A battery at the base.
+pub struct Battery {
+    pub id: &'static str,
+    pub interceptor: &'static str,
+    pub tier: u32,
+    pub channels: u32,
+    /// Rounds ready to fire.
+    pub ready: u32,
+    /// Rounds in reserve, seconds per reload and rounds per reload, when it reloads.
+    pub reserve: Option<(u32, u32, u32)>,
+    /// The inside of the doctrine table, e.g. `ballistic = [1, 1]`.
+    pub doctrine: &'static str,
+}
+
+/// A battery without a reserve.
 pub fn battery(
-    id: &str,
-    interceptor: &str,
+    id: &'static str,
+    interceptor: &'static str,
     tier: u32,
     channels: u32,
     ready: u32,
-    doctrine: &str,
-) -> String {
-    format!(
-        r#"
+    doctrine: &'static str,
+) -> Battery {
+    Battery {
+        id,
+        interceptor,
+        tier,
+        channels,
+        ready,
+        reserve: None,
+        doctrine,
+    }
+}
+
+impl Battery {
+    /// The same battery with `rounds` in reserve, reloading `per_reload` every `reload_s`.
+    pub fn with_reserve(self, rounds: u32, reload_s: u32, per_reload: u32) -> Battery {
+        Battery {
+            reserve: Some((rounds, reload_s, per_reload)),
+            ..self
+        }
+    }
+
+    /// Its `[[batteries]]` table.
+    pub fn text(&self) -> String {
+        let Battery {
+            id,
+            interceptor,
+            tier,
+            channels,
+            ready,
+            doctrine,
+            ..
+        } = self;
+        let reserve = match self.reserve {
+            Some((rounds, reload_s, per_reload)) => {
+                format!(", reserve = {rounds}, reload_s = {reload_s}, per_reload = {per_reload}")
+            }
+            None => String::new(),
+        };
+        format!(
+            r#"
 [[batteries]]
 id = "{id}"
 name = "{id}"
@@ -111,10 +165,11 @@ system = "test"
 host = "base"
 channels = {channels}
 tier = {tier}
-magazine = [{{ interceptor = "{interceptor}", ready = {ready} }}]
+magazine = [{{ interceptor = "{interceptor}", ready = {ready}{reserve} }}]
 doctrine = {{ {doctrine} }}
 "#
-    )
+        )
+    }
 }
 
 impl Setup {
@@ -157,7 +212,7 @@ side = "red"
 position = {{ lat = {lat}, lon = {lon} }}
 launchers = {count}
 reload_s = 60
-inventory = {{ {weapon} = {count} }}
+{site}inventory = {{ {weapon} = {count} }}
 
 [[orders]]
 id = "salvo"
@@ -165,7 +220,10 @@ at = "00:01"
 salvo = {{ from = "pad", weapon = "{weapon}", count = {count}, targets = ["base"], over = "{over}" }}
 "#,
             d = self.detection,
-            batteries = self.batteries,
+            batteries = self.batteries.iter().map(Battery::text).collect::<String>(),
+            site = self
+                .site_reliability
+                .map_or(String::new(), |r| format!("launch_reliability = {r}\n")),
             count = self.count,
             weapon = self.weapon,
             over = self.over,
@@ -173,17 +231,20 @@ salvo = {{ from = "pad", weapon = "{weapon}", count = {count}, targets = ["base"
     }
 
     pub fn load(&self) -> (Arc<Scenario>, Arc<Plan>) {
-        self.load_edited(|t| t)
-    }
-
-    /// Load the scenario text after an edit.
-    pub fn load_edited(&self, edit: impl Fn(String) -> String) -> (Arc<Scenario>, Arc<Plan>) {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("db.toml"), self.db.text()).expect("write db");
-        let sc = scenario::load_str("analytic.toml", &edit(self.text()), dir.path())
+        let sc = scenario::load_str("analytic.toml", &self.text(), dir.path())
             .unwrap_or_else(|e| panic!("test scenario does not load:\n{e}"));
         let plan = plan::build(&sc);
         (Arc::new(sc), Arc::new(plan))
+    }
+
+    /// Write the scenario and its database into `dir`, for the binary; the scenario's path.
+    pub fn write(&self, dir: &Path, name: &str) -> PathBuf {
+        std::fs::write(dir.join("db.toml"), self.db.text()).expect("write db");
+        let path = dir.join(name);
+        std::fs::write(&path, self.text()).expect("write scenario");
+        path
     }
 }
 

@@ -4,11 +4,12 @@
 #![allow(dead_code, unused_imports)]
 
 mod closed_form;
+pub mod setups;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub use closed_form::{Db, Setup, assert_close, battery, run};
+pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
 
 /// Run the `hormuz` binary of this build with `args`.
 pub fn hormuz(args: &[&str]) -> Output {
