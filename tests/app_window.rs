@@ -5,7 +5,12 @@
 //! The scripted mode plays the clock by the wall clock, so the app opens at the scenario's
 //! end (`--at 24:00`), where there is nothing left to play: the frame read back is the
 //! same however fast the machine draws.
+//!
+//! Without `xvfb-run` the test is skipped, visibly, or fails under CI
+//! (`common::require_xvfb`).
 #![cfg(feature = "desktop")]
+
+mod common;
 
 use std::path::Path;
 use std::process::Command;
@@ -13,13 +18,6 @@ use std::process::Command;
 use eframe::egui::{Pos2, Rect};
 use hormuz::app::map::{self, View};
 use hormuz::geo::LatLon;
-
-fn have(program: &str) -> bool {
-    Command::new("sh")
-        .args(["-c", &format!("command -v {program}")])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Share of the pixels of a 7x7 patch within `tolerance` of `colour`.
 fn share(img: &image::RgbaImage, at: Pos2, colour: [u8; 3], tolerance: i32) -> f64 {
@@ -47,11 +45,7 @@ fn share(img: &image::RgbaImage, at: Pos2, colour: [u8; 3], tolerance: i32) -> f
 
 #[test]
 fn the_window_draws_the_gulf_under_xvfb() {
-    if !have("xvfb-run") {
-        if std::env::var_os("CI").is_some() {
-            panic!("xvfb-run is missing: .ci/run installs the xvfb package");
-        }
-        eprintln!("skipped: xvfb-run is not installed (apt-get install xvfb)");
+    if !common::require_xvfb() {
         return;
     }
     let out = Path::new(env!("CARGO_TARGET_TMPDIR"));

@@ -2,9 +2,8 @@
 //! same bytes on both backends (final state, events, figures, triggers, log), whatever
 //! the batching of replicates on the GPU.
 //!
-//! Without a GPU adapter the tests print why and pass, except when `CI` is set: there a
-//! missing adapter fails them (install Mesa's lavapipe: `apt-get install
-//! mesa-vulkan-drivers`).
+//! Without a GPU adapter the tests are skipped, visibly, or fail under CI
+//! (`common::require_gpu`).
 
 mod common;
 
@@ -12,28 +11,11 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use common::*;
-use hormuz::engine::gpu::{GpuBackend, GpuContext};
+use hormuz::engine::gpu::GpuBackend;
 use hormuz::engine::plan::{self, Plan};
 use hormuz::report;
 use hormuz::scenario::{self, Scenario};
 use hormuz::world::{RunConfig, RunOutput, Simulation};
-
-/// Whether the GPU backend can run here; fails in CI when it cannot.
-fn gpu_available() -> bool {
-    match GpuContext::shared() {
-        Ok(ctx) => {
-            eprintln!("GPU equivalence on {}", ctx.describe());
-            true
-        }
-        Err(e) => {
-            if std::env::var_os("CI").is_some() {
-                panic!("CI is set, so the GPU equivalence tests must run, but: {e}");
-            }
-            eprintln!("skipping the GPU equivalence test: {e}");
-            false
-        }
-    }
-}
 
 fn run_cpu(sc: &Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> RunOutput {
     hormuz::world::run_cpu(sc.clone(), plan.clone(), config, None, |_, _| {}).expect("cpu run")
@@ -113,7 +95,7 @@ fn assert_same(
 
 #[test]
 fn the_named_setups_give_the_same_bytes_on_cpu_and_gpu() {
-    if !gpu_available() {
+    if require_gpu().is_none() {
         return;
     }
     for (i, (name, setup)) in setups::all().iter().enumerate() {
@@ -130,7 +112,7 @@ fn gulf() -> (Arc<Scenario>, Arc<Plan>) {
 
 #[test]
 fn gulf_2026_gives_the_same_bytes_on_cpu_and_gpu() {
-    if !gpu_available() {
+    if require_gpu().is_none() {
         return;
     }
     let (sc, plan) = gulf();
@@ -148,7 +130,7 @@ fn gulf_2026_at_hundreds_of_replicates_gives_the_same_bytes() {
     // Long work lists: more entries than a few invocations can take without running into
     // lavapipe's cap of 65,535 loop iterations per invocation (an earlier design that
     // strode over the lists with a small grid lost entries here, silently).
-    if !gpu_available() {
+    if require_gpu().is_none() {
         return;
     }
     let (sc, plan) = gulf();
@@ -158,7 +140,7 @@ fn gulf_2026_at_hundreds_of_replicates_gives_the_same_bytes() {
 
 #[test]
 fn batches_of_replicates_give_the_same_bytes_as_one() {
-    if !gpu_available() {
+    if require_gpu().is_none() {
         return;
     }
     let (sc, plan) = gulf();
@@ -172,7 +154,7 @@ fn batches_of_replicates_give_the_same_bytes_as_one() {
 
 #[test]
 fn one_replicate_per_batch_gives_the_same_bytes() {
-    if !gpu_available() {
+    if require_gpu().is_none() {
         return;
     }
     let (sc, plan) = setups::spread_salvo().load();

@@ -10,9 +10,8 @@
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
 //! then checks that its kernel's ticks cover the kinds of work it exists for.
 //!
-//! Without a GPU adapter the tests print why and pass, except under CI (`CI` = `true` or
-//! `1`), where the adapter is part of the job (install Mesa's lavapipe:
-//! `apt-get install mesa-vulkan-drivers`).
+//! Without a GPU adapter the tests are skipped, visibly, or fail under CI
+//! (`common::require_gpu`).
 
 mod common;
 
@@ -23,26 +22,12 @@ use std::sync::{Arc, Mutex, OnceLock};
 use hormuz::engine::Kernel;
 use hormuz::engine::backend::CpuBackend;
 use hormuz::engine::cpu::Lane;
-use hormuz::engine::gpu::{GpuContext, MAX_LIST_GROUPS, Replayed, WORKGROUP, replay};
+use hormuz::engine::gpu::{MAX_LIST_GROUPS, Replayed, WORKGROUP, replay};
 use hormuz::engine::layout::*;
 use hormuz::engine::plan::{self, Plan};
 use hormuz::engine::snapshot::TickState;
 use hormuz::scenario::{self, Scenario};
 use hormuz::world::{RunConfig, Simulation};
-
-/// The device, or `None` after saying why there is none (a failure under CI).
-fn device() -> Option<Arc<GpuContext>> {
-    match GpuContext::shared() {
-        Ok(ctx) => Some(ctx),
-        Err(e) if matches!(std::env::var("CI").as_deref(), Ok("true" | "1")) => {
-            panic!("CI is set, so the per-kernel tests must run, but: {e}")
-        }
-        Err(e) => {
-            eprintln!("skipping the per-kernel test: {e}");
-            None
-        }
-    }
-}
 
 /// Kinds of work a kernel did at a tick, read from what its twin changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -386,7 +371,9 @@ fn compare(kernel: Kernel, case: &Case, twin: &TickState, gpu: &Replayed) -> Vec
 
 /// Replay each recorded state before `kernel` on the device and compare with the twin.
 fn kernel_matches_its_twin(kernel: Kernel) {
-    let Some(ctx) = device() else { return };
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
     let cases = cases()
         .get(&kernel.index())
         .map_or(&[][..], |c| c.as_slice());
@@ -468,7 +455,9 @@ fn impact_matches_its_twin() {
 /// without a word.
 #[test]
 fn a_loop_cut_short_is_reported_never_quietly_wrong() {
-    let Some(ctx) = device() else { return };
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
     let case = cases()[&Kernel::Allocate.index()]
         .iter()
         .find(|c| c.run == "reloading")

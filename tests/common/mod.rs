@@ -1,15 +1,19 @@
-//! What the integration tests share: the binary helper and the closed-form setups.
+//! What the integration tests share: the binary helper, the closed-form setups and the
+//! checks that a test's environment is there (a GPU adapter, an X server), with one rule
+//! for what happens when it is not (see `require`).
 //!
 //! Each test file includes this module whole and uses a part of it, hence the allows.
 #![allow(dead_code, unused_imports)]
 
 mod closed_form;
+mod require;
 pub mod setups;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
+pub use require::{in_ci, require_gpu, require_xvfb};
 
 /// Run the `hormuz` binary of this build with `args`.
 pub fn hormuz(args: &[&str]) -> Output {
