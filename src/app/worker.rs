@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use super::files::{self, SavedExercise};
 use super::live::{self, LogLine, Reader, Session, Snapshot};
-use crate::engine::plan;
+use crate::engine::budget::{DEFAULT_BUDGET_BYTES, Sizes};
 use crate::exercise::{Exercise, Given, Inject, live as live_sim};
 use crate::report::{self, Stat};
 use crate::scenario::Origin;
@@ -174,7 +174,7 @@ impl Engine {
 
     fn replay(&mut self, exercise: &Exercise, at: Tick) -> Result<(Session, Simulation), String> {
         let sc = Arc::new(exercise.scenario().map_err(|e| e.to_string())?);
-        let plan = Arc::new(plan::build(&sc));
+        let plan = Arc::new(crate::exercise::plan_live(&sc)?);
         let mut sim = live_sim(sc.clone(), plan.clone(), exercise.seed)?;
         let tick = match at {
             Tick::Tick(t) => t,
@@ -407,12 +407,10 @@ impl Engine {
         }
         let Some(live) = &self.state else { return };
         let replicates = replicates.clamp(1, 100_000);
-        let need = live.session.plan.bytes_per_replicate() as u64 * replicates as u64;
-        if need > 4 << 30 {
-            self.send(Report::Rejected(format!(
-                "{replicates} replicates would need {} MiB of state; ask for fewer",
-                need >> 20
-            )));
+        let (sc, plan) = (&live.session.scenario, &live.session.plan);
+        let budget = crate::report::budget(sc, replicates, 0, DEFAULT_BUDGET_BYTES);
+        if let Err(e) = budget.check(sc, &Sizes::of_plan(plan, sc)) {
+            self.send(Report::Rejected(format!("what-if: {e}")));
             return;
         }
         let fork = match live.sim.fork(replicates, None) {

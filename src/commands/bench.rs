@@ -29,7 +29,7 @@ pub struct BenchArgs {
     /// Worker threads for the CPU backend (default: all cores).
     #[arg(short = 'j', long, value_parser = flags::threads())]
     pub threads: Option<u32>,
-    /// Memory the largest run may use for per-replicate state, e.g. 16GiB.
+    /// Memory the largest run may use (its plan and its replicates' state), e.g. 16GiB.
     #[arg(long, default_value = "16GiB", value_parser = parse_bytes)]
     pub memory_budget: u64,
 }
@@ -41,9 +41,8 @@ pub enum BenchBackendArg {
 }
 
 pub fn main(a: &BenchArgs) -> Result<(), Failure> {
-    let (sc, plan) = load(a.scenario.as_deref())?;
     let most = a.replicates.iter().copied().max().unwrap_or(1);
-    plan.check_budget(most, a.memory_budget)?;
+    let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget)?;
     let backends = a
         .backend
         .iter()

@@ -47,17 +47,22 @@ pub enum BackendChoice {
 
 pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
-    let (sc, plan) = load(a.scenario.as_deref())?;
-    plan.check_budget(f.replicates, f.memory_budget)?;
+    let recorded = f.replicates.min(if a.events.is_some() {
+        a.event_replicates
+    } else {
+        1
+    });
+    let (sc, plan, _) = load(
+        a.scenario.as_deref(),
+        f.replicates,
+        recorded,
+        f.memory_budget,
+    )?;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
         seed: f.seed,
-        record: 0..f.replicates.min(if a.events.is_some() {
-            a.event_replicates
-        } else {
-            1
-        }),
+        record: 0..recorded,
     };
     let gpu = choose_backend(a.backend)?;
     let pb = progress_bar(sc.ticks as u64, "simulating", "{percent:>3}% {msg}");

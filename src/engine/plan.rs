@@ -9,10 +9,20 @@
 
 use rayon::prelude::*;
 
+use super::budget::{Budget, BudgetError, Estimate, Sizes};
 use super::layout::*;
 use super::rng::threshold;
-use crate::geo::{EARTH_RADIUS_KM, LatLon};
-use crate::scenario::{Action, Placement, Scenario, ThreatClass, When};
+use super::windows::{Work, windows};
+use crate::geo::LatLon;
+use crate::scenario::launches::{militia_offset, salvo_offset};
+use crate::scenario::{Action, Scenario, ThreatClass};
+
+pub use super::windows::distance_to_arc_km;
+
+/// The longest flight, in ticks, a track may have: far past any scenario's end
+/// (`MAX_TICKS`), so that a launch tick plus a flight never wraps a `u32`. Only a weapon
+/// with a sub-metre range aimed further than that range (at a ship that moved) comes near.
+pub const MAX_FLIGHT_TICKS: u32 = 1 << 27;
 
 /// What starts a group of tracks.
 #[derive(Clone, Debug, PartialEq)]
@@ -86,6 +96,8 @@ pub struct Plan {
     pub launcher_words: u32,
     /// Tracks whose opportunities beyond `MAX_OPPORTUNITIES` were dropped (latest first).
     pub dropped_opportunities: Vec<(u32, u32)>,
+    /// Sweep steps planning took (against [`Limits::sweep_steps`]).
+    pub sweep_steps: u64,
 }
 
 impl Plan {
@@ -163,134 +175,116 @@ impl Plan {
     }
 }
 
-/// A salvo order's tracks: launchers round-robin from the site's cursor, launches
-/// spread over the order's interval and never faster than a launcher reloads.
+/// One planned launch: its group, site, weapon, target and offset from the group's start.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spec {
+    group: u32,
+    site: usize,
+    weapon: usize,
+    target: usize,
+    offset: u32,
+    launcher: u32,
+}
+
+/// Orders and militias expanded into launches, one per track.
 struct Expansion {
     groups: Vec<Group>,
-    specs: Vec<(u32, usize, usize, usize, u32)>, // group, site, weapon, target, offset
-    launcher_of: Vec<u32>,
-    cursor: Vec<u32>,
+    specs: Vec<Spec>,
+    /// Each site's next launcher, round-robin across its orders.
+    cursor: Vec<u64>,
 }
 
 impl Expansion {
+    /// A salvo order's planned rounds (`scenario::launches`): launchers round-robin from
+    /// the site's cursor, launches spread over the order's interval and never faster than
+    /// a launcher reloads.
     fn salvo(&mut self, sc: &Scenario, oi: usize) {
-        let o = &sc.orders[oi];
         let Action::Salvo {
             site,
             weapon,
-            count,
             ref targets,
             over_ticks,
-        } = o.action
+            ..
+        } = sc.orders[oi].action
         else {
+            return;
+        };
+        let Some(rounds) = sc.salvo_rounds(oi) else {
             return;
         };
         let g = self.groups.len() as u32;
         let s = &sc.sites[site];
         let first = self.specs.len() as u32;
-        let mut last = 0u32;
-        for j in 0..count {
-            let spread = (j as u64 * over_ticks as u64 / count.max(1) as u64) as u32;
-            // The m-th use of one launcher within the order waits m reloads.
-            let reuse = (j / s.launchers) * s.reload_ticks;
-            let offset = spread.max(reuse).max(last);
-            last = offset;
-            let launcher = s.first_launcher + (self.cursor[site] + j) % s.launchers;
-            self.specs
-                .push((g, site, weapon, targets[j as usize % targets.len()], offset));
-            self.launcher_of.push(launcher);
+        let launchers = s.launchers.max(1) as u64;
+        for j in 0..rounds.planned as u64 {
+            self.specs.push(Spec {
+                group: g,
+                site,
+                weapon,
+                target: targets[(j % targets.len() as u64) as usize],
+                // Below the scenario's ticks: only rounds that launch before the end are planned.
+                offset: salvo_offset(j, rounds.total, over_ticks, s) as u32,
+                launcher: s.first_launcher + ((self.cursor[site] + j) % launchers) as u32,
+            });
         }
-        self.cursor[site] = (self.cursor[site] + count) % s.launchers;
-        let (fixed, nominal) = match o.when {
-            When::At(t) => (Some(t), t),
-            When::After { delay, .. } => (None, delay),
-        };
+        // The rounds left out would have used launchers too: later orders go on from there.
+        self.cursor[site] = (self.cursor[site] + rounds.total) % launchers;
+        let start = sc.order_start(oi);
         self.groups.push(Group {
             kind: GroupKind::Order(oi),
             first_track: first,
-            tracks: count,
-            fixed_start: fixed,
-            nominal_start: nominal,
+            tracks: rounds.planned,
+            fixed_start: start.fixed,
+            nominal_start: start.nominal,
         });
     }
-}
 
-impl Expansion {
-    /// A militia's campaign: its inventory interleaved in proportion, each launch at a
-    /// target its weapon can reach, at the militia's rate.
+    /// A militia's campaign: its planned rounds, its inventory interleaved in proportion,
+    /// each launch at a target its weapon can reach, at the militia's rate.
     fn militia(&mut self, sc: &Scenario, si: usize) {
         let s = &sc.sites[si];
-        let Some(m) = &s.militia else { return };
-        let tick_s = sc.tick_seconds as f64;
-        // Activation: its own `active` time, else the earliest fixed `activate` order.
-        let mut fixed = m.active;
-        let mut nominal = m.active;
-        for o in &sc.orders {
-            if let Action::Activate { militias } = &o.action
-                && militias.contains(&si)
-            {
-                match o.when {
-                    When::At(t) => {
-                        fixed = Some(fixed.map_or(t, |f| f.min(t)));
-                        nominal = Some(nominal.map_or(t, |f| f.min(t)));
-                    }
-                    When::After { delay, .. } => {
-                        nominal = Some(nominal.map_or(delay, |f| f.min(delay)));
-                    }
-                }
-            }
-        }
+        let (Some(m), Some(rounds)) = (&s.militia, sc.militia_rounds(si)) else {
+            return;
+        };
+        let start = sc.militia_start(si);
         let g = self.groups.len() as u32;
         let first = self.specs.len() as u32;
-        let total: u32 = s.inventory.iter().map(|x| x.1).sum();
-        let mut left: Vec<u32> = s.inventory.iter().map(|x| x.1).collect();
-        let nominal_s = nominal.unwrap_or(0) as f64 * tick_s;
+        let mut left: Vec<u64> = s.inventory.iter().map(|x| x.1 as u64).collect();
         // Targets each weapon can reach, and a round-robin cursor per weapon.
-        let reach: Vec<Vec<usize>> = s
-            .inventory
-            .iter()
-            .map(|&(w, _)| {
-                m.targets
-                    .iter()
-                    .copied()
-                    .filter(|&a| {
-                        let p = sc.position_of(sc.assets[a].placement, nominal_s);
-                        s.position.distance_km(p) <= sc.weapons[w].range_km
-                    })
-                    .collect()
-            })
-            .collect();
+        let reach = sc.militia_reach(si);
         let mut rr = vec![0usize; s.inventory.len()];
-        let mut emitted = 0u32;
-        for j in 0..total {
-            // Interleave weapons in proportion to what is left of each.
-            let pick = (0..left.len())
-                .filter(|&i| left[i] > 0)
-                .max_by(|&a, &b| {
-                    let fa = left[a] as u64 * s.inventory[b].1 as u64;
-                    let fb = left[b] as u64 * s.inventory[a].1 as u64;
-                    fa.cmp(&fb).then(b.cmp(&a))
-                })
-                .expect("inventory left");
+        for j in 0..rounds.planned as u64 {
+            // Interleave weapons in proportion to what is left of each (rounds below 2^32:
+            // the products fit a u64).
+            let Some(pick) = (0..left.len()).filter(|&i| left[i] > 0).max_by(|&a, &b| {
+                let fa = left[a] * s.inventory[b].1 as u64;
+                let fb = left[b] * s.inventory[a].1 as u64;
+                fa.cmp(&fb).then(b.cmp(&a))
+            }) else {
+                break; // cannot happen: `planned` is at most the rounds held
+            };
             left[pick] -= 1;
             let targets = &reach[pick];
             if targets.is_empty() {
-                continue; // checked at load: cannot happen for a valid scenario
+                continue; // refused by the checker: cannot happen for a valid scenario
             }
             let target = targets[rr[pick] % targets.len()];
             rr[pick] += 1;
-            let offset = (j as f64 * 3600.0 / m.rate_per_hour / tick_s).floor() as u32;
-            self.specs
-                .push((g, si, s.inventory[pick].0, target, offset));
-            self.launcher_of.push(s.first_launcher + j % s.launchers);
-            emitted += 1;
+            self.specs.push(Spec {
+                group: g,
+                site: si,
+                weapon: s.inventory[pick].0,
+                target,
+                offset: militia_offset(j, m.rate_per_hour, sc.tick_seconds) as u32,
+                launcher: s.first_launcher + (j % s.launchers.max(1) as u64) as u32,
+            });
         }
         self.groups.push(Group {
             kind: GroupKind::Militia(si),
             first_track: first,
-            tracks: emitted,
-            fixed_start: fixed,
-            nominal_start: nominal.unwrap_or(0),
+            tracks: self.specs.len() as u32 - first,
+            fixed_start: start.fixed,
+            nominal_start: start.nominal,
         });
     }
 }
@@ -298,12 +292,11 @@ impl Expansion {
 /// Groups in this order: salvo orders in file order, then militias in file order, then
 /// salvo orders injected during an exercise, so that an inject never renumbers the
 /// tracks (and random streams) already planned.
-fn expand(sc: &Scenario) -> Expansion {
+fn expand(sc: &Scenario, tracks: usize) -> Expansion {
     let mut ex = Expansion {
         groups: Vec::new(),
-        specs: Vec::new(),
-        launcher_of: Vec::new(),
-        cursor: vec![0u32; sc.sites.len()],
+        specs: Vec::with_capacity(tracks),
+        cursor: vec![0; sc.sites.len()],
     };
     for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
         ex.salvo(sc, oi);
@@ -379,14 +372,112 @@ fn defence(sc: &Scenario) -> Defence {
     d
 }
 
-/// Expand the scenario into tracks and sweep each against every envelope.
+/// Tracks swept at a time: planning's memory beyond the plan itself is this many swept
+/// tracks, and the budget is checked after each chunk.
+pub const CHUNK: usize = 4096;
+
+/// Most sweep steps planning takes (envelope samples, and the points of the coarse screen
+/// of each envelope): `gulf-2026` takes about 1% of it (`hormuz check` prints the count).
+pub const MAX_SWEEP_STEPS: u64 = 1 << 31;
+
+/// One track as the sweep leaves it: its row, its host-side facts, its opportunities
+/// (the earliest `MAX_OPPORTUNITIES`) and how many later ones were dropped.
+type Swept = (Track, TrackInfo, Vec<Opportunity>, u32);
+
+/// Bytes of one swept track while its chunk is being appended to the plan.
+pub const BYTES_PER_SWEPT_TRACK: u64 = (std::mem::size_of::<Swept>()
+    + MAX_OPPORTUNITIES * std::mem::size_of::<Opportunity>()
+    + 16) as u64;
+
+/// What planning may spend.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits<'a> {
+    /// The run the plan is for and its memory budget: planning stops as soon as the plan
+    /// and the replicates' state cannot fit. `None`: no budget.
+    pub budget: Option<&'a Budget>,
+    /// Most sweep steps ([`MAX_SWEEP_STEPS`] for the commands).
+    pub sweep_steps: u64,
+}
+
+/// Why a scenario cannot be planned: its memory or its planning time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PlanError {
+    Budget(BudgetError),
+    /// The sweep would take more than `limit` steps.
+    Sweep {
+        file: String,
+        limit: u64,
+        tracks: usize,
+        ticks: u32,
+    },
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PlanError::Budget(e) => e.fmt(f),
+            PlanError::Sweep {
+                file,
+                limit,
+                tracks,
+                ticks,
+            } => write!(
+                f,
+                "{file}: planning {tracks} threats over {ticks} ticks would take more than {limit} sweep steps (ticks of flight within reach of each envelope, up to 8 samples a tick), the most hormuz takes; plan fewer threats, make the flights shorter than the scenario, or lengthen `tick_seconds`"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+impl From<BudgetError> for PlanError {
+    fn from(e: BudgetError) -> PlanError {
+        PlanError::Budget(e)
+    }
+}
+
+impl<'a> Limits<'a> {
+    /// The commands' limits: `budget`, and at most [`MAX_SWEEP_STEPS`].
+    pub fn within(budget: &'a Budget) -> Limits<'a> {
+        Limits {
+            budget: Some(budget),
+            sweep_steps: MAX_SWEEP_STEPS,
+        }
+    }
+}
+
+/// Plan a scenario for a run within `budget`, and the run's estimate from the finished
+/// plan (what `hormuz check` prints).
+pub fn build_for(sc: &Scenario, budget: &Budget) -> Result<(Plan, Estimate), PlanError> {
+    let plan = build_within(sc, &Limits::within(budget))?;
+    let estimate = budget.check(sc, &Sizes::of_plan(&plan, sc))?;
+    Ok((plan, estimate))
+}
+
+/// Plan a scenario known to be small (tests, benchmarks): no memory budget, no bound on
+/// the sweep. The commands plan with [`build_within`].
 pub fn build(sc: &Scenario) -> Plan {
-    let Expansion {
-        groups,
-        specs,
-        launcher_of,
-        ..
-    } = expand(sc);
+    let unbounded = Limits {
+        budget: None,
+        sweep_steps: u64::MAX,
+    };
+    match build_within(sc, &unbounded) {
+        Ok(p) => p,
+        Err(e) => unreachable!("planning without limits cannot be refused: {e}"),
+    }
+}
+
+/// Expand the scenario into tracks and sweep each against every envelope, within
+/// `limits`: the memory is checked before the first track is expanded (from the threats
+/// the scenario plans) and after each chunk of tracks is swept (as opportunities are
+/// found), the sweep's steps as they are taken.
+pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
+    let planned = Sizes::of_scenario(sc);
+    if let Some(b) = limits.budget {
+        b.check(sc, &planned)?;
+    }
+    let Expansion { groups, specs, .. } = expand(sc, planned.tracks as usize);
     let Defence {
         slots,
         slot_info,
@@ -414,34 +505,47 @@ pub fn build(sc: &Scenario) -> Plan {
         })
         .collect();
 
-    // Geometry, one track at a time, in parallel: each result depends on its track only.
-    let swept: Vec<(Track, TrackInfo, Vec<Opportunity>, u32)> = specs
-        .par_iter()
-        .zip(launcher_of.par_iter())
-        .map(|(&(g, site, weapon, target, offset), &launcher)| {
-            let start = groups[g as usize].nominal_start;
-            sweep(
-                sc, &slots_of, g, site, weapon, target, offset, start, launcher,
-            )
-        })
-        .collect();
-
-    let mut tracks = Vec::with_capacity(swept.len());
-    let mut track_info = Vec::with_capacity(swept.len());
+    let work = Work::new(limits.sweep_steps);
+    let mut tracks = Vec::with_capacity(specs.len());
+    let mut track_info = Vec::with_capacity(specs.len());
     let mut opportunities = Vec::new();
     let mut dropped = Vec::new();
-    for (k, (mut t, info, opps, lost)) in swept.into_iter().enumerate() {
-        t.opp_first = opportunities.len() as u32;
-        t.opp_count = opps.len() as u32;
-        opportunities.extend(opps);
-        if lost > 0 {
-            dropped.push((k as u32, lost));
+    for chunk in specs.chunks(CHUNK) {
+        // Geometry, one track at a time, in parallel: each result depends on its track only.
+        let swept: Vec<Option<Swept>> = chunk
+            .par_iter()
+            .map(|spec| sweep(sc, &slots_of, spec, &groups, &work))
+            .collect();
+        if work.exceeded() {
+            return Err(PlanError::Sweep {
+                file: sc.file.clone(),
+                limit: limits.sweep_steps,
+                tracks: specs.len(),
+                ticks: sc.ticks,
+            });
         }
-        tracks.push(t);
-        track_info.push(info);
+        for (mut t, info, opps, lost) in swept.into_iter().flatten() {
+            let k = tracks.len() as u32;
+            t.opp_first = opportunities.len() as u32;
+            t.opp_count = opps.len() as u32;
+            opportunities.extend(opps);
+            if lost > 0 {
+                dropped.push((k, lost));
+            }
+            tracks.push(t);
+            track_info.push(info);
+        }
+        if let Some(b) = limits.budget {
+            let so_far = Sizes {
+                opportunities: opportunities.len() as u64,
+                ..planned
+            };
+            b.check(sc, &so_far)?;
+        }
     }
-    let launchers = sc.total_launchers();
-    Plan {
+    opportunities.shrink_to_fit();
+    let launchers = sc.total_launchers().min(u32::MAX as u64) as u32;
+    Ok(Plan {
         file: sc.file.clone(),
         tracks,
         track_info,
@@ -456,7 +560,8 @@ pub fn build(sc: &Scenario) -> Plan {
         launchers,
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
-    }
+        sweep_steps: work.spent(),
+    })
 }
 
 /// Time of flight (s) and peak altitude (km) of a weapon over a distance.
@@ -472,22 +577,30 @@ pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One track: where it is aimed, how long it flies, and its windows in every envelope
+/// of a hostile battery; `None` when the sweep ran over `work`'s limit.
 fn sweep(
     sc: &Scenario,
     slots_of: &[Vec<u32>],
-    group: u32,
-    site: usize,
-    weapon: usize,
-    target: usize,
-    offset: u32,
-    start: u32,
-    launcher: u32,
-) -> (Track, TrackInfo, Vec<Opportunity>, u32) {
+    spec: &Spec,
+    groups: &[Group],
+    work: &Work,
+) -> Option<Swept> {
+    let &Spec {
+        group,
+        site,
+        weapon,
+        target,
+        offset,
+        launcher,
+    } = spec;
+    let start = groups[group as usize].nominal_start;
     let tick_s = sc.tick_seconds as f64;
     let w = &sc.weapons[weapon];
     let s = &sc.sites[site];
     let launch_s = (start as f64 + offset as f64) * tick_s;
+    // The earliest launch in any replicate: ages from here to the end can be reached.
+    let end_age = sc.ticks.saturating_sub(start.saturating_add(offset));
     let origin = s.position;
     // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
     let placement = sc.assets[target].placement;
@@ -498,7 +611,7 @@ fn sweep(
     }
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
-    let flight = ((flight_s / tick_s).ceil() as u32).max(1);
+    let flight = ((flight_s / tick_s).ceil() as u32).clamp(1, MAX_FLIGHT_TICKS);
     let info = TrackInfo {
         site,
         weapon,
@@ -512,6 +625,7 @@ fn sweep(
     let class = w.class;
     let threat_side = s.side;
     let mut opps: Vec<(u32, u32, Opportunity)> = Vec::new(); // (tier, enter) for ordering
+    let mut found = 0u64;
     for (bi, b) in sc.batteries.iter().enumerate() {
         if !sc.sides[b.side].hostile[threat_side] {
             continue;
@@ -521,7 +635,9 @@ fn sweep(
                 continue;
             };
             let slot = slots_of[bi][mi];
-            for (enter, exit) in windows(sc, &info, class, bi, launch_s, flight, env) {
+            let w = windows(sc, &info, class, bi, launch_s, flight, end_age, env, work)?;
+            found += w.total as u64;
+            for (enter, exit) in w.runs {
                 opps.push((
                     b.tier,
                     enter,
@@ -537,8 +653,8 @@ fn sweep(
     }
     // Keep the earliest windows when there are more than the threat row can track.
     opps.sort_by_key(|o| (o.1, o.0, o.2.battery, o.2.slot));
-    let lost = opps.len().saturating_sub(MAX_OPPORTUNITIES) as u32;
     opps.truncate(MAX_OPPORTUNITIES);
+    let lost = (found - opps.len() as u64).min(u32::MAX as u64) as u32;
     // Allocation order: upper tier first, then battery, then magazine preference.
     opps.sort_by_key(|o| (o.0, o.2.battery, o.2.slot, o.1));
     let side = sc.assets[target].side;
@@ -554,171 +670,5 @@ fn sweep(
         detect: threshold(sc.sides[side].detection[class.index()]),
         launch_ok: threshold(w.launch_reliability * s.launch_reliability),
     };
-    (track, info, opps.into_iter().map(|o| o.2).collect(), lost)
-}
-
-/// Ages (ticks since launch) at which the threat is inside an envelope, as runs
-/// `(enter, exit)`. Tick `a` covers `[a, a+1)` ticks after launch; it counts as inside
-/// when any of a few sample instants within it is inside, so that a fast threat crossing
-/// a thin envelope between two tick boundaries is not missed.
-fn windows(
-    sc: &Scenario,
-    info: &TrackInfo,
-    class: ThreatClass,
-    battery: usize,
-    launch_s: f64,
-    flight: u32,
-    env: crate::scenario::Envelope,
-) -> Vec<(u32, u32)> {
-    let placement = sc.batteries[battery].placement;
-    let relocated = !sc.batteries[battery].moves.is_empty();
-    let tick_s = sc.tick_seconds as f64;
-    let (rmin, rmax) = (env.range_km[0], env.range_km[1]);
-    // Altitude screen: a threat that never enters the altitude band cannot be engaged.
-    let (amin, amax) = (env.alt_km[0], env.alt_km[1]);
-    let peak = info.peak_km;
-    let alt_possible = match class {
-        ThreatClass::Ballistic | ThreatClass::Rocket => amin <= peak,
-        _ => amin <= peak && peak <= amax,
-    };
-    if !alt_possible {
-        return Vec::new();
-    }
-    // Distance screen, with how far a ship-borne battery can wander during the flight.
-    // A relocated battery is swept in full: there are few, and they jump.
-    let (at, drift) = match placement {
-        Placement::Fixed(p) => (p, 0.0),
-        Placement::Mounted { carrier, offset_km } => {
-            let r = &sc.carriers[carrier].route;
-            let drift = r.top_speed_kmh() * (info.flight_s + tick_s) / 3600.0;
-            (
-                r.position_at(launch_s).offset(offset_km[0], offset_km[1]),
-                drift,
-            )
-        }
-    };
-    let moving = relocated || drift > 0.0;
-    if !relocated {
-        let closest = distance_to_arc_km(info.origin, info.aim, at);
-        if closest > rmax + drift + 1.0 {
-            return Vec::new();
-        }
-    }
-    // Sweep only the stretch of flight that can be within reach.
-    let (lo, hi) = if !moving {
-        reach_interval(info, at, rmax + 1.0, flight)
-    } else {
-        (0, flight)
-    };
-    // Sub-samples per tick: enough that one step moves less than a quarter of the
-    // envelope's smallest dimension.
-    let v_h = info.distance_km / info.flight_s.max(1e-6);
-    let v_v = match class {
-        ThreatClass::Ballistic | ThreatClass::Rocket => 4.0 * peak / info.flight_s.max(1e-6),
-        _ => 0.0,
-    };
-    let smallest = (rmax - rmin).max(1.0).min((amax - amin).max(1.0));
-    let step = (v_h.max(v_v) * tick_s).max(1e-9);
-    let subs = ((4.0 * step / smallest).ceil() as u32).clamp(1, 8);
-    let chord = |d: f64| 2.0 * libm::sin(d / (2.0 * EARTH_RADIUS_KM));
-    let (cmin, cmax) = (chord(rmin), chord(rmax));
-    let fixed_unit = at.to_unit();
-    let arc = crate::geo::Arc::new(info.origin, info.aim);
-    let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
-    let mut runs = Vec::new();
-    let mut open: Option<u32> = None;
-    for age in lo..hi {
-        let mut inside = false;
-        for s in 0..subs {
-            let t = (age as f64 + s as f64 / subs as f64) * tick_s;
-            if t > info.flight_s {
-                break;
-            }
-            // Same kinematics as `TrackInfo::position`, on unit vectors.
-            let f = (t / info.flight_s).clamp(0.0, 1.0);
-            let alt = if ballistic {
-                4.0 * peak * f * (1.0 - f)
-            } else {
-                peak
-            };
-            if alt < amin || alt > amax {
-                continue;
-            }
-            let b = if moving {
-                sc.battery_position(battery, launch_s + t).to_unit()
-            } else {
-                fixed_unit
-            };
-            let g = arc.at(f);
-            let c = ((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2)).sqrt();
-            if c >= cmin && c <= cmax {
-                inside = true;
-                break;
-            }
-        }
-        match (inside, open) {
-            (true, None) => open = Some(age),
-            (false, Some(e)) => {
-                runs.push((e, age - 1));
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(e) = open {
-        runs.push((e, hi - 1));
-    }
-    runs
-}
-
-/// Shortest distance (km) from `p` to the great-circle arc from `a` to `b`.
-pub fn distance_to_arc_km(a: LatLon, b: LatLon, p: LatLon) -> f64 {
-    let d_ab = a.distance_km(b);
-    if d_ab < 1e-6 {
-        return a.distance_km(p);
-    }
-    let ends = a.distance_km(p).min(b.distance_km(p));
-    // Cross-track and along-track distances (spherical trigonometry).
-    let r = EARTH_RADIUS_KM;
-    let d_ap = a.distance_km(p) / r;
-    let brg = |x: LatLon, y: LatLon| {
-        let (p1, p2) = (x.lat.to_radians(), y.lat.to_radians());
-        let dl = (y.lon - x.lon).to_radians();
-        libm::atan2(
-            libm::sin(dl) * libm::cos(p2),
-            libm::cos(p1) * libm::sin(p2) - libm::sin(p1) * libm::cos(p2) * libm::cos(dl),
-        )
-    };
-    let xt = libm::asin((libm::sin(d_ap) * libm::sin(brg(a, p) - brg(a, b))).clamp(-1.0, 1.0));
-    let along = libm::acos((libm::cos(d_ap) / libm::cos(xt)).clamp(-1.0, 1.0)) * r;
-    let forward = libm::cos(brg(a, p) - brg(a, b)) >= 0.0;
-    if forward && along <= d_ab {
-        (xt.abs() * r).min(ends)
-    } else {
-        ends
-    }
-}
-
-/// Ticks of flight during which the ground track can be within `reach` km of a fixed
-/// point: found on a coarse sampling of the track whose step is at most `reach / 2`,
-/// padded by one coarse step each side.
-fn reach_interval(info: &TrackInfo, p: LatLon, reach: f64, flight: u32) -> (u32, u32) {
-    let step_km = (reach / 2.0).max(0.5);
-    let n = ((info.distance_km / step_km).ceil() as u32).clamp(1, 100_000);
-    let mut first = None;
-    let mut last = 0;
-    for i in 0..=n {
-        let f = i as f64 / n as f64;
-        if info.origin.lerp(info.aim, f).distance_km(p) <= reach + step_km {
-            first.get_or_insert(i);
-            last = i;
-        }
-    }
-    let Some(first) = first else {
-        return (0, 0);
-    };
-    let to_tick = |i: u32| i as f64 / n as f64 * flight as f64;
-    let lo = (to_tick(first.saturating_sub(1)).floor() as u32).saturating_sub(1);
-    let hi = ((to_tick((last + 1).min(n)).ceil() as u32) + 1).min(flight);
-    (lo.min(hi), hi)
+    Some((track, info, opps.into_iter().map(|o| o.2).collect(), lost))
 }

@@ -15,11 +15,25 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::engine::budget::Budget;
+use crate::scenario::Scenario;
 use crate::world::LogEntry;
 
 pub use figures::{Figure, Figures, Outcome, check_reported, figures, reportable_names, table};
 pub use render::render;
 pub use summary::*;
+/// The memory budget of a run of `replicates` replicates of `sc`, `recorded` of them
+/// recording events, in `bytes`: the estimate counts a row of this report's figures for
+/// each replicate.
+pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budget {
+    Budget {
+        bytes,
+        replicates,
+        recorded,
+        figures: table(sc).len() as u64,
+    }
+}
+
 /// Mean, spread and range of one figure across replicates.
 #[derive(Clone, Copy, Debug, Serialize, PartialEq)]
 pub struct Stat {

@@ -2,6 +2,7 @@
 //! (`validate`), the indexed result (`model`), and the sizes the model is built for
 //! (`limits`). The input layer: it imports only `geo`.
 
+pub mod launches;
 pub mod limits;
 pub mod model;
 pub mod source;
@@ -128,10 +129,7 @@ fn load_source_with(
     }
     let mut files = vec![&main];
     files.extend(db_files.iter());
-    let mut ck = validate::Checker {
-        files,
-        diagnostics: Vec::new(),
-    };
+    let mut ck = validate::Checker::new(files);
     match validate::validate(&mut ck, &file, &dbs) {
         Some(s) if ck.diagnostics.is_empty() => Ok(s),
         _ => Err(LoadError {

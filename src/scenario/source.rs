@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use super::limits::MAX_FILE_BYTES;
+
 /// The default scenario and its database, compiled into the binary so that
 /// `hormuz run` works with no files at hand.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -130,6 +132,8 @@ pub struct SourceFile {
     pub text: String,
     pub origin: Origin,
     line_starts: Vec<usize>,
+    /// All ASCII: a column is a byte offset within its line.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -137,6 +141,7 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
+            ascii: text.is_ascii(),
             name,
             text,
             origin,
@@ -147,16 +152,8 @@ impl SourceFile {
     pub fn read(origin: Origin) -> Result<SourceFile, Diagnostic> {
         match &origin {
             Origin::Disk(path) => {
-                let name = path.display().to_string();
-                match std::fs::read_to_string(path) {
-                    Ok(text) => Ok(SourceFile::new(name, text, origin)),
-                    Err(e) => Err(Diagnostic {
-                        file: name,
-                        line: 0,
-                        column: 0,
-                        message: format!("cannot read the file: {e}"),
-                    }),
-                }
+                let text = read_text(path)?;
+                Ok(SourceFile::new(path.display().to_string(), text, origin))
             }
             Origin::Embedded(name) => match EMBEDDED.iter().find(|(n, _)| n == name) {
                 Some((n, text)) => Ok(SourceFile::new(
@@ -209,7 +206,13 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        // Characters, not bytes; counted only where they differ (a long line with many
+        // errors in it is not counted over for each).
+        let col = if self.ascii {
+            offset - start + 1
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
         (line + 1, col)
     }
 
@@ -232,6 +235,107 @@ impl SourceFile {
             let message = e.message().trim().to_string();
             self.diagnostic(e.span(), message)
         })
+    }
+}
+
+/// Read a text file from disk: only a regular file (a FIFO or a device such as `/dev/zero`
+/// is refused at once, before anything is read from it), at most `MAX_FILE_BYTES`, in
+/// UTF-8 (invalid bytes are reported at their line and column, like any other error).
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    let fail = |line: usize, column: usize, message: String| Diagnostic {
+        file: name.clone(),
+        line,
+        column,
+        message,
+    };
+    let bytes = read_capped(path).map_err(|m| fail(0, 0, m))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        // The bytes before `at` are valid UTF-8: count characters, as columns are counted.
+        let column = 1 + String::from_utf8_lossy(&bytes[line_start..at])
+            .chars()
+            .count();
+        fail(
+            line,
+            column,
+            format!("invalid UTF-8 at byte {at}: save the file as UTF-8"),
+        )
+    })
+}
+
+/// The bytes of a regular file of at most `MAX_FILE_BYTES`, or why not.
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading waits for a writer: open without waiting, then look at
+    // what was opened (no race between a check of the path and the open).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not a regular file ({}); hormuz reads scenario and database files only from regular files",
+            file_kind(&meta)
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow while it is read: never take more than the cap and one byte.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(bytes: u64) -> String {
+    format!(
+        "the file has {} bytes or more; hormuz reads files of at most {} bytes ({} MiB)",
+        bytes,
+        MAX_FILE_BYTES,
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
     }
 }
 
@@ -277,7 +381,14 @@ impl fmt::Display for KeyPath {
 /// The span of the value at `path`, or of the deepest table on the way to it when the
 /// key itself is absent (a missing field is reported at its table).
 pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
-    let root = DeTable::parse(text).ok()?;
+    Some(span_in(&DeTable::parse(text).ok()?, path))
+}
+
+/// A document parsed once for finding spans (see [`span_in`]).
+pub type SpanTree<'t> = toml::Spanned<DeTable<'t>>;
+
+/// [`span_of`] in a document already parsed, for callers that look up many paths.
+pub fn span_in(root: &SpanTree<'_>, path: &KeyPath) -> Range<usize> {
     let mut best = root.span();
     let mut current: Option<&DeValue> = None;
     let mut table: Option<&DeTable> = Some(root.get_ref());
@@ -310,5 +421,5 @@ pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
             _ => None,
         };
     }
-    Some(best)
+    best
 }

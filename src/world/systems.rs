@@ -169,7 +169,8 @@ pub fn evaluate_triggers(
                 if let When::After { trigger, delay } = o.when
                     && trigger == ti
                 {
-                    reps.pending.insert((clock.tick + delay, r, oi));
+                    reps.pending
+                        .insert((clock.tick.saturating_add(delay), r, oi));
                 }
             }
             if reps.logged.contains(&r) {

@@ -5,6 +5,8 @@
 //! Each test file includes this module whole and uses a part of it, hence the allows.
 #![allow(dead_code, unused_imports)]
 
+#[cfg(unix)]
+mod bounded;
 mod closed_form;
 mod require;
 pub mod setups;
@@ -12,6 +14,8 @@ pub mod setups;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[cfg(unix)]
+pub use bounded::{Bounded, hormuz_within};
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
 pub use require::{in_ci, require_gpu, require_xvfb};
 

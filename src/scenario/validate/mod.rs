@@ -25,9 +25,13 @@ mod values;
 
 pub use suggest::unknown;
 
-use super::limits::MAX_BATTERIES;
+use std::cell::OnceCell;
+
+use toml::de::DeTable;
+
+use super::limits::{MAX_BATTERIES, MAX_TICKS, MAX_TRACKS};
 use super::model::*;
-use super::source::{KeyPath, Place, SourceFile, span_of};
+use super::source::{KeyPath, Place, SourceFile, SpanTree, span_in};
 use super::types::{self, Clock};
 
 /// The scenario file is file 0 of a [`Checker`]; database files follow.
@@ -37,9 +41,20 @@ const SCENARIO: usize = 0;
 pub(crate) struct Checker<'a> {
     pub files: Vec<&'a SourceFile>,
     pub diagnostics: Vec<super::source::Diagnostic>,
+    /// Each file parsed for spans once, when the first place in it is asked for (a file
+    /// with many errors is not parsed again for each).
+    trees: Vec<OnceCell<Option<SpanTree<'a>>>>,
 }
 
 impl<'a> Checker<'a> {
+    pub fn new(files: Vec<&'a SourceFile>) -> Checker<'a> {
+        Checker {
+            trees: files.iter().map(|_| OnceCell::new()).collect(),
+            files,
+            diagnostics: Vec::new(),
+        }
+    }
+
     fn err(&mut self, file: usize, path: &KeyPath, message: impl Into<String>) {
         let d = self.place(file, path).error(message);
         self.diagnostics.push(d);
@@ -48,7 +63,9 @@ impl<'a> Checker<'a> {
     /// Where the value at `path` of a file is written.
     fn place(&self, file: usize, path: &KeyPath) -> Place {
         let f = self.files[file];
-        let at = f.diagnostic(span_of(&f.text, path), String::new());
+        let tree = self.trees[file].get_or_init(|| DeTable::parse(&f.text).ok());
+        let span = tree.as_ref().map(|t| span_in(t, path));
+        let at = f.diagnostic(span, String::new());
         Place {
             file: at.file,
             line: at.line,
@@ -139,7 +156,58 @@ pub(crate) fn validate(
         incidents,
         reported,
     };
+    if ck.diagnostics.is_empty() {
+        launches(ck, file, &scenario);
+    }
     ck.diagnostics.is_empty().then_some(scenario)
+}
+
+/// What the rest of the checks make computable: the launches each salvo order and militia
+/// plans. Each weapon of a militia reaches a target when the militia can first fire (a
+/// ship may have sailed out of range by then), and the threats planned in all stay within
+/// what the engine numbers; the order or militia that plans the most is named.
+fn launches(ck: &mut Checker, file: &types::ScenarioFile, sc: &Scenario) {
+    let n = file.launch_sites.len();
+    let militia_path = |site: usize| KeyPath::default().key("militias").index(site - n);
+    for (si, s) in sc.sites.iter().enumerate() {
+        for (reach, &(w, _)) in sc.militia_reach(si).iter().zip(&s.inventory) {
+            if reach.is_empty() {
+                let wp = &sc.weapons[w];
+                ck.err(
+                    SCENARIO,
+                    &militia_path(si).key("inventory").key(&wp.id),
+                    format!(
+                        "no target is within the {} km range of {} when the militia can first fire ({})",
+                        wp.range_km,
+                        wp.id,
+                        Clock(sc.militia_start(si).nominal.saturating_mul(sc.tick_seconds))
+                    ),
+                );
+            }
+        }
+    }
+    let orders = (0..sc.orders.len()).filter_map(|o| {
+        let r = sc.salvo_rounds(o)?;
+        let p = KeyPath::default().key("orders").index(o);
+        Some((p.key("salvo").key("count"), r.planned as u64))
+    });
+    let militias = (0..sc.sites.len()).filter_map(|s| {
+        let r = sc.militia_rounds(s)?;
+        Some((militia_path(s).key("inventory"), r.planned as u64))
+    });
+    let groups: Vec<(KeyPath, u64)> = orders.chain(militias).collect();
+    let total: u64 = groups.iter().map(|g| g.1).sum();
+    if total > MAX_TRACKS
+        && let Some((path, most)) = groups.iter().max_by_key(|g| g.1)
+    {
+        ck.err(
+            SCENARIO,
+            path,
+            format!(
+                "plans {most} threats, and the scenario {total} in all; hormuz plans at most {MAX_TRACKS} threats per replicate (rounds that would launch after the end are not planned)"
+            ),
+        );
+    }
 }
 
 /// `[scenario]`: the tick and the duration.
@@ -163,9 +231,20 @@ fn header(ck: &mut Checker, h: &types::Header) -> Time {
         );
     }
     let tick_s = h.tick_seconds.clamp(1, 600);
+    let ticks = h.duration.seconds().div_ceil(tick_s).max(1);
+    if ticks > MAX_TICKS {
+        ck.err(
+            SCENARIO,
+            &hp.key("duration"),
+            format!(
+                "{} at {tick_s} s a tick is {ticks} ticks; hormuz runs at most {MAX_TICKS}: shorten the scenario or lengthen `tick_seconds`",
+                h.duration
+            ),
+        );
+    }
     Time {
         tick_s,
-        ticks: h.duration.seconds().div_ceil(tick_s).max(1),
+        ticks: ticks.min(MAX_TICKS),
         end: h.duration,
     }
 }

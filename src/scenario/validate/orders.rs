@@ -116,6 +116,7 @@ pub(super) fn orders(
                 action,
                 inject: o.inject,
                 note: o.note.clone(),
+                at: ck.place(SCENARIO, &p),
             });
         }
     }

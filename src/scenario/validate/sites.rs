@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::super::limits::MAX_LAUNCHERS;
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
@@ -63,7 +64,34 @@ pub(super) fn check(
         let site = militia(ck, &p, m, &refs, unit_ids, sites.next_launcher());
         sites.add(site);
     }
+    launcher_limit(ck, file, &sites);
     sites
+}
+
+/// Every launcher is a bit in every replicate and a draw in every strike: their number is
+/// bounded, and the site that passes the bound is named.
+fn launcher_limit(ck: &mut Checker, file: &types::ScenarioFile, sites: &Sites) {
+    let mut total = 0u64;
+    for (i, s) in sites.list.iter().enumerate() {
+        total += s.launchers as u64;
+        if total > MAX_LAUNCHERS {
+            let n = file.launch_sites.len();
+            let p = if i < n {
+                KeyPath::default().key("launch_sites").index(i)
+            } else {
+                KeyPath::default().key("militias").index(i - n)
+            };
+            ck.err(
+                SCENARIO,
+                &p.key("launchers"),
+                format!(
+                    "{} launchers bring the scenario's launch sites and militias to {total}; hormuz supports at most {MAX_LAUNCHERS} in all",
+                    s.launchers
+                ),
+            );
+            return;
+        }
+    }
 }
 
 /// The weapons of an inventory that the database knows, with their rounds, in id order.
@@ -123,6 +151,7 @@ fn launch_site(
         launch_reliability,
         inventory,
         militia: None,
+        at: ck.place(SCENARIO, p),
     }
 }
 
@@ -214,5 +243,6 @@ fn militia(
             targets,
             active,
         }),
+        at: ck.place(SCENARIO, p),
     }
 }
