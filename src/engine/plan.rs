@@ -14,7 +14,7 @@ use super::layout::*;
 use super::rng::threshold;
 use super::windows::{Work, windows};
 use crate::geo::LatLon;
-use crate::scenario::launches::{militia_offset, salvo_offset};
+use crate::scenario::launches::{Start, militia_offset, salvo_offset};
 use crate::scenario::{Action, Scenario, ThreatClass};
 
 pub use super::windows::distance_to_arc_km;
@@ -98,19 +98,25 @@ pub struct Plan {
     pub dropped_opportunities: Vec<(u32, u32)>,
     /// Sweep steps planning took (against [`Limits::sweep_steps`]).
     pub sweep_steps: u64,
+    /// Each group by what starts it: an order or militia finds its group at once, however
+    /// many there are.
+    group_index: std::collections::HashMap<GroupKey, usize>,
+}
+
+/// [`GroupKind`] as a map key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Order(usize),
+    Militia(usize),
 }
 
 impl Plan {
     pub fn group_of_militia(&self, site: usize) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.kind == GroupKind::Militia(site))
+        self.group_index.get(&GroupKey::Militia(site)).copied()
     }
 
     pub fn group_of_order(&self, order: usize) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.kind == GroupKind::Order(order))
+        self.group_index.get(&GroupKey::Order(order)).copied()
     }
 
     /// Counters per replicate (`Params::counters`): `WEAPON_COUNTERS` per weapon, then
@@ -241,17 +247,16 @@ impl Expansion {
 
     /// A militia's campaign: its planned rounds, its inventory interleaved in proportion,
     /// each launch at a target its weapon can reach, at the militia's rate.
-    fn militia(&mut self, sc: &Scenario, si: usize) {
+    fn militia(&mut self, sc: &Scenario, si: usize, start: Start) {
         let s = &sc.sites[si];
         let (Some(m), Some(rounds)) = (&s.militia, sc.militia_rounds(si)) else {
             return;
         };
-        let start = sc.militia_start(si);
         let g = self.groups.len() as u32;
         let first = self.specs.len() as u32;
         let mut left: Vec<u64> = s.inventory.iter().map(|x| x.1 as u64).collect();
         // Targets each weapon can reach, and a round-robin cursor per weapon.
-        let reach = sc.militia_reach(si);
+        let reach = sc.militia_reach(si, start);
         let mut rr = vec![0usize; s.inventory.len()];
         for j in 0..rounds.planned as u64 {
             // Interleave weapons in proportion to what is left of each (rounds below 2^32:
@@ -301,8 +306,8 @@ fn expand(sc: &Scenario, tracks: usize) -> Expansion {
     for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
         ex.salvo(sc, oi);
     }
-    for si in 0..sc.sites.len() {
-        ex.militia(sc, si);
+    for (si, start) in sc.militia_starts().into_iter().enumerate() {
+        ex.militia(sc, si, start);
     }
     for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
         ex.salvo(sc, oi);
@@ -550,7 +555,6 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         tracks,
         track_info,
         opportunities,
-        groups,
         weapons,
         slots,
         slot_info,
@@ -561,6 +565,15 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
         sweep_steps: work.spent(),
+        group_index: groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| match group.kind {
+                GroupKind::Order(o) => (GroupKey::Order(o), g),
+                GroupKind::Militia(s) => (GroupKey::Militia(s), g),
+            })
+            .collect(),
+        groups,
     })
 }
 

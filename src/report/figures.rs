@@ -187,21 +187,35 @@ pub fn check_reported(sc: &Scenario) -> Result<(), LoadError> {
         return Ok(());
     }
     let names = reportable_names(sc);
-    let diagnostics: Vec<Diagnostic> = sc
+    let known: std::collections::HashSet<&str> = names.iter().map(String::as_str).collect();
+    let bad: Vec<_> = sc
         .reported
         .iter()
-        .filter(|r| !names.contains(&r.figure))
-        .map(|r| {
-            r.figure_at.error(format!(
-                "{}; the figures are the column names of replicates.csv",
+        .filter(|r| !known.contains(r.figure.as_str()))
+        .collect();
+    // Bounded like the checker's: the first so many in full, "did you mean" for fewer.
+    let diagnostics: Vec<Diagnostic> = bad
+        .iter()
+        .take(scenario::MAX_DIAGNOSTICS)
+        .enumerate()
+        .map(|(i, r)| {
+            let what = if i < scenario::MAX_SUGGESTIONS {
                 scenario::unknown("figure", &r.figure, names.iter())
+            } else {
+                format!("unknown figure {:?}", r.figure)
+            };
+            r.figure_at.error(format!(
+                "{what}; the figures are the column names of replicates.csv"
             ))
         })
         .collect();
     if diagnostics.is_empty() {
         Ok(())
     } else {
-        Err(LoadError { diagnostics })
+        Err(LoadError {
+            omitted: bad.len() - diagnostics.len(),
+            diagnostics,
+        })
     }
 }
 

@@ -85,30 +85,40 @@ impl Scenario {
         }
     }
 
-    /// The start of a militia's campaign: its own `active` time, else the earliest fixed
-    /// `activate` order; for geometry, the earliest of those and of the delays of the
-    /// `activate` orders that follow triggers (0 when nothing activates it).
-    pub fn militia_start(&self, site: usize) -> Start {
-        let active = self.sites[site].militia.as_ref().and_then(|m| m.active);
-        let (mut fixed, mut nominal) = (active, active);
+    /// The start of each site's campaign (for a militia; a launch site's is never used):
+    /// its own `active` time, else the earliest fixed `activate` order; for geometry, the
+    /// earliest of those and of the delays of the `activate` orders that follow triggers
+    /// (0 when nothing activates it). One pass over the orders.
+    pub fn militia_starts(&self) -> Vec<Start> {
+        let mut fixed: Vec<Option<u32>> = self
+            .sites
+            .iter()
+            .map(|s| s.militia.as_ref().and_then(|m| m.active))
+            .collect();
+        let mut nominal = fixed.clone();
         for o in &self.orders {
-            if let Action::Activate { militias } = &o.action
-                && militias.contains(&site)
-            {
+            let Action::Activate { militias } = &o.action else {
+                continue;
+            };
+            for &site in militias {
                 let t = match o.when {
                     When::At(t) => {
-                        fixed = Some(fixed.map_or(t, |f| f.min(t)));
+                        fixed[site] = Some(fixed[site].map_or(t, |f| f.min(t)));
                         t
                     }
                     When::After { delay, .. } => delay,
                 };
-                nominal = Some(nominal.map_or(t, |n| n.min(t)));
+                nominal[site] = Some(nominal[site].map_or(t, |n| n.min(t)));
             }
         }
-        Start {
-            fixed,
-            nominal: nominal.unwrap_or(0),
-        }
+        fixed
+            .into_iter()
+            .zip(nominal)
+            .map(|(fixed, nominal)| Start {
+                fixed,
+                nominal: nominal.unwrap_or(0),
+            })
+            .collect()
     }
 
     /// The rounds of a salvo order (`None` for other orders).
@@ -140,13 +150,13 @@ impl Scenario {
     }
 
     /// The targets each weapon of a militia's inventory can reach, in inventory order, from
-    /// where the targets stand when the militia can first fire (ships move).
-    pub fn militia_reach(&self, site: usize) -> Vec<Vec<usize>> {
+    /// where the targets stand when the militia can first fire (`start`: ships move).
+    pub fn militia_reach(&self, site: usize, start: Start) -> Vec<Vec<usize>> {
         let s = &self.sites[site];
         let Some(m) = &s.militia else {
             return Vec::new();
         };
-        let at_s = self.militia_start(site).nominal as f64 * self.tick_seconds as f64;
+        let at_s = start.nominal as f64 * self.tick_seconds as f64;
         s.inventory
             .iter()
             .map(|&(w, _)| {

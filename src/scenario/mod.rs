@@ -13,7 +13,8 @@ use std::path::Path;
 
 pub use model::*;
 pub use source::{
-    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, Place, SourceFile,
+    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, MAX_DIAGNOSTICS,
+    MAX_SUGGESTIONS, Origin, Place, SourceFile,
 };
 pub use validate::unknown;
 
@@ -125,7 +126,7 @@ fn load_source_with(
         }
     }
     if !diagnostics.is_empty() {
-        return Err(LoadError { diagnostics });
+        return Err(LoadError::new(diagnostics));
     }
     let mut files = vec![&main];
     files.extend(db_files.iter());
@@ -134,6 +135,7 @@ fn load_source_with(
         Some(s) if ck.diagnostics.is_empty() => Ok(s),
         _ => Err(LoadError {
             diagnostics: ck.diagnostics,
+            omitted: ck.omitted,
         }),
     }
 }

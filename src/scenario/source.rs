@@ -91,10 +91,28 @@ impl Place {
     }
 }
 
-/// Every problem found while loading a scenario; loading reports them all at once.
+/// Most problems a load reports in full; past them only their number is reported (a file
+/// of 16 MiB can hold millions of mistakes, each with a message and a place to find).
+pub const MAX_DIAGNOSTICS: usize = 1000;
+/// Most "did you mean" lists a load computes (each compares an id with every known one).
+pub const MAX_SUGGESTIONS: usize = 100;
+
+/// Every problem found while loading a scenario; loading reports them all at once, up to
+/// [`MAX_DIAGNOSTICS`], and how many more there are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond the first [`MAX_DIAGNOSTICS`], not reported one by one.
+    pub omitted: usize,
+}
+
+impl LoadError {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> LoadError {
+        LoadError {
+            diagnostics,
+            omitted: 0,
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -105,6 +123,14 @@ impl fmt::Display for LoadError {
             }
             write!(f, "{d}")?;
         }
+        if self.omitted > 0 {
+            write!(
+                f,
+                "\n... and {} more errors (the first {} are shown)",
+                self.omitted,
+                self.diagnostics.len()
+            )?;
+        }
         Ok(())
     }
 }
@@ -113,9 +139,7 @@ impl std::error::Error for LoadError {}
 
 impl From<Diagnostic> for LoadError {
     fn from(d: Diagnostic) -> Self {
-        LoadError {
-            diagnostics: vec![d],
-        }
+        LoadError::new(vec![d])
     }
 }
 

@@ -31,7 +31,9 @@ use toml::de::DeTable;
 
 use super::limits::{MAX_BATTERIES, MAX_TICKS, MAX_TRACKS};
 use super::model::*;
-use super::source::{KeyPath, Place, SourceFile, SpanTree, span_in};
+use super::source::{
+    KeyPath, MAX_DIAGNOSTICS, MAX_SUGGESTIONS, Place, SourceFile, SpanTree, span_in,
+};
 use super::types::{self, Clock};
 
 /// The scenario file is file 0 of a [`Checker`]; database files follow.
@@ -41,6 +43,10 @@ const SCENARIO: usize = 0;
 pub(crate) struct Checker<'a> {
     pub files: Vec<&'a SourceFile>,
     pub diagnostics: Vec<super::source::Diagnostic>,
+    /// Problems found beyond the first `MAX_DIAGNOSTICS`: counted, not reported.
+    pub omitted: usize,
+    /// "Did you mean" lists computed so far (at most `MAX_SUGGESTIONS`).
+    suggested: usize,
     /// Each file parsed for spans once, when the first place in it is asked for (a file
     /// with many errors is not parsed again for each).
     trees: Vec<OnceCell<Option<SpanTree<'a>>>>,
@@ -52,12 +58,45 @@ impl<'a> Checker<'a> {
             trees: files.iter().map(|_| OnceCell::new()).collect(),
             files,
             diagnostics: Vec::new(),
+            omitted: 0,
+            suggested: 0,
         }
     }
 
+    fn full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
+    }
+
     fn err(&mut self, file: usize, path: &KeyPath, message: impl Into<String>) {
+        if self.full() {
+            self.omitted += 1;
+            return;
+        }
         let d = self.place(file, path).error(message);
         self.diagnostics.push(d);
+    }
+
+    /// An id that names nothing `what` is, with the near misses among `known` while
+    /// fewer than `MAX_SUGGESTIONS` lists have been computed.
+    fn unknown<'k>(
+        &mut self,
+        file: usize,
+        path: &KeyPath,
+        what: &str,
+        id: &str,
+        known: impl Iterator<Item = &'k (impl AsRef<str> + 'k + ?Sized)>,
+    ) {
+        if self.full() {
+            self.omitted += 1;
+            return;
+        }
+        let message = if self.suggested < MAX_SUGGESTIONS {
+            self.suggested += 1;
+            unknown(what, id, known)
+        } else {
+            format!("unknown {what} {id:?}")
+        };
+        self.err(file, path, message);
     }
 
     /// Where the value at `path` of a file is written.
@@ -114,6 +153,8 @@ pub(crate) fn validate(
         units: &units,
         sites: &sites,
         triggers: &triggers,
+        battery_ids: orders::first_of(units.batteries.iter().map(|b| b.id.as_str())),
+        carrier_ids: orders::first_of(units.carriers.iter().map(|c| c.id.as_str())),
     };
     let orders = orders::orders(ck, &file.orders, &known, time);
     let incidents = orders::incidents(ck, &file.incidents, time);
@@ -169,8 +210,9 @@ pub(crate) fn validate(
 fn launches(ck: &mut Checker, file: &types::ScenarioFile, sc: &Scenario) {
     let n = file.launch_sites.len();
     let militia_path = |site: usize| KeyPath::default().key("militias").index(site - n);
+    let starts = sc.militia_starts();
     for (si, s) in sc.sites.iter().enumerate() {
-        for (reach, &(w, _)) in sc.militia_reach(si).iter().zip(&s.inventory) {
+        for (reach, &(w, _)) in sc.militia_reach(si, starts[si]).iter().zip(&s.inventory) {
             if reach.is_empty() {
                 let wp = &sc.weapons[w];
                 ck.err(
@@ -180,7 +222,7 @@ fn launches(ck: &mut Checker, file: &types::ScenarioFile, sc: &Scenario) {
                         "no target is within the {} km range of {} when the militia can first fire ({})",
                         wp.range_km,
                         wp.id,
-                        Clock(sc.militia_start(si).nominal.saturating_mul(sc.tick_seconds))
+                        Clock(starts[si].nominal.saturating_mul(sc.tick_seconds))
                     ),
                 );
             }

@@ -8,7 +8,6 @@ use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
 use super::database::Database;
-use super::suggest::unknown;
 use super::units::{UnitIds, Units};
 use super::values::{position, probability};
 use super::{Checker, SCENARIO, Time};
@@ -105,11 +104,7 @@ fn inventory(
     for (w, n) in inv {
         match db.weapon_ids.get(w.as_str()) {
             Some(&k) => out.push((k, *n)),
-            None => ck.err(
-                SCENARIO,
-                &path.key(w),
-                unknown("weapon", w, db.weapon_ids.keys()),
-            ),
+            None => ck.unknown(SCENARIO, &path.key(w), "weapon", w, db.weapon_ids.keys()),
         }
     }
     out

@@ -8,7 +8,6 @@ use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
 use super::batteries::{FireControl, Identity, battery};
 use super::database::Database;
-use super::suggest::unknown;
 use super::values::{Vulnerability, class_probabilities, position, vulnerability};
 use super::{Checker, SCENARIO, Time};
 use crate::geo::{self, LatLon as Geo};
@@ -25,7 +24,7 @@ impl Sides<'_> {
         match self.ids.get(id) {
             Some(&k) => k,
             None => {
-                ck.err(SCENARIO, path, unknown("side", id, self.ids.keys()));
+                ck.unknown(SCENARIO, path, "side", id, self.ids.keys());
                 0
             }
         }
@@ -72,11 +71,7 @@ impl Units<'_> {
         match self.asset_ids.get(id) {
             Some(&a) => Some(a),
             None => {
-                ck.err(
-                    SCENARIO,
-                    path,
-                    unknown("target asset", id, self.asset_ids.keys()),
-                );
+                ck.unknown(SCENARIO, path, "target asset", id, self.asset_ids.keys());
                 None
             }
         }
@@ -197,10 +192,12 @@ fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
                     "a side cannot be hostile to itself",
                 ),
                 Some(&k) => hostile[k] = true,
-                None => ck.err(
+                None => ck.unknown(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
-                    unknown("side", h, ids.keys()),
+                    "side",
+                    h,
+                    ids.keys(),
                 ),
             }
         }
