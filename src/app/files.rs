@@ -167,6 +167,15 @@ pub fn write_log_csv(path: &Path, session: &Session, lines: &[LogLine]) -> Resul
     w.flush().map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The title of a what-if chart: leakers, or the hits on the asset named.
+pub fn what_if_title(session: &Session, w: &WhatIf, asset: Option<&str>) -> String {
+    let from = clock(w.from_tick, session.scenario.tick_seconds);
+    match asset {
+        None => format!("Leakers, {} replicates from {from}", w.replicates),
+        Some(name) => format!("Hits on {name}, {} replicates from {from}", w.replicates),
+    }
+}
+
 /// The after-action report into `dir`: `events.csv`, and with a what-if, `what-if.csv`,
 /// `leakers.png` and `hits-<asset>.png` for every asset hit in some replicate. Returns
 /// the names of the files written.
@@ -182,11 +191,9 @@ pub fn export(
     let Some(w) = what_if else {
         return Ok(written);
     };
-    let sc = &session.scenario;
-    let from = clock(w.from_tick, sc.tick_seconds);
     charts::histogram_png(
         &dir.join("leakers.png"),
-        &format!("Leakers, {} replicates from {from}", w.replicates),
+        &what_if_title(session, w, None),
         "leakers (whole scenario)",
         &w.leakers,
     )?;
@@ -198,7 +205,7 @@ pub fn export(
         let file = format!("hits-{id}.png");
         charts::histogram_png(
             &dir.join(&file),
-            &format!("Hits on {name}, {} replicates from {from}", w.replicates),
+            &what_if_title(session, w, Some(name)),
             "hits",
             hits,
         )?;

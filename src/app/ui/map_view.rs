@@ -263,13 +263,14 @@ impl ExerciseApp {
     }
 
     fn paint_units(
-        &self,
+        &mut self,
         painter: &egui::Painter,
         view: &View,
         session: &Session,
         snap: &Snapshot,
     ) {
         let sc = &session.scenario;
+        self.drawn.map_labels.clear();
         for (i, u) in session.units.iter().enumerate() {
             let p = self.unit_screen[i];
             if !painter.clip_rect().expand(20.0).contains(p) {
@@ -314,13 +315,14 @@ impl ExerciseApp {
                     _ => view.scale > 40.0,
                 };
             if show_label {
-                painter.text(
+                let r = painter.text(
                     p + Vec2::new(8.0, 2.0),
                     Align2::LEFT_TOP,
                     &u.name,
                     FontId::proportional(11.0),
                     colour.gamma_multiply(0.9),
                 );
+                self.drawn.map_labels.push((i, r));
             }
         }
     }

@@ -28,7 +28,7 @@ mod map_view;
 mod panels;
 
 pub use inject::{InjectForm, InjectKind};
-pub use panels::{Chart, unit_card};
+pub use panels::{Chart, unit_card, what_if_progress};
 
 /// How the window starts.
 #[derive(Clone, Debug)]
@@ -91,6 +91,28 @@ pub struct ExerciseApp {
     pub load_path: String,
     pub export_dir: String,
     scenario_file: Option<String>,
+    drawn: Drawn,
+}
+
+/// What the last frame drew where tests cannot see it through the accessibility tree:
+/// the map's labels and the what-if histogram's plot.
+#[derive(Clone, Debug, Default)]
+pub struct Drawn {
+    /// Labels on the map: the unit and the label's rectangle.
+    pub map_labels: Vec<(usize, Rect)>,
+    pub histogram: Option<HistogramDrawn>,
+    /// Where the histogram's plot was.
+    pub histogram_rect: Option<Rect>,
+}
+
+/// The what-if histogram as drawn: the plot's bounds, its tallest bar, and the texts its
+/// axes and hover label showed.
+#[derive(Clone, Debug, Default)]
+pub struct HistogramDrawn {
+    /// min x, min y, max x, max y.
+    pub bounds: [f64; 4],
+    pub tallest: u32,
+    pub texts: Vec<String>,
 }
 
 /// Threat classes in `ThreatClass::index` order: the map, its legend and the tables.
@@ -178,6 +200,7 @@ impl ExerciseApp {
             load_path: "exercise.json".into(),
             export_dir: "hormuz-aar".into(),
             scenario_file,
+            drawn: Drawn::default(),
         }
     }
 
@@ -240,6 +263,11 @@ impl ExerciseApp {
         let s = self.session.as_ref()?;
         let i = s.units.iter().position(|u| u.id == id)?;
         self.unit_screen.get(i).copied()
+    }
+
+    /// What the last frame drew on the map and in the what-if plot.
+    pub fn drawn(&self) -> &Drawn {
+        &self.drawn
     }
 
     pub fn send(&self, c: Command) {

@@ -96,11 +96,7 @@ impl ExerciseApp {
             });
         }
         if let Some((done, total)) = self.what_if_progress {
-            ui.add(
-                egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                    .show_percentage()
-                    .text(format!("what-if running: {done}/{total} ticks")),
-            );
+            what_if_progress(ui, done, total);
         }
         let Some(w) = self.what_if.clone() else {
             return;
@@ -145,11 +141,23 @@ impl ExerciseApp {
                 .width(b.width * 0.9)
             })
             .collect();
-        Plot::new("what-if-histogram")
+        let texts = std::cell::RefCell::new(Vec::new());
+        let tallest = bars.iter().map(|b| b.value as u32).max().unwrap_or(0);
+        let r = Plot::new("what-if-histogram")
             .height(180.0)
             .allow_scroll(false)
             .allow_drag(false)
             .allow_zoom(false)
+            .x_axis_formatter(|mark, range| {
+                let t = default_tick(mark, range);
+                texts.borrow_mut().push(t.clone());
+                t
+            })
+            .label_formatter(|pos| {
+                let t = egui_plot::default_label_formatter(pos);
+                texts.borrow_mut().extend(t.clone());
+                t
+            })
             .show(ui, |p| {
                 p.bar_chart(
                     BarChart::new(name(self.chart), bars).color(Color32::from_rgb(90, 140, 210)),
@@ -163,6 +171,13 @@ impl ExerciseApp {
                     );
                 }
             });
+        self.drawn.histogram_rect = Some(r.response.rect);
+        let b = r.transform.bounds();
+        self.drawn.histogram = Some(super::HistogramDrawn {
+            bounds: [b.min()[0], b.min()[1], b.max()[0], b.max()[1]],
+            tallest,
+            texts: texts.into_inner(),
+        });
         ui.label(format!(
             "mean {:.1} · p5 {} · p95 {} · min {} · max {}",
             stat.mean, stat.p5, stat.p95, stat.min, stat.max
@@ -198,6 +213,21 @@ impl ExerciseApp {
             ui.label(RichText::new(format!("scenario: {f}")).weak());
         }
     }
+}
+
+/// A what-if's progress: ticks run of the ticks to run.
+pub fn what_if_progress(ui: &mut egui::Ui, done: u32, total: u32) {
+    ui.add(
+        egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+            .show_percentage()
+            .text(format!("what-if running: {done}/{total} ticks")),
+    );
+}
+
+/// egui_plot's own tick label.
+fn default_tick(mark: egui_plot::GridMark, _range: &std::ops::RangeInclusive<f64>) -> String {
+    let decimals = -mark.step_size.log10().round() as usize;
+    eframe::egui::emath::format_with_decimals_in_range(mark.value, decimals..=decimals)
 }
 
 /// Launched, killed, leaked and in flight, per threat class.
