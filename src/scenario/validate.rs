@@ -683,6 +683,8 @@ pub(crate) fn validate(
     let mut order_ids: HashMap<&str, usize> = HashMap::new();
     // Rounds of each weapon already ordered from each site, to check inventories.
     let mut spent: HashMap<(usize, usize), u32> = HashMap::new();
+    // Injected salvos at ships: (path, target, site, weapon, asset, tick).
+    let mut at_sea = Vec::new();
     for (i, o) in file.orders.iter().enumerate() {
         let p = root.key("orders").index(i);
         if order_ids.insert(o.id.as_str(), i).is_some() {
@@ -806,8 +808,19 @@ pub(crate) fn validate(
             for (k, t) in s.targets.iter().enumerate() {
                 let tp = sp.key("targets").index(k);
                 if let Some(a) = target_of(ck, &tp, t) {
+                    // A ship aimed at by an inject (a fixed time, during an exercise) is
+                    // measured where it is then, diversions included: below, once they are
+                    // folded into the routes. Scenario orders keep the start position.
+                    let moving = matches!(assets[a].placement, Placement::Mounted { .. });
+                    let then = match (&when, moving && o.inject) {
+                        (When::At(tick), true) => Some(*tick),
+                        _ => None,
+                    };
+                    if let Some(tick) = then {
+                        at_sea.push((tp.clone(), t.clone(), site, weapon, a, tick));
+                    }
                     let d = distance_to(&carriers, &assets, sites[site].position, a);
-                    if d > weapons[weapon].range_km {
+                    if then.is_none() && d > weapons[weapon].range_km {
                         ck.err(
                             S,
                             &tp,
@@ -961,6 +974,30 @@ pub(crate) fn validate(
                 .route
                 .divert(t as f64 * tick_s as f64, to, speed_kn * 1.852),
             _ => {}
+        }
+    }
+    for (tp, t, site, weapon, a, tick) in at_sea {
+        let Placement::Mounted { carrier, offset_km } = assets[a].placement else {
+            continue;
+        };
+        let seconds = tick as f64 * tick_s as f64;
+        let to = carriers[carrier]
+            .route
+            .position_at(seconds)
+            .offset(offset_km[0], offset_km[1]);
+        let d = sites[site].position.distance_km(to);
+        if d > weapons[weapon].range_km {
+            ck.err(
+                S,
+                &tp,
+                format!(
+                    "{t} is {d:.0} km from {} at {}, beyond the {} km range of {}",
+                    sites[site].id,
+                    crate::scenario::types::Clock(tick * tick_s),
+                    weapons[weapon].range_km,
+                    weapons[weapon].id
+                ),
+            );
         }
     }
 
