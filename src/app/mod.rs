@@ -14,13 +14,27 @@ use crate::cli::Failure;
 #[cfg(feature = "desktop")]
 pub mod charts;
 #[cfg(feature = "desktop")]
+pub mod checks;
+#[cfg(feature = "desktop")]
+pub mod figures;
+#[cfg(feature = "desktop")]
 pub mod files;
+#[cfg(feature = "desktop")]
+pub mod fog;
+#[cfg(feature = "desktop")]
+pub mod land;
 #[cfg(feature = "desktop")]
 pub mod live;
 #[cfg(feature = "desktop")]
+pub mod logbook;
+#[cfg(feature = "desktop")]
 pub mod map;
 #[cfg(feature = "desktop")]
+pub mod report;
+#[cfg(feature = "desktop")]
 pub mod ui;
+#[cfg(feature = "desktop")]
+pub mod whatif;
 #[cfg(feature = "desktop")]
 pub mod window;
 #[cfg(feature = "desktop")]
@@ -39,8 +53,8 @@ pub struct AppArgs {
     /// Seed of the live run's random streams.
     #[arg(short, long, default_value_t = 2026)]
     pub seed: u32,
-    /// Open at this time of the scenario, HH:MM or HH:MM:SS.
-    #[arg(long, value_parser = parse_time)]
+    /// Open at this time of the scenario, HH:MM or HH:MM:SS (not after its end).
+    #[arg(long, value_parser = parse_time, conflicts_with = "exercise")]
     pub at: Option<u32>,
     /// Clock speed: simulated seconds per real second, 1 to 3600.
     #[arg(long, default_value_t = 60.0, value_parser = parse_speed)]
@@ -51,6 +65,9 @@ pub struct AppArgs {
     /// Write a PNG of the window's own last frame; needs --frames.
     #[arg(long, requires = "frames")]
     pub screenshot: Option<PathBuf>,
+    /// Whose view the window opens with: white (the white cell, everything), blue or red.
+    #[arg(long, default_value = "white", value_parser = ["white", "blue", "red"])]
+    pub view: String,
 }
 
 fn parse_time(s: &str) -> Result<u32, String> {

@@ -9,12 +9,15 @@ use std::time::Instant;
 use eframe::egui;
 
 use super::AppArgs;
+use super::fog::Team;
 use super::ui::{AppOptions, ExerciseApp};
 use super::worker::Start;
 use crate::cli::Failure;
 use crate::scenario::{DEFAULT_SCENARIO, Origin};
 
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 800.0];
+/// The window's least size (the layout shares it out so that the map keeps a part).
+pub const MIN_WINDOW_SIZE: [f32; 2] = [720.0, 480.0];
 
 /// What a scripted run reports when it closes.
 #[derive(Default)]
@@ -128,6 +131,33 @@ fn stats(v: &[f64]) -> String {
     )
 }
 
+/// What cannot be opened is refused before any window opens (exit status 2): a scenario
+/// file that is not there, `--at` after the scenario's end.
+pub fn check_start(start: &Start) -> Result<(), String> {
+    let Start::Scenario { origin, at_s, .. } = start else {
+        return Ok(());
+    };
+    if let Origin::Disk(p) = origin
+        && !p.is_file()
+    {
+        return Err(format!("{}: no such scenario file", p.display()));
+    }
+    // The duration is read from the file's syntax; what else is wrong with it the window
+    // shows, with a way to open a saved exercise instead.
+    if let Ok(main) = crate::scenario::SourceFile::read(origin.clone())
+        && let Ok(file) = main.parse::<crate::scenario::types::ScenarioFile>()
+    {
+        let end = file.scenario.duration;
+        if *at_s > end.seconds() {
+            return Err(format!(
+                "--at {}: after the end of the scenario ({end})",
+                crate::scenario::types::Clock(*at_s)
+            ));
+        }
+    }
+    Ok(())
+}
+
 pub fn run(args: &AppArgs) -> Result<(), Failure> {
     let start = match &args.exercise {
         Some(p) => Start::Saved(p.clone()),
@@ -140,12 +170,18 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
             at_s: args.at.unwrap_or(0),
         },
     };
+    check_start(&start).map_err(Failure::input)?;
     let scripted = args.frames.is_some();
     let app = ExerciseApp::new(
         start,
         AppOptions {
             speed: args.speed,
             play: scripted,
+            team: match args.view.as_str() {
+                "blue" => Team::Blue,
+                "red" => Team::Red,
+                _ => Team::White,
+            },
         },
     );
     let outcome = Arc::new(Mutex::new(Outcome::default()));
@@ -162,7 +198,7 @@ pub fn run(args: &AppArgs) -> Result<(), Failure> {
         viewport: egui::ViewportBuilder::default()
             .with_title("hormuz — exercise")
             .with_inner_size(WINDOW_SIZE)
-            .with_min_inner_size([800.0, 500.0]),
+            .with_min_inner_size(MIN_WINDOW_SIZE),
         renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };
