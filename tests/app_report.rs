@@ -1,0 +1,155 @@
+//! The after-action report (issue 16): one HTML document with the summary (threats, costs
+//! and the exchange, magazines by side, triggers and injects with their times), the charts
+//! (inline SVG) and the log, opened in a real browser: Chromium, headless, dumps the DOM
+//! it built and a screenshot of what it drew.
+//!
+//! Without Chromium the test says so and passes, unless CI is set (`CI=true` or `1`):
+//! there it fails. Debian: `apt-get install -y chromium`.
+#![cfg(feature = "desktop")]
+
+mod app_support;
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use app_support::*;
+use egui_kittest::kittest::Queryable;
+use hormuz::app::ui::InjectKind;
+use hormuz::app::worker::Command;
+
+fn chromium() -> Option<&'static str> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|p| {
+            Process::new("sh")
+                .args(["-c", &format!("command -v {p}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
+}
+
+/// Run Chromium headless on the report with `args`; its stdout.
+fn browse(browser: &str, page: &Path, args: &[&str]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Process::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{browser} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn the_report_is_one_document_a_browser_renders_with_summary_charts_and_log() {
+    // An exercise with an inject, a trigger-free run to the end, and a branched what-if.
+    let mut h = smoke();
+    {
+        let f = &mut h.state_mut().form;
+        f.kind = InjectKind::Switch;
+        f.battery = 0;
+        f.online = false;
+    }
+    h.step();
+    h.get_by_label_contains("Give inject at").click();
+    assert!(inject_answer(&mut h, 0));
+    run_to(&mut h, 360);
+    h.state_mut().what_if_replicates = 100;
+    h.step();
+    h.get_by_label("what-if with/without").click();
+    wait(&mut h, "the branch", |a| a.what_if_branch().is_some());
+    run_to_the_end(&mut h);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("aar");
+    h.state().send(Command::Export(out.clone()));
+    wait(&mut h, "the export", |a| {
+        a.status().is_some_and(|s| s.starts_with("wrote"))
+    });
+    let page = out.join("report.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Self-contained: nothing fetched.
+    for outside in ["src=\"http", "href=\"http", "<link", "<script"] {
+        assert!(!html.contains(outside), "{outside}");
+    }
+
+    let Some(browser) = chromium() else {
+        if in_ci() {
+            panic!("chromium is missing: the CI image needs `apt-get install -y chromium`");
+        }
+        eprintln!("skipped the browser: chromium is not installed (apt-get install -y chromium)");
+        return;
+    };
+    let dom = browse(browser, &page, &["--dump-dom"]);
+    // The summary.
+    for part in [
+        "After-action report",
+        "id=\"summary\"",
+        "id=\"threats\"",
+        "id=\"costs\"",
+        "Cost exchange",
+        "id=\"magazines\"",
+        "Test lower-tier interceptor",
+        "id=\"injects\"",
+        "inject-1 at T+00:00:00: sam switched off",
+        "id=\"triggers\"",
+    ] {
+        assert!(dom.contains(part), "the summary lacks {part:?}");
+    }
+    // The charts: launches per hour, and the what-if's two runs overlaid.
+    assert!(dom.matches("<svg").count() >= 2, "charts");
+    for part in [
+        "Launches and leakers per hour",
+        "with inject-1",
+        "without inject-1",
+        "replicates from T+00:00:00",
+    ] {
+        assert!(dom.contains(part), "the charts lack {part:?}");
+    }
+    // The log, every line of it.
+    let lines = h.state().lines().len();
+    assert!(dom.contains(&format!("{lines} lines.")), "the log's count");
+    assert!(dom.contains("order wave: salvo begins"));
+    assert_eq!(
+        dom.matches("<tr class=\"").count(),
+        lines,
+        "one row per log line"
+    );
+
+    // What it drew: the charts' bars in their colours.
+    let shot = dir.path().join("report.png");
+    browse(
+        browser,
+        &page,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1000,4000",
+        ],
+    );
+    let img = image::open(&shot).unwrap().to_rgb8();
+    let near = |p: &image::Rgb<u8>, c: (u8, u8, u8)| {
+        (p.0[0] as i32 - c.0 as i32).abs() < 12
+            && (p.0[1] as i32 - c.1 as i32).abs() < 12
+            && (p.0[2] as i32 - c.2 as i32).abs() < 12
+    };
+    for c in hormuz::app::charts::SERIES {
+        let n = img.pixels().filter(|p| near(p, c)).count();
+        assert!(n > 500, "{n} pixels of the bars' colour {c:?}");
+    }
+}
