@@ -153,3 +153,68 @@ fn the_report_is_one_document_a_browser_renders_with_summary_charts_and_log() {
         assert!(n > 500, "{n} pixels of the bars' colour {c:?}");
     }
 }
+
+/// The README's picture of the report: the example exercise (`docs/app-exercise.json`),
+/// a what-if with and without its salvo at the carrier, exported and drawn by Chromium
+/// into `docs/report.png`. Run by hand: `cargo test --features desktop --test app_report
+/// -- --ignored`.
+#[test]
+#[ignore = "writes docs/report.png"]
+fn docs_report_picture() {
+    let Some(browser) = chromium() else {
+        panic!("chromium is missing");
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut h = harness(
+        hormuz::app::worker::Start::Saved(root.join("docs/app-exercise.json")),
+        eframe::egui::Vec2::new(1280.0, 800.0),
+    );
+    wait(&mut h, "the exercise", |a| a.ready());
+    h.state_mut().what_if_replicates = 100;
+    h.step();
+    h.state().send(Command::WhatIf {
+        replicates: 100,
+        branch: Some(2),
+    });
+    wait(&mut h, "the branch", |a| a.what_if_branch().is_some());
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docs-aar");
+    h.state().send(Command::Export(out.clone()));
+    wait(&mut h, "the export", |a| {
+        a.status().is_some_and(|s| s.starts_with("wrote"))
+    });
+    let page = out.join("report.html");
+    browse(
+        browser,
+        &page,
+        &[
+            &format!("--screenshot={}", root.join("docs/report.png").display()),
+            "--window-size=1000,1300",
+        ],
+    );
+    // The charts: the whole page drawn, cut from just above the first chart's bars.
+    let tall = Path::new(env!("CARGO_TARGET_TMPDIR")).join("docs-report-tall.png");
+    browse(
+        browser,
+        &page,
+        &[
+            &format!("--screenshot={}", tall.display()),
+            "--window-size=1000,7000",
+        ],
+    );
+    let img = image::open(&tall).unwrap().to_rgb8();
+    let (r, g, b) = hormuz::app::charts::SERIES[0];
+    let first = (0..img.height())
+        .find(|&y| {
+            (0..img.width())
+                .filter(|&x| img.get_pixel(x, y).0 == [r, g, b])
+                .count()
+                > 5
+        })
+        .expect("the charts' bars");
+    let top = first.saturating_sub(160);
+    let height = 1500.min(img.height() - top);
+    image::imageops::crop_imm(&img, 0, top, img.width(), height)
+        .to_image()
+        .save(root.join("docs/report-charts.png"))
+        .unwrap();
+}

@@ -115,29 +115,66 @@ fn register_font() {
 /// Colours of the series of an overlaid histogram (the first is the run as it stands).
 pub const SERIES: [(u8, u8, u8); 2] = [(70, 110, 170), (220, 120, 40)];
 
-/// A histogram of one or more series (sharing bins) as SVG: bars, and each series' mean
-/// (solid) and 5th and 95th percentiles (dashed).
+/// A histogram of one or more series (sharing bins) as SVG: its title, lines of notes
+/// under it (the injects in force), bars, and each series' mean (solid) and 5th and 95th
+/// percentiles (dashed).
 pub fn histogram_svg(
     title: &str,
+    notes: &[String],
     x_label: &str,
     series: &[(&str, &[f64])],
 ) -> Result<String, String> {
     register_font();
     let mut svg = String::new();
-    draw_histogram(&mut svg, title, x_label, series).map_err(|e| format!("{title}: {e}"))?;
+    draw_histogram(&mut svg, (title, notes), x_label, series)
+        .map_err(|e| format!("{title}: {e}"))?;
     Ok(svg)
+}
+
+/// Text broken into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = vec![String::new()];
+    for word in text.split(' ') {
+        let last = lines.last_mut().expect("one line");
+        if !last.is_empty() && last.len() + word.len() + 1 > width {
+            lines.push(word.to_string());
+        } else {
+            if !last.is_empty() {
+                last.push(' ');
+            }
+            last.push_str(word);
+        }
+    }
+    lines
 }
 
 fn draw_histogram(
     svg: &mut String,
-    title: &str,
+    (title, notes): (&str, &[String]),
     x_label: &str,
     series: &[(&str, &[f64])],
 ) -> Result<(), Box<dyn std::error::Error>> {
     let values: Vec<&[f64]> = series.iter().map(|s| s.1).collect();
     let bins = histograms(&values);
-    let root = SVGBackend::with_string(svg, (900, 500)).into_drawing_area();
-    root.fill(&WHITE)?;
+    let lines: Vec<String> = notes.iter().flat_map(|n| wrap(n, 100)).collect();
+    let head = 40 + 18 * lines.len() as u32;
+    let all = SVGBackend::with_string(svg, (900, 500 + head)).into_drawing_area();
+    all.fill(&WHITE)?;
+    let (top, root) = all.split_vertically(head);
+    let centred = TextStyle::from(("sans-serif", 22).into_font()).pos(
+        plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        ),
+    );
+    top.draw(&Text::new(title, (450, 8), centred))?;
+    for (i, l) in lines.iter().enumerate() {
+        top.draw(&Text::new(
+            l.as_str(),
+            (16, 40 + 18 * i as i32),
+            ("sans-serif", 14).into_font().color(&RGBColor(80, 90, 110)),
+        ))?;
+    }
     let first = bins.first().map(|b| b.as_slice()).unwrap_or_default();
     let (x0, x1) = match (first.first(), first.last()) {
         (Some(a), Some(b)) => (a.start - 0.5, b.start + b.width + 0.5),
@@ -151,16 +188,16 @@ fn draw_histogram(
         .unwrap_or(1)
         .max(1);
     // Room above the tallest bar for its count and the marks' labels.
-    let top = tallest as f64 * 1.25;
+    let top_y = tallest as f64 * 1.25;
     let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
         .margin(16)
         .x_label_area_size(44)
         .y_label_area_size(60)
-        .build_cartesian_2d(x0..x1, 0.0..top)?;
+        .build_cartesian_2d(x0..x1, 0.0..top_y)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_desc(x_label)
         .y_desc("replicates")
         .x_label_formatter(&|x| count_tick(*x))
@@ -188,9 +225,12 @@ fn draw_histogram(
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], colour.filled()));
         let stat = Stat::of(values);
         let style = colour.stroke_width(2);
-        chart.draw_series(LineSeries::new([(stat.mean, 0.0), (stat.mean, top)], style))?;
+        chart.draw_series(LineSeries::new(
+            [(stat.mean, 0.0), (stat.mean, top_y)],
+            style,
+        ))?;
         for x in [stat.p5, stat.p95] {
-            chart.draw_series(DashedLineSeries::new([(x, 0.0), (x, top)], 6, 4, style))?;
+            chart.draw_series(DashedLineSeries::new([(x, 0.0), (x, top_y)], 6, 4, style))?;
         }
         chart.draw_series(std::iter::once(Text::new(
             format!(
@@ -204,7 +244,7 @@ fn draw_histogram(
                 stat.p5,
                 stat.p95
             ),
-            (x0 + (x1 - x0) * 0.02, top * (0.97 - 0.07 * i as f64)),
+            (x0 + (x1 - x0) * 0.02, top_y * (0.97 - 0.07 * i as f64)),
             ("sans-serif", 15).into_font().color(&colour),
         )))?;
     }
@@ -246,6 +286,7 @@ fn draw_per_hour(
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .light_line_style(WHITE)
         .x_desc("hour of the scenario")
         .y_desc("per hour")
         .x_label_formatter(&|x| count_tick(*x))
@@ -321,7 +362,15 @@ mod tests {
     fn a_chart_is_svg_with_bars_and_marks() {
         let v: Vec<f64> = (0..200).map(|i| ((i * 7) % 13) as f64).collect();
         let w: Vec<f64> = (0..200).map(|i| ((i * 5) % 9) as f64).collect();
-        let svg = histogram_svg("leakers", "leakers", &[("with", &v), ("without", &w)]).unwrap();
+        let notes = ["inject-1 at T+00:10:00: sam switched off".to_string()];
+        let svg = histogram_svg(
+            "leakers",
+            &notes,
+            "leakers",
+            &[("with", &v), ("without", &w)],
+        )
+        .unwrap();
+        assert!(svg.contains("sam switched off"));
         assert!(svg.starts_with("<svg"), "{}", &svg[..80]);
         assert!(svg.contains("mean"));
         assert!(svg.contains("without"));

@@ -15,7 +15,7 @@ pub struct SideMagazine {
     pub start: u32,
     pub left: u32,
     pub last_hour: u32,
-    /// `None` when nothing was fired in the last hour.
+    /// `None` when nothing was fired in the last hour (0 when empty already).
     pub hours_left: Option<f64>,
 }
 
@@ -56,7 +56,11 @@ pub fn magazines_by_side(session: &Session, snap: &Snapshot, shots: &[Shot]) -> 
         row.last_hour += fired;
     }
     for r in &mut out {
-        r.hours_left = (r.last_hour > 0).then(|| r.left as f64 / r.last_hour as f64);
+        r.hours_left = if r.left == 0 {
+            Some(0.0)
+        } else {
+            (r.last_hour > 0).then(|| r.left as f64 / r.last_hour as f64)
+        };
     }
     out.sort_by_key(|r| (r.side, r.interceptor));
     out
@@ -103,9 +107,11 @@ pub fn exchange(session: &Session, snap: &Snapshot) -> Exchange {
     x
 }
 
-/// Hours as a facilitator reads them: `45 min`, `3.2 h`, `more than a day`.
+/// Hours as a facilitator reads them: `empty`, `45 min`, `3.2 h`, `more than a day`.
 pub fn hours_text(h: f64) -> String {
-    if h < 1.0 {
+    if h <= 0.0 {
+        "empty".into()
+    } else if h < 1.0 {
         format!("{:.0} min", h * 60.0)
     } else if h < 24.0 {
         format!("{h:.1} h")

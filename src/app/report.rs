@@ -42,7 +42,7 @@ pub fn escape(s: &str) -> String {
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:980px;color:#1c2430}\
 h1{margin-bottom:0}p.meta{color:#556}table{border-collapse:collapse;margin:.5em 0 1.2em}\
-th,td{border-bottom:1px solid #ccd;padding:3px 10px;text-align:left}td.n{text-align:right}\
+th,td{border-bottom:1px solid #ccd;padding:3px 10px;text-align:left}td.n{text-align:right;white-space:nowrap}\
 figure{margin:1em 0}figcaption{color:#556;font-size:90%}\
 #log td{font-family:monospace;font-size:85%}tr.leaker td{color:#a3261b}tr.intercept td{color:#1d6b3a}";
 
@@ -183,6 +183,7 @@ impl Report<'_> {
         };
         let first = &w.runs[0];
         let title = what_if_title(self.session, first, None);
+        let (short, notes) = self.chart_title(first, None);
         let series: Vec<(&str, &[f64])> = w
             .runs
             .iter()
@@ -191,7 +192,7 @@ impl Report<'_> {
         let _ = write!(
             h,
             "<figure>{}<figcaption>{}</figcaption></figure>",
-            charts::histogram_svg(&title, "leakers (whole scenario)", &series)?,
+            charts::histogram_svg(&short, &notes, "leakers (whole scenario)", &series)?,
             escape(&title)
         );
         for (a, (_, name, hits)) in first.hits.iter().enumerate() {
@@ -199,6 +200,7 @@ impl Report<'_> {
                 continue;
             }
             let title = what_if_title(self.session, first, Some(name));
+            let (short, notes) = self.chart_title(first, Some(name));
             let series: Vec<(&str, &[f64])> = w
                 .runs
                 .iter()
@@ -208,12 +210,28 @@ impl Report<'_> {
             let _ = write!(
                 h,
                 "<figure>{}<figcaption>{}</figcaption></figure>",
-                charts::histogram_svg(&title, "hits", &series)?,
+                charts::histogram_svg(&short, &notes, "hits", &series)?,
                 escape(&title)
             );
         }
         h.push_str("</section>");
         Ok(())
+    }
+
+    /// A what-if chart's title (the figure, the replicates, the moment) and the injects in
+    /// force under it.
+    fn chart_title(&self, w: &super::whatif::WhatIf, asset: Option<&str>) -> (String, Vec<String>) {
+        let from = clock(w.from_tick, self.session.scenario.tick_seconds);
+        let what = asset.map_or("Leakers".to_string(), |a| format!("Hits on {a}"));
+        let notes = if w.injects.is_empty() {
+            vec!["no inject".to_string()]
+        } else {
+            w.injects.clone()
+        };
+        (
+            format!("{what}, {} replicates from T+{from}", w.replicates),
+            notes,
+        )
     }
 
     fn log(&self, h: &mut String) {
