@@ -5,6 +5,8 @@
 //! Each test file includes this module whole and uses a part of it, hence the allows.
 #![allow(dead_code, unused_imports)]
 
+#[cfg(feature = "desktop")]
+pub mod app;
 mod closed_form;
 mod require;
 pub mod setups;
@@ -13,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
-pub use require::{in_ci, require_gpu, require_xvfb};
+pub use require::{in_ci, require_chromium, require_gpu, require_xvfb};
 
 /// Run the `hormuz` binary of this build with `args`.
 pub fn hormuz(args: &[&str]) -> Output {

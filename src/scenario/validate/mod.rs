@@ -98,7 +98,7 @@ pub(crate) fn validate(
         sites: &sites,
         triggers: &triggers,
     };
-    let orders = orders::orders(ck, &file.orders, &known, time);
+    let (orders, at_sea) = orders::orders(ck, &file.orders, &known, time);
     let incidents = orders::incidents(ck, &file.incidents, time);
     let units::Units {
         sides,
@@ -108,6 +108,15 @@ pub(crate) fn validate(
         ..
     } = units;
     orders::plan_moves(&orders, &mut batteries, &mut carriers, time.tick_s);
+    orders::check_at_sea(
+        ck,
+        &at_sea,
+        &assets,
+        &carriers,
+        &sites.list,
+        &db.weapons,
+        time.tick_s,
+    );
     if batteries.len() > MAX_BATTERIES {
         ck.err(
             SCENARIO,

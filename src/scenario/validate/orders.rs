@@ -87,18 +87,37 @@ pub(super) fn triggers<'f>(
     Triggers { list, ids }
 }
 
+/// What the orders so far have used and left to check.
+#[derive(Default)]
+struct Book {
+    /// Rounds of each weapon already ordered from each site, to check inventories.
+    spent: HashMap<(usize, usize), u32>,
+    at_sea: Vec<AtSea>,
+}
+
+/// A target of an injected salvo that moves (a ship): its range is checked once the
+/// diversions are folded into the routes ([`check_at_sea`]), where the ship is at the
+/// inject's time.
+pub(super) struct AtSea {
+    path: KeyPath,
+    target: String,
+    site: usize,
+    weapon: usize,
+    asset: usize,
+    tick: u32,
+}
+
 /// The orders that can be carried out; an order with a problem that leaves it without an
-/// action is left out (and reported).
+/// action is left out (and reported). Also the injected salvos' ships, checked later.
 pub(super) fn orders(
     ck: &mut Checker,
     specs: &[types::OrderSpec],
     known: &Known,
     time: Time,
-) -> Vec<Order> {
+) -> (Vec<Order>, Vec<AtSea>) {
     let mut out = Vec::new();
+    let mut book = Book::default();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    // Rounds of each weapon already ordered from each site, to check inventories.
-    let mut spent: HashMap<(usize, usize), u32> = HashMap::new();
     for (i, o) in specs.iter().enumerate() {
         let p = KeyPath::default().key("orders").index(i);
         if ids.insert(o.id.as_str(), i).is_some() {
@@ -109,7 +128,13 @@ pub(super) fn orders(
             );
         }
         let when = when(ck, &p, o, known.triggers, time);
-        if let Some(action) = action(ck, &p, o, known, time, &mut spent) {
+        // An inject (given during an exercise, at a fixed time) aims at ships where they are
+        // then; scenario orders are measured from the start positions.
+        let inject_tick = match (&when, o.inject) {
+            (When::At(t), true) => Some(*t),
+            _ => None,
+        };
+        if let Some(action) = action(ck, &p, o, known, time, &mut book, inject_tick) {
             out.push(Order {
                 id: o.id.clone(),
                 when,
@@ -119,7 +144,45 @@ pub(super) fn orders(
             });
         }
     }
-    out
+    (out, book.at_sea)
+}
+
+/// The injected salvos' ships, each measured where its route puts it at the inject's time
+/// (diversions included).
+pub(super) fn check_at_sea(
+    ck: &mut Checker,
+    at_sea: &[AtSea],
+    assets: &[Asset],
+    carriers: &[Carrier],
+    known_sites: &[Site],
+    weapons: &[Weapon],
+    tick_s: u32,
+) {
+    for x in at_sea {
+        let Placement::Mounted { carrier, offset_km } = assets[x.asset].placement else {
+            continue;
+        };
+        let to = carriers[carrier]
+            .route
+            .position_at(x.tick as f64 * tick_s as f64)
+            .offset(offset_km[0], offset_km[1]);
+        let (site, w) = (&known_sites[x.site], &weapons[x.weapon]);
+        let d = site.position.distance_km(to);
+        if d > w.range_km {
+            ck.err(
+                SCENARIO,
+                &x.path,
+                format!(
+                    "{} is {d:.0} km from {} at {}, beyond the {} km range of {}",
+                    x.target,
+                    site.id,
+                    types::Clock(x.tick * tick_s),
+                    w.range_km,
+                    w.id
+                ),
+            );
+        }
+    }
 }
 
 /// When an order falls due: at a time before the end, or after a known trigger.
@@ -166,7 +229,8 @@ fn action(
     o: &types::OrderSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u32>,
+    book: &mut Book,
+    inject_tick: Option<u32>,
 ) -> Option<Action> {
     let n_actions = o.salvo.is_some() as u32
         + o.strike.is_some() as u32
@@ -193,7 +257,7 @@ fn action(
         return None;
     }
     if let Some(s) = &o.salvo {
-        salvo(ck, &p.key("salvo"), s, known, time, spent)
+        salvo(ck, &p.key("salvo"), s, known, time, book, inject_tick)
     } else if let Some(s) = &o.strike {
         Some(strike(ck, &p.key("strike"), s, known.sites))
     } else if let Some(list) = &o.activate {
@@ -220,7 +284,8 @@ fn salvo(
     s: &types::SalvoSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u32>,
+    book: &mut Book,
+    inject_tick: Option<u32>,
 ) -> Option<Action> {
     let (sites, db, units) = (known.sites, known.db, known.units);
     let Some(&site) = sites.ids.get(s.from.as_str()) else {
@@ -248,7 +313,7 @@ fn salvo(
         .iter()
         .find(|(k, _)| *k == weapon)
         .map_or(0, |x| x.1);
-    let used = spent.entry((site, weapon)).or_insert(0);
+    let used = book.spent.entry((site, weapon)).or_insert(0);
     *used = used.saturating_add(s.count);
     if *used > held {
         ck.err(
@@ -264,8 +329,18 @@ fn salvo(
     for (k, t) in s.targets.iter().enumerate() {
         let tp = sp.key("targets").index(k);
         if let Some(a) = units.target_of(ck, &tp, t) {
+            let moving = matches!(units.assets[a].placement, Placement::Mounted { .. });
             let d = units.distance_to(from.position, a);
-            if d > w.range_km {
+            if let (true, Some(tick)) = (moving, inject_tick) {
+                book.at_sea.push(AtSea {
+                    path: tp.clone(),
+                    target: t.clone(),
+                    site,
+                    weapon,
+                    asset: a,
+                    tick,
+                });
+            } else if d > w.range_km {
                 ck.err(
                     SCENARIO,
                     &tp,
