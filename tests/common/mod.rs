@@ -29,6 +29,15 @@ pub fn hormuz_env(args: &[&str], env: &[(&str, &str)]) -> Output {
         .expect("run hormuz")
 }
 
+/// Run the `hormuz` binary with `args` in the folder `dir`.
+pub fn hormuz_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run hormuz")
+}
+
 /// `tests/data`: the smoke scenario and its database.
 pub fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")

@@ -426,6 +426,41 @@ impl GpuBackend {
         Ok(out)
     }
 
+    /// Magazine changes (`Upload::Magazine`) depend on the magazines' state on the
+    /// device: read every batch's magazines back, change them as the CPU backend does
+    /// (`MagazineChange::apply`), and write them back. Deliveries and trips to port are
+    /// rare, so the whole buffer is read.
+    fn change_magazines(&mut self, changes: &[Upload]) -> Result<(), String> {
+        if !changes.iter().any(|c| matches!(c, Upload::Magazine { .. })) {
+            return Ok(());
+        }
+        let ns = self.plan.slots.len();
+        let mut mags: Vec<MagazineState> = self.read_batches(|b| &b.magazines, ns)?;
+        for c in changes {
+            if let Upload::Magazine {
+                first,
+                end,
+                slot,
+                tick,
+                change,
+            } = *c
+            {
+                let row = &self.plan.slots[slot as usize];
+                for r in first..end {
+                    let m = &mut mags[r as usize * ns + slot as usize];
+                    *m = change.apply(*m, row, tick);
+                }
+            }
+        }
+        for b in &self.batches {
+            let span = b.first as usize * ns..(b.first + b.replicates) as usize * ns;
+            self.ctx
+                .queue
+                .write_buffer(&b.magazines, 0, bytemuck::cast_slice(&mags[span]));
+        }
+        Ok(())
+    }
+
     fn try_assets(&mut self) -> Result<Vec<AssetState>, String> {
         let c = self.ctx.clone();
         let a = self.plan.assets.len();
@@ -498,7 +533,7 @@ impl Backend for GpuBackend {
         }
     }
 
-    fn upload(&mut self, changes: &[Upload]) {
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String> {
         let g = self.plan.groups.len();
         let lw = self.plan.launcher_words as usize;
         let mut groups_dirty = (usize::MAX, 0);
@@ -533,8 +568,11 @@ impl Backend for GpuBackend {
                     self.battery_rows[battery as usize].online = online as u32;
                     batteries_dirty = true;
                 }
+                Upload::Magazine { .. } => {}
             }
         }
+        self.change_magazines(changes)
+            .map_err(|e| format!("changing magazines on the GPU: {e}"))?;
         let q = &self.ctx.queue;
         Self::flush(q, &self.batches, &self.group_start, g, groups_dirty, |b| {
             &b.group_start
@@ -554,6 +592,7 @@ impl Backend for GpuBackend {
                 bytemuck::cast_slice(&self.battery_rows),
             );
         }
+        Ok(())
     }
 
     fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {
