@@ -7,108 +7,11 @@ mod common;
 use std::sync::Arc;
 
 use common::Db;
+use common::logistics::{load, scenario};
 use hormuz::engine::plan;
 use hormuz::report::Figures;
 use hormuz::scenario::{self, Scenario};
 use hormuz::world::RunOutput;
-
-/// A base, a launch pad 500 km north with `salvos` (each six ballistic missiles at once, at
-/// the given times), a battery `lower` at the base (four rounds ready, none in reserve, Pk
-/// 1 unless `pk` says otherwise, six channels, one shot per threat) that can reload (60 s
-/// for four rounds), or on a ship beside the base, and `extra` appended.
-fn scenario(salvos: &[&str], on_ship: bool, extra: &str) -> String {
-    let (host, ship) = if on_ship {
-        (
-            "ship",
-            r#"
-[[assets]]
-id = "ship"
-name = "Ship"
-side = "blue"
-kind = "ship"
-position = { lat = 30.0, lon = 45.0 }
-vulnerability = { value_usd = 1e9, staying_power = 1000000 }
-"#,
-        )
-    } else {
-        ("base", "")
-    };
-    let orders: String = salvos
-        .iter()
-        .enumerate()
-        .map(|(i, at)| {
-            format!(
-                r#"
-[[orders]]
-id = "salvo-{n}"
-at = "{at}"
-salvo = {{ from = "pad", weapon = "tbm", count = 6, targets = ["base"] }}
-"#,
-                n = i + 1
-            )
-        })
-        .collect();
-    format!(
-        r#"
-[scenario]
-name = "logistics"
-duration = "12:00"
-database = ["db.toml"]
-
-[[sides]]
-id = "blue"
-name = "Blue"
-hostile_to = ["red"]
-
-[[sides]]
-id = "red"
-name = "Red"
-hostile_to = ["blue"]
-
-[[assets]]
-id = "base"
-name = "Base"
-side = "blue"
-kind = "base"
-position = {{ lat = 30.0, lon = 45.0 }}
-vulnerability = {{ value_usd = 1e9, staying_power = 1000000 }}
-{ship}
-[[batteries]]
-id = "battery"
-name = "Battery"
-side = "blue"
-system = "test"
-host = "{host}"
-channels = 6
-tier = 1
-magazine = [{{ interceptor = "lower", ready = 4, reload_s = 60, per_reload = 4 }}]
-doctrine = {{ ballistic = [1] }}
-
-[[launch_sites]]
-id = "pad"
-name = "Pad"
-side = "red"
-position = {{ lat = 34.5, lon = 45.0 }}
-launchers = 6
-reload_s = 60
-inventory = {{ tbm = 100 }}
-{orders}
-{extra}
-"#
-    )
-}
-
-fn load(text: &str, pk: f64) -> Arc<Scenario> {
-    let dir = tempfile::tempdir().unwrap();
-    let db = Db {
-        p_lower: pk,
-        ..Db::default()
-    };
-    std::fs::write(dir.path().join("db.toml"), db.text()).unwrap();
-    let sc = scenario::load_str("logistics.toml", text, dir.path())
-        .unwrap_or_else(|e| panic!("the scenario does not load:\n{e}"));
-    Arc::new(sc)
-}
 
 fn run(sc: &Arc<Scenario>, replicates: u32) -> (RunOutput, Figures) {
     let plan = Arc::new(plan::build(sc));
