@@ -73,33 +73,19 @@ pub(crate) fn execute(
             magazine,
             rounds,
         } => {
-            if let Some(slot) = plan.slot_of(*battery, *magazine) {
-                outbox.uploads.push(Upload::Magazine {
-                    first: replicates.start,
-                    end: replicates.end,
-                    slot,
-                    tick,
-                    change: MagazineChange::Resupply(*rounds),
-                });
-            }
-            let b = &sc.batteries[*battery];
-            let ic = &sc.interceptors[b.magazines[*magazine].interceptor];
-            let text = format!("order {}: {rounds} {} delivered to {}", o.id, ic.id, b.id);
+            let text = deliver(
+                sc,
+                plan,
+                o,
+                (*battery, *magazine, *rounds),
+                &replicates,
+                tick,
+                outbox,
+            );
             push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
         }
         Action::Rearm { ship, trip, .. } => {
-            for b in hosted(sc, *ship) {
-                outbox.away.push((b, true));
-            }
-            let t = &sc.assets[*ship].trips[*trip];
-            let text = format!(
-                "order {}: {} leaves station to rearm in port at {:.2}, {:.2}, back at {}",
-                o.id,
-                sc.assets[*ship].id,
-                t.port.lat,
-                t.port.lon,
-                crate::scenario::types::Clock(t.back.saturating_mul(sc.tick_seconds))
-            );
+            let text = leave_station(sc, o, *ship, *trip, outbox);
             push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
         }
         Action::Strike { sites, fraction } => {
@@ -160,6 +146,52 @@ pub(crate) fn execute(
             }
         }
     }
+}
+
+/// Rounds delivered to a battery's magazine in some replicates; the log's text.
+fn deliver(
+    sc: &crate::scenario::Scenario,
+    plan: &crate::engine::plan::Plan,
+    o: &crate::scenario::Order,
+    (battery, magazine, rounds): (usize, usize, u32),
+    replicates: &std::ops::Range<u32>,
+    tick: u32,
+    outbox: &mut Outbox,
+) -> String {
+    if let Some(slot) = plan.slot_of(battery, magazine) {
+        outbox.uploads.push(Upload::Magazine {
+            first: replicates.start,
+            end: replicates.end,
+            slot,
+            tick,
+            change: MagazineChange::Resupply(rounds),
+        });
+    }
+    let b = &sc.batteries[battery];
+    let ic = &sc.interceptors[b.magazines[magazine].interceptor];
+    format!("order {}: {rounds} {} delivered to {}", o.id, ic.id, b.id)
+}
+
+/// A ship leaves its station for port: its batteries fall silent; the log's text.
+fn leave_station(
+    sc: &crate::scenario::Scenario,
+    o: &crate::scenario::Order,
+    ship: usize,
+    trip: usize,
+    outbox: &mut Outbox,
+) -> String {
+    for b in hosted(sc, ship) {
+        outbox.away.push((b, true));
+    }
+    let t = &sc.assets[ship].trips[trip];
+    format!(
+        "order {}: {} leaves station to rearm in port at {:.2}, {:.2}, back at {}",
+        o.id,
+        sc.assets[ship].id,
+        t.port.lat,
+        t.port.lon,
+        crate::scenario::types::Clock(t.back.saturating_mul(sc.tick_seconds))
+    )
 }
 
 /// The batteries a ship carries.
