@@ -70,7 +70,7 @@ impl UnitInfo {
             return sc.battery_position(b, seconds);
         }
         if let Some(a) = self.asset {
-            return sc.position_of(sc.assets[a].placement, seconds);
+            return sc.asset_position(a, seconds);
         }
         if let Some(s) = self.site {
             return sc.sites[s].position;
@@ -530,9 +530,15 @@ fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine {
                     at = Some(sc.sites[s0].position);
                 }
             }
-            Action::Switch { battery, .. } | Action::Relocate { battery, .. } => {
+            Action::Switch { battery, .. }
+            | Action::Relocate { battery, .. }
+            | Action::Resupply { battery, .. } => {
                 sides.push(sc.batteries[*battery].side);
                 at = Some(sc.battery_position(*battery, seconds));
+            }
+            Action::Rearm { ship, .. } => {
+                sides.push(sc.assets[*ship].side);
+                at = Some(sc.asset_position(*ship, seconds));
             }
             Action::Divert { carrier, .. } => {
                 sides.push(sc.carriers[*carrier].side);
@@ -545,9 +551,7 @@ fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine {
         match t.subject {
             Subject::Asset(a) => {
                 sides.push(sc.assets[a].side);
-                at = Some(
-                    sc.position_of(sc.assets[a].placement, tick as f64 * sc.tick_seconds as f64),
-                );
+                at = Some(sc.asset_position(a, tick as f64 * sc.tick_seconds as f64));
             }
             Subject::Side(s) => sides.push(s),
         }
