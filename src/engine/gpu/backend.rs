@@ -427,36 +427,44 @@ impl GpuBackend {
     }
 
     /// Magazine changes (`Upload::Magazine`) depend on the magazines' state on the
-    /// device: read every batch's magazines back, change them as the CPU backend does
-    /// (`MagazineChange::apply`), and write them back. Deliveries and trips to port are
-    /// rare, so the whole buffer is read.
+    /// device: read back the magazines of each batch a change touches, change them as the
+    /// CPU backend does (`MagazineChange::apply`), and write them back. Deliveries and
+    /// trips to port are rare; one batch at a time bounds the host memory they take.
     fn change_magazines(&mut self, changes: &[Upload]) -> Result<(), String> {
-        if !changes.iter().any(|c| matches!(c, Upload::Magazine { .. })) {
-            return Ok(());
-        }
         let ns = self.plan.slots.len();
-        let mut mags: Vec<MagazineState> = self.read_batches(|b| &b.magazines, ns)?;
-        for c in changes {
-            if let Upload::Magazine {
-                first,
-                end,
-                slot,
-                tick,
-                change,
-            } = *c
-            {
+        let size = std::mem::size_of::<MagazineState>();
+        let c = self.ctx.clone();
+        for b in &self.batches {
+            let (lo, hi) = (b.first, b.first + b.replicates);
+            let touches = |c: &&Upload| matches!(c, Upload::Magazine { first, end, .. } if *first < hi && *end > lo);
+            if !changes.iter().any(|x| touches(&x)) {
+                continue;
+            }
+            let bytes = (b.replicates as usize * ns * size) as u64;
+            let staging = c.staging("magazines readback", bytes);
+            let mut e = c.device.create_command_encoder(&Default::default());
+            e.copy_buffer_to_buffer(&b.magazines, 0, &staging, 0, bytes);
+            c.queue.submit([e.finish()]);
+            let mut mags: Vec<MagazineState> = c.read(&staging, 0..bytes)?;
+            for x in changes.iter().filter(touches) {
+                let Upload::Magazine {
+                    first,
+                    end,
+                    slot,
+                    tick,
+                    change,
+                } = *x
+                else {
+                    continue;
+                };
                 let row = &self.plan.slots[slot as usize];
-                for r in first..end {
-                    let m = &mut mags[r as usize * ns + slot as usize];
+                for r in first.max(lo)..end.min(hi) {
+                    let m = &mut mags[(r - lo) as usize * ns + slot as usize];
                     *m = change.apply(*m, row, tick);
                 }
             }
-        }
-        for b in &self.batches {
-            let span = b.first as usize * ns..(b.first + b.replicates) as usize * ns;
-            self.ctx
-                .queue
-                .write_buffer(&b.magazines, 0, bytemuck::cast_slice(&mags[span]));
+            c.queue
+                .write_buffer(&b.magazines, 0, bytemuck::cast_slice(&mags));
         }
         Ok(())
     }

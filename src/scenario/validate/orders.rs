@@ -102,8 +102,8 @@ pub(super) fn orders(
     let mut out = Vec::new();
     let mut paths = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    // Rounds of each weapon already ordered from each site, to check inventories.
-    let mut spent: HashMap<(usize, usize), u64> = HashMap::new();
+    // Rounds of each weapon ordered from each site, to check inventories.
+    let mut spent = Ledger::default();
     let mut expanded = 0usize;
     for (i, o) in by_id(specs, |o| &o.id) {
         let p = KeyPath::default().key("orders").index(i);
@@ -116,6 +116,7 @@ pub(super) fn orders(
         }
         let when = when(ck, &p, o, known.triggers, time);
         let repeat = repeats::check(ck, &p, o, &when, time, &mut expanded);
+        spent.when = when.clone();
         if let Some(action) = action(ck, &p, o, known, time, &mut spent, repeat.times) {
             for k in 0..repeat.times {
                 out.push(Order {
@@ -130,7 +131,92 @@ pub(super) fn orders(
         }
     }
     repeats::unique_ids(ck, &out, &paths, &ids);
+    spent.check(ck, known);
     (out, paths)
+}
+
+/// The rounds salvo orders fire from each site, checked against its inventory once every
+/// order is read: in time order (fixed times first, then triggered orders by delay; a tie
+/// in id order), the order whose rounds take the total past the inventory is reported,
+/// once per site and weapon.
+struct Ledger {
+    /// When the order being read falls due.
+    when: When,
+    entries: Vec<Spent>,
+}
+
+/// One salvo order's rounds of a weapon from a site.
+struct Spent {
+    site: usize,
+    weapon: usize,
+    /// Its count times its repeats, in u64: it cannot wrap.
+    rounds: u64,
+    when: When,
+    /// Its place in reading (id) order.
+    index: usize,
+    path: KeyPath,
+    count: u32,
+    times: u32,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            when: When::At(0),
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl Ledger {
+    fn add(&mut self, (site, weapon): (usize, usize), count: u32, times: u32, path: KeyPath) {
+        self.entries.push(Spent {
+            site,
+            weapon,
+            rounds: count as u64 * times as u64,
+            when: self.when.clone(),
+            index: self.entries.len(),
+            path,
+            count,
+            times,
+        });
+    }
+
+    fn check(mut self, ck: &mut Checker, known: &Known) {
+        let key = |w: &When| match *w {
+            When::At(t) => (0, t),
+            When::After { delay, .. } => (1, delay),
+        };
+        self.entries
+            .sort_by_key(|e| (e.site, e.weapon, key(&e.when), e.index));
+        let mut used: HashMap<(usize, usize), u64> = HashMap::new();
+        for e in &self.entries {
+            let (from, w) = (&known.sites.list[e.site], &known.db.weapons[e.weapon]);
+            let held = from
+                .inventory
+                .iter()
+                .find(|(k, _)| *k == e.weapon)
+                .map_or(0, |x| x.1) as u64;
+            let total = used.entry((e.site, e.weapon)).or_insert(0);
+            let before = *total;
+            *total += e.rounds;
+            if before <= held && *total > held {
+                let each = if e.times > 1 {
+                    format!(" ({} each of {} times)", e.count, e.times)
+                } else {
+                    String::new()
+                };
+                ck.err(
+                    SCENARIO,
+                    &e.path,
+                    format!(
+                        "{} holds {held} {}, but the orders so far fire {}{each}",
+                        from.id, w.id, *total
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// When an order falls due: at a time before the end, or after a known trigger.
@@ -178,7 +264,7 @@ fn action(
     o: &types::OrderSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u64>,
+    spent: &mut Ledger,
     times: u32,
 ) -> Option<Action> {
     let n_actions = o.salvo.is_some() as u32
@@ -240,7 +326,7 @@ fn salvo(
     s: &types::SalvoSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u64>,
+    spent: &mut Ledger,
     times: u32,
 ) -> Option<Action> {
     let (sites, db, units) = (known.sites, known.db, known.units);
@@ -264,29 +350,7 @@ fn salvo(
         ck.err(SCENARIO, &sp.key("count"), "expected a count of at least 1");
     }
     let (from, w) = (&sites.list[site], &db.weapons[weapon]);
-    let held = from
-        .inventory
-        .iter()
-        .find(|(k, _)| *k == weapon)
-        .map_or(0, |x| x.1);
-    // In u64: a count times its repeats cannot wrap.
-    let used = spent.entry((site, weapon)).or_insert(0);
-    *used += s.count as u64 * times as u64;
-    if *used > held as u64 {
-        let each = if times > 1 {
-            format!(" ({} each of {times} times)", s.count)
-        } else {
-            String::new()
-        };
-        ck.err(
-            SCENARIO,
-            &sp.key("count"),
-            format!(
-                "{} holds {held} {}, but the orders so far fire {}{each}",
-                from.id, w.id, *used
-            ),
-        );
-    }
+    spent.add((site, weapon), s.count, times, sp.key("count"));
     let mut targets = Vec::new();
     for (k, t) in s.targets.iter().enumerate() {
         let tp = sp.key("targets").index(k);
