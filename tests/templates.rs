@@ -255,3 +255,30 @@ fn repeats_are_checked_and_bounded_before_they_are_expanded() {
         "{e}"
     );
 }
+
+#[test]
+fn the_twelve_day_example_is_a_page_and_uses_what_it_shows() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/examples/twelve-days.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.lines().count() < 200, "a page");
+    let sc = scenario::load_path(Some(&path)).unwrap_or_else(|e| panic!("{e}"));
+    // Two nightly salvos twelve times, four airlifts, one triggered, one trip to port.
+    assert_eq!(sc.orders.len(), 12 + 12 + 4 + 1 + 1);
+    let arrows = sc.batteries.iter().filter(|b| b.system == "arrow").count();
+    assert_eq!(arrows, 4, "four Arrow batteries from two templates");
+    let sc = std::sync::Arc::new(sc);
+    let plan = std::sync::Arc::new(hormuz::engine::plan::build(&sc));
+    let (out, fig) = common::run(&sc, &plan, 8, 2026, None);
+    let all = |c: &str, v: f64| fig.column(c).unwrap().iter().all(|&x| x == v);
+    assert!(all("launched_ballistic", 480.0));
+    // Every Arrow 3 round fired, the 4 x 12 flown in included (2 x (24 + 12) at the start);
+    // the destroyer's four SM-3 IB twice: before and after Souda Bay.
+    assert!(all("fired_arrow-3", 72.0 + 48.0));
+    assert!(all("fired_sm-3-ib", 8.0));
+    assert!(
+        out.log
+            .iter()
+            .any(|e| e.text == "order ddg-to-souda-bay: ddg leaves port with full magazines")
+    );
+}
