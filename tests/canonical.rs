@@ -205,3 +205,13 @@ fn the_reversal_moves_what_it_says() {
     assert_eq!(b.get(0).unwrap()["x"].as_integer(), Some(2));
     assert_eq!(doc["t"]["k"].as_integer(), Some(1));
 }
+
+#[test]
+fn reversing_every_list_of_the_templated_example_changes_no_byte() {
+    // Templates, repeated orders, deliveries and a trip to port, in reverse.
+    let scenario = read("scenarios/examples/twelve-days.toml")
+        .replace("\"../db/weapons.toml\"", "\"db/weapons.toml\"");
+    assert!(arrays_moved(&scenario) >= 6);
+    let db = read("scenarios/db/weapons.toml");
+    same_outputs_reversed(&scenario, &[("db/weapons.toml", db)], "6");
+}
