@@ -1,5 +1,5 @@
 //! Team views with fog of war. The white cell (the facilitators) sees everything. Blue
-//! (the first side and the sides it does not fight) sees its own units and magazines, the
+//! (the defender, [`blue_side`], and the sides it does not fight) sees its own units and magazines, the
 //! threats its sensors detected, its intercepts and what lands on it. Red (the sides Blue
 //! fights) sees its own launches and stocks and the effects it could observe: hits it can
 //! claim, not the intercepts that happen out of its sight; to Red a missile shot down is
@@ -9,6 +9,15 @@ use super::live::{Session, Snapshot, UnitInfo};
 use super::logbook::LogLine;
 use crate::engine::layout::NEVER;
 use crate::scenario::Scenario;
+
+/// Blue's lead side, the defender: the side with the most defensive units (the lowest
+/// index on a tie), never a side's place in the file (sides are listed by id).
+pub fn blue_side(sc: &Scenario) -> usize {
+    let units = |s: usize| sc.batteries.iter().filter(|b| b.side == s).count();
+    (0..sc.sides.len())
+        .max_by_key(|&s| (units(s), std::cmp::Reverse(s)))
+        .unwrap_or(0)
+}
 
 /// Who is looking.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -36,7 +45,12 @@ impl Team {
 
     /// The team a side plays on.
     pub fn of_side(sc: &Scenario, side: usize) -> Team {
-        if sc.sides[0].hostile.get(side).copied().unwrap_or(false) {
+        if sc.sides[blue_side(sc)]
+            .hostile
+            .get(side)
+            .copied()
+            .unwrap_or(false)
+        {
             Team::Red
         } else {
             Team::Blue

@@ -73,7 +73,7 @@ impl UnitInfo {
             return sc.battery_position(b, seconds);
         }
         if let Some(a) = self.asset {
-            return sc.position_of(sc.assets[a].placement, seconds);
+            return sc.asset_position(a, seconds);
         }
         if let Some(s) = self.site {
             return sc.sites[s].position;

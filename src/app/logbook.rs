@@ -203,9 +203,15 @@ pub fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine 
                     at = Some(sc.sites[s0].position);
                 }
             }
-            Action::Switch { battery, .. } | Action::Relocate { battery, .. } => {
+            Action::Switch { battery, .. }
+            | Action::Relocate { battery, .. }
+            | Action::Resupply { battery, .. } => {
                 sides.push(sc.batteries[*battery].side);
                 at = Some(sc.battery_position(*battery, seconds));
+            }
+            Action::Rearm { ship, .. } => {
+                sides.push(sc.assets[*ship].side);
+                at = Some(sc.asset_position(*ship, seconds));
             }
             Action::Divert { carrier, .. } => {
                 sides.push(sc.carriers[*carrier].side);

@@ -95,6 +95,14 @@ impl Plan {
             .position(|g| g.kind == GroupKind::Militia(site))
     }
 
+    /// The slot of a battery's magazine.
+    pub fn slot_of(&self, battery: usize, magazine: usize) -> Option<u32> {
+        self.slot_info
+            .iter()
+            .position(|s| s.battery == battery && s.magazine == magazine)
+            .map(|s| s as u32)
+    }
+
     pub fn group_of_order(&self, order: usize) -> Option<usize> {
         self.groups
             .iter()
@@ -254,7 +262,7 @@ impl Expansion {
                     .iter()
                     .copied()
                     .filter(|&a| {
-                        let p = sc.position_of(sc.assets[a].placement, nominal_s);
+                        let p = sc.asset_position(a, nominal_s);
                         s.position.distance_km(p) <= sc.weapons[w].range_km
                     })
                     .collect()
@@ -295,9 +303,12 @@ impl Expansion {
     }
 }
 
-/// Groups in this order: salvo orders in file order, then militias in file order, then
-/// salvo orders injected during an exercise, so that an inject never renumbers the
-/// tracks (and random streams) already planned.
+/// Groups in this order: salvo orders in time order (their fixed start, or for a
+/// triggered order its delay; a tie by index, which is id order), so that a site's
+/// launchers are used round-robin in the order the salvos come; then militias in index
+/// order; then salvo orders injected during an exercise, likewise, so that an inject never
+/// renumbers the tracks (and random streams) already planned. The scenario's lists are in
+/// canonical order, so none of this depends on where an order stands in the file.
 fn expand(sc: &Scenario) -> Expansion {
     let mut ex = Expansion {
         groups: Vec::new(),
@@ -305,13 +316,24 @@ fn expand(sc: &Scenario) -> Expansion {
         launcher_of: Vec::new(),
         cursor: vec![0u32; sc.sites.len()],
     };
-    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
+    let in_time_order = |inject: bool| {
+        let mut list: Vec<(u32, usize)> = (0..sc.orders.len())
+            .filter(|&i| sc.orders[i].inject == inject)
+            .map(|i| match sc.orders[i].when {
+                When::At(t) => (t, i),
+                When::After { delay, .. } => (delay, i),
+            })
+            .collect();
+        list.sort_unstable();
+        list
+    };
+    for (_, oi) in in_time_order(false) {
         ex.salvo(sc, oi);
     }
     for si in 0..sc.sites.len() {
         ex.militia(sc, si);
     }
-    for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
+    for (_, oi) in in_time_order(true) {
         ex.salvo(sc, oi);
     }
     ex
@@ -490,11 +512,10 @@ fn sweep(
     let launch_s = (start as f64 + offset as f64) * tick_s;
     let origin = s.position;
     // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
-    let placement = sc.assets[target].placement;
-    let mut aim = sc.position_of(placement, launch_s);
+    let mut aim = sc.asset_position(target, launch_s);
     for _ in 0..2 {
         let (tof, _) = kinematics(w, origin.distance_km(aim).max(0.001));
-        aim = sc.position_of(placement, launch_s + tof);
+        aim = sc.asset_position(target, launch_s + tof);
     }
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
@@ -570,8 +591,10 @@ fn windows(
     flight: u32,
     env: crate::scenario::Envelope,
 ) -> Vec<(u32, u32)> {
-    let placement = sc.batteries[battery].placement;
-    let relocated = !sc.batteries[battery].moves.is_empty();
+    let b = &sc.batteries[battery];
+    let placement = b.placement;
+    // A relocated battery, or one on a ship that goes to port, jumps: swept in full.
+    let relocated = !b.moves.is_empty() || b.host.is_some_and(|h| !sc.assets[h].trips.is_empty());
     let tick_s = sc.tick_seconds as f64;
     let (rmin, rmax) = (env.range_km[0], env.range_km[1]);
     // Altitude screen: a threat that never enters the altitude band cannot be engaged.
@@ -585,7 +608,7 @@ fn windows(
         return Vec::new();
     }
     // Distance screen, with how far a ship-borne battery can wander during the flight.
-    // A relocated battery is swept in full: there are few, and they jump.
+    // A relocated battery is swept in full: there are few.
     let (at, drift) = match placement {
         Placement::Fixed(p) => (p, 0.0),
         Placement::Mounted { carrier, offset_km } => {

@@ -85,6 +85,22 @@ pub struct Asset {
     pub value_usd: f64,
     pub staying_power: u32,
     pub hardness: f64,
+    /// A ship's trips to port (`rearm` orders), in time order; they never overlap.
+    pub trips: Vec<Trip>,
+}
+
+/// A ship's trip to a port to refill its magazines, in ticks: it leaves its station at
+/// `leave`, is in port from `arrive` to `depart` (its magazines full from `depart`), and
+/// is back on station at `back`. Its batteries are silent from `leave` to `back`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Trip {
+    pub leave: u32,
+    pub arrive: u32,
+    pub depart: u32,
+    pub back: u32,
+    /// Where it left its station.
+    pub from: LatLon,
+    pub port: LatLon,
 }
 
 /// Where a unit is: fixed, or riding with a carrier at an offset (km north, km east).
@@ -208,6 +224,21 @@ pub enum Action {
         to: LatLon,
         speed_kn: f64,
     },
+    /// Rounds added to the reserve of a battery's magazine.
+    Resupply {
+        battery: usize,
+        magazine: usize,
+        rounds: u32,
+    },
+    /// A ship's trip to port: `assets[ship].trips[trip]`, planned ahead.
+    Rearm {
+        ship: usize,
+        trip: usize,
+        port: LatLon,
+        speed_kn: f64,
+        /// Ticks in port.
+        in_port: u32,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -260,6 +291,30 @@ pub struct Reported {
 }
 
 impl Scenario {
+    /// Where an asset is `seconds` after the start: on its placement, or on a trip to port.
+    pub fn asset_position(&self, asset: usize, seconds: f64) -> LatLon {
+        let a = &self.assets[asset];
+        let tick_s = self.tick_seconds as f64;
+        for t in &a.trips {
+            let at = |tick: u32| tick as f64 * tick_s;
+            if seconds < at(t.leave) || seconds >= at(t.back) {
+                continue;
+            }
+            let along = |from: LatLon, to: LatLon, t0: f64, t1: f64| {
+                from.lerp(to, ((seconds - t0) / (t1 - t0).max(1e-9)).clamp(0.0, 1.0))
+            };
+            return if seconds < at(t.arrive) {
+                along(t.from, t.port, at(t.leave), at(t.arrive))
+            } else if seconds < at(t.depart) {
+                t.port
+            } else {
+                let station = self.position_of(a.placement, at(t.back));
+                along(t.port, station, at(t.depart), at(t.back))
+            };
+        }
+        self.position_of(a.placement, seconds)
+    }
+
     pub fn position_of(&self, placement: Placement, seconds: f64) -> LatLon {
         match placement {
             Placement::Fixed(p) => p,
@@ -270,9 +325,15 @@ impl Scenario {
         }
     }
 
-    /// Where a battery stands `seconds` after the start, relocations included.
+    /// Where a battery stands `seconds` after the start, relocations and its host's trips
+    /// to port included.
     pub fn battery_position(&self, battery: usize, seconds: f64) -> LatLon {
         let b = &self.batteries[battery];
+        if let Some(h) = b.host
+            && !self.assets[h].trips.is_empty()
+        {
+            return self.asset_position(h, seconds);
+        }
         let tick = seconds / self.tick_seconds as f64;
         match b.moves.iter().rev().find(|(t, _)| *t as f64 <= tick) {
             Some((_, p)) => *p,
@@ -283,7 +344,9 @@ impl Scenario {
     /// A battery whose position changes during the scenario (ship-borne or relocated).
     pub fn battery_moves(&self, battery: usize) -> bool {
         let b = &self.batteries[battery];
-        !b.moves.is_empty() || matches!(b.placement, Placement::Mounted { .. })
+        !b.moves.is_empty()
+            || matches!(b.placement, Placement::Mounted { .. })
+            || b.host.is_some_and(|h| !self.assets[h].trips.is_empty())
     }
 
     pub fn total_launchers(&self) -> u32 {

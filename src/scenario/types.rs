@@ -518,6 +518,18 @@ pub struct OrderSpec {
     /// Send a carrier (and its group) towards a point.
     #[serde(default)]
     pub divert: Option<DivertSpec>,
+    /// Rounds delivered to a battery's reserve (an airlift, a convoy).
+    #[serde(default)]
+    pub resupply: Option<ResupplySpec>,
+    /// A ship leaves station to rearm in port and comes back.
+    #[serde(default)]
+    pub rearm: Option<RearmSpec>,
+    /// Repeat the order this long after each time it falls due (with `times`).
+    #[serde(default)]
+    pub every: Option<Clock>,
+    /// How many times the order falls due in all, the first included (with `every`).
+    #[serde(default)]
+    pub times: Option<u32>,
     /// Added by a facilitator during an exercise: planned after everything else, so
     /// that the threats already in the scenario keep their identity (and random streams).
     #[serde(default)]
@@ -546,6 +558,26 @@ pub struct DivertSpec {
     pub carrier: String,
     pub to: LatLon,
     pub speed_kn: f64,
+}
+
+/// Rounds of one interceptor delivered to a battery's reserve.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResupplySpec {
+    pub battery: String,
+    pub interceptor: String,
+    pub rounds: u32,
+}
+
+/// A ship's trip to a port to refill its magazines: out at `speed_kn`, `in_port` there,
+/// and back to its station; its batteries are silent while it is away.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RearmSpec {
+    pub ship: String,
+    pub port: LatLon,
+    pub speed_kn: f64,
+    pub in_port: Clock,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -8,6 +8,7 @@
 #[cfg(feature = "desktop")]
 pub mod app;
 mod closed_form;
+pub mod logistics;
 mod require;
 pub mod setups;
 
@@ -27,6 +28,15 @@ pub fn hormuz_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hormuz"))
         .args(args)
         .envs(env.iter().copied())
+        .output()
+        .expect("run hormuz")
+}
+
+/// Run the `hormuz` binary with `args` in the folder `dir`.
+pub fn hormuz_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(args)
+        .current_dir(dir)
         .output()
         .expect("run hormuz")
 }

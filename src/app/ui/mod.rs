@@ -166,10 +166,12 @@ const HOSTILE: [Color32; 6] = [
     Color32::from_rgb(200, 110, 90),
 ];
 
-/// Colour of a side: blues and greens for the first side and those it does not fight,
-/// reds and oranges for the sides it fights.
+/// Colour of a side: blues and greens for the defender's side and those it does not
+/// fight, reds and oranges for the sides it fights. The defender is the side with the most
+/// defensive units (the lowest index on a tie), never a side's place in the file.
 pub fn side_colour(sc: &Scenario, side: usize) -> Color32 {
-    let hostile = |s: usize| sc.sides[0].hostile.get(s).copied().unwrap_or(false);
+    let defender = crate::app::fog::blue_side(sc);
+    let hostile = |s: usize| sc.sides[defender].hostile.get(s).copied().unwrap_or(false);
     let rank = (0..side).filter(|&s| hostile(s) == hostile(side)).count();
     if hostile(side) {
         HOSTILE[rank % HOSTILE.len()]

@@ -120,6 +120,8 @@ impl ExerciseApp {
                     Action::Switch { .. } => "battery switched".into(),
                     Action::Relocate { .. } => "battery relocated".into(),
                     Action::Divert { .. } => "carrier diverted".into(),
+                    Action::Resupply { rounds, .. } => format!("resupply of {rounds} rounds"),
+                    Action::Rearm { .. } => "ship to port to rearm".into(),
                 };
                 marks.push(Mark {
                     tick: t,

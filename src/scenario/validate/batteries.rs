@@ -6,6 +6,7 @@ use super::super::limits::{MAX_ENGAGEMENTS, MAX_SHOTS};
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
+use super::canonical::by_id;
 use super::database::Database;
 use super::suggest::unknown;
 use super::units::{UnitIds, Units};
@@ -42,7 +43,7 @@ pub(super) fn check(
     unit_ids: &mut UnitIds,
     time: Time,
 ) {
-    for (i, b) in specs.iter().enumerate() {
+    for (i, b) in by_id(specs, |b| &b.id) {
         let p = KeyPath::default().key("batteries").index(i);
         unit_ids.claim(ck, p.key("id"), &b.id);
         let side = units.sides.side_of(ck, &p.key("side"), &b.side);

@@ -7,6 +7,7 @@ use super::super::model::{Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
 use super::Checker;
+use super::canonical::natural;
 use super::values::{Kind, class_probabilities, envelope, figure};
 
 /// The database: weapons and interceptors, and their ids (a duplicated id names the
@@ -25,11 +26,13 @@ struct Found<'f, T> {
     spec: &'f T,
 }
 
-/// Every entry of one kind, across the database files in order (file 0 is the scenario).
+/// Every entry of one kind across the database files (file 0 is the scenario), in
+/// canonical order: by id (natural order), whichever file holds it (a duplicated id in file order).
 fn found<'f, T>(
     dbs: &'f [types::DatabaseFile],
     key: &str,
     entries: impl Fn(&'f types::DatabaseFile) -> &'f [T],
+    id: impl Fn(&T) -> &str,
 ) -> Vec<Found<'f, T>> {
     let mut out = Vec::new();
     for (d, db) in dbs.iter().enumerate() {
@@ -41,13 +44,14 @@ fn found<'f, T>(
             });
         }
     }
+    out.sort_by(|a, b| natural(id(a.spec), id(b.spec)));
     out
 }
 
 pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Database<'f> {
     let mut weapons = Vec::new();
     let mut weapon_ids = HashMap::new();
-    for f in found(dbs, "threats", |db| &db.threats) {
+    for f in found(dbs, "threats", |db| &db.threats, |t| &t.id) {
         if weapon_ids
             .insert(f.spec.id.as_str(), weapons.len())
             .is_some()
@@ -62,7 +66,7 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
     }
     let mut interceptors = Vec::new();
     let mut interceptor_ids = HashMap::new();
-    for f in found(dbs, "interceptors", |db| &db.interceptors) {
+    for f in found(dbs, "interceptors", |db| &db.interceptors, |t| &t.id) {
         if interceptor_ids
             .insert(f.spec.id.as_str(), interceptors.len())
             .is_some()

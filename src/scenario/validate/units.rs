@@ -7,6 +7,7 @@ use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
 use super::batteries::{FireControl, Identity, battery};
+use super::canonical::by_id;
 use super::database::Database;
 use super::suggest::unknown;
 use super::values::{Vulnerability, class_probabilities, position, vulnerability};
@@ -118,6 +119,7 @@ impl Units<'_> {
             value_usd: v.value_usd,
             staying_power: v.staying_power,
             hardness: v.hardness,
+            trips: Vec::new(),
         });
         index
     }
@@ -150,7 +152,7 @@ pub(super) fn check<'f>(
         carriers: Vec::new(),
         batteries: Vec::new(),
     };
-    for (i, a) in file.assets.iter().enumerate() {
+    for (i, a) in by_id(&file.assets, |a| &a.id) {
         let p = KeyPath::default().key("assets").index(i);
         unit_ids.claim(ck, p.key("id"), &a.id);
         let side = units.sides.side_of(ck, &p.key("side"), &a.side);
@@ -164,7 +166,7 @@ pub(super) fn check<'f>(
         unit_ids,
         tick_s: time.tick_s,
     };
-    for (ci, c) in file.carriers.iter().enumerate() {
+    for (ci, c) in by_id(&file.carriers, |c| &c.id) {
         fleet.carrier(ck, ci, c);
     }
     units
@@ -172,9 +174,10 @@ pub(super) fn check<'f>(
 
 fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
     let root = KeyPath::default().key("sides");
+    let order = by_id(specs, |s| &s.id);
     let mut ids = HashMap::new();
-    for (i, s) in specs.iter().enumerate() {
-        if ids.insert(s.id.as_str(), i).is_some() {
+    for (k, &(i, s)) in order.iter().enumerate() {
+        if ids.insert(s.id.as_str(), k).is_some() {
             ck.err(
                 SCENARIO,
                 &root.index(i).key("id"),
@@ -186,17 +189,17 @@ fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
         ck.err(SCENARIO, &root, "expected at least one side");
     }
     let mut list = Vec::new();
-    for (i, s) in specs.iter().enumerate() {
+    for (k, &(i, s)) in order.iter().enumerate() {
         let p = root.index(i);
         let mut hostile = vec![false; specs.len()];
         for (j, h) in s.hostile_to.iter().enumerate() {
             match ids.get(h.as_str()) {
-                Some(&k) if k == i => ck.err(
+                Some(&x) if x == k => ck.err(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
                     "a side cannot be hostile to itself",
                 ),
-                Some(&k) => hostile[k] = true,
+                Some(&x) => hostile[x] = true,
                 None => ck.err(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
@@ -234,9 +237,11 @@ struct Fleet<'a, 'f> {
 
 impl Fleet<'_, '_> {
     /// A carrier: a ship asset with a route, its escorts (ships and batteries at an
-    /// offset) and its air wing (a battery flying from it).
+    /// offset) and its air wing (a battery flying from it). `ci` is its index in the file.
     fn carrier(&mut self, ck: &mut Checker, ci: usize, c: &types::CarrierSpec) {
         let p = KeyPath::default().key("carriers").index(ci);
+        // Its index in the model's (canonical) list, which placements refer to.
+        let carrier = self.units.carriers.len();
         self.unit_ids.claim(ck, p.key("id"), &c.id);
         let side = self.units.sides.side_of(ck, &p.key("side"), &c.side);
         let mut points = vec![position(ck, &p.key("position"), c.position)];
@@ -255,7 +260,7 @@ impl Fleet<'_, '_> {
         }
         let v = vulnerability(ck, &p.key("vulnerability"), &c.vulnerability);
         let on_deck = Placement::Mounted {
-            carrier: ci,
+            carrier,
             offset_km: [0.0, 0.0],
         };
         let asset = self
@@ -273,8 +278,8 @@ impl Fleet<'_, '_> {
             asset,
             route: geo::Route::new(points, speed_kmh, c.patrol),
         });
-        for (ei, e) in c.escorts.iter().enumerate() {
-            self.escort(ck, &p.key("escorts").index(ei), ci, side, e);
+        for (ei, e) in by_id(&c.escorts, |e| &e.id) {
+            self.escort(ck, &p.key("escorts").index(ei), carrier, side, e);
         }
         if let Some(w) = &c.air_wing {
             let wp = p.key("air_wing");
