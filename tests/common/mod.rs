@@ -6,6 +6,7 @@
 #![allow(dead_code, unused_imports)]
 
 mod closed_form;
+pub mod mechanisms;
 mod require;
 pub mod setups;
 
