@@ -172,6 +172,8 @@ fn advance_one(r: u32, k: u32) {
             set_status(S_LOOP_LIMIT);
         }
         if ready {
+            // `allocate` says again whether it must wait for a channel.
+            th.free_at = NEVER;
             push_candidate(r, k);
         }
     }

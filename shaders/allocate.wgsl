@@ -31,6 +31,25 @@ fn channel(r: u32, row: BatteryRow, c: u32) -> u32 {
     return r * params.fire_control + row.channel_first + c;
 }
 
+// The twin's `channels_free`: (free channels, the first tick one frees when none is).
+fn channels_free(r: u32, row: BatteryRow, tick: u32) -> vec2<u32> {
+    var free = 0u;
+    var first = NEVER;
+    var c = 0u;
+    for (; c < row.channels; c += 1u) {
+        let at = fire_control[channel(r, row, c)];
+        if at <= tick {
+            free += 1u;
+        } else {
+            first = min(first, at);
+        }
+    }
+    if c < row.channels {
+        set_status(S_LOOP_LIMIT);
+    }
+    return select(vec2<u32>(0u, first), vec2<u32>(free, NEVER), free > 0u);
+}
+
 fn radar_free(r: u32, b: u32, k: u32, tick: u32) -> bool {
     let row = batteries[b];
     if row.radar_tracks == 0u || radar_holds(r, b, k, tick) {
@@ -90,24 +109,11 @@ fn allocate_one(r: u32) {
         return;
     }
     sort_candidates(r, n);
-    // Free channels per battery this tick.
+    // Free channels per battery this tick, counted at a battery's first use (bit b of
+    // `counted`), and when none is free, the first tick one frees.
     var free: array<u32, MAX_BATTERIES>;
-    var b = 0u;
-    for (; b < params.batteries; b += 1u) {
-        let row = batteries[b];
-        var c = 0u;
-        for (; c < row.channels; c += 1u) {
-            if fire_control[channel(r, row, c)] <= tick {
-                free[b] += 1u;
-            }
-        }
-        if c < row.channels {
-            set_status(S_LOOP_LIMIT);
-        }
-    }
-    if b < params.batteries {
-        set_status(S_LOOP_LIMIT);
-    }
+    var frees_at: array<u32, MAX_BATTERIES>;
+    var counted: array<u32, 4>;
     var i = 0u;
     for (; i < n; i += 1u) {
         let k = candidates[r * params.tracks + i];
@@ -123,6 +129,10 @@ fn allocate_one(r: u32) {
         // The battery of the last opportunity that could engage: only its first
         // magazine in preference order counts.
         var last_battery = NONE;
+        // When it is passed over: the first tick a channel frees at the batteries whose
+        // channels were all busy, unless something else held it back (`held`).
+        var wait = NEVER;
+        var held = false;
         // Set where the twin breaks out: a loop that ends otherwise with bits left was
         // cut short.
         var stopped = false;
@@ -136,10 +146,22 @@ fn allocate_one(r: u32) {
                 break;
             }
             open &= open - 1u;
-            if o.battery == last_battery || free[o.battery] == 0u {
+            let b = o.battery;
+            if ((counted[b / 32u] >> (b % 32u)) & 1u) == 0u {
+                counted[b / 32u] |= 1u << (b % 32u);
+                let f = channels_free(r, batteries[b], tick);
+                free[b] = f.x;
+                frees_at[b] = f.y;
+            }
+            if o.battery == last_battery {
+                continue;
+            }
+            if free[b] == 0u {
+                wait = min(wait, frees_at[b]);
                 continue;
             }
             if !battery_up(r, o.battery) {
+                held = true;
                 continue;
             }
             if !engageable(r, k, th, o.battery) {
@@ -148,6 +170,7 @@ fn allocate_one(r: u32) {
                 continue;
             }
             if !radar_free(r, o.battery, k, tick) {
+                held = true;
                 continue;
             }
             let slot = slots[o.slot];
@@ -169,9 +192,15 @@ fn allocate_one(r: u32) {
         if open != 0u && !stopped {
             set_status(S_LOOP_LIMIT);
         }
+        th.free_at = select(wait, NEVER, held);
         if best != NONE {
+            th.free_at = NEVER;
             th = engage_with(r, k, th, best, tick);
-            free[opportunities[tr.opp_first + best].battery] -= 1u;
+            let b = opportunities[tr.opp_first + best].battery;
+            free[b] -= 1u;
+            if free[b] == 0u {
+                frees_at[b] = channels_free(r, batteries[b], tick).y;
+            }
         }
         threats[row] = th;
     }

@@ -234,6 +234,7 @@ struct Threat {
     shot_opp: u32,
     shots: u32,
     intercept_at: u32,
+    free_at: u32,
 }
 
 struct MagazineState {
@@ -599,7 +600,10 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
         let o = opportunities[tr.opp_first + j];
         let s = opp_state(r, tr, th, j, tick + 1u);
         if s == OPP_READY {
-            next = min(next, tick + 1u);
+            // The next look; but a window that was ready at this tick already, when
+            // `allocate` passed the threat over for want of a channel, waits for one.
+            let waits = th.free_at != NEVER && opp_state(r, tr, th, j, tick) == OPP_READY;
+            next = min(next, select(tick + 1u, max(th.free_at, tick + 1u), waits));
         } else if s == OPP_WAIT {
             let m = magazines[r * params.slots + o.slot];
             let at = reloaded(m, slots[o.slot], tick).reload_at;

@@ -45,6 +45,13 @@ fn engage_one(r: u32, k: u32) {
     let shot_opp = threats[row].shot_opp;
     let status = threats[row].status;
     if shot_opp == NONE || (status & STATUS_MASK) != FLYING {
+        // A candidate `allocate` passed over for want of a channel: its next look is
+        // when one frees, not the next tick `advance` assumed.
+        if shot_opp == NONE && (status & STATUS_MASK) == FLYING && threats[row].free_at != NEVER {
+            let th = threats[row];
+            let tr = tracks[k];
+            wake[wi] = next_wake(r, tr, th, tick);
+        }
         return;
     }
     var th = threats[row];

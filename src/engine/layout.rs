@@ -269,7 +269,7 @@ pub struct AssetRow {
     pub vertex_count: u32,
 }
 
-/// One threat in one replicate: 36 bytes, plus 4 in `wake`, 4 in the candidate list and 4
+/// One threat in one replicate: 40 bytes, plus 4 in `wake`, 4 in the candidate list and 4
 /// in the work list.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
@@ -291,6 +291,10 @@ pub struct Threat {
     pub shots: u32,
     /// Tick of the intercept of the engagement in flight, or `NEVER`.
     pub intercept_at: u32,
+    /// When `allocate` last passed it over because every battery that could engage it
+    /// had all its channels busy: the first tick one of them frees a channel (its next
+    /// look is not before). `NEVER` otherwise.
+    pub free_at: u32,
 }
 
 impl Threat {
@@ -304,6 +308,7 @@ impl Threat {
         shot_opp: NONE,
         shots: 0,
         intercept_at: NEVER,
+        free_at: NEVER,
     };
 }
 

@@ -139,6 +139,8 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             }
         }
         if ready {
+            // `allocate` says again whether it must wait for a channel.
+            th.free_at = NEVER;
             push_candidate(lane, k);
         }
     }

@@ -53,6 +53,23 @@ fn take_radar(tb: &Tables, lane: &mut Lane, b: u32, k: u32, tick: u32) {
     }
 }
 
+/// Battery `b`'s channels free this tick, and the first tick one of them frees when none
+/// is (`NEVER` when one is).
+#[inline]
+fn channels_free(lane: &Lane, row: &BatteryRow, tick: u32) -> (u32, u32) {
+    let mut free = 0u32;
+    let mut first = NEVER;
+    for c in 0..row.channels {
+        let at = lane.fire_control[channel(row, c)];
+        if at <= tick {
+            free += 1;
+        } else {
+            first = first.min(at);
+        }
+    }
+    if free > 0 { (free, NEVER) } else { (0, first) }
+}
+
 pub fn allocate(tb: &Tables, lane: &mut Lane) {
     let tick = tb.params.tick;
     let n = lane.candidate_count;
@@ -60,16 +77,11 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
         return;
     }
     sort_candidates(tb, lane, n);
-    // Free channels per battery this tick.
+    // Free channels per battery this tick, counted at a battery's first use (bit b of
+    // `counted`), and when none is free, the first tick one frees.
     let mut free = [0u32; MAX_BATTERIES];
-    for b in 0..tb.params.batteries {
-        let row = tb.batteries[b as usize];
-        for c in 0..row.channels {
-            if lane.fire_control[channel(&row, c)] <= tick {
-                free[b as usize] += 1;
-            }
-        }
-    }
+    let mut frees_at = [NEVER; MAX_BATTERIES];
+    let mut counted = [0u32; MAX_BATTERIES / 32];
     for i in 0..n {
         let k = lane.candidates[i as usize];
         let tr = tb.tracks[k as usize];
@@ -83,6 +95,10 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
         // The battery of the last opportunity that could engage: only its first
         // magazine in preference order counts.
         let mut last_battery = NONE;
+        // When it is passed over: the first tick a channel frees at the batteries whose
+        // channels were all busy, unless something else held it back (`held`).
+        let mut wait = NEVER;
+        let mut held = false;
         // Over the open opportunities only, in allocation order (rank never falls).
         let mut open = open_at(tb, &tr, th.done, age);
         while open != 0 {
@@ -92,10 +108,20 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
                 break;
             }
             open &= open - 1;
-            if o.battery == last_battery || free[o.battery as usize] == 0 {
+            let b = o.battery as usize;
+            if (counted[b / 32] >> (b % 32)) & 1 == 0 {
+                counted[b / 32] |= 1 << (b % 32);
+                (free[b], frees_at[b]) = channels_free(lane, &tb.batteries[b], tick);
+            }
+            if o.battery == last_battery {
+                continue;
+            }
+            if free[b] == 0 {
+                wait = wait.min(frees_at[b]);
                 continue;
             }
             if !battery_up(tb, lane, o.battery) {
+                held = true;
                 continue;
             }
             if !engageable(tb, lane, k, &th, o.battery) {
@@ -104,6 +130,7 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
                 continue;
             }
             if !radar_free(tb, lane, o.battery, k, tick) {
+                held = true;
                 continue;
             }
             let slot = tb.slots[o.slot as usize];
@@ -121,9 +148,15 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
                 best_ready = m.ready;
             }
         }
+        th.free_at = if held { NEVER } else { wait };
         if best != NONE {
+            th.free_at = NEVER;
             engage_with(tb, lane, k, &mut th, best, tick);
-            free[tb.opportunities[(tr.opp_first + best) as usize].battery as usize] -= 1;
+            let b = tb.opportunities[(tr.opp_first + best) as usize].battery as usize;
+            free[b] -= 1;
+            if free[b] == 0 {
+                frees_at[b] = channels_free(lane, &tb.batteries[b], tick).1;
+            }
         }
         lane.threats[k as usize] = th;
     }
@@ -150,6 +183,7 @@ fn engage_with(tb: &Tables, lane: &mut Lane, k: u32, th: &mut Threat, j: u32, ti
     lane.magazines[o.slot as usize] = m;
     let at = intercept_tick(&o, th, tick);
     let row = tb.batteries[o.battery as usize];
+    // A free channel, busy from now on: there is one (`free`).
     for c in 0..row.channels {
         if lane.fire_control[channel(&row, c)] <= tick {
             // Busy through the intercept, and through this tick at least.

@@ -20,6 +20,16 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         lane.threats[k as usize].status,
     );
     if shot_opp == NONE || status & STATUS_MASK != FLYING {
+        // A candidate `allocate` passed over for want of a channel: its next look is
+        // when one frees, not the next tick `advance` assumed.
+        if shot_opp == NONE
+            && status & STATUS_MASK == FLYING
+            && lane.threats[k as usize].free_at != NEVER
+        {
+            let th = lane.threats[k as usize];
+            let tr = tb.tracks[k as usize];
+            lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+        }
         return;
     }
     let mut th = lane.threats[k as usize];

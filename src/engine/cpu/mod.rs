@@ -470,8 +470,9 @@ pub fn radar_holds(tb: &Tables, lane: &Lane, b: u32, k: u32, tick: u32) -> bool 
 
 /// The next tick at which a flying threat needs a kernel: impact, failure, a decoy's
 /// separation, the intercept of an engagement in flight, a window opening, the next look
-/// while a window stays open (a free channel, a free radar track or a round), or a
-/// reload it is waiting for.
+/// while a window stays open (the next tick, or when a fire channel frees if every
+/// battery that could take it had its channels busy: `Threat::free_at`), or a reload it
+/// is waiting for.
 #[inline]
 pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -> u32 {
     let mut next = th.launch + tr.flight;
@@ -511,7 +512,14 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
         let o = tb.opportunities[(tr.opp_first + j) as usize];
         let s = opp_state(tb, lane, tr, th, j, tick + 1);
         if s == OPP_READY {
-            next = next.min(tick + 1);
+            // The next look; but a window that was ready at this tick already, when
+            // `allocate` passed the threat over for want of a channel, waits for one.
+            let waits = th.free_at != NEVER && opp_state(tb, lane, tr, th, j, tick) == OPP_READY;
+            next = next.min(if waits {
+                th.free_at.max(tick + 1)
+            } else {
+                tick + 1
+            });
         } else if s == OPP_WAIT {
             let m = lane.magazines[o.slot as usize];
             let at = reloaded(m, &tb.slots[o.slot as usize], tick).reload_at;

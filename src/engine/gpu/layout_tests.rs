@@ -136,6 +136,7 @@ fn rust_structs() -> Vec<StructLayout> {
             shot_opp,
             shots,
             intercept_at,
+            free_at,
         }),
         rust_layout!(MagazineState {
             ready,
