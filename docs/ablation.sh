@@ -24,7 +24,8 @@ mean() {
 row() {
     local name=$1
     shift
-    local d=$root/$name
+    rows=$((rows + 1))
+    local d=$root/$rows
     cp -r scenarios "$d"
     (cd "$d" && eval "$*")
     for s in calibration/al-asad-2020 calibration/israel-apr-2024 calibration/israel-oct-2024 gulf-2026; do
@@ -35,6 +36,7 @@ row() {
     echo "| $name | $(mean "$a" hits_al-asad) | $(mean "$b" intercepted_ballistic) | $(mean "$b" leaked_ballistic) | $(mean "$b" hits_total) | $(mean "$c" intercepted_ballistic) | $(mean "$c" leaked_ballistic) | $(mean "$c" hits_nevatim) | $(mean "$g" intercepted_total) | $(mean "$g" leaked_total) | $(mean "$g" hits_total) |"
 }
 
+rows=0
 echo "| variant | Al Asad hits | Apr 2024 BM intercepted | leaked | hits | Oct 2024 BM intercepted | leaked | Nevatim hits | gulf-2026 intercepted | leaked | hits |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
 row "all mechanisms" true

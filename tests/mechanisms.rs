@@ -564,3 +564,66 @@ fn among_equals_the_battery_with_the_most_rounds_engages() {
         );
     }
 }
+
+#[test]
+fn bad_mechanism_inputs_are_refused_each_at_its_place() {
+    // One file with a problem in every new key; `hormuz check` reports them all, exit 2.
+    let w = tbm("tbm", -5.0)
+        .with("decoys = { value = 1.5, assumed = true }")
+        .with("manoeuvre = { tier2 = 1.5 }")
+        .with("submunitions = { count = 0, spread_m = 100, assumed = true }");
+    let mut cruise = drone("cm", 10.0).with("decoys = { value = 1, assumed = true }");
+    cruise.class = "cruise";
+    let mut ic = lower("lower", 1.0);
+    ic.speed_kms = 0.0;
+    ic.reliability = 1.5;
+    let mut m = Mini::new(w, 1);
+    m.weapons.push(cruise);
+    m.interceptors = vec![ic];
+    m.batteries = vec![battery("sam", "lower", 2, 65, 10, "ballistic = [1]").with(
+        "radar_tracks = 0\nimpact_prediction_m = -1\ndiscrimination = 2\ndefends = [\"nowhere\"]",
+    )];
+    m.footprint = "footprint = { radius_km = 40, assumed = true }".into();
+    m.header = "battery_choice = \"closest\"".into();
+    let dir = tempfile::tempdir().unwrap();
+    let path = m.write(dir.path());
+    let o = common::hormuz(&["check", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    // The header's unknown rule is a syntax error, reported alone: check it, then the rest.
+    assert!(
+        err.contains("mechanisms.toml:6:18: error: unknown variant `closest`, expected one of `defended-first`"),
+        "{err}"
+    );
+    m.header = String::new();
+    let path = m.write(dir.path());
+    let o = common::hormuz(&["check", path.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    for what in [
+        "threats[0].cep_m.value: expected a number of 0 or more",
+        "threats[0].decoys.value: expected a whole number of decoys from 0 to 8",
+        "threats[0].manoeuvre.tier2: expected a probability",
+        "threats[0].manoeuvre: a figure needs a `source`",
+        "threats[0].submunitions.count: expected 1 to 100 submunitions",
+        "threats[1].decoys: only a ballistic missile's re-entry brings decoys",
+        "interceptors[0].mean_speed_kms.value: expected a number above 0",
+        "interceptors[0].reliability.value: expected a probability",
+        "batteries[0].channels: expected at most 64 fire channels",
+        "batteries[0].radar_tracks: expected a radar that tracks at least 1 threat",
+        "batteries[0].impact_prediction_m: expected a standard deviation",
+        "batteries[0].discrimination: expected a probability",
+        "batteries[0].defends[0]: unknown asset \"nowhere\"",
+        "assets[0].footprint.radius_km: expected a radius above 0 and at most 30 km",
+    ] {
+        assert!(err.contains(what), "missing {what:?} in:\n{err}");
+    }
+    // Every line names its file, line and column.
+    for line in err.lines().filter(|l| l.contains("error:")) {
+        let place = line.split(": error:").next().unwrap();
+        assert!(
+            place.matches(':').count() >= 2 && place.ends_with(|c: char| c.is_ascii_digit()),
+            "{line}"
+        );
+    }
+}

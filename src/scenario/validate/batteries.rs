@@ -105,9 +105,8 @@ pub(super) fn check(
             launchers: b.launchers,
         };
         let fc = fire_control!(b);
-        if let Some(x) = battery(ck, &p, who, &fc, db, time.tick_s) {
-            units.push_battery(x, &p, fc.defends);
-        }
+        let x = battery(ck, &p, who, &fc, db, time.tick_s);
+        units.push_battery(x, &p, fc.defends);
     }
 }
 

@@ -66,18 +66,20 @@ pub(super) struct Units<'f> {
     pub carriers: Vec<Carrier>,
     pub batteries: Vec<Battery>,
     /// Each battery's `defends` list as written, with its place, resolved once every
-    /// asset is known ([`Units::resolve_defends`]).
-    defends: Vec<(usize, KeyPath, Vec<String>)>,
+    /// asset is known ([`Units::resolve_defends`]); the battery's index, or `None` for one
+    /// refused for another reason (its list is checked all the same).
+    defends: Vec<(Option<usize>, KeyPath, Vec<String>)>,
 }
 
 impl Units<'_> {
-    /// Add a checked battery, and its `defends` list for later.
-    pub fn push_battery(&mut self, b: Battery, path: &KeyPath, defends: Option<&[String]>) {
+    /// Add a checked battery (or `None`: one refused), and its `defends` list for later.
+    pub fn push_battery(&mut self, b: Option<Battery>, path: &KeyPath, defends: Option<&[String]>) {
         if let Some(list) = defends {
+            let index = b.is_some().then_some(self.batteries.len());
             self.defends
-                .push((self.batteries.len(), path.key("defends"), list.to_vec()));
+                .push((index, path.key("defends"), list.to_vec()));
         }
-        self.batteries.push(b);
+        self.batteries.extend(b);
     }
 
     /// Every battery's `defends` list as asset indices: each id must name an asset (a
@@ -102,7 +104,9 @@ impl Units<'_> {
                     ),
                 }
             }
-            self.batteries[b].defends = Some(list);
+            if let Some(b) = b {
+                self.batteries[b].defends = Some(list);
+            }
         }
     }
 
@@ -339,9 +343,8 @@ impl Fleet<'_, '_> {
                 launchers: 0,
             };
             let fc = fire_control!(w);
-            if let Some(b) = battery(ck, &wp, who, &fc, self.db, self.tick_s) {
-                self.units.push_battery(b, &wp, fc.defends);
-            }
+            let b = battery(ck, &wp, who, &fc, self.db, self.tick_s);
+            self.units.push_battery(b, &wp, fc.defends);
         }
     }
 
@@ -394,9 +397,8 @@ impl Fleet<'_, '_> {
             launchers: 0,
         };
         let fc = fire_control!(e);
-        if let Some(b) = battery(ck, ep, who, &fc, self.db, self.tick_s) {
-            self.units.push_battery(b, ep, fc.defends);
-        }
+        let b = battery(ck, ep, who, &fc, self.db, self.tick_s);
+        self.units.push_battery(b, ep, fc.defends);
     }
 }
 
