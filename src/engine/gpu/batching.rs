@@ -198,16 +198,16 @@ mod tests {
 
     #[test]
     fn the_binding_limit_decides_the_batch() {
-        // 2000 threat rows of 36 bytes: 72,000 bytes a replicate, so 1,864 replicates to
+        // 2000 threat rows of 40 bytes: 80,000 bytes a replicate, so 1,677 replicates to
         // a 128 MiB binding (less the list header).
         let s = shape(2000, 1);
-        let per = (LAVAPIPE.storage_binding - 16) / 72_000;
-        assert_eq!(per, 1864);
+        let per = (LAVAPIPE.storage_binding - 16) / 80_000;
+        assert_eq!(per, 1677);
         let sizes = batch_sizes(&LAVAPIPE, &s, 10_000, None).unwrap();
         assert_eq!(sizes, vec![1667, 1667, 1667, 1667, 1667, 1665]);
         assert!(sizes.iter().all(|&n| n as u64 <= per));
-        let sizes = batch_sizes(&LAVAPIPE, &s, 1865, None).unwrap();
-        assert_eq!(sizes, vec![933, 932]);
+        let sizes = batch_sizes(&LAVAPIPE, &s, 1678, None).unwrap();
+        assert_eq!(sizes, vec![839, 839]);
     }
 
     #[test]
@@ -246,7 +246,7 @@ mod tests {
         };
         let e = batch_sizes(&limits, &shape(4000, 0), 1, None).unwrap_err();
         assert!(
-            e.contains("one replicate needs a 144000-byte buffer"),
+            e.contains("one replicate needs a 160000-byte buffer"),
             "{e}"
         );
     }
