@@ -179,3 +179,16 @@ fn deliveries_and_trips_to_port_give_the_same_bytes_in_batches() {
     );
     assert!(log.iter().any(|t| t.contains("convoy: 3 lower delivered")));
 }
+
+#[test]
+fn every_mechanism_gives_the_same_bytes_on_cpu_and_gpu() {
+    // Decoys (and vanishing ones), random launch times, let-fall, busy channels, a full
+    // radar, failed rounds and submunitions, in batches of 7.
+    if require_gpu().is_none() {
+        return;
+    }
+    let (sc, plan) = mechanisms::kernel_cases().load();
+    let (out, batches) = assert_same("mechanisms", &sc, &plan, 40, 31, 0..3, Some(7));
+    assert!(batches.len() > 1 && batches.iter().all(|&b| b <= 7));
+    assert!(out.final_state.assets.iter().any(|a| a.hits > 1));
+}

@@ -127,14 +127,20 @@ pub fn event_line(sc: &Scenario, plan: &Plan, launches: &[u32], e: &Event) -> Op
             let slot = plan.slot_info.get(e.arg as usize)?;
             let b = &sc.batteries[slot.battery];
             let ic = &sc.interceptors[b.magazines[slot.magazine].interceptor];
+            let what = if plan.is_decoy(k) { "a decoy of " } else { "" };
             (
                 LineKind::Intercept,
                 vec![b.side, site.side],
-                format!("{} of {} kills {} #{k} from {}", ic.id, b.id, w.id, site.id),
+                format!(
+                    "{} of {} kills {what}{} #{k} from {}",
+                    ic.id, b.id, w.id, site.id
+                ),
                 Some(here()),
                 false,
             )
         }
+        // A decoy that reaches the ground is debris: nothing to log.
+        E_LEAKED if plan.is_decoy(k) => return None,
         E_LEAKED => {
             let hit = e.arg & LEAK_HIT != 0;
             let damage = e.arg & LEAK_DAMAGE != 0;

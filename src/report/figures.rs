@@ -12,7 +12,8 @@ use crate::world::RunOutput;
 use super::Stat;
 
 /// How threats of a class fared, one figure each; launched = failed + intercepted +
-/// leaked + airborne at the end (undetected threats are among the leaked and failed).
+/// leaked + airborne at the end (undetected threats are among the leaked and failed; the
+/// ignored among the leaked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Launch attempts, a failed launch included.
@@ -26,10 +27,15 @@ pub enum Outcome {
     AirborneAtEnd,
     /// Never launched: its order never came, or its launcher was destroyed first.
     NotLaunched,
+    /// Leakers that every battery able to engage them let fall (predicted outside the
+    /// footprint of what it defends).
+    Ignored,
+    /// Of those, the ones that hit all the same (landed inside the footprint).
+    IgnoredInside,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::Launched,
         Outcome::Failed,
         Outcome::Undetected,
@@ -37,6 +43,8 @@ impl Outcome {
         Outcome::Leaked,
         Outcome::AirborneAtEnd,
         Outcome::NotLaunched,
+        Outcome::Ignored,
+        Outcome::IgnoredInside,
     ];
     /// The outcomes summed over classes into a `<outcome>_total` figure.
     pub const TOTALS: [Outcome; 3] = [Outcome::Launched, Outcome::Intercepted, Outcome::Leaked];
@@ -50,6 +58,8 @@ impl Outcome {
             Outcome::Leaked => "leaked",
             Outcome::AirborneAtEnd => "airborne_at_end",
             Outcome::NotLaunched => "not_launched",
+            Outcome::Ignored => "ignored",
+            Outcome::IgnoredInside => "ignored_inside",
         }
     }
 }
@@ -74,6 +84,8 @@ pub enum Figure {
     Fired(usize),
     /// Threats an interceptor type killed (the kill of the engagement that ended them).
     Kills(usize),
+    /// Rounds of an interceptor that failed (launch, guidance, fuze): no kill drawn.
+    Malfunctioned(usize),
     /// Rounds fired by a side's batteries.
     FiredBy(usize),
     /// Threats of a class killed by a side's batteries.
@@ -84,6 +96,11 @@ pub enum Figure {
     DefenceUsd(usize),
     /// The value of a side's assets in proportion to their damage (capped at the value).
     LossesUsd(usize),
+    /// Decoys of ballistic missiles: engagements and rounds spent on them, and decoys
+    /// shot down.
+    DecoyEngagements,
+    DecoyRounds,
+    DecoysKilled,
     /// Magazines that ran dry (ready and reserve).
     MagazinesExhausted,
     /// 1 when the trigger fired, else 0.
@@ -103,6 +120,12 @@ pub fn table(sc: &Scenario) -> Vec<Figure> {
     }
     t.extend((0..sc.interceptors.len()).map(Figure::Fired));
     t.extend((0..sc.interceptors.len()).map(Figure::Kills));
+    t.extend((0..sc.interceptors.len()).map(Figure::Malfunctioned));
+    t.extend([
+        Figure::DecoyEngagements,
+        Figure::DecoyRounds,
+        Figure::DecoysKilled,
+    ]);
     for s in defending_sides(sc) {
         t.push(Figure::FiredBy(s));
         t.extend(ThreatClass::ALL.map(|c| Figure::InterceptedBy(s, c)));
@@ -141,6 +164,10 @@ impl Figure {
             Figure::OutOfAction(a) => format!("out_{}", sc.assets[a].id),
             Figure::Fired(i) => format!("fired_{}", sc.interceptors[i].id),
             Figure::Kills(i) => format!("kills_{}", sc.interceptors[i].id),
+            Figure::Malfunctioned(i) => format!("malfunctioned_{}", sc.interceptors[i].id),
+            Figure::DecoyEngagements => "decoy_engagements".into(),
+            Figure::DecoyRounds => "decoy_rounds".into(),
+            Figure::DecoysKilled => "decoys_killed".into(),
             Figure::FiredBy(s) => format!("fired_by_{}", side(s)),
             Figure::InterceptedBy(s, c) => format!("intercepted_{}_by_{}", c.name(), side(s)),
             Figure::OffenceUsd(s) => format!("offence_usd_{}", side(s)),
@@ -163,6 +190,10 @@ impl Figure {
             Figure::OutOfAction(a) => (t.assets[a].out_at != NEVER) as u32 as f64,
             Figure::Fired(i) => t.fired[i] as f64,
             Figure::Kills(i) => t.kills_by[i] as f64,
+            Figure::Malfunctioned(i) => t.malfunctioned[i] as f64,
+            Figure::DecoyEngagements => t.decoys[0] as f64,
+            Figure::DecoyRounds => t.decoys[1] as f64,
+            Figure::DecoysKilled => t.decoys[2] as f64,
             Figure::FiredBy(s) => t.fired_by[s] as f64,
             Figure::InterceptedBy(s, c) => t.kills[s][c.index()] as f64,
             Figure::OffenceUsd(s) => t.offence_usd[s],
@@ -277,6 +308,9 @@ struct Tally<'a> {
     fired: Vec<u64>,
     /// Kills per interceptor.
     kills_by: Vec<u64>,
+    malfunctioned: Vec<u64>,
+    /// Decoy engagements, rounds at decoys, decoys killed.
+    decoys: [u64; 3],
     /// Per side.
     fired_by: Vec<u64>,
     /// Per side of the killing battery, per class.
@@ -304,6 +338,8 @@ impl<'a> Tally<'a> {
             assets: &fs.assets[rep * na..(rep + 1) * na],
             fired: vec![0; sc.interceptors.len()],
             kills_by: vec![0; sc.interceptors.len()],
+            malfunctioned: vec![0; sc.interceptors.len()],
+            decoys: [0; 3],
             fired_by: vec![0; nsides],
             kills: vec![[0; 4]; nsides],
             offence_usd: vec![0.0; nsides],
@@ -337,6 +373,11 @@ impl<'a> Tally<'a> {
             class[Outcome::Intercepted as usize] += at(C_INTERCEPTED);
             class[Outcome::Leaked as usize] += at(C_LEAKED);
             class[Outcome::NotLaunched as usize] += at(C_ABORTED);
+            class[Outcome::Ignored as usize] += at(C_IGNORED);
+            class[Outcome::IgnoredInside as usize] += at(C_IGNORED_INSIDE);
+            self.decoys[0] += at(C_DECOY_ENGAGEMENTS);
+            self.decoys[1] += at(C_DECOY_ROUNDS);
+            self.decoys[2] += at(C_DECOY_KILLED);
         }
     }
 
@@ -345,6 +386,10 @@ impl<'a> Tally<'a> {
     fn count_threats(&mut self, sc: &Scenario, plan: &Plan, fs: &FinalState, rep: usize) {
         let n = plan.tracks.len();
         for (k, th) in fs.threats[rep * n..(rep + 1) * n].iter().enumerate() {
+            if plan.is_decoy(k) {
+                // A decoy is no threat of its class, and costs nothing of its own.
+                continue;
+            }
             let info = &plan.track_info[k];
             let w = &sc.weapons[info.weapon];
             let class = &mut self.class[w.class.index()];
@@ -370,6 +415,7 @@ impl<'a> Tally<'a> {
             let n = c.slot(s, C_FIRED) as u64;
             self.fired[slot.interceptor as usize] += n;
             self.kills_by[slot.interceptor as usize] += c.slot(s, C_KILLS) as u64;
+            self.malfunctioned[slot.interceptor as usize] += c.slot(s, C_MALFUNCTIONS) as u64;
             let side = sc.batteries[slot.battery as usize].side;
             self.fired_by[side] += n;
             self.defence_usd[side] +=

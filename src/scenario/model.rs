@@ -3,7 +3,7 @@
 
 use crate::geo::LatLon;
 use crate::scenario::source::Place;
-pub use crate::scenario::types::{AssetKind, ThreatClass};
+pub use crate::scenario::types::{AssetKind, BatteryChoice, ThreatClass, Timing};
 
 pub const NONE: u32 = u32::MAX;
 
@@ -17,6 +17,8 @@ pub struct Scenario {
     pub tick_seconds: u32,
     /// Simulated ticks: `duration / tick_seconds`.
     pub ticks: u32,
+    /// The rule that picks the engaging battery within a tier.
+    pub battery_choice: BatteryChoice,
     pub sides: Vec<Side>,
     pub weapons: Vec<Weapon>,
     pub interceptors: Vec<Interceptor>,
@@ -57,7 +59,21 @@ pub struct Weapon {
     pub cost_usd: f64,
     pub launch_reliability: f64,
     pub flight_reliability: f64,
-    pub accuracy: f64,
+    /// Circular error probable of the impact point, m (0: it lands on its aim point).
+    pub cep_m: f64,
+    /// Objects that separate with the warhead at apogee and may be taken for it.
+    pub decoys: u32,
+    /// Kill-probability factor per battery tier 1, 2, 3, 4 and above (1: no manoeuvre).
+    pub manoeuvre: [f64; 4],
+    /// Submunitions: how many, and the standard deviation of their pattern, m.
+    pub submunitions: Option<(u32, f64)>,
+}
+
+impl Weapon {
+    /// The kill-probability factor against a battery of this tier (1 upper).
+    pub fn manoeuvre_factor(&self, tier: u32) -> f64 {
+        self.manoeuvre[(tier.max(1) as usize - 1).min(3)]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,6 +89,10 @@ pub struct Interceptor {
     pub cost_usd: f64,
     pub pk: [f64; 4],
     pub envelope: [Option<Envelope>; 4],
+    /// Mean speed over the fly-out, km/s.
+    pub mean_speed_kms: f64,
+    /// Probability that a round works (launch, guidance, fuze), apart from its Pk.
+    pub reliability: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +105,7 @@ pub struct Asset {
     pub value_usd: f64,
     pub staying_power: u32,
     pub hardness: f64,
+    pub footprint: Footprint,
     /// A ship's trips to port (`rearm` orders), in time order; they never overlap.
     pub trips: Vec<Trip>,
 }
@@ -101,6 +122,29 @@ pub struct Trip {
     /// Where it left its station.
     pub from: LatLon,
     pub port: LatLon,
+}
+
+/// Where an asset can be hit, around its position (for a ship, around where it is).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Footprint {
+    Circle {
+        radius_km: f64,
+    },
+    /// Vertices as km east and km north of the asset's position.
+    Polygon(Vec<[f64; 2]>),
+}
+
+impl Footprint {
+    /// The footprint of an asset that gives none, by kind (`docs/scenario.md`).
+    pub fn default_for(kind: AssetKind) -> Footprint {
+        let radius_km = match kind {
+            AssetKind::Base => 2.0,
+            AssetKind::City => 5.0,
+            AssetKind::Site => 0.5,
+            AssetKind::Ship => 0.15,
+        };
+        Footprint::Circle { radius_km }
+    }
 }
 
 /// Where a unit is: fixed, or riding with a carrier at an offset (km north, km east).
@@ -148,6 +192,14 @@ pub struct Battery {
     pub envelope: [Option<Envelope>; 4],
     /// Relocations: from each tick on, the battery stands at the new position.
     pub moves: Vec<(u32, LatLon)>,
+    /// The assets it defends (`None`: every asset, area defence).
+    pub defends: Option<Vec<usize>>,
+    /// Threats its fire-control radar tracks at once (`None`: no limit).
+    pub radar_tracks: Option<u32>,
+    /// Standard deviation of its predicted impact point, per axis, m.
+    pub impact_prediction_m: f64,
+    /// Probability that it tells a decoy from a warhead.
+    pub discrimination: f64,
 }
 
 impl Battery {
@@ -158,6 +210,17 @@ impl Battery {
             return None;
         }
         self.envelope[c].or(interceptor.envelope[c])
+    }
+
+    /// It engages threats aimed at this asset (its `defends` list, or any asset).
+    pub fn defends(&self, asset: usize) -> bool {
+        self.defends.as_ref().is_none_or(|d| d.contains(&asset))
+    }
+
+    /// It is this asset's own defence: hosted by it, or naming it in `defends` (the first
+    /// key of the `defended-first` and `most-rounds` rules).
+    pub fn dedicated_to(&self, asset: usize) -> bool {
+        self.host == Some(asset) || self.defends.as_ref().is_some_and(|d| d.contains(&asset))
     }
 }
 
@@ -202,6 +265,7 @@ pub enum Action {
         count: u32,
         targets: Vec<usize>,
         over_ticks: u32,
+        timing: Timing,
     },
     Strike {
         sites: Vec<usize>,

@@ -203,10 +203,59 @@ pub struct ThreatSpec {
     pub launch_reliability: Figure,
     /// Probability a launched weapon does not fail in flight.
     pub flight_reliability: Figure,
-    /// Probability a weapon that reaches its target hits it.
-    pub accuracy: Figure,
+    /// Circular error probable of the impact point around the aim point, in metres.
+    pub cep_m: Figure,
+    /// Objects that separate with the warhead (debris, decoys) and that a radar may take
+    /// for it: extra tracks from apogee on.
+    #[serde(default)]
+    pub decoys: Option<Figure>,
+    /// A manoeuvring re-entry vehicle: each interceptor's kill probability is multiplied
+    /// by the factor of its battery's tier.
+    #[serde(default)]
+    pub manoeuvre: Option<TierFactors>,
+    /// A submunition warhead: several impact points, each with its own hit and damage.
+    #[serde(default)]
+    pub submunitions: Option<Submunitions>,
     #[serde(default)]
     pub warhead_kg: Option<Figure>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A factor per battery tier (`tier1` the upper tier); a tier left out is 1, and tiers
+/// beyond 4 take `tier4`'s.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TierFactors {
+    pub tier1: Option<f64>,
+    pub tier2: Option<f64>,
+    pub tier3: Option<f64>,
+    pub tier4: Option<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl TierFactors {
+    pub fn get(&self, tier: usize) -> Option<f64> {
+        [self.tier1, self.tier2, self.tier3, self.tier4][tier]
+    }
+}
+
+/// Submunitions: `count` impact points scattered around the warhead's impact point as a
+/// circular normal of standard deviation `spread_m`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submunitions {
+    pub count: u32,
+    pub spread_m: f64,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -218,6 +267,10 @@ pub struct InterceptorSpec {
     pub id: String,
     pub name: String,
     pub cost_usd: Figure,
+    /// Mean speed over the fly-out to the intercept point, km/s.
+    pub mean_speed_kms: Figure,
+    /// Probability that a round fired works (launches, guides, fuzes), apart from its Pk.
+    pub reliability: Figure,
     /// Single-shot kill probability per threat class. No public source exists: `assumed = true`.
     pub pk: ClassProbabilities,
     pub envelope: Envelopes,
@@ -271,12 +324,46 @@ pub struct Header {
     pub duration: Clock,
     #[serde(default = "default_tick")]
     pub tick_seconds: u32,
+    /// The rule that picks the engaging battery within a tier.
+    #[serde(default)]
+    pub battery_choice: BatteryChoice,
     /// Weapons-database files, relative to this scenario file.
     pub database: Vec<String>,
 }
 
 fn default_tick() -> u32 {
     5
+}
+
+/// Which battery of a tier engages a threat that several can reach (`docs/scenario.md`).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum BatteryChoice {
+    /// The battery defending the threatened asset first, then the nearest to the aim
+    /// point, then the one with the most rounds ready.
+    #[default]
+    DefendedFirst,
+    /// The nearest to the aim point, then the most rounds ready.
+    Nearest,
+    /// The battery defending the threatened asset first, then the most rounds ready,
+    /// then the nearest.
+    MostRounds,
+}
+
+/// Where an asset can be hit: a circle or a polygon around its position.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Footprint {
+    #[serde(default)]
+    pub radius_km: Option<f64>,
+    #[serde(default)]
+    pub polygon: Option<Vec<LatLon>>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -323,6 +410,9 @@ pub struct AssetSpec {
     pub kind: AssetKind,
     pub position: LatLon,
     pub vulnerability: Vulnerability,
+    /// Where it can be hit; without it, a circle whose radius depends on the kind.
+    #[serde(default)]
+    pub footprint: Option<Footprint>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -343,6 +433,8 @@ pub struct CarrierSpec {
     #[serde(default, rename = "loop")]
     pub patrol: bool,
     pub vulnerability: Vulnerability,
+    #[serde(default)]
+    pub footprint: Option<Footprint>,
     #[serde(default)]
     pub escorts: Vec<EscortSpec>,
     #[serde(default)]
@@ -399,12 +491,26 @@ pub struct EscortSpec {
     /// Station relative to the carrier: km north, km east.
     pub offset_km: [f64; 2],
     pub vulnerability: Vulnerability,
+    #[serde(default)]
+    pub footprint: Option<Footprint>,
     pub channels: u32,
     pub tier: u32,
     pub magazine: Vec<MagazineSpec>,
     pub doctrine: Doctrine,
     #[serde(default)]
     pub envelope: Option<Envelopes>,
+    /// Assets it defends: it engages only threats aimed at them. Without it, every asset.
+    #[serde(default)]
+    pub defends: Option<Vec<String>>,
+    /// Threats its fire-control radar can track at once; without it, no limit.
+    #[serde(default)]
+    pub radar_tracks: Option<u32>,
+    /// Standard deviation of its prediction of a threat's impact point, per axis, m.
+    #[serde(default)]
+    pub impact_prediction_m: Option<f64>,
+    /// Probability that its radar tells a decoy from a warhead (default 0).
+    #[serde(default)]
+    pub discrimination: Option<f64>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -421,6 +527,18 @@ pub struct AirWingSpec {
     pub doctrine: Doctrine,
     #[serde(default)]
     pub envelope: Option<Envelopes>,
+    /// Assets it defends: it engages only threats aimed at them. Without it, every asset.
+    #[serde(default)]
+    pub defends: Option<Vec<String>>,
+    /// Threats its fire-control radar can track at once; without it, no limit.
+    #[serde(default)]
+    pub radar_tracks: Option<u32>,
+    /// Standard deviation of its prediction of a threat's impact point, per axis, m.
+    #[serde(default)]
+    pub impact_prediction_m: Option<f64>,
+    /// Probability that its radar tells a decoy from a warhead (default 0).
+    #[serde(default)]
+    pub discrimination: Option<f64>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -450,6 +568,18 @@ pub struct BatterySpec {
     /// Per-class envelope overriding the interceptor's.
     #[serde(default)]
     pub envelope: Option<Envelopes>,
+    /// Assets it defends: it engages only threats aimed at them. Without it, every asset.
+    #[serde(default)]
+    pub defends: Option<Vec<String>>,
+    /// Threats its fire-control radar can track at once; without it, no limit.
+    #[serde(default)]
+    pub radar_tracks: Option<u32>,
+    /// Standard deviation of its prediction of a threat's impact point, per axis, m.
+    #[serde(default)]
+    pub impact_prediction_m: Option<f64>,
+    /// Probability that its radar tells a decoy from a warhead (default 0).
+    #[serde(default)]
+    pub discrimination: Option<f64>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -595,9 +725,23 @@ pub struct SalvoSpec {
     pub weapon: String,
     pub count: u32,
     pub targets: Vec<String>,
-    /// Launches are spread evenly over this interval.
+    /// Launches are spread over this interval.
     #[serde(default)]
     pub over: Clock,
+    /// How: evenly, or at times drawn per replicate.
+    #[serde(default)]
+    pub timing: Timing,
+}
+
+/// How a salvo's launches are spread over its `over`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Timing {
+    /// Evenly, the same in every replicate, never faster than the launchers reload.
+    #[default]
+    Even,
+    /// Each launch at a time drawn uniformly over `over`, per replicate.
+    Random,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -9,6 +9,7 @@
 pub mod app;
 mod closed_form;
 pub mod logistics;
+pub mod mechanisms;
 mod require;
 pub mod setups;
 

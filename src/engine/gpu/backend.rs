@@ -24,6 +24,7 @@ pub(super) struct RunBuffers {
     pub(super) slots: wgpu::Buffer,
     pub(super) batteries: wgpu::Buffer,
     pub(super) asset_rows: wgpu::Buffer,
+    pub(super) tables: wgpu::Buffer,
     pub(super) active_list: wgpu::Buffer,
     pub(super) events: wgpu::Buffer,
     pub(super) status: wgpu::Buffer,
@@ -45,6 +46,7 @@ impl RunBuffers {
             slots: c.storage("slots", &plan.slots),
             batteries: c.uniform("batteries", battery_rows),
             asset_rows: c.storage("asset_rows", &plan.assets),
+            tables: c.storage("tables", &plan.tables),
             active_list: c.zeroed("active_list", t * 4),
             events: c.zeroed("events", shape.event_bytes()),
             status: c.zeroed("status", status_words(shape) * 4),
@@ -73,6 +75,8 @@ pub(super) struct Batch {
     pub(super) assets: wgpu::Buffer,
     pub(super) group_start: wgpu::Buffer,
     pub(super) launchers: wgpu::Buffer,
+    /// Each replicate's channels and radar tracks (`Plan::fire_control`).
+    pub(super) fire_control: wgpu::Buffer,
     /// This tick's work lists (see `shaders/common.wgsl`).
     pub(super) pairs: wgpu::Buffer,
     pub(super) lanes: wgpu::Buffer,
@@ -113,6 +117,12 @@ impl Batch {
             ),
             group_start: c.storage("group_start", &group_start[span(g)]),
             launchers: c.storage("launchers", &launchers[span(lw)]),
+            fire_control: c.storage(
+                "fire_control",
+                &(0..n)
+                    .flat_map(|_| plan.fire_control.iter().copied())
+                    .collect::<Vec<u32>>(),
+            ),
             pairs: c.list("pairs", (LIST_HEADER + rows as u64) * 4),
             lanes: c.list("lanes", (LIST_HEADER + 2 * n as u64) * 4),
             bind_groups: Vec::new(),
@@ -139,6 +149,8 @@ impl Batch {
             track_next: &run.track_next,
             pairs: &batch.pairs,
             lanes: &batch.lanes,
+            tables: &run.tables,
+            fire_control: &batch.fire_control,
         };
         let bind_groups = c
             .kernels

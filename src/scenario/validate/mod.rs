@@ -98,6 +98,7 @@ pub(crate) fn validate(
     let mut unit_ids = units::UnitIds::default();
     let mut units = units::check(ck, file, &db, &mut unit_ids, time);
     batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
+    units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
     let triggers = orders::triggers(ck, &file.triggers, &units);
     let known = orders::Known {
@@ -143,6 +144,7 @@ pub(crate) fn validate(
         file: ck.files[SCENARIO].name.clone(),
         tick_seconds: time.tick_s,
         ticks: time.ticks,
+        battery_choice: h.battery_choice,
         sides: sides.list,
         weapons: db.weapons,
         interceptors: db.interceptors,

@@ -436,6 +436,7 @@ fn salvo(
         count: s.count,
         targets,
         over_ticks: time.ticks_of(s.over),
+        timing: s.timing,
     })
 }
 
