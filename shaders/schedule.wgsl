@@ -39,10 +39,10 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     // Only a threat waiting for launch has no wake of its own: its group's start decides.
     if w == NEVER {
         let start = group_start[r * params.groups + tracks[k].group];
-        due = start != NEVER && start + tracks[k].offset == tick;
         if start != NEVER {
-            next = start + tracks[k].offset;
+            next = start + launch_offset(r, k, start);
         }
+        due = start != NEVER && next == tick;
     }
     if w == tick || due {
         push_pair(row);

@@ -140,10 +140,14 @@ fn planning_is_bounded_before_it_allocates() {
     // 4,000,000 that launch: refused by the budget before anything is expanded.
     let p = variant(dir.path(), salvo(4_000_000, 0));
     let o = run(&["check", &p, "-n", "100", "--memory-budget", "1GiB"]);
+    let per_threat = format!(
+        " GiB of threat state at {} bytes per threat per replicate",
+        hormuz::engine::budget::BYTES_PER_THREAT_REPLICATE
+    );
     o.assert_bad_input(&[
         "4000010 threats x 100 replicates need ",
         " GiB, over the memory budget of 1.00 GiB (",
-        " GiB of threat state at 76 bytes per threat per replicate",
+        &per_threat,
         "the most threats, 4000000, are planned by orders[0] at ",
         "smoke.toml:44:1 (wave)",
     ]);

@@ -4,8 +4,10 @@
 //! index, where `tests/gpu.rs` can only say that whole runs differ.
 //!
 //! The states come from CPU runs of `gulf-2026` (four replicates, two of them recording
-//! events) and of a small setup with reloads (`common::setups::reloading`), observed
-//! before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
+//! events), of a small setup with reloads (`common::setups::reloading`) and of one in which
+//! every engagement mechanism does its work (`common::mechanisms::kernel_cases`: decoys,
+//! random launch times, let-fall, radar and channel limits, failed rounds, submunitions),
+//! observed before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
 //! does real work: at least `MIN_TICKS` of them, and every tick that shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
 //! then checks that its kernel's ticks cover the kinds of work it exists for.
@@ -21,7 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use hormuz::engine::Kernel;
 use hormuz::engine::backend::CpuBackend;
-use hormuz::engine::cpu::Lane;
+use hormuz::engine::cpu::{Lane, Tables, open_at, radar_holds};
 use hormuz::engine::gpu::{MAX_LIST_GROUPS, Replayed, WORKGROUP, replay};
 use hormuz::engine::layout::*;
 use hormuz::engine::plan::{self, Plan};
@@ -53,16 +55,56 @@ enum Work {
     Leak,
     Hit,
     OutOfAction,
+    /// A launch at a time drawn per replicate (random timing).
+    JitteredLaunch,
+    /// A decoy whose missile was killed before it separated.
+    Vanished,
+    /// A candidate left unengaged: every channel of a battery that could engage it busy.
+    ChannelBusy,
+    /// A candidate left unengaged: the radar of a battery that could engage it full.
+    RadarFull,
+    /// A battery let a threat fall (predicted outside the footprint) or told a decoy.
+    LetFall,
+    DecoyEngaged,
+    /// An engagement started at an earlier tick meets its threat after the fly-out.
+    Intercept,
+    /// An engagement in flight: `engage` only reports the threat's next wake.
+    InFlight,
+    /// A round failed (interceptor reliability).
+    Malfunction,
+    /// A submunition warhead landed.
+    Submunitions,
+    /// A leaker every battery let fall.
+    Ignored,
 }
 
 /// What each kernel's ticks must show between them.
 fn required(kernel: Kernel) -> &'static [Work] {
     match kernel {
         Kernel::Schedule => &[Work::Listed, Work::Reported],
-        Kernel::Advance => &[Work::Launch, Work::Candidate],
-        Kernel::Allocate => &[Work::Engagement, Work::Reload, Work::Emptied],
-        Kernel::Engage => &[Work::Kill, Work::Miss],
-        Kernel::Impact => &[Work::Leak, Work::Hit],
+        Kernel::Advance => &[
+            Work::Launch,
+            Work::Candidate,
+            Work::JitteredLaunch,
+            Work::Vanished,
+        ],
+        Kernel::Allocate => &[
+            Work::Engagement,
+            Work::Reload,
+            Work::Emptied,
+            Work::ChannelBusy,
+            Work::RadarFull,
+            Work::LetFall,
+            Work::DecoyEngaged,
+        ],
+        Kernel::Engage => &[
+            Work::Kill,
+            Work::Miss,
+            Work::Intercept,
+            Work::InFlight,
+            Work::Malfunction,
+        ],
+        Kernel::Impact => &[Work::Leak, Work::Hit, Work::Submunitions, Work::Ignored],
     }
 }
 
@@ -70,8 +112,10 @@ fn required(kernel: Kernel) -> &'static [Work] {
 const MIN_TICKS: usize = 3;
 
 /// The kinds of work done between `before` and `after` (one kernel's twin).
-fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
+fn work(plan: &Plan, kernel: Kernel, before: &TickState, after: &TickState) -> BTreeSet<Work> {
     let mut w = BTreeSet::new();
+    let tick = before.params.tick;
+    let tb = Tables::new(plan, &before.batteries, before.params, &before.active_list);
     if before.track_next != after.track_next {
         w.insert(Work::Reported);
     }
@@ -82,25 +126,81 @@ fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
         if a.candidate_count > b.candidate_count {
             w.insert(Work::Candidate);
         }
-        for (tb, ta) in b.threats.iter().zip(&a.threats) {
-            let (sb, sa) = (tb.status & STATUS_MASK, ta.status & STATUS_MASK);
+        let candidates = &b.candidates[..b.candidate_count as usize];
+        for (k, (tb_, ta)) in b.threats.iter().zip(&a.threats).enumerate() {
+            let (sb, sa) = (tb_.status & STATUS_MASK, ta.status & STATUS_MASK);
             let change = match sa {
                 _ if sa == sb => None,
+                FLYING if plan.tracks[k].jitter > 0 => Some(Work::JitteredLaunch),
                 FLYING => Some(Work::Launch),
                 FAILED_LAUNCH => Some(Work::FailedLaunch),
                 ABORTED => Some(Work::Aborted),
                 FAILED_FLIGHT => Some(Work::FlightFailed),
                 KILLED => Some(Work::Kill),
                 LEAKED => Some(Work::Leak),
+                VANISHED => Some(Work::Vanished),
                 _ => None,
             };
+            if change == Some(Work::JitteredLaunch) {
+                w.insert(Work::Launch);
+            }
             w.extend(change);
-            if tb.shot_opp == NONE && ta.shot_opp != NONE {
+            if sb != LEAKED
+                && sa == LEAKED
+                && plan.weapons[plan.tracks[k].weapon as usize].submunitions > 0
+            {
+                w.insert(Work::Submunitions);
+            }
+            if tb_.shot_opp == NONE && ta.shot_opp != NONE {
                 w.insert(Work::Engagement);
             }
-            if tb.shot_opp != NONE && sa == FLYING {
-                w.insert(Work::Miss);
+            if kernel == Kernel::Engage && tb_.shot_opp != NONE && tb_.intercept_at == tick {
+                if sa == FLYING {
+                    w.insert(Work::Miss);
+                }
+                if !candidates.contains(&(k as u32)) {
+                    w.insert(Work::Intercept);
+                }
             }
+            if kernel == Kernel::Engage && tb_.shot_opp != NONE && tb_.intercept_at > tick {
+                w.insert(Work::InFlight);
+            }
+            let last = if tb_.last_opp == NONE {
+                0
+            } else {
+                1 << tb_.last_opp
+            };
+            if kernel == Kernel::Allocate && (ta.done & !tb_.done & !last) != 0 {
+                w.insert(Work::LetFall);
+            }
+        }
+        if kernel == Kernel::Allocate {
+            for &k in candidates {
+                if a.threats[k as usize].shot_opp != NONE {
+                    continue;
+                }
+                w.extend(blocked(plan, &tb, b, k, tick));
+            }
+        }
+        let weapon_counter = |l: &Lane, c: u32| -> u32 {
+            (0..plan.weapons.len())
+                .map(|i| l.counters[i * WEAPON_COUNTERS as usize + c as usize])
+                .sum()
+        };
+        if weapon_counter(a, C_DECOY_ENGAGEMENTS) > weapon_counter(b, C_DECOY_ENGAGEMENTS) {
+            w.insert(Work::DecoyEngaged);
+        }
+        if weapon_counter(a, C_IGNORED) > weapon_counter(b, C_IGNORED) {
+            w.insert(Work::Ignored);
+        }
+        let base = plan.slot_counter_base() as usize;
+        let failed = |l: &Lane| -> u32 {
+            (0..plan.slots.len())
+                .map(|s| l.counters[base + s * SLOT_COUNTERS as usize + C_MALFUNCTIONS as usize])
+                .sum()
+        };
+        if failed(a) > failed(b) {
+            w.insert(Work::Malfunction);
         }
         for (x, y) in b.magazines.iter().zip(&a.magazines) {
             if y.ready > x.ready {
@@ -120,6 +220,34 @@ fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
         }
     }
     w
+}
+
+/// Why candidate `k` may have been left unengaged: a battery able to engage it with every
+/// channel busy, or with its radar full of other threats (read from the state before
+/// `allocate`).
+fn blocked(plan: &Plan, tb: &Tables, lane: &Lane, k: u32, tick: u32) -> Vec<Work> {
+    let mut why = Vec::new();
+    let tr = plan.tracks[k as usize];
+    let th = lane.threats[k as usize];
+    let mut open = open_at(tb, &tr, th.done, tick - th.launch);
+    while open != 0 {
+        let j = open.trailing_zeros();
+        open &= open - 1;
+        let b = plan.opportunities[(tr.opp_first + j) as usize].battery;
+        let row = tb.batteries[b as usize];
+        let words = |first: u32, n: u32| (first..first + n).map(|i| lane.fire_control[i as usize]);
+        if words(row.channel_first, row.channels).all(|t| t > tick) {
+            why.push(Work::ChannelBusy);
+        }
+        if row.radar_tracks > 0
+            && !radar_holds(tb, lane, b, k, tick)
+            && words(row.radar_first, row.radar_tracks)
+                .all(|h| h != NONE && radar_holds(tb, lane, b, h, tick))
+        {
+            why.push(Work::RadarFull);
+        }
+    }
+    why
 }
 
 /// Whether a kernel can do anything at all from this state (cheap, before a copy).
@@ -175,7 +303,7 @@ impl Recorder {
         }
         let mut after = s.clone();
         after.run_twin(plan, kernel);
-        let w = work(s, &after);
+        let w = work(plan, kernel, s, &after);
         let i = kernel.index();
         let seen = self.seen.entry(i).or_default();
         let kept = self.cases.entry(i).or_default();
@@ -241,6 +369,13 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
             record: 0..3,
         };
         record(&recorder, "reloading", sc, plan, config);
+        let (sc, plan) = common::mechanisms::kernel_cases().load();
+        let config = RunConfig {
+            replicates: 4,
+            seed: 7,
+            record: 1..3,
+        };
+        record(&recorder, "mechanisms", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })
@@ -384,7 +519,7 @@ fn kernel_matches_its_twin(kernel: Kernel) {
             "{kernel}: no recorded tick shows {w:?} (seen: {seen:?})"
         );
     }
-    for run in ["gulf-2026", "reloading"] {
+    for run in ["gulf-2026", "reloading", "mechanisms"] {
         let ticks: BTreeSet<u32> = cases
             .iter()
             .filter(|c| c.run == run)

@@ -31,6 +31,52 @@ pub enum Upload {
     },
     /// A battery is switched on or off in every replicate.
     BatteryOnline { battery: u32, online: bool },
+    /// A magazine slot changes at `tick` in replicates `first..end` (local indices).
+    Magazine {
+        first: u32,
+        end: u32,
+        slot: u32,
+        tick: u32,
+        change: MagazineChange,
+    },
+}
+
+/// What the host does to a magazine between ticks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MagazineChange {
+    /// Rounds delivered to the reserve (an airlift, a convoy).
+    Resupply(u32),
+    /// Refilled in port to its loadout.
+    Refill { ready: u32, reserve: u32 },
+}
+
+impl MagazineChange {
+    /// The magazine after the change at `tick`. The reloads due by `tick` complete first
+    /// (the kernels apply reloads lazily, and rounds that arrive at `tick` must not feed a
+    /// reload that fell before it). A delivery starts a reload when none is under way and
+    /// the launchers have room; a refill leaves nothing to reload. `empty_at` keeps the
+    /// first time the magazine ran dry.
+    pub fn apply(self, m: MagazineState, slot: &SlotRow, tick: u32) -> MagazineState {
+        let mut m = cpu::reloaded(m, slot, tick);
+        match self {
+            MagazineChange::Resupply(rounds) => {
+                m.reserve = m.reserve.saturating_add(rounds);
+                if m.reload_at == NEVER
+                    && m.ready < slot.capacity
+                    && m.reserve > 0
+                    && slot.reload_ticks > 0
+                {
+                    m.reload_at = tick.saturating_add(slot.reload_ticks);
+                }
+            }
+            MagazineChange::Refill { ready, reserve } => {
+                m.ready = ready;
+                m.reserve = reserve;
+                m.reload_at = NEVER;
+            }
+        }
+        m
+    }
 }
 
 /// What the host learns from one tick.
@@ -64,7 +110,9 @@ pub struct BackendInfo {
 
 pub trait Backend: Send {
     fn info(&self) -> BackendInfo;
-    fn upload(&mut self, changes: &[Upload]);
+    /// Apply the host's changes before the next step; a GPU read-back that fails (a
+    /// magazine change reads the magazines first) is an error.
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String>;
     fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String>;
     /// Asset state of every replicate (replicate-major), for triggers.
     fn assets(&mut self) -> Result<Vec<AssetState>, String>;
@@ -172,7 +220,7 @@ impl Backend for CpuBackend {
         }
     }
 
-    fn upload(&mut self, changes: &[Upload]) {
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String> {
         for c in changes {
             match *c {
                 Upload::GroupStart {
@@ -188,8 +236,22 @@ impl Backend for CpuBackend {
                 Upload::BatteryOnline { battery, online } => {
                     self.batteries[battery as usize].online = online as u32
                 }
+                Upload::Magazine {
+                    first,
+                    end,
+                    slot,
+                    tick,
+                    change,
+                } => {
+                    let row = &self.plan.slots[slot as usize];
+                    for lane in &mut self.lanes[first as usize..end as usize] {
+                        let m = &mut lane.magazines[slot as usize];
+                        *m = change.apply(*m, row, tick);
+                    }
+                }
             }
         }
+        Ok(())
     }
 
     fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {

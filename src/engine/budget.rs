@@ -44,6 +44,8 @@ pub struct Sizes {
     pub weapons: u64,
     pub launchers: u64,
     pub triggers: u64,
+    /// Fire-control words per replicate: every battery's channels and radar tracks.
+    pub fire_control: u64,
 }
 
 impl Sizes {
@@ -64,6 +66,11 @@ impl Sizes {
             weapons: sc.weapons.len() as u64,
             launchers: sc.total_launchers(),
             triggers: sc.triggers.len() as u64,
+            fire_control: sc
+                .batteries
+                .iter()
+                .map(|b| b.channels as u64 + b.radar_tracks.unwrap_or(0) as u64)
+                .sum(),
         }
     }
 
@@ -79,6 +86,7 @@ impl Sizes {
             weapons: plan.weapons.len() as u64,
             launchers: plan.launchers as u64,
             triggers: sc.triggers.len() as u64,
+            fire_control: plan.fire_control.len() as u64,
         }
     }
 
@@ -152,6 +160,7 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         mul(s.batteries, u(2 * size_of::<BatteryRow>())),
         mul(s.assets, u(size_of::<AssetRow>())),
         mul(s.weapons, u(size_of::<WeaponRow>())),
+        mul(s.fire_control, 4),
     ])?;
     // Planning: every launch's spec, then the tracks swept a chunk at a time.
     let chunk = s.tracks.min(super::plan::CHUNK as u64);
@@ -172,6 +181,7 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
     let assets = mul(s.assets, u(size_of::<AssetState>()))?;
     let groups = mul(s.groups, 4)?;
     let launchers = mul(s.launcher_words(), 4)?;
+    let fire_control = mul(s.fire_control, 4)?;
     let lane = sum(&[
         Some(u(size_of::<Lane>())),
         block(threats),
@@ -183,6 +193,7 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         block(assets),
         block(groups),
         block(launchers),
+        block(fire_control),
     ])?;
     let threat_state = sum(&[block(threats), mul(ticks, 3), Some(threats)])?;
     // The lane's, and the host's copy (strikes decide there).
@@ -266,10 +277,10 @@ fn culprit(sc: &Scenario, sizes: &Sizes, e: Option<&Estimate>) -> Option<String>
         .filter_map(|o| Some((sc.salvo_rounds(o)?, &sc.orders[o].at, &sc.orders[o].id)));
     let militias = (0..sc.sites.len())
         .filter_map(|s| Some((sc.militia_rounds(s)?, &sc.sites[s].at, &sc.sites[s].id)));
-    let (rounds, place, id) = orders.chain(militias).max_by_key(|g| g.0.planned)?;
+    let (rounds, place, id) = orders.chain(militias).max_by_key(|g| g.0.tracks)?;
     Some(format!(
         "the most threats, {}, are planned by {} ({})",
-        rounds.planned,
+        rounds.tracks,
         at(place),
         id
     ))
@@ -384,8 +395,10 @@ mod tests {
             weapons: 4,
             launchers: 100,
             triggers: 2,
+            fire_control: 12,
         };
-        let e = estimate(&s, &budget(10)).unwrap();
+        // Enough replicates that their state, not planning's lists, sets the total.
+        let e = estimate(&s, &budget(1000)).unwrap();
         // The rows, and the heap blocks that hold them.
         let rows = 1000 * BYTES_PER_THREAT_REPLICATE;
         assert!(
@@ -393,11 +406,11 @@ mod tests {
             "{}",
             e.threat_state
         );
-        assert!(e.total > 10 * e.per_replicate + e.shared);
+        assert!(e.total > 1000 * e.per_replicate + e.shared);
         let grow = |f: fn(&mut Sizes)| {
             let mut t = s;
             f(&mut t);
-            estimate(&t, &budget(10)).unwrap().total
+            estimate(&t, &budget(1000)).unwrap().total
         };
         for (what, more) in [
             ("tracks", grow(|t| t.tracks += 1)),
@@ -406,6 +419,7 @@ mod tests {
             ("assets", grow(|t| t.assets += 1)),
             ("launchers", grow(|t| t.launchers += 32)),
             ("triggers", grow(|t| t.triggers += 1)),
+            ("fire_control", grow(|t| t.fire_control += 1)),
         ] {
             assert!(more > e.total, "{what}");
         }

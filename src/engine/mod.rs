@@ -10,7 +10,6 @@ pub mod layout;
 pub mod plan;
 pub mod rng;
 pub mod snapshot;
-pub mod windows;
 
 /// The five kernels of a tick, in the order they run. Each exists twice: the CPU twin in
 /// `cpu/` and the WGSL in `shaders/<name>.wgsl`.

@@ -7,17 +7,22 @@
 //! Geometry uses f64 here and only here; what reaches the kernels is integers (ticks,
 //! indices, u32 thresholds), so every backend sees the same bits.
 
+mod flyout;
+mod limits;
+pub mod tables;
+mod windows;
+
 use rayon::prelude::*;
 
-use super::budget::{Budget, BudgetError, Estimate, Sizes};
+use super::budget::{Budget, Estimate, Sizes};
 use super::layout::*;
 use super::rng::threshold;
-use super::windows::{Work, windows};
 use crate::geo::LatLon;
 use crate::scenario::launches::{Start, militia_offset, salvo_offset};
-use crate::scenario::{Action, Scenario, ThreatClass};
-
-pub use super::windows::distance_to_arc_km;
+use crate::scenario::{Action, BatteryChoice, Scenario, ThreatClass, Timing, When};
+pub use limits::{Limits, PlanError};
+pub use windows::distance_to_arc_km;
+use windows::{Work, windows};
 
 /// The longest flight, in ticks, a track may have: far past any scenario's end
 /// (`MAX_TICKS`), so that a launch tick plus a flight never wraps a `u32`. Only a weapon
@@ -92,6 +97,11 @@ pub struct Plan {
     pub assets: Vec<AssetRow>,
     /// Full magazines at the start, one per slot.
     pub magazines: Vec<MagazineState>,
+    /// The kernels' lookup tables (`tables`): scatter, kill thresholds, footprints.
+    pub tables: Vec<u32>,
+    /// A replicate's fire-control words at the start: every channel free (from tick 0),
+    /// every radar track free (`NONE`).
+    pub fire_control: Vec<u32>,
     pub launchers: u32,
     pub launcher_words: u32,
     /// Tracks whose opportunities beyond `MAX_OPPORTUNITIES` were dropped (latest first).
@@ -113,6 +123,14 @@ enum GroupKey {
 impl Plan {
     pub fn group_of_militia(&self, site: usize) -> Option<usize> {
         self.group_index.get(&GroupKey::Militia(site)).copied()
+    }
+
+    /// The slot of a battery's magazine.
+    pub fn slot_of(&self, battery: usize, magazine: usize) -> Option<u32> {
+        self.slot_info
+            .iter()
+            .position(|s| s.battery == battery && s.magazine == magazine)
+            .map(|s| s as u32)
     }
 
     pub fn group_of_order(&self, order: usize) -> Option<usize> {
@@ -168,20 +186,29 @@ impl Plan {
             slot_counters: self.slot_counter_base(),
             record_first: 0,
             record_count: 0,
+            fire_control: self.fire_control.len() as u32,
+            ..Params::default()
         }
     }
 
-    /// Tracks per threat class.
+    /// A decoy's track: it rides on another (`Track::stream`).
+    pub fn is_decoy(&self, k: usize) -> bool {
+        self.tracks[k].stream != k as u32
+    }
+
+    /// Tracks per threat class (decoys not counted).
     pub fn tracks_by_class(&self, sc: &Scenario) -> [usize; 4] {
         let mut n = [0; 4];
-        for t in &self.track_info {
-            n[sc.weapons[t.weapon].class.index()] += 1;
+        for (k, t) in self.track_info.iter().enumerate() {
+            if !self.is_decoy(k) {
+                n[sc.weapons[t.weapon].class.index()] += 1;
+            }
         }
         n
     }
 }
 
-/// One planned launch: its group, site, weapon, target and offset from the group's start.
+/// One track to plan: who fires what at what, when within its group.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spec {
     group: u32,
@@ -189,27 +216,50 @@ pub(crate) struct Spec {
     weapon: usize,
     target: usize,
     offset: u32,
-    launcher: u32,
+    /// Ticks over which the launch is drawn per replicate (random timing), or 0.
+    jitter: u32,
+    /// A decoy: the spec of the missile it rides on.
+    parent: Option<usize>,
 }
 
-/// Orders and militias expanded into launches, one per track.
+/// A salvo order's tracks: launchers round-robin from the site's cursor, launches
+/// spread over the order's interval and never faster than a launcher reloads (or, with
+/// random timing, drawn over it per replicate). Each missile with decoys is followed by
+/// its decoys' tracks, in the same group.
 struct Expansion {
     groups: Vec<Group>,
     specs: Vec<Spec>,
+    launcher_of: Vec<u32>,
     /// Each site's next launcher, round-robin across its orders.
     cursor: Vec<u64>,
 }
 
 impl Expansion {
-    /// A salvo order's planned rounds (`scenario::launches`): launchers round-robin from
-    /// the site's cursor, launches spread over the order's interval and never faster than
-    /// a launcher reloads.
+    /// A track, and its decoys' after it.
+    fn push(&mut self, sc: &Scenario, spec: Spec, launcher: u32) -> u32 {
+        let parent = self.specs.len();
+        self.specs.push(spec);
+        self.launcher_of.push(launcher);
+        let decoys = sc.weapons[spec.weapon].decoys;
+        for _ in 0..decoys {
+            self.specs.push(Spec {
+                parent: Some(parent),
+                ..spec
+            });
+            self.launcher_of.push(launcher);
+        }
+        1 + decoys
+    }
+}
+
+impl Expansion {
     fn salvo(&mut self, sc: &Scenario, oi: usize) {
         let Action::Salvo {
             site,
             weapon,
             ref targets,
             over_ticks,
+            timing,
             ..
         } = sc.orders[oi].action
         else {
@@ -222,16 +272,26 @@ impl Expansion {
         let s = &sc.sites[site];
         let first = self.specs.len() as u32;
         let launchers = s.launchers.max(1) as u64;
+        let mut tracks = 0;
         for j in 0..rounds.planned as u64 {
-            self.specs.push(Spec {
+            let launcher = s.first_launcher + ((self.cursor[site] + j) % launchers) as u32;
+            let (offset, jitter) = match timing {
+                // Below the scenario's ticks: only rounds that launch before the end are
+                // planned (`scenario::launches`).
+                Timing::Even => (salvo_offset(j, rounds.total, over_ticks, s) as u32, 0),
+                // Drawn over `over` in each replicate (`cpu::launch_offset`).
+                Timing::Random => (0, over_ticks),
+            };
+            let spec = Spec {
                 group: g,
                 site,
                 weapon,
                 target: targets[(j % targets.len() as u64) as usize],
-                // Below the scenario's ticks: only rounds that launch before the end are planned.
-                offset: salvo_offset(j, rounds.total, over_ticks, s) as u32,
-                launcher: s.first_launcher + ((self.cursor[site] + j) % launchers) as u32,
-            });
+                offset,
+                jitter,
+                parent: None,
+            };
+            tracks += self.push(sc, spec, launcher);
         }
         // The rounds left out would have used launchers too: later orders go on from there.
         self.cursor[site] = (self.cursor[site] + rounds.total) % launchers;
@@ -239,7 +299,7 @@ impl Expansion {
         self.groups.push(Group {
             kind: GroupKind::Order(oi),
             first_track: first,
-            tracks: rounds.planned,
+            tracks,
             fixed_start: start.fixed,
             nominal_start: start.nominal,
         });
@@ -275,14 +335,17 @@ impl Expansion {
             }
             let target = targets[rr[pick] % targets.len()];
             rr[pick] += 1;
-            self.specs.push(Spec {
+            let spec = Spec {
                 group: g,
                 site: si,
                 weapon: s.inventory[pick].0,
                 target,
                 offset: militia_offset(j, m.rate_per_hour, sc.tick_seconds) as u32,
-                launcher: s.first_launcher + (j % s.launchers.max(1) as u64) as u32,
-            });
+                jitter: 0,
+                parent: None,
+            };
+            let launcher = s.first_launcher + (j % s.launchers.max(1) as u64) as u32;
+            self.push(sc, spec, launcher);
         }
         self.groups.push(Group {
             kind: GroupKind::Militia(si),
@@ -294,28 +357,44 @@ impl Expansion {
     }
 }
 
-/// Groups in this order: salvo orders in file order, then militias in file order, then
-/// salvo orders injected during an exercise, so that an inject never renumbers the
-/// tracks (and random streams) already planned.
+/// Groups in this order: salvo orders in time order (their fixed start, or for a
+/// triggered order its delay; a tie by index, which is id order), so that a site's
+/// launchers are used round-robin in the order the salvos come; then militias in index
+/// order; then salvo orders injected during an exercise, likewise, so that an inject never
+/// renumbers the tracks (and random streams) already planned. The scenario's lists are in
+/// canonical order, so none of this depends on where an order stands in the file.
 fn expand(sc: &Scenario, tracks: usize) -> Expansion {
     let mut ex = Expansion {
         groups: Vec::new(),
         specs: Vec::with_capacity(tracks),
+        launcher_of: Vec::with_capacity(tracks),
         cursor: vec![0; sc.sites.len()],
     };
-    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
+    let in_time_order = |inject: bool| {
+        let mut list: Vec<(u32, usize)> = (0..sc.orders.len())
+            .filter(|&i| sc.orders[i].inject == inject)
+            .map(|i| match sc.orders[i].when {
+                When::At(t) => (t, i),
+                When::After { delay, .. } => (delay, i),
+            })
+            .collect();
+        list.sort_unstable();
+        list
+    };
+    for (_, oi) in in_time_order(false) {
         ex.salvo(sc, oi);
     }
     for (si, start) in sc.militia_starts().into_iter().enumerate() {
         ex.militia(sc, si, start);
     }
-    for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
+    for (_, oi) in in_time_order(true) {
         ex.salvo(sc, oi);
     }
     ex
 }
 
-/// The defence's tables: one slot (and full magazine) per magazine of each battery.
+/// The defence's tables: one slot (and full magazine) per magazine of each battery, and
+/// each battery's fire-control words (channels, radar tracks) in a replicate.
 struct Defence {
     slots: Vec<SlotRow>,
     slot_info: Vec<SlotInfo>,
@@ -323,6 +402,7 @@ struct Defence {
     batteries: Vec<BatteryRow>,
     /// Slots of each battery, in magazine order.
     slots_of: Vec<Vec<u32>>,
+    fire_control: Vec<u32>,
 }
 
 fn defence(sc: &Scenario) -> Defence {
@@ -332,15 +412,14 @@ fn defence(sc: &Scenario) -> Defence {
         magazines: Vec::new(),
         batteries: Vec::new(),
         slots_of: Vec::new(),
+        fire_control: Vec::new(),
     };
     for (bi, b) in sc.batteries.iter().enumerate() {
         let mut mine = Vec::new();
         for (mi, m) in b.magazines.iter().enumerate() {
             let ic = &sc.interceptors[m.interceptor];
-            let mut pk = [0u32; 4];
             let mut doctrine = [0u32; 4];
             for c in ThreatClass::ALL {
-                pk[c.index()] = threshold(ic.pk[c.index()]);
                 for (k, &n) in b.doctrine[c.index()].iter().enumerate() {
                     doctrine[c.index()] |= n.min(255) << (8 * k);
                 }
@@ -352,7 +431,7 @@ fn defence(sc: &Scenario) -> Defence {
                 capacity: m.ready,
                 per_reload: m.per_reload,
                 reload_ticks: m.reload_ticks,
-                pk,
+                reliability: threshold(ic.reliability),
                 doctrine,
             });
             d.slot_info.push(SlotInfo {
@@ -367,14 +446,41 @@ fn defence(sc: &Scenario) -> Defence {
             });
         }
         d.slots_of.push(mine);
+        let channel_first = d.fire_control.len() as u32;
+        d.fire_control
+            .extend(std::iter::repeat_n(0, b.channels as usize));
+        let radar_first = d.fire_control.len() as u32;
+        let radar_tracks = b.radar_tracks.unwrap_or(0);
+        d.fire_control
+            .extend(std::iter::repeat_n(NONE, radar_tracks as usize));
         d.batteries.push(BatteryRow {
             channels: b.channels,
             host: b.host.map_or(NONE, |h| h as u32),
             tier: b.tier,
             online: 1,
+            channel_first,
+            radar_tracks,
+            radar_first,
+            prediction: tables::frame_units(b.impact_prediction_m),
+            discrimination: threshold(b.discrimination),
+            ..BatteryRow::default()
         });
     }
     d
+}
+
+/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
+/// times the weapon's manoeuvre factor at the battery's tier.
+fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
+    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
+    for s in slots {
+        let ic = &sc.interceptors[s.interceptor as usize];
+        let tier = sc.batteries[s.battery as usize].tier;
+        for w in &sc.weapons {
+            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
+        }
+    }
+    kill
 }
 
 /// Tracks swept at a time: planning's memory beyond the plan itself is this many swept
@@ -382,7 +488,7 @@ fn defence(sc: &Scenario) -> Defence {
 pub const CHUNK: usize = 4096;
 
 /// Most sweep steps planning takes (envelope samples, and the points of the coarse screen
-/// of each envelope): `gulf-2026` takes 9.1 million, 3.4% of it (`hormuz check` prints the
+/// of each envelope): `gulf-2026` takes 9.3 million, 3.5% of it (`hormuz check` prints the
 /// count), in under a second; the limit is reached in well under a minute.
 pub const MAX_SWEEP_STEPS: u64 = 1 << 28;
 
@@ -394,64 +500,6 @@ type Swept = (Track, TrackInfo, Vec<Opportunity>, u32);
 pub const BYTES_PER_SWEPT_TRACK: u64 = (std::mem::size_of::<Swept>()
     + MAX_OPPORTUNITIES * std::mem::size_of::<Opportunity>()
     + 16) as u64;
-
-/// What planning may spend.
-#[derive(Clone, Copy, Debug)]
-pub struct Limits<'a> {
-    /// The run the plan is for and its memory budget: planning stops as soon as the plan
-    /// and the replicates' state cannot fit. `None`: no budget.
-    pub budget: Option<&'a Budget>,
-    /// Most sweep steps ([`MAX_SWEEP_STEPS`] for the commands).
-    pub sweep_steps: u64,
-}
-
-/// Why a scenario cannot be planned: its memory or its planning time.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PlanError {
-    Budget(BudgetError),
-    /// The sweep would take more than `limit` steps.
-    Sweep {
-        file: String,
-        limit: u64,
-        tracks: usize,
-        ticks: u32,
-    },
-}
-
-impl std::fmt::Display for PlanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PlanError::Budget(e) => e.fmt(f),
-            PlanError::Sweep {
-                file,
-                limit,
-                tracks,
-                ticks,
-            } => write!(
-                f,
-                "{file}: planning {tracks} threats over {ticks} ticks would take more than {limit} sweep steps (ticks of flight within reach of each envelope, up to 8 samples a tick), the most hormuz takes; plan fewer threats, make the flights shorter than the scenario, or lengthen `tick_seconds`"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for PlanError {}
-
-impl From<BudgetError> for PlanError {
-    fn from(e: BudgetError) -> PlanError {
-        PlanError::Budget(e)
-    }
-}
-
-impl<'a> Limits<'a> {
-    /// The commands' limits: `budget`, and at most [`MAX_SWEEP_STEPS`].
-    pub fn within(budget: &'a Budget) -> Limits<'a> {
-        Limits {
-            budget: Some(budget),
-            sweep_steps: MAX_SWEEP_STEPS,
-        }
-    }
-}
 
 /// Plan a scenario for a run within `budget`, and the run's estimate from the finished
 /// plan (what `hormuz check` prints).
@@ -483,31 +531,40 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
     if let Some(b) = limits.budget {
         b.check(sc, &planned)?;
     }
-    let Expansion { groups, specs, .. } = expand(sc, planned.tracks as usize);
+    let Expansion {
+        groups,
+        specs,
+        launcher_of,
+        ..
+    } = expand(sc, planned.tracks as usize);
     let Defence {
         slots,
         slot_info,
         magazines,
         batteries,
         slots_of,
+        fire_control,
     } = defence(sc);
-    let assets = sc
+    let mut assets: Vec<AssetRow> = sc
         .assets
         .iter()
         .map(|a| AssetRow {
             side: a.side as u32,
             staying_power: a.staying_power,
             hardness: threshold(a.hardness),
-            _pad: 0,
+            ..AssetRow::default()
         })
         .collect();
+    let tables = tables::build(sc, &kill_table(sc, &slots), &mut assets);
     let weapons = sc
         .weapons
         .iter()
         .map(|w| WeaponRow {
             class: w.class.index() as u32,
             flight_ok: threshold(w.flight_reliability),
-            accuracy: threshold(w.accuracy),
+            scatter: tables::cep_sigma(w.cep_m),
+            submunitions: w.submunitions.map_or(0, |s| s.0),
+            sub_scatter: w.submunitions.map_or(0, |s| tables::frame_units(s.1)),
         })
         .collect();
 
@@ -516,11 +573,16 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
     let mut track_info = Vec::with_capacity(specs.len());
     let mut opportunities = Vec::new();
     let mut dropped = Vec::new();
-    for chunk in specs.chunks(CHUNK) {
+    for (chunk, launchers) in specs.chunks(CHUNK).zip(launcher_of.chunks(CHUNK)) {
         // Geometry, one track at a time, in parallel: each result depends on its track only.
+        // A decoy flies its missile's path, from apogee on.
         let swept: Vec<Option<Swept>> = chunk
             .par_iter()
-            .map(|spec| sweep(sc, &slots_of, spec, &groups, &work))
+            .zip(launchers.par_iter())
+            .map(|(spec, &launcher)| {
+                let start = groups[spec.group as usize].nominal_start;
+                sweep(sc, &slots_of, spec, start, launcher, &work)
+            })
             .collect();
         if work.exceeded() {
             return Err(PlanError::Sweep {
@@ -531,12 +593,13 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             });
         }
         for (mut t, info, opps, lost) in swept.into_iter().flatten() {
-            let k = tracks.len() as u32;
+            let k = tracks.len();
+            t.stream = specs[k].parent.unwrap_or(k) as u32;
             t.opp_first = opportunities.len() as u32;
             t.opp_count = opps.len() as u32;
             opportunities.extend(opps);
             if lost > 0 {
-                dropped.push((k, lost));
+                dropped.push((k as u32, lost));
             }
             tracks.push(t);
             track_info.push(info);
@@ -562,6 +625,8 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         batteries,
         assets,
         magazines,
+        tables,
+        fire_control,
         launchers,
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
@@ -578,6 +643,9 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
     })
 }
 
+/// An opportunity with its rank key and its order key within the rank (`rule_key`).
+type Keyed = ((u32, u32, u32), (u32, u32, u32), Opportunity);
+
 /// Time of flight (s) and peak altitude (km) of a weapon over a distance.
 pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     match w.class {
@@ -591,43 +659,52 @@ pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     }
 }
 
-/// One track: where it is aimed, how long it flies, and its windows in every envelope
-/// of a hostile battery; `None` when the sweep ran over `work`'s limit.
+/// The allocation keys of an opportunity under the scenario's rule: the rank key (ties
+/// go to the battery with the most rounds ready), then the order within it.
+fn rule_key(rule: BatteryChoice, tier: u32, dedicated: bool, km: u32) -> (u32, u32, u32, u32) {
+    let other = (!dedicated) as u32;
+    match rule {
+        BatteryChoice::DefendedFirst => (tier, other, km, 0),
+        BatteryChoice::Nearest => (tier, km, 0, 0),
+        // Most rounds within (tier, dedicated); the nearest first among equals.
+        BatteryChoice::MostRounds => (tier, other, 0, km),
+    }
+}
+
+/// One track: where it is aimed, how long it flies, and its opportunities with every
+/// hostile battery; `None` when the sweep ran over `work`'s limit.
 fn sweep(
     sc: &Scenario,
     slots_of: &[Vec<u32>],
     spec: &Spec,
-    groups: &[Group],
+    start: u32,
+    launcher: u32,
     work: &Work,
 ) -> Option<Swept> {
-    let &Spec {
-        group,
-        site,
-        weapon,
-        target,
-        offset,
-        launcher,
-    } = spec;
-    let start = groups[group as usize].nominal_start;
     let tick_s = sc.tick_seconds as f64;
+    let (weapon, target) = (spec.weapon, spec.target);
     let w = &sc.weapons[weapon];
-    let s = &sc.sites[site];
-    let launch_s = (start as f64 + offset as f64) * tick_s;
-    // The earliest launch in any replicate: ages from here to the end can be reached.
-    let end_age = sc.ticks.saturating_sub(start.saturating_add(offset));
+    let s = &sc.sites[spec.site];
+    let launch_s = (start as f64 + spec.offset as f64) * tick_s;
+    // Ages the run can reach: from the earliest launch in any replicate to the end, and the
+    // fly-out of an interceptor launched before the end beyond it (its intercept is
+    // settled after the end).
+    let end_age = sc
+        .ticks
+        .saturating_sub(start.saturating_add(spec.offset))
+        .saturating_add(MAX_FLYOUT + 1);
     let origin = s.position;
     // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
-    let placement = sc.assets[target].placement;
-    let mut aim = sc.position_of(placement, launch_s);
+    let mut aim = sc.asset_position(target, launch_s);
     for _ in 0..2 {
         let (tof, _) = kinematics(w, origin.distance_km(aim).max(0.001));
-        aim = sc.position_of(placement, launch_s + tof);
+        aim = sc.asset_position(target, launch_s + tof);
     }
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
     let flight = ((flight_s / tick_s).ceil() as u32).clamp(1, MAX_FLIGHT_TICKS);
     let info = TrackInfo {
-        site,
+        site: spec.site,
         weapon,
         target,
         origin,
@@ -638,43 +715,77 @@ fn sweep(
     };
     let class = w.class;
     let threat_side = s.side;
-    let mut opps: Vec<(u32, u32, Opportunity)> = Vec::new(); // (tier, enter) for ordering
-    let mut found = 0u64;
+    // A decoy separates at apogee: nothing can meet it, or start to engage it, before.
+    let separation = if spec.parent.is_some() {
+        (flight / 2).max(1)
+    } else {
+        0
+    };
+    // (rank key, order key, opportunity)
+    let mut opps: Vec<Keyed> = Vec::new();
+    // Windows beyond the earliest `MAX_OPPORTUNITIES` of an envelope, never looked at.
+    let mut beyond = 0u64;
     for (bi, b) in sc.batteries.iter().enumerate() {
-        if !sc.sides[b.side].hostile[threat_side] {
+        if !sc.sides[b.side].hostile[threat_side] || !b.defends(target) {
             continue;
         }
+        let at = sc.battery_position(bi, launch_s + flight_s);
+        let km = libm::round(at.distance_km(aim)) as u32;
+        let (t, k1, k2, k3) = rule_key(sc.battery_choice, b.tier, b.dedicated_to(target), km);
         for (mi, m) in b.magazines.iter().enumerate() {
-            let Some(env) = b.envelope(&sc.interceptors[m.interceptor], class) else {
+            let ic = &sc.interceptors[m.interceptor];
+            let Some(env) = b.envelope(ic, class) else {
                 continue;
             };
             let slot = slots_of[bi][mi];
             let w = windows(sc, &info, class, bi, launch_s, flight, end_age, env, work)?;
-            found += w.total as u64;
-            for (enter, exit) in w.runs {
+            beyond += (w.total as usize - w.runs.len()) as u64;
+            for (first, hit_last) in w.runs {
+                let hit_first = first.max(separation);
+                if hit_first > hit_last {
+                    continue;
+                }
+                let ages = hit_first..=hit_last;
+                let tof = flyout_ticks(sc, &info, class, bi, launch_s, ages, ic.mean_speed_kms);
+                let Some(l) = flyout::launches(hit_first, &tof, separation) else {
+                    continue;
+                };
                 opps.push((
-                    b.tier,
-                    enter,
+                    (t, k1, k2),
+                    (k3, bi as u32, slot),
                     Opportunity {
                         slot,
                         battery: bi as u32,
-                        enter,
-                        exit,
+                        enter: l.enter,
+                        exit: l.exit,
+                        rank: 0,
+                        hit_first,
+                        hit_last,
+                        step: l.step,
+                        flyout: l.flyout,
                     },
                 ));
             }
         }
     }
     // Keep the earliest windows when there are more than the threat row can track.
-    opps.sort_by_key(|o| (o.1, o.0, o.2.battery, o.2.slot));
+    opps.sort_by_key(|o| (o.2.enter, o.0, o.1, o.2.hit_first));
+    let lost =
+        (opps.len().saturating_sub(MAX_OPPORTUNITIES) as u64 + beyond).min(u32::MAX as u64) as u32;
     opps.truncate(MAX_OPPORTUNITIES);
-    let lost = (found - opps.len() as u64).min(u32::MAX as u64) as u32;
-    // Allocation order: upper tier first, then battery, then magazine preference.
-    opps.sort_by_key(|o| (o.0, o.2.battery, o.2.slot, o.1));
+    // Allocation order: tier, the rule's keys, battery, magazine preference, time.
+    opps.sort_by_key(|o| (o.0, o.1, o.2.enter));
+    let mut rank = 0;
+    for i in 0..opps.len() {
+        if i > 0 && opps[i].0 != opps[i - 1].0 {
+            rank += 1;
+        }
+        opps[i].2.rank = rank;
+    }
     let side = sc.assets[target].side;
     let track = Track {
-        group,
-        offset,
+        group: spec.group,
+        offset: spec.offset,
         launcher,
         weapon: weapon as u32,
         target: target as u32,
@@ -683,6 +794,46 @@ fn sweep(
         opp_count: 0,
         detect: threshold(sc.sides[side].detection[class.index()]),
         launch_ok: threshold(w.launch_reliability * s.launch_reliability),
+        stream: 0,
+        jitter: spec.jitter,
+        separation,
     };
     Some((track, info, opps.into_iter().map(|o| o.2).collect(), lost))
+}
+
+/// Ticks an interceptor of mean speed `kms` needs from the battery to where the threat
+/// is in the middle of each age of `ages`: the straight-line distance (through the
+/// chord, with the threat's altitude) over the speed, rounded to ticks.
+fn flyout_ticks(
+    sc: &Scenario,
+    info: &TrackInfo,
+    class: ThreatClass,
+    battery: usize,
+    launch_s: f64,
+    ages: std::ops::RangeInclusive<u32>,
+    kms: f64,
+) -> Vec<u32> {
+    let tick_s = sc.tick_seconds as f64;
+    let arc = crate::geo::Arc::new(info.origin, info.aim);
+    let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
+    let fixed =
+        (!sc.battery_moves(battery)).then(|| sc.battery_position(battery, launch_s).to_unit());
+    ages.map(|h| {
+        let t = ((h as f64 + 0.5) * tick_s).min(info.flight_s);
+        // Same kinematics as `TrackInfo::position`, on unit vectors.
+        let f = (t / info.flight_s).clamp(0.0, 1.0);
+        let alt = if ballistic {
+            4.0 * info.peak_km * f * (1.0 - f)
+        } else {
+            info.peak_km
+        };
+        let g = arc.at(f);
+        let b = fixed.unwrap_or_else(|| sc.battery_position(battery, launch_s + t).to_unit());
+        let chord =
+            libm::sqrt((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2))
+                * crate::geo::EARTH_RADIUS_KM;
+        let d = libm::sqrt(chord * chord + alt * alt);
+        libm::round(d / kms / tick_s).min(MAX_FLYOUT as f64) as u32
+    })
+    .collect()
 }

@@ -71,6 +71,9 @@ pub struct ClassFigures {
     /// Still flying when the scenario ends.
     pub airborne_at_end: Stat,
     pub not_launched: Stat,
+    /// Leakers every battery able to engage let fall, and those of them that hit.
+    pub ignored: Stat,
+    pub ignored_inside: Stat,
 }
 
 #[derive(Serialize)]
@@ -96,6 +99,8 @@ pub struct InterceptorFigures {
     pub id: String,
     pub name: String,
     pub fired: Stat,
+    /// Rounds that failed (launch, guidance, fuze), apart from misses.
+    pub malfunctioned: Stat,
     pub cost_usd: Stat,
 }
 
@@ -188,6 +193,8 @@ fn class_figures(sc: &Scenario, plan: &Plan, fig: &Figures) -> Vec<ClassFigures>
                 leaked: stat(Outcome::Leaked),
                 airborne_at_end: stat(Outcome::AirborneAtEnd),
                 not_launched: stat(Outcome::NotLaunched),
+                ignored: stat(Outcome::Ignored),
+                ignored_inside: stat(Outcome::IgnoredInside),
             }
         })
         .collect()
@@ -219,6 +226,7 @@ fn interceptor_figures(sc: &Scenario, fig: &Figures) -> Vec<InterceptorFigures> 
                 id: ic.id.clone(),
                 name: ic.name.clone(),
                 fired: Stat::of(&fired),
+                malfunctioned: fig.stat_of(Figure::Malfunctioned(i)),
                 cost_usd: Stat::of(&cost),
             }
         })

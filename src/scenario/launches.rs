@@ -9,7 +9,7 @@
 //! on the order or militia alone: an exercise inject that activates a militia earlier never
 //! renumbers the tracks planned after it.
 
-use super::model::{Action, Scenario, Site, When};
+use super::model::{Action, Scenario, Site, Timing, When};
 
 /// A group's start as far as planning knows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,8 +26,11 @@ pub struct Start {
 pub struct Rounds {
     /// Rounds the order fires, or the militia's whole inventory.
     pub total: u64,
-    /// Rounds that launch before the end (when started at tick 0): the tracks planned.
+    /// Rounds that launch before the end (when started at tick 0).
     pub planned: u32,
+    /// The tracks they are planned as: each missile and its decoys (for a militia whose
+    /// rounds are not all planned and whose weapons carry decoys, at most this many).
+    pub tracks: u64,
 }
 
 impl Rounds {
@@ -125,8 +128,10 @@ impl Scenario {
     pub fn salvo_rounds(&self, order: usize) -> Option<Rounds> {
         let Action::Salvo {
             site,
+            weapon,
             count,
             over_ticks,
+            timing,
             ..
         } = self.orders[order].action
         else {
@@ -134,8 +139,17 @@ impl Scenario {
         };
         let s = &self.sites[site];
         let total = count as u64;
-        let planned = before(total, self.ticks, |j| salvo_offset(j, total, over_ticks, s));
-        Some(Rounds { total, planned })
+        let planned = match timing {
+            Timing::Even => before(total, self.ticks, |j| salvo_offset(j, total, over_ticks, s)),
+            // Any round may be drawn to launch at the order's start.
+            Timing::Random => total.min(u32::MAX as u64) as u32,
+        };
+        let tracks = planned as u64 * (1 + self.weapons[weapon].decoys as u64);
+        Some(Rounds {
+            total,
+            planned,
+            tracks,
+        })
     }
 
     /// The rounds of a militia (`None` for a launch site).
@@ -146,7 +160,21 @@ impl Scenario {
         let planned = before(total, self.ticks, |j| {
             militia_offset(j, m.rate_per_hour, self.tick_seconds)
         });
-        Some(Rounds { total, planned })
+        let decoys = |w: usize| self.weapons[w].decoys as u64;
+        let tracks = if planned as u64 == total {
+            s.inventory
+                .iter()
+                .map(|&(w, n)| n as u64 * (1 + decoys(w)))
+                .sum()
+        } else {
+            let most = s.inventory.iter().map(|&(w, _)| decoys(w)).max();
+            planned as u64 * (1 + most.unwrap_or(0))
+        };
+        Some(Rounds {
+            total,
+            planned,
+            tracks,
+        })
     }
 
     /// The targets each weapon of a militia's inventory can reach, in inventory order, from
@@ -164,7 +192,7 @@ impl Scenario {
                     .iter()
                     .copied()
                     .filter(|&a| {
-                        let p = self.position_of(self.assets[a].placement, at_s);
+                        let p = self.asset_position(a, at_s);
                         s.position.distance_km(p) <= self.weapons[w].range_km
                     })
                     .collect()
@@ -173,11 +201,11 @@ impl Scenario {
     }
 
     /// Tracks the plan holds per replicate: every salvo order's and every militia's
-    /// planned rounds.
+    /// planned rounds, with their decoys.
     pub fn planned_tracks(&self) -> u64 {
         let orders = (0..self.orders.len()).filter_map(|o| self.salvo_rounds(o));
         let militias = (0..self.sites.len()).filter_map(|s| self.militia_rounds(s));
-        orders.chain(militias).map(|r| r.planned as u64).sum()
+        orders.chain(militias).map(|r| r.tracks).sum()
     }
 }
 

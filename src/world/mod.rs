@@ -20,5 +20,5 @@ mod spawning;
 pub mod systems;
 
 pub use components::*;
-pub(crate) use orders::{execute, start_group};
+pub(crate) use orders::{execute, start_group, trip_step};
 pub use simulation::*;

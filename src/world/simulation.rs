@@ -155,7 +155,7 @@ impl Simulation {
             .min()
             .unwrap_or(NEVER);
         let tl = self.world.resource::<Timeline>();
-        if let Some(&(t, _, _)) = tl.fixed.get(tl.cursor) {
+        if let Some(&(t, _)) = tl.fixed.get(tl.cursor) {
             next = next.min(t.max(after));
         }
         if let Some(&(t, _, _)) = self.world.resource::<Replicates>().pending.first() {
@@ -192,7 +192,7 @@ impl Simulation {
         let plan = self.world.resource::<Shared>().plan.clone();
         let mut outbox = std::mem::take(&mut *self.world.resource_mut::<Outbox>());
         if !outbox.uploads.is_empty() {
-            self.backend.upload(&outbox.uploads);
+            self.backend.upload(&outbox.uploads)?;
         }
         for &(g, start) in &outbox.started {
             let grp = &plan.groups[g as usize];
@@ -205,6 +205,7 @@ impl Simulation {
         outbox.uploads.clear();
         outbox.started.clear();
         outbox.switches.clear();
+        outbox.away.clear();
         *self.world.resource_mut::<Outbox>() = outbox;
 
         self.active.clear();
@@ -296,17 +297,21 @@ impl Simulation {
                 .flat_map(|&(tick, _, order)| (0..replicates).map(move |r| (tick, r, order)))
                 .collect();
         }
-        // Battery switches made so far carry over (the doctrine system uploads them).
+        // Battery switches and ships away in port carry over (the doctrine system uploads
+        // them).
         let mut online = self
             .world
-            .try_query::<(&BatteryIndex, &Online)>()
+            .try_query::<(&BatteryIndex, &Online, &Away)>()
             .expect("registered");
-        let switched: Vec<(usize, bool)> =
-            online.iter(&self.world).map(|(b, o)| (b.0, o.0)).collect();
-        let mut q = sim.world.query::<(&BatteryIndex, &mut Online)>();
-        for (b, mut o) in q.iter_mut(&mut sim.world) {
-            if let Some(&(_, on)) = switched.iter().find(|(i, _)| *i == b.0) {
+        let switched: Vec<(usize, bool, bool)> = online
+            .iter(&self.world)
+            .map(|(b, o, a)| (b.0, o.0, a.0))
+            .collect();
+        let mut q = sim.world.query::<(&BatteryIndex, &mut Online, &mut Away)>();
+        for (b, mut o, mut a) in q.iter_mut(&mut sim.world) {
+            if let Some(&(_, on, away)) = switched.iter().find(|(i, _, _)| *i == b.0) {
                 o.0 = on;
+                a.0 = away;
             }
         }
         sim.track_next = self.track_next.clone();

@@ -5,9 +5,13 @@
 //! Each test file includes this module whole and uses a part of it, hence the allows.
 #![allow(dead_code, unused_imports)]
 
+#[cfg(feature = "desktop")]
+pub mod app;
 #[cfg(unix)]
 mod bounded;
 mod closed_form;
+pub mod logistics;
+pub mod mechanisms;
 mod require;
 pub mod setups;
 
@@ -17,7 +21,7 @@ use std::process::{Command, Output};
 #[cfg(unix)]
 pub use bounded::{Bounded, hormuz_within};
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
-pub use require::{in_ci, require_gpu, require_xvfb};
+pub use require::{in_ci, require_chromium, require_gpu, require_xvfb};
 
 /// Run the `hormuz` binary of this build with `args`.
 pub fn hormuz(args: &[&str]) -> Output {
@@ -29,6 +33,15 @@ pub fn hormuz_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hormuz"))
         .args(args)
         .envs(env.iter().copied())
+        .output()
+        .expect("run hormuz")
+}
+
+/// Run the `hormuz` binary with `args` in the folder `dir`.
+pub fn hormuz_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(args)
+        .current_dir(dir)
         .output()
         .expect("run hormuz")
 }

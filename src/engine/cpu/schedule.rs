@@ -27,10 +27,10 @@ pub fn schedule(tb: &Tables, lane: &mut Lane, a: u32, track_next: &[AtomicU32]) 
     // Only a threat waiting for launch has no wake of its own: its group's start decides.
     if w == NEVER {
         let start = lane.group_start[tb.tracks[k as usize].group as usize];
-        due = start != NEVER && start + tb.tracks[k as usize].offset == tick;
         if start != NEVER {
-            next = start + tb.tracks[k as usize].offset;
+            next = start + launch_offset(tb, lane, k, start);
         }
+        due = start != NEVER && next == tick;
     }
     if w == tick || due {
         push_pair(lane, k);

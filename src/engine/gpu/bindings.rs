@@ -30,6 +30,10 @@ pub mod binding {
     pub const PAIRS: u32 = 21;
     /// The candidate count of each replicate, and the replicates with candidates.
     pub const LANES: u32 = 22;
+    /// Lookup tables: scatter, kill thresholds, footprints.
+    pub const TABLES: u32 = 23;
+    /// Each replicate's channels and radar tracks, in `allocate`.
+    pub const FIRE_CONTROL: u32 = 24;
 }
 
 /// Binding numbers an entry point of a composed source uses, ascending, found by naga
@@ -82,6 +86,8 @@ pub(super) struct Buffers<'a> {
     pub(super) track_next: &'a wgpu::Buffer,
     pub(super) pairs: &'a wgpu::Buffer,
     pub(super) lanes: &'a wgpu::Buffer,
+    pub(super) tables: &'a wgpu::Buffer,
+    pub(super) fire_control: &'a wgpu::Buffer,
 }
 
 impl Buffers<'_> {
@@ -109,6 +115,8 @@ impl Buffers<'_> {
             binding::TRACK_NEXT => self.track_next,
             binding::PAIRS => self.pairs,
             binding::LANES => self.lanes,
+            binding::TABLES => self.tables,
+            binding::FIRE_CONTROL => self.fire_control,
             _ => return None,
         })
     }

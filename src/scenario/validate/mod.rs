@@ -3,20 +3,28 @@
 //! pointed at `file:line:column`, instead of stopping at the first.
 //!
 //! One module per section, run in file order by [`validate`], which hands each section the
-//! id tables of the sections before it:
+//! id tables of the sections before it. Every section walks its entries in canonical
+//! order (`canonical`: by id), so that no index depends on where an entry stands in the
+//! file; diagnostics still point at the file's own `line:column`, and are sorted by it.
+//! The sections:
 //! - `database`: weapons and interceptors (the database files);
 //! - `units`: sides, the unit-id namespace, assets, carriers with their escorts and air wings;
 //! - `batteries`: `[[batteries]]`, and the fire control every kind of battery shares;
 //! - `sites`: launch sites and militias;
-//! - `orders`: triggers, orders (and the moves they plan ahead), incidents;
+//! - `orders`: triggers, orders (and the moves they plan ahead), incidents; `repeats`, the
+//!   orders that fall due several times (`every`, `times`); `logistics`, resupply and
+//!   ships' trips to port (`rearm`), planned ahead;
 //! - `reported`: the `[[reported]]` figures of calibration scenarios (their names are checked
 //!   by the report layer, which defines the figures: `report::check_reported`);
 //! - `values`: checks of single values the sections share (numbers, provenance, positions);
 //! - `suggest`: "did you mean" for unknown ids.
 
 mod batteries;
+mod canonical;
 mod database;
+mod logistics;
 mod orders;
+mod repeats;
 mod reported;
 mod sites;
 mod suggest;
@@ -146,6 +154,7 @@ pub(crate) fn validate(
     let mut unit_ids = units::UnitIds::default();
     let mut units = units::check(ck, file, &db, &mut unit_ids, time);
     batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
+    units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
     let triggers = orders::triggers(ck, &file.triggers, &units);
     let known = orders::Known {
@@ -156,16 +165,24 @@ pub(crate) fn validate(
         battery_ids: orders::first_of(units.batteries.iter().map(|b| b.id.as_str())),
         carrier_ids: orders::first_of(units.carriers.iter().map(|c| c.id.as_str())),
     };
-    let orders = orders::orders(ck, &file.orders, &known, time);
+    let (mut orders, order_paths, at_sea) = orders::orders(ck, &file.orders, &known, time);
     let incidents = orders::incidents(ck, &file.incidents, time);
     let units::Units {
         sides,
-        assets,
+        mut assets,
         mut carriers,
         mut batteries,
         ..
     } = units;
     orders::plan_moves(&orders, &mut batteries, &mut carriers, time.tick_s);
+    logistics::plan_trips(
+        ck,
+        &mut orders,
+        &order_paths,
+        &mut assets,
+        &carriers,
+        time.tick_s,
+    );
     if batteries.len() > MAX_BATTERIES {
         ck.err(
             SCENARIO,
@@ -177,6 +194,11 @@ pub(crate) fn validate(
         );
     }
     let reported = reported::check(ck, &file.reported);
+    let sites::Sites {
+        list: site_list,
+        paths: site_paths,
+        ..
+    } = sites;
     let h = &file.scenario;
     let scenario = Scenario {
         name: h.name.clone(),
@@ -185,21 +207,27 @@ pub(crate) fn validate(
         file: ck.files[SCENARIO].name.clone(),
         tick_seconds: time.tick_s,
         ticks: time.ticks,
+        battery_choice: h.battery_choice,
         sides: sides.list,
         weapons: db.weapons,
         interceptors: db.interceptors,
         assets,
         carriers,
         batteries,
-        sites: sites.list,
+        sites: site_list,
         orders,
         triggers: triggers.list,
         incidents,
         reported,
     };
+    orders::check_at_sea(ck, &at_sea, &scenario);
     if ck.diagnostics.is_empty() {
-        launches(ck, file, &scenario);
+        launches(ck, &site_paths, &order_paths, &scenario);
     }
+    // The sections walk their entries in canonical order; problems read in file order.
+    let files = &ck.files;
+    let rank = |d: &super::source::Diagnostic| files.iter().position(|f| f.name == d.file);
+    ck.diagnostics.sort_by_key(|d| (rank(d), d.line, d.column));
     ck.diagnostics.is_empty().then_some(scenario)
 }
 
@@ -207,9 +235,8 @@ pub(crate) fn validate(
 /// plans. Each weapon of a militia reaches a target when the militia can first fire (a
 /// ship may have sailed out of range by then), and the threats planned in all stay within
 /// what the engine numbers; the order or militia that plans the most is named.
-fn launches(ck: &mut Checker, file: &types::ScenarioFile, sc: &Scenario) {
-    let n = file.launch_sites.len();
-    let militia_path = |site: usize| KeyPath::default().key("militias").index(site - n);
+fn launches(ck: &mut Checker, site_paths: &[KeyPath], order_paths: &[KeyPath], sc: &Scenario) {
+    let militia_path = |site: usize| site_paths[site].clone();
     let starts = sc.militia_starts();
     for (si, s) in sc.sites.iter().enumerate() {
         for (reach, &(w, _)) in sc.militia_reach(si, starts[si]).iter().zip(&s.inventory) {
@@ -230,12 +257,12 @@ fn launches(ck: &mut Checker, file: &types::ScenarioFile, sc: &Scenario) {
     }
     let orders = (0..sc.orders.len()).filter_map(|o| {
         let r = sc.salvo_rounds(o)?;
-        let p = KeyPath::default().key("orders").index(o);
-        Some((p.key("salvo").key("count"), r.planned as u64))
+        let p = &order_paths[o];
+        Some((p.key("salvo").key("count"), r.tracks))
     });
     let militias = (0..sc.sites.len()).filter_map(|s| {
         let r = sc.militia_rounds(s)?;
-        Some((militia_path(s).key("inventory"), r.planned as u64))
+        Some((militia_path(s).key("inventory"), r.tracks))
     });
     let groups: Vec<(KeyPath, u64)> = orders.chain(militias).collect();
     let total: u64 = groups.iter().map(|g| g.1).sum();

@@ -7,6 +7,7 @@ use super::super::limits::MAX_LAUNCHERS;
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
+use super::canonical::by_id;
 use super::database::Database;
 use super::units::{UnitIds, Units};
 use super::values::{position, probability};
@@ -16,12 +17,16 @@ use super::{Checker, SCENARIO, Time};
 pub(super) struct Sites {
     pub list: Vec<Site>,
     pub ids: HashMap<String, usize>,
+    /// Where each site of `list` is written (the list is in canonical order, not the
+    /// file's).
+    pub paths: Vec<KeyPath>,
 }
 
 impl Sites {
-    fn add(&mut self, site: Site) {
+    fn add(&mut self, site: Site, path: KeyPath) {
         self.ids.insert(site.id.clone(), self.list.len());
         self.list.push(site);
+        self.paths.push(path);
     }
 
     /// The next site's first launcher: launchers are numbered across all sites in order.
@@ -52,34 +57,29 @@ pub(super) fn check(
     let mut sites = Sites {
         list: Vec::new(),
         ids: HashMap::new(),
+        paths: Vec::new(),
     };
-    for (i, s) in file.launch_sites.iter().enumerate() {
+    for (i, s) in by_id(&file.launch_sites, |s| &s.id) {
         let p = KeyPath::default().key("launch_sites").index(i);
         let site = launch_site(ck, &p, s, &refs, unit_ids, sites.next_launcher());
-        sites.add(site);
+        sites.add(site, p);
     }
-    for (i, m) in file.militias.iter().enumerate() {
+    for (i, m) in by_id(&file.militias, |m| &m.id) {
         let p = KeyPath::default().key("militias").index(i);
         let site = militia(ck, &p, m, &refs, unit_ids, sites.next_launcher());
-        sites.add(site);
+        sites.add(site, p);
     }
-    launcher_limit(ck, file, &sites);
+    launcher_limit(ck, &sites);
     sites
 }
 
 /// Every launcher is a bit in every replicate and a draw in every strike: their number is
 /// bounded, and the site that passes the bound is named.
-fn launcher_limit(ck: &mut Checker, file: &types::ScenarioFile, sites: &Sites) {
+fn launcher_limit(ck: &mut Checker, sites: &Sites) {
     let mut total = 0u64;
-    for (i, s) in sites.list.iter().enumerate() {
+    for (s, p) in sites.list.iter().zip(&sites.paths) {
         total += s.launchers as u64;
         if total > MAX_LAUNCHERS {
-            let n = file.launch_sites.len();
-            let p = if i < n {
-                KeyPath::default().key("launch_sites").index(i)
-            } else {
-                KeyPath::default().key("militias").index(i - n)
-            };
             ck.err(
                 SCENARIO,
                 &p.key("launchers"),

@@ -4,8 +4,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::layout::MAX_OPPORTUNITIES;
-use super::plan::TrackInfo;
+use super::TrackInfo;
+use crate::engine::layout::MAX_OPPORTUNITIES;
 use crate::geo::{EARTH_RADIUS_KM, LatLon};
 use crate::scenario::{Placement, Scenario, ThreatClass};
 
@@ -60,7 +60,7 @@ pub struct Windows {
 /// can never be used (one still open then is cut there). `None` when the sweep would take
 /// `work` over its limit.
 #[allow(clippy::too_many_arguments)]
-pub fn windows(
+pub(super) fn windows(
     sc: &Scenario,
     info: &TrackInfo,
     class: ThreatClass,
@@ -75,8 +75,10 @@ pub fn windows(
         runs: Vec::new(),
         total: 0,
     };
-    let placement = sc.batteries[battery].placement;
-    let relocated = !sc.batteries[battery].moves.is_empty();
+    let b = &sc.batteries[battery];
+    let placement = b.placement;
+    // A relocated battery, or one on a ship that goes to port, jumps: swept in full.
+    let relocated = !b.moves.is_empty() || b.host.is_some_and(|h| !sc.assets[h].trips.is_empty());
     let tick_s = sc.tick_seconds as f64;
     let (rmin, rmax) = (env.range_km[0], env.range_km[1]);
     // Altitude screen: a threat that never enters the altitude band cannot be engaged.
