@@ -410,3 +410,29 @@ fn every_command_takes_the_same_replicate_limits() {
         &["al-asad-2020.toml", "over the memory budget of 1.0 MiB"],
     );
 }
+
+/// Output into a pipe whose reader has gone (`hormuz check ... | head -1`) ends the process
+/// quietly, as any Unix filter does: no panic message, no abort.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(["check", "scenarios/gulf-2026.toml", "--replicates", "1000"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes its end before the checker writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.success() || out.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        out.status
+    );
+}
