@@ -34,9 +34,6 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 fn engage_one(r: u32, k: u32) {
     let tick = params.tick;
     let row = r * params.tracks + k;
-    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
-    // across replicates as one contiguous run.
-    let wi = k * params.replicates + r;
     // As in `advance`, the row is read in full only past the early exit.
     if threats[row].shot_opp == NONE {
         return;
@@ -78,9 +75,10 @@ fn engage_one(r: u32, k: u32) {
         count(r, params.slot_counters + o.slot * SLOT_COUNTERS + C_KILLS);
         record(r, tick, k, E_KILLED, o.slot);
         threats[row] = th;
-        wake[wi] = DONE;
+        set_wake(row, DONE);
         return;
     }
     threats[row] = th;
-    wake[wi] = next_wake(r, tr, th, tick);
+    let next = next_wake(r, tr, th, tick);
+    set_wake(row, next);
 }

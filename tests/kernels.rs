@@ -34,8 +34,14 @@ use hormuz::world::{RunConfig, Simulation};
 enum Work {
     /// `schedule` listed pairs.
     Listed,
-    /// A kernel reported the next wake of a track (`schedule`: of a pair it did not list).
+    /// A kernel lowered the run's clock (the next tick any replicate needs).
     Reported,
+    /// `schedule` put the threats of a group that starts now in the calendar.
+    Released,
+    /// `schedule` turned a calendar to a later page (far slot over the near wheel).
+    Turned,
+    /// `impact` put a row's next wake in the calendar.
+    Queued,
     Launch,
     FailedLaunch,
     Aborted,
@@ -58,11 +64,11 @@ enum Work {
 /// What each kernel's ticks must show between them.
 fn required(kernel: Kernel) -> &'static [Work] {
     match kernel {
-        Kernel::Schedule => &[Work::Listed, Work::Reported],
+        Kernel::Schedule => &[Work::Listed, Work::Reported, Work::Released, Work::Turned],
         Kernel::Advance => &[Work::Launch, Work::Candidate],
         Kernel::Allocate => &[Work::Engagement, Work::Reload, Work::Emptied],
         Kernel::Engage => &[Work::Kill, Work::Miss],
-        Kernel::Impact => &[Work::Leak, Work::Hit],
+        Kernel::Impact => &[Work::Leak, Work::Hit, Work::Queued],
     }
 }
 
@@ -72,12 +78,25 @@ const MIN_TICKS: usize = 3;
 /// The kinds of work done between `before` and `after` (one kernel's twin).
 fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
     let mut w = BTreeSet::new();
-    if before.track_next != after.track_next {
+    if before.clock != after.clock {
         w.insert(Work::Reported);
     }
     for (b, a) in before.lanes.iter().zip(&after.lanes) {
         if a.pair_count > b.pair_count {
             w.insert(Work::Listed);
+        }
+        let (cb, ca) = (calendar_entries(b), calendar_entries(a));
+        let rows_before: BTreeSet<u32> = cb.iter().map(|e| e.1).collect();
+        for &(_, k) in ca.iter().filter(|e| !rows_before.contains(&e.1)) {
+            if k != NONE {
+                w.insert(match a.wake[k as usize] {
+                    NEVER => Work::Released,
+                    _ => Work::Queued,
+                });
+            }
+        }
+        if a.calendar[CAL_PAGE as usize] != b.calendar[CAL_PAGE as usize] {
+            w.insert(Work::Turned);
         }
         if a.candidate_count > b.candidate_count {
             w.insert(Work::Candidate);
@@ -122,11 +141,41 @@ fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
     w
 }
 
+/// Every (list, row) of a replicate's calendar: the near slots are lists `0..WHEEL`, the
+/// far slots `WHEEL..2 * WHEEL`, the overflow list `2 * WHEEL`. A list that does not end
+/// within the rows of the lane is reported as one entry `(list, NONE)`.
+fn calendar_entries(l: &Lane) -> BTreeSet<(u32, u32)> {
+    let mut out = BTreeSet::new();
+    let heads = (0..WHEEL)
+        .map(|s| (s, CAL_NEAR + s))
+        .chain((0..WHEEL).map(|s| (WHEEL + s, CAL_FAR + s)))
+        .chain([(2 * WHEEL, CAL_OVERFLOW)]);
+    for (list, head) in heads {
+        let mut k = l.calendar[head as usize];
+        let mut n = 0;
+        while k != NONE {
+            if n > l.link.len() || k as usize >= l.link.len() {
+                out.insert((list, NONE));
+                break;
+            }
+            out.insert((list, k));
+            k = l.link[k as usize];
+            n += 1;
+        }
+    }
+    out
+}
+
 /// Whether a kernel can do anything at all from this state (cheap, before a copy).
 fn has_work(kernel: Kernel, s: &TickState) -> bool {
     let pairs = |l: &Lane| l.pairs[..l.pair_count as usize].to_vec();
     match kernel {
-        Kernel::Schedule => !s.active_list.is_empty(),
+        Kernel::Schedule => {
+            !s.started.is_empty()
+                || s.lanes
+                    .iter()
+                    .any(|l| l.calendar[CAL_NEXT as usize] == s.params.tick)
+        }
         Kernel::Advance => s.lanes.iter().any(|l| l.pair_count > 0),
         Kernel::Allocate => s.lanes.iter().any(|l| l.candidate_count > 0),
         Kernel::Engage => s.lanes.iter().any(|l| {
@@ -307,6 +356,22 @@ fn compare(kernel: Kernel, case: &Case, twin: &TickState, gpu: &Replayed) -> Vec
         let who = format!("replicate {r}");
         d.same("threats", &who, &c.threats, &g.threats);
         d.same("wake", &who, &c.wake, &g.wake);
+        // The calendar's words but its lists' heads, and its lists as sets: rows appended
+        // at once by several invocations link up in any order.
+        let words = |l: &Lane| -> Vec<u32> {
+            let mut w = l.calendar.clone();
+            w[CAL_OVERFLOW as usize] = 0;
+            for slot in CAL_NEAR..CAL_FAR_MIN {
+                w[slot as usize] = 0;
+            }
+            w
+        };
+        d.same("calendar words", &who, &words(c), &words(g));
+        let (ce, ge): (Vec<_>, Vec<_>) = (
+            calendar_entries(c).into_iter().collect(),
+            calendar_entries(g).into_iter().collect(),
+        );
+        d.same("calendar entries (list, row)", &who, &ce, &ge);
         d.same("magazines", &who, &c.magazines, &g.magazines);
         d.same("counters", &who, &c.counters, &g.counters);
         d.same("assets", &who, &c.assets, &g.assets);
@@ -342,7 +407,7 @@ fn compare(kernel: Kernel, case: &Case, twin: &TickState, gpu: &Replayed) -> Vec
         );
     }
     d.same("status", "the run", &twin.status(), &wgsl.status());
-    d.same("track_next", "the run", &twin.track_next, &wgsl.track_next);
+    d.same("clock", "the run", &[twin.clock], &[wgsl.clock]);
     let with: Vec<u32> = (0..twin.lanes.len() as u32)
         .filter(|&r| twin.lanes[r as usize].candidate_count > 0)
         .collect();
@@ -506,4 +571,79 @@ fn a_loop_cut_short_is_reported_never_quietly_wrong() {
         let drifts = compare(Kernel::Allocate, &case, &twin, &gpu);
         assert!(drifts.is_empty(), "{}", drifts.join("\n"));
     }
+}
+
+/// A replicate's calendar turned to a new epoch: the overflow list spreads over both
+/// wheels. gulf-2026 ends before its first epoch (65,536 ticks), so the state is a
+/// recorded one moved an epoch on, every calendar entry in the overflow list of a
+/// calendar last turned in the epoch before.
+#[test]
+fn schedule_turns_a_new_epoch_as_its_twin() {
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
+    let case = cases()[&Kernel::Schedule.index()]
+        .iter()
+        .find(|c| c.run == "gulf-2026" && c.work.contains(&Work::Listed))
+        .expect("a schedule tick of gulf-2026 that lists rows");
+    const EPOCH: u32 = WHEEL * WHEEL;
+    let on = |t: &mut u32| {
+        if *t != NEVER && *t != DONE {
+            *t += EPOCH;
+        }
+    };
+    let mut state = case.state.clone();
+    state.params.tick += EPOCH;
+    for lane in &mut state.lanes {
+        let entries = calendar_entries(lane);
+        for th in &mut lane.threats {
+            on(&mut th.launch);
+        }
+        lane.wake.iter_mut().for_each(on);
+        lane.group_start.iter_mut().for_each(on);
+        for m in &mut lane.magazines {
+            on(&mut m.reload_at);
+            on(&mut m.empty_at);
+        }
+        for a in &mut lane.assets {
+            on(&mut a.out_at);
+        }
+        let page = lane.calendar[CAL_PAGE as usize];
+        lane.calendar = empty_calendar().to_vec();
+        lane.calendar[CAL_PAGE as usize] = page;
+        for (_, k) in entries {
+            let w = match lane.wake[k as usize] {
+                NEVER => {
+                    let tr = &case.plan.tracks[k as usize];
+                    lane.group_start[tr.group as usize] + tr.offset
+                }
+                w => w,
+            };
+            hormuz::engine::cpu::push_wake(lane, w, k);
+        }
+        assert!(
+            lane.calendar[CAL_OVERFLOW as usize] != NONE
+                || lane.calendar[CAL_NEXT as usize] == NEVER
+        );
+    }
+    let mut twin = state.clone();
+    twin.run_twin(&case.plan, Kernel::Schedule);
+    let listed: u32 = twin.lanes.iter().map(|l| l.pair_count).sum();
+    assert!(listed > 0, "the twin lists nothing at the moved tick");
+    let gpu = replay(
+        ctx.clone(),
+        case.plan.clone(),
+        Kernel::Schedule,
+        &state,
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("replay: {e}"));
+    let moved = Case {
+        run: "gulf-2026, an epoch on",
+        plan: case.plan.clone(),
+        state,
+        work: BTreeSet::new(),
+    };
+    let drifts = compare(Kernel::Schedule, &moved, &twin, &gpu);
+    assert!(drifts.is_empty(), "{}", drifts.join("\n"));
 }

@@ -96,7 +96,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "gulf.toml: 10 threats x 3 replicates need 3.0 MiB of per-replicate state (44 bytes \
+            "gulf.toml: 10 threats x 3 replicates need 3.0 MiB of per-replicate state (48 bytes \
              per threat row), over the memory budget of 1.0 MiB; run fewer replicates or raise \
              --memory-budget"
         );

@@ -8,7 +8,7 @@ use bevy_ecs::schedule::SingleThreadedExecutor;
 
 use super::components::*;
 use super::{spawning, systems};
-use crate::engine::backend::{Backend, BackendInfo, CpuBackend, FinalState};
+use crate::engine::backend::{Backend, BackendInfo, CpuBackend, FinalState, StepLimit};
 use crate::engine::gpu::GpuBackend;
 use crate::engine::layout::{Event, NEVER};
 use crate::engine::plan::Plan;
@@ -60,7 +60,8 @@ pub struct RunConfig {
 pub struct RunStats {
     /// Ticks at which anything ran (the rest are skipped).
     pub visited_ticks: u64,
-    /// Kernel invocations over threat rows: active tracks x replicates, summed over ticks.
+    /// Kernel invocations over threat rows: the rows the replicates' calendars had due,
+    /// summed over the ticks.
     pub threat_steps: u64,
     /// Ticks threats spent in flight, summed over replicates: what a stepper that moved
     /// every threat every tick would have done.
@@ -87,9 +88,11 @@ pub struct Simulation {
     decide: Schedule,
     assess: Schedule,
     pub backend: Box<dyn Backend>,
-    /// Earliest tick any replicate needs each track, as far as the host knows.
-    track_next: Vec<u32>,
-    active: Vec<u32>,
+    /// The earliest tick any replicate's calendar holds (the backend reports it after
+    /// each step), or `NEVER`.
+    next_due: u32,
+    /// Steps run no tick past this one (`advance_to`'s target).
+    horizon: u32,
     events: Vec<(u32, Event)>,
     stats: RunStats,
     started: std::time::Instant,
@@ -104,7 +107,20 @@ impl Simulation {
         config: &RunConfig,
         backend: Box<dyn Backend>,
     ) -> Simulation {
-        let world = spawning::build_world(&scenario, &plan, config);
+        Simulation::batch(scenario, plan, config, 0, backend)
+    }
+
+    /// A simulation of `config.replicates` replicates whose first is replicate `first` of
+    /// a larger run (its RNG key): one batch of a run. Replicates never interact, so a
+    /// replicate's outcome does not depend on the batch it runs in.
+    pub fn batch(
+        scenario: Arc<Scenario>,
+        plan: Arc<Plan>,
+        config: &RunConfig,
+        first: u32,
+        backend: Box<dyn Backend>,
+    ) -> Simulation {
+        let world = spawning::build_world(&scenario, &plan, config, first);
         let mut decide = Schedule::new(Decide);
         decide.set_executor(SingleThreadedExecutor::default());
         decide.add_systems(
@@ -126,8 +142,8 @@ impl Simulation {
             decide,
             assess,
             backend,
-            track_next: vec![NEVER; plan.tracks.len()],
-            active: Vec::new(),
+            next_due: NEVER,
+            horizon: NEVER,
             events: Vec::new(),
             stats: RunStats::default(),
             started: std::time::Instant::now(),
@@ -145,15 +161,15 @@ impl Simulation {
 
     /// The next tick at which anything can happen, or `None` when the run is over.
     pub fn next_tick(&self) -> Option<u32> {
-        let clock = self.clock();
+        let next = self.next_due.min(self.next_decision());
+        (next < self.clock().end).then_some(next)
+    }
+
+    /// The next tick at which the host has something to decide (an order due, a
+    /// trigger's order coming up), or `NEVER`.
+    fn next_decision(&self) -> u32 {
         let after = self.last.map_or(0, |t| t + 1);
-        let mut next = self
-            .track_next
-            .iter()
-            .copied()
-            .filter(|&t| t >= after)
-            .min()
-            .unwrap_or(NEVER);
+        let mut next = NEVER;
         let tl = self.world.resource::<Timeline>();
         if let Some(&(t, _, _)) = tl.fixed.get(tl.cursor) {
             next = next.min(t.max(after));
@@ -161,7 +177,7 @@ impl Simulation {
         if let Some(&(t, _, _)) = self.world.resource::<Replicates>().pending.first() {
             next = next.min(t.max(after));
         }
-        (next < clock.end).then_some(next)
+        next
     }
 
     /// Run the next tick at which anything happens; `false` when the run is over.
@@ -175,16 +191,26 @@ impl Simulation {
 
     /// Run every tick up to and including `tick` (the desktop app's clock).
     pub fn advance_to(&mut self, tick: u32) -> Result<(), String> {
-        while let Some(t) = self.next_tick() {
-            if t > tick {
-                break;
+        self.horizon = tick;
+        let run = (|| -> Result<(), String> {
+            while let Some(t) = self.next_tick() {
+                if t > tick {
+                    break;
+                }
+                self.run_tick(t)?;
             }
-            self.run_tick(t)?;
-        }
+            Ok(())
+        })();
+        self.horizon = NEVER;
+        run?;
         self.world.resource_mut::<Clock>().tick = tick.min(self.clock().end);
         Ok(())
     }
 
+    /// Run tick `tick`: the host's decisions, then, when some replicate has a row due or a
+    /// group starts, the kernels (through later ticks too where the backend can run them
+    /// before the next decision), then the triggers of the replicates whose assets
+    /// changed.
     fn run_tick(&mut self, tick: u32) -> Result<(), String> {
         self.world.resource_mut::<Clock>().tick = tick;
         self.decide.run(&mut self.world);
@@ -194,46 +220,44 @@ impl Simulation {
         if !outbox.uploads.is_empty() {
             self.backend.upload(&outbox.uploads);
         }
-        for &(g, start) in &outbox.started {
-            let grp = &plan.groups[g as usize];
-            for k in grp.first_track..grp.first_track + grp.tracks {
-                let t = start.saturating_add(plan.tracks[k as usize].offset);
-                let n = &mut self.track_next[k as usize];
-                *n = (*n).min(t);
-            }
-        }
+        let starts = !outbox.started.is_empty();
         outbox.uploads.clear();
         outbox.started.clear();
         outbox.switches.clear();
         *self.world.resource_mut::<Outbox>() = outbox;
 
-        self.active.clear();
-        self.active.extend(
-            self.track_next
-                .iter()
-                .enumerate()
-                .filter(|&(_, &t)| t == tick)
-                .map(|(k, _)| k as u32),
-        );
-        let reps = self.world.resource::<Replicates>();
-        let (count, first, seed) = (reps.count, reps.first, reps.seed);
-        let has_triggers = !self.world.resource::<Shared>().scenario.triggers.is_empty();
-        if !self.active.is_empty() {
-            let params = plan.params(tick, seed, count, first, self.active.len() as u32);
-            let report = self.backend.step(params, &self.active)?;
-            for (i, &k) in self.active.iter().enumerate() {
-                self.track_next[k as usize] = report.track_next[i];
-            }
+        let mut last = tick;
+        if self.next_due == tick || starts {
+            let reps = self.world.resource::<Replicates>();
+            let (count, first, seed) = (reps.count, reps.first, reps.seed);
+            let has_triggers = !self.world.resource::<Shared>().scenario.triggers.is_empty();
+            let params = plan.params(tick, seed, count, first);
+            let limit = StepLimit {
+                until: self
+                    .next_decision()
+                    .min(self.clock().end)
+                    .min(self.horizon.saturating_add(1)),
+                stop_on_hit: has_triggers,
+            };
+            let report = self.backend.step(params, limit)?;
+            self.next_due = report.next;
+            self.stats.threat_steps += report.steps;
+            self.stats.visited_ticks += report.ticks.saturating_sub(1) as u64;
             self.backend.drain_events(&mut self.events)?;
-            self.stats.threat_steps += self.active.len() as u64 * count as u64;
+            last = report.last;
+            if last != tick {
+                self.world.resource_mut::<Clock>().tick = last;
+            }
             if report.assets_changed && has_triggers {
-                let assets = self.backend.assets()?;
-                self.world.resource_mut::<Replicates>().assets = assets;
+                let mut reps = self.world.resource_mut::<Replicates>();
+                let reps = &mut *reps;
+                self.backend
+                    .changed_assets(&mut reps.changed, &mut reps.assets)?;
                 self.assess.run(&mut self.world);
             }
         }
         self.stats.visited_ticks += 1;
-        self.last = Some(tick);
+        self.last = Some(last);
         Ok(())
     }
 
@@ -309,7 +333,7 @@ impl Simulation {
                 o.0 = on;
             }
         }
-        sim.track_next = self.track_next.clone();
+        sim.next_due = self.next_due;
         sim.last = self.last;
         Ok(sim)
     }

@@ -118,8 +118,10 @@ pub fn doctrine(
     }
 }
 
-/// Triggers, evaluated per replicate on what the kernels did: a trigger that fires
-/// schedules the orders that wait on it, in that replicate only.
+/// Triggers, evaluated per replicate on what the kernels did, in the replicates whose
+/// assets changed at this tick (a trigger's condition changes only with its replicate's
+/// assets, and never becomes false again): a trigger that fires schedules the orders that
+/// wait on it, in that replicate only.
 pub fn evaluate_triggers(
     clock: Res<Clock>,
     shared: Res<Shared>,
@@ -132,7 +134,8 @@ pub fn evaluate_triggers(
     if reps.assets.len() < reps.count as usize * n_assets {
         return;
     }
-    for r in 0..reps.count {
+    let changed = std::mem::take(&mut reps.changed);
+    for &r in &changed {
         let assets = &reps.assets[r as usize * n_assets..(r as usize + 1) * n_assets];
         let mut fired_now = Vec::new();
         for (ti, t) in sc.triggers.iter().enumerate() {

@@ -43,7 +43,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             count(lane, base + C_ABORTED);
             record(lane, tick, k, E_ABORTED, 0);
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = DONE;
+            set_wake(lane, k, DONE);
             return;
         }
         if !roll(tb, lane, k, D_LAUNCH, tr.launch_ok) {
@@ -51,7 +51,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             count(lane, base + C_FAILED_LAUNCH);
             record(lane, tick, k, E_LAUNCH_FAILED, 0);
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = DONE;
+            set_wake(lane, k, DONE);
             return;
         }
         count(lane, base + C_LAUNCHED);
@@ -67,7 +67,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         }
         record(lane, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8);
     } else if status != FLYING {
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     let age = tick - th.launch;
@@ -76,13 +76,13 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         count(lane, base + C_FAILED_FLIGHT);
         record(lane, tick, k, E_FLIGHT_FAILED, 0);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     if age >= tr.flight {
         // Arrived: `impact` resolves it this tick.
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = tick;
+        set_wake(lane, k, tick);
         return;
     }
     if th.status & DETECTED != 0 {
@@ -104,5 +104,6 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         }
     }
     lane.threats[k as usize] = th;
-    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+    let next = next_wake(tb, lane, &tr, &th, tick);
+    set_wake(lane, k, next);
 }

@@ -50,9 +50,10 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         );
         record(lane, tick, k, E_KILLED, o.slot);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     lane.threats[k as usize] = th;
-    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+    let next = next_wake(tb, lane, &tr, &th, tick);
+    set_wake(lane, k, next);
 }

@@ -10,9 +10,11 @@ use super::batching::{BatchLimits, RunShape, batch_sizes};
 use super::bindings::{Buffers, bind_group};
 use super::context::GpuContext;
 use super::profiling::Profiler;
-use super::{EMPTY_LIST, LIST_HEADER, WORKGROUP};
+use super::{EMPTY_LIST, L_COUNT, LIST_HEADER, WORKGROUP};
 use crate::engine::Kernel;
-use crate::engine::backend::{Backend, BackendInfo, FinalState, StepReport, Upload};
+use crate::engine::backend::{
+    Backend, BackendInfo, FinalState, StepLimit, StepReport, Upload, check_status,
+};
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
 
@@ -24,10 +26,12 @@ pub(super) struct RunBuffers {
     pub(super) slots: wgpu::Buffer,
     pub(super) batteries: wgpu::Buffer,
     pub(super) asset_rows: wgpu::Buffer,
-    pub(super) active_list: wgpu::Buffer,
+    /// This tick's started groups.
+    pub(super) started: wgpu::Buffer,
     pub(super) events: wgpu::Buffer,
     pub(super) status: wgpu::Buffer,
-    pub(super) track_next: wgpu::Buffer,
+    /// The run's clock words (`CLOCK_*`).
+    pub(super) clock: wgpu::Buffer,
 }
 
 impl RunBuffers {
@@ -37,7 +41,6 @@ impl RunBuffers {
         battery_rows: &[BatteryRow],
         shape: &RunShape,
     ) -> RunBuffers {
-        let t = shape.tracks;
         RunBuffers {
             tracks: c.storage("tracks", &plan.tracks),
             weapons: c.storage("weapons", &plan.weapons),
@@ -45,10 +48,13 @@ impl RunBuffers {
             slots: c.storage("slots", &plan.slots),
             batteries: c.uniform("batteries", battery_rows),
             asset_rows: c.storage("asset_rows", &plan.assets),
-            active_list: c.zeroed("active_list", t * 4),
+            started: c.zeroed(
+                "started",
+                shape.groups * std::mem::size_of::<Started>() as u64,
+            ),
             events: c.zeroed("events", shape.event_bytes()),
             status: c.zeroed("status", status_words(shape) * 4),
-            track_next: c.zeroed("track_next", t * 4),
+            clock: c.zeroed("clock", CLOCK_WORDS as u64 * 4),
         }
     }
 }
@@ -65,8 +71,10 @@ pub(super) struct Batch {
     pub(super) replicates: u32,
     pub(super) params: wgpu::Buffer,
     pub(super) threats: wgpu::Buffer,
-    /// Track-major: `wake[k * replicates + r]` (see `shaders/common.wgsl`).
     pub(super) wake: wgpu::Buffer,
+    /// The replicates' calendars (`CALENDAR_WORDS` each) and the rows' links.
+    pub(super) calendar: wgpu::Buffer,
+    pub(super) link: wgpu::Buffer,
     pub(super) candidates: wgpu::Buffer,
     pub(super) magazines: wgpu::Buffer,
     pub(super) counters: wgpu::Buffer,
@@ -104,6 +112,11 @@ impl Batch {
             params: c.uniform("params", &[Params::default()]),
             threats: c.storage("threats", &vec![Threat::INITIAL; rows]),
             wake: c.storage("wake", &vec![NEVER; rows]),
+            calendar: c.storage(
+                "calendar",
+                &(0..n).flat_map(|_| empty_calendar()).collect::<Vec<u32>>(),
+            ),
+            link: c.zeroed("link", rows as u64 * 4),
             candidates: c.zeroed("candidates", rows as u64 * 4),
             magazines: c.storage("magazines", &mags),
             counters: c.zeroed("counters", n as u64 * plan.counter_stride() as u64 * 4),
@@ -125,9 +138,11 @@ impl Batch {
             slots: &run.slots,
             batteries: &run.batteries,
             asset_rows: &run.asset_rows,
-            active_list: &run.active_list,
+            started: &run.started,
             threats: &batch.threats,
             wake: &batch.wake,
+            calendar: &batch.calendar,
+            link: &batch.link,
             candidates: &batch.candidates,
             magazines: &batch.magazines,
             counters: &batch.counters,
@@ -136,7 +151,7 @@ impl Batch {
             launchers: &batch.launchers,
             events: &run.events,
             status: &run.status,
-            track_next: &run.track_next,
+            clock: &run.clock,
             pairs: &batch.pairs,
             lanes: &batch.lanes,
         };
@@ -158,8 +173,11 @@ pub struct GpuBackend {
     pub(super) record: Range<u32>,
     pub(super) batches: Vec<Batch>,
     pub(super) run: RunBuffers,
-    /// Staging for the per-tick readback: status words and event counts, then track_next.
+    /// Staging for the per-tick readback: status words and event counts, the clock, then
+    /// each batch's work-list header.
     readback: wgpu::Buffer,
+    /// Groups started by the uploads since the last step.
+    started: Vec<Started>,
     /// Lazily created staging for `assets()` and `drain_events()`.
     assets_staging: Option<wgpu::Buffer>,
     events_staging: Option<wgpu::Buffer>,
@@ -202,7 +220,10 @@ impl GpuBackend {
         let mut battery_rows = plan.batteries.clone();
         battery_rows.resize(MAX_BATTERIES, BatteryRow::default());
         let run = RunBuffers::new(&c, &plan, &battery_rows, &shape);
-        let readback = c.staging("readback", (status_words(&shape) + shape.tracks) * 4);
+        let readback = c.staging(
+            "readback",
+            (status_words(&shape) + CLOCK_WORDS as u64 + LIST_HEADER * sizes.len() as u64) * 4,
+        );
         let launchers: Vec<u32> = (0..replicates)
             .flat_map(|_| plan.launchers_alive())
             .collect();
@@ -227,6 +248,7 @@ impl GpuBackend {
             batches,
             run,
             readback,
+            started: Vec::new(),
             assets_staging: None,
             events_staging: None,
             battery_rows,
@@ -246,26 +268,15 @@ impl GpuBackend {
         &self.ctx
     }
 
-    /// Workgroups along y and z that cover `active` tracks.
-    fn track_groups(&self, active: u32) -> (u32, u32) {
-        let max = self.ctx.limits.max_compute_workgroups_per_dimension;
-        if active <= max {
-            (active.max(1), 1)
-        } else {
-            (max, active.div_ceil(max))
-        }
-    }
-
-    /// Record one kernel's dispatch over every batch: `schedule` over (replicate, active
-    /// track), the others indirectly over the work lists.
-    pub(super) fn dispatch(&self, pass: &mut wgpu::ComputePass, kernel: Kernel, active: u32) {
-        let (y, z) = self.track_groups(active);
+    /// Record one kernel's dispatch over every batch: `schedule` over the replicates, the
+    /// others indirectly over the work lists.
+    pub(super) fn dispatch(&self, pass: &mut wgpu::ComputePass, kernel: Kernel) {
         pass.set_pipeline(&self.ctx.kernels[kernel.index()].pipeline);
         for b in &self.batches {
             pass.set_bind_group(0, &b.bind_groups[kernel.index()], &[]);
             match kernel {
                 Kernel::Schedule => {
-                    pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), y, z)
+                    pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), 1, 1)
                 }
                 Kernel::Allocate => pass.dispatch_workgroups_indirect(&b.lanes, 0),
                 _ => pass.dispatch_workgroups_indirect(&b.pairs, 0),
@@ -274,13 +285,12 @@ impl GpuBackend {
     }
 
     /// Each batch's `Params`: the run's, for its replicates and its recorded ones.
-    pub(super) fn write_params(&self, params: Params, active: u32) {
+    pub(super) fn write_params(&self, params: Params) {
         let record_count = self.record.len() as u32;
         for b in &self.batches {
             let p = Params {
                 replicates: b.replicates,
                 first_replicate: params.first_replicate.wrapping_add(b.first),
-                active,
                 record_first: self.record.start.wrapping_sub(b.first),
                 record_count,
                 ..params
@@ -291,16 +301,21 @@ impl GpuBackend {
         }
     }
 
-    /// The start of a tick: its constants and active tracks written, the status words,
-    /// `track_next` and the work lists emptied.
-    fn begin_tick(&self, params: Params, active: &[u32]) -> wgpu::CommandEncoder {
+    /// The start of a tick: its constants and started groups written, the status words
+    /// emptied, the clock set to `NEVER`, the work lists emptied.
+    fn begin_tick(&self, params: Params, started: &[Started]) -> wgpu::CommandEncoder {
         let c = &self.ctx;
+        if !started.is_empty() {
+            c.queue
+                .write_buffer(&self.run.started, 0, bytemuck::cast_slice(started));
+        }
+        self.write_params(params);
+        let mut clock = [0u32; CLOCK_WORDS];
+        clock[CLOCK_NEXT] = NEVER;
         c.queue
-            .write_buffer(&self.run.active_list, 0, bytemuck::cast_slice(active));
-        self.write_params(params, active.len() as u32);
+            .write_buffer(&self.run.clock, 0, bytemuck::cast_slice(&clock));
         let mut encoder = c.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.run.status, 0, None);
-        encoder.clear_buffer(&self.run.track_next, 0, None);
         for b in &self.batches {
             // Empty lists, and (in `lanes`) no candidates yet.
             c.queue
@@ -313,44 +328,52 @@ impl GpuBackend {
     }
 
     /// Submit the tick and read back what the host needs: the status words, the event
-    /// counts and each active track's next wake.
+    /// counts, the clock and the lengths of the work lists.
     fn end_tick(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
         tick: u32,
-        active: &[u32],
     ) -> Result<StepReport, String> {
         let c = self.ctx.clone();
         let status_bytes = (STATUS_WORDS + self.event_counts.len()) as u64 * 4;
-        let next_bytes = self.plan.tracks.len() as u64 * 4;
+        let clock_bytes = CLOCK_WORDS as u64 * 4;
         encoder.copy_buffer_to_buffer(&self.run.status, 0, &self.readback, 0, status_bytes);
         encoder.copy_buffer_to_buffer(
-            &self.run.track_next,
+            &self.run.clock,
             0,
             &self.readback,
             status_bytes,
-            next_bytes,
+            clock_bytes,
         );
+        let header = LIST_HEADER * 4;
+        let lists = status_bytes + clock_bytes;
+        for (i, b) in self.batches.iter().enumerate() {
+            encoder.copy_buffer_to_buffer(
+                &b.pairs,
+                0,
+                &self.readback,
+                lists + i as u64 * header,
+                header,
+            );
+        }
+        let total = lists + header * self.batches.len() as u64;
         c.queue.submit([encoder.finish()]);
-        let words: Vec<u32> = c.read(&self.readback, 0..status_bytes + next_bytes)?;
-        let (status, track_next) = words.split_at(status_bytes as usize / 4);
+        let words: Vec<u32> = c.read(&self.readback, 0..total)?;
+        let (status, rest) = words.split_at(status_bytes as usize / 4);
+        let (clock, headers) = rest.split_at(CLOCK_WORDS);
         for (i, n) in self.event_counts.iter_mut().enumerate() {
             *n = status[STATUS_WORDS + i];
         }
-        if status[S_LOOP_LIMIT] != 0 {
-            return Err(format!(
-                "a GPU kernel loop was cut short at tick {tick} (lavapipe ends loops after \
-                 65,535 iterations): run this scenario on the CPU backend"
-            ));
-        }
-        if status[S_OVERFLOW] != 0 {
-            return Err(format!(
-                "an event or candidate buffer overflowed at tick {tick}"
-            ));
-        }
+        check_status(status, tick)?;
         Ok(StepReport {
-            track_next: active.iter().map(|&k| !track_next[k as usize]).collect(),
+            last: tick,
+            ticks: 1,
+            next: clock[CLOCK_NEXT],
             assets_changed: status[S_ASSETS_CHANGED] != 0,
+            steps: headers
+                .chunks(LIST_HEADER as usize)
+                .map(|h| h[L_COUNT] as u64)
+                .sum(),
         })
     }
 
@@ -519,6 +542,9 @@ impl Backend for GpuBackend {
                     let i = replicate as usize * g + group as usize;
                     self.group_start[i] = tick;
                     widen(&mut groups_dirty, i);
+                    if !self.started.iter().any(|s| s.group == group) {
+                        self.started.push(self.plan.started(group));
+                    }
                 }
                 Upload::Launchers {
                     replicate,
@@ -556,26 +582,42 @@ impl Backend for GpuBackend {
         }
     }
 
-    fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {
-        let n_active = active.len() as u32;
-        if n_active == 0 {
-            return Ok(StepReport::default());
-        }
-        let mut encoder = self.begin_tick(params, active);
+    fn step(&mut self, params: Params, _limit: StepLimit) -> Result<StepReport, String> {
+        let started = std::mem::take(&mut self.started);
+        let params = Params {
+            started: started.len() as u32,
+            ..params
+        };
+        let mut encoder = self.begin_tick(params, &started);
         if self.profiler.is_some() {
-            encoder = self.run_profiled(encoder, n_active)?;
+            encoder = self.run_profiled(encoder)?;
         } else {
             let mut pass = encoder.begin_compute_pass(&Default::default());
             for kernel in Kernel::ALL {
-                self.dispatch(&mut pass, kernel, n_active);
+                self.dispatch(&mut pass, kernel);
             }
         }
-        self.end_tick(encoder, params.tick, active)
+        self.end_tick(encoder, params.tick)
     }
 
-    fn assets(&mut self) -> Result<Vec<AssetState>, String> {
-        self.try_assets()
-            .map_err(|e| format!("reading asset state back from the GPU: {e}"))
+    fn changed_assets(
+        &mut self,
+        changed: &mut Vec<u32>,
+        assets: &mut [AssetState],
+    ) -> Result<(), String> {
+        let now = self
+            .try_assets()
+            .map_err(|e| format!("reading asset state back from the GPU: {e}"))?;
+        // The replicates whose rows differ from those the host holds: a hit always counts.
+        let a = self.plan.assets.len().max(1);
+        changed.clear();
+        for (r, (new, old)) in now.chunks(a).zip(assets.chunks_mut(a)).enumerate() {
+            if new != old {
+                old.copy_from_slice(new);
+                changed.push(r as u32);
+            }
+        }
+        Ok(())
     }
 
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {

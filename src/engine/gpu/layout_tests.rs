@@ -10,8 +10,7 @@ use crate::engine::layout::*;
 use crate::engine::rng;
 
 /// Rust names that are WGSL reserved words, and what the shaders call them.
-const RENAMED: [(&str, &str, &str); 3] = [
-    ("Params", "active", "active_count"),
+const RENAMED: [(&str, &str, &str); 2] = [
     ("Track", "target", "target_asset"),
     ("WeaponRow", "class", "threat_class"),
 ];
@@ -46,7 +45,7 @@ fn rust_structs() -> Vec<StructLayout> {
             replicates,
             first_replicate,
             tracks,
-            active,
+            started,
             batteries,
             slots,
             assets,
@@ -57,6 +56,12 @@ fn rust_structs() -> Vec<StructLayout> {
             slot_counters,
             record_first,
             record_count,
+        }),
+        rust_layout!(Started {
+            group,
+            first_track,
+            tracks,
+            _pad
         }),
         rust_layout!(Track {
             group,
@@ -251,6 +256,22 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("LIST_HEADER", LIST_HEADER as u32),
         ("MAX_LIST_GROUPS", MAX_LIST_GROUPS),
         ("S_LOOP_LIMIT", S_LOOP_LIMIT as u32),
+        ("S_LATE_WAKE", S_LATE_WAKE as u32),
+        ("WHEEL_SHIFT", WHEEL_SHIFT),
+        ("WHEEL", WHEEL),
+        ("WHEEL_WORDS", WHEEL_WORDS),
+        ("CAL_PAGE", CAL_PAGE),
+        ("CAL_NEXT", CAL_NEXT),
+        ("CAL_OVERFLOW_MIN", CAL_OVERFLOW_MIN),
+        ("CAL_OVERFLOW", CAL_OVERFLOW),
+        ("CAL_NEAR_BITS", CAL_NEAR_BITS),
+        ("CAL_FAR_BITS", CAL_FAR_BITS),
+        ("CAL_NEAR", CAL_NEAR),
+        ("CAL_FAR", CAL_FAR),
+        ("CAL_FAR_MIN", CAL_FAR_MIN),
+        ("CALENDAR_WORDS", CALENDAR_WORDS),
+        ("CLOCK_NEXT", CLOCK_NEXT as u32),
+        ("CLOCK_WORDS", CLOCK_WORDS as u32),
         ("LIST_WORKGROUP", WORKGROUP),
         // impact.wgsl: the words of an `AssetState` in the atomic view of `assets`.
         ("ASSET_HITS", asset_word(offset_of!(AssetState, hits))),
@@ -334,7 +355,7 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("slots", binding::SLOTS),
         ("batteries", binding::BATTERIES),
         ("asset_rows", binding::ASSET_ROWS),
-        ("active_list", binding::ACTIVE_LIST),
+        ("started", binding::STARTED),
         ("threats", binding::THREATS),
         ("wake", binding::WAKE),
         ("candidates", binding::CANDIDATES),
@@ -346,7 +367,9 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("events", binding::EVENTS),
         ("status", binding::STATUS),
         ("asset_words", binding::ASSET_WORDS),
-        ("track_next", binding::TRACK_NEXT),
+        ("clock", binding::CLOCK),
+        ("calendar", binding::CALENDAR),
+        ("link", binding::LINK),
         ("pairs", binding::PAIRS),
         ("lanes", binding::LANES),
     ];
