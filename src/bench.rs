@@ -229,6 +229,20 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
     })
 }
 
+/// The process's peak resident memory so far (`VmHWM`), where the system tells it.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Start counting the peak resident memory afresh (Linux: `/proc/self/clear_refs`);
+/// whether it could.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
 /// Bytes of each copy in the bandwidth measurements.
 const COPY_BYTES: usize = 256 << 20;
 

@@ -8,11 +8,12 @@ use clap::Args;
 use super::flags::RunFlags;
 use super::progress::progress_bar;
 use super::{create_out, load};
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::gpu::GpuContext;
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::types::Clock;
-use crate::world::RunConfig;
+use crate::world::{Engine, Progress, RunConfig, RunOutput, run_batches};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -48,7 +49,14 @@ pub enum BackendChoice {
 pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
     let (sc, plan) = load(a.scenario.as_deref())?;
-    plan.check_budget(f.replicates, f.memory_budget)?;
+    let gpu = choose_backend(a.backend)?;
+    // The run streams through batches: its memory is one batch's, the budget's to decide.
+    let batch = plan.batch_size(
+        f.replicates,
+        f.memory_budget,
+        if gpu { GPU_BATCH } else { CPU_BATCH },
+    );
+    plan.check_budget(batch, f.memory_budget)?;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
@@ -59,44 +67,91 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
             1
         }),
     };
-    let gpu = choose_backend(a.backend)?;
-    let pb = progress_bar(sc.ticks as u64, "simulating", "{percent:>3}% {msg}");
-    let tick_s = sc.tick_seconds;
-    let progress = |tick: u32, _| {
-        pb.set_position(tick as u64);
-        pb.set_message(Clock(tick * tick_s).to_string());
-    };
-    let out = if gpu {
-        crate::world::run_gpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+    let engine = if gpu {
+        Engine::Gpu
     } else {
-        crate::world::run_cpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
-    }
-    .map_err(Failure::runtime)?;
-    pb.finish_and_clear();
-    let fig = report::figures(&sc, &plan, &out);
-    let summary = report::summary(&sc, &plan, &out, &fig);
+        Engine::Cpu(f.threads())
+    };
     let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
+    let csv = a.out.join("replicates.csv");
+    let mut rows = report::RowWriter::create(
+        &csv,
+        &report::table(&sc)
+            .iter()
+            .map(|x| x.name(&sc))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(io)?;
+    let mut builder = report::SummaryBuilder::new(&sc, &plan);
+    // What the event tables and the log need: the recorded replicates, all in the first
+    // batches.
+    let mut kept: Option<RunOutput> = None;
+    let mut backend = None;
+    let pb = progress_bar(
+        f.replicates as u64 * sc.ticks as u64,
+        "simulating",
+        "{percent:>3}% {msg} (ETA {eta})",
+    );
+    let tick_s = sc.tick_seconds;
+    let progress = |p: Progress| {
+        pb.set_position(p.done);
+        pb.set_message(format!(
+            "replicates {}-{} of {}, {}",
+            p.first,
+            p.first + p.batch - 1,
+            f.replicates,
+            Clock(p.tick * tick_s)
+        ));
+    };
+    let stats = run_batches(&sc, &plan, &config, engine, batch, progress, |b| {
+        let fig = report::figures_of_batch(&sc, &plan, &b.out, b.first);
+        rows.write(&fig)
+            .map_err(|e| format!("{}: {e}", csv.display()))?;
+        builder.add(&b.out, &fig);
+        backend.get_or_insert_with(|| b.out.backend.clone());
+        let mut out = b.out;
+        out.truncate(config.record.end.saturating_sub(b.first), &plan);
+        match &mut kept {
+            None => kept = Some(out),
+            Some(k) if out.replicates > 0 => k.append(out, b.first),
+            Some(_) => {}
+        }
+        Ok(())
+    })
+    .map_err(Failure::runtime)?;
+    rows.finish().map_err(io)?;
+    pb.finish_and_clear();
+    let kept = kept.ok_or_else(|| Failure::runtime("a run of no replicates"))?;
+    let backend = backend.unwrap_or_else(|| kept.backend.clone());
+    let facts = report::RunFacts::of(f.replicates, f.seed, &backend, &stats);
+    let summary = builder
+        .finish(facts, &mut |visit, columns| {
+            report::read_columns(&csv, columns, visit)
+        })
+        .map_err(Failure::runtime)?;
     report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
-    report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
-    report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    report::write_log(&kept.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
     if let Some(dir) = &a.events {
-        crate::events::write(&sc, &plan, &out, dir)
+        crate::events::write(&sc, &plan, &kept, dir)
             .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
     }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }
     let on = if gpu {
-        format!("gpu ({})", out.backend.adapter)
+        format!("gpu ({})", backend.adapter)
     } else {
-        format!("cpu ({} threads)", out.stats.threads)
+        format!("cpu ({} threads)", stats.threads)
     };
+    let peak = crate::bench::peak_rss()
+        .map(|b| format!(", peak memory {}", human_bytes(b)))
+        .unwrap_or_default();
     eprintln!(
-        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
-        out.replicates,
-        out.stats.wall_seconds,
-        out.replicates as f64 / out.stats.wall_seconds.max(1e-9),
-        out.stats.threat_ticks_in_flight as f64 / out.stats.wall_seconds.max(1e-9),
+        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s, batches of {batch}{peak}; wrote {}",
+        f.replicates,
+        stats.wall_seconds,
+        f.replicates as f64 / stats.wall_seconds.max(1e-9),
+        stats.threat_ticks_in_flight as f64 / stats.wall_seconds.max(1e-9),
         a.out.display()
     );
     Ok(())

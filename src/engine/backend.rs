@@ -122,6 +122,10 @@ pub struct CpuBackend {
     started: Vec<Started>,
     /// The run's clock (`CLOCK_NEXT`).
     clock: AtomicU32,
+    /// Each lane's next wake (its calendar's `CAL_NEXT`, lowered to the tick of a group
+    /// start uploaded for it): a step runs only the lanes due at its tick, and touches no
+    /// other lane's memory.
+    due: Vec<u32>,
     /// Replicates whose assets changed in the last step, ascending.
     changed: Vec<u32>,
     /// The replicates that record events.
@@ -157,6 +161,10 @@ impl CpuBackend {
         let pool = builder.build().map_err(|e| e.to_string())?;
         let threads = pool.current_num_threads();
         let first = lanes.iter().position(|l| !l.events.is_empty()).unwrap_or(0);
+        let due = lanes
+            .iter()
+            .map(|l| l.calendar[CAL_NEXT as usize])
+            .collect();
         let n = lanes.iter().filter(|l| !l.events.is_empty()).count();
         Ok(CpuBackend {
             batteries: plan.batteries.clone(),
@@ -164,6 +172,7 @@ impl CpuBackend {
             lanes,
             started: Vec::new(),
             clock: AtomicU32::new(NEVER),
+            due,
             changed: Vec::new(),
             recorded: first as u32..(first + n) as u32,
             pool,
@@ -198,8 +207,15 @@ impl CpuBackend {
         }
         self.clock.store(state.clock, Ordering::Relaxed);
         self.lanes = state.lanes;
+        for (d, l) in self.due.iter_mut().zip(&self.lanes) {
+            *d = l.calendar[CAL_NEXT as usize];
+        }
     }
 }
+
+/// Below this many lanes due at a tick, they run on the calling thread: handing them to
+/// the pool would cost more than their work.
+const SERIAL_LANES: usize = 8;
 
 /// What one tick of the lanes adds up to: rows listed, the status words or-ed, and the
 /// replicates whose assets changed (ascending).
@@ -253,6 +269,8 @@ impl Backend for CpuBackend {
                     tick,
                 } => {
                     self.lanes[replicate as usize].group_start[group as usize] = tick;
+                    let d = &mut self.due[replicate as usize];
+                    *d = (*d).min(tick);
                     if !self.started.iter().any(|s| s.group == group) {
                         self.started.push(self.plan.started(group));
                     }
@@ -286,27 +304,45 @@ impl Backend for CpuBackend {
         } else {
             let tb = Tables::new(&self.plan, &self.batteries, params, &started);
             let clock = &self.clock;
-            let lanes = &mut self.lanes;
-            self.pool.install(|| {
+            let tick = params.tick;
+            // The lanes due now run their five kernels back to back; the others sit out
+            // (their calendars hold nothing at this tick, and no group starts in them).
+            let run = |(r, (lane, due)): (usize, (&mut Lane, &mut u32))| {
+                lane.begin_tick();
+                for kernel in Kernel::ALL {
+                    cpu::run(kernel, &tb, lane, clock);
+                }
+                *due = lane.calendar[CAL_NEXT as usize];
+                TickSum::of(r, lane)
+            };
+            let busy = self.due.iter().filter(|&&d| d == tick).count();
+            let lanes = self.lanes.iter_mut().zip(self.due.iter_mut()).enumerate();
+            if busy < SERIAL_LANES {
                 lanes
-                    .par_iter_mut()
-                    .enumerate()
-                    .map(|(r, lane)| {
-                        lane.begin_tick();
-                        for kernel in Kernel::ALL {
-                            cpu::run(kernel, &tb, lane, clock);
-                        }
-                        TickSum::of(r, lane)
-                    })
-                    .reduce(TickSum::default, TickSum::then)
-            })
+                    .filter(|(_, (_, d))| **d == tick)
+                    .map(run)
+                    .fold(TickSum::default(), TickSum::then)
+            } else {
+                let (lanes, due) = (&mut self.lanes, &mut self.due);
+                self.pool.install(|| {
+                    lanes
+                        .par_iter_mut()
+                        .zip(due.par_iter_mut())
+                        .enumerate()
+                        .filter(|(_, (_, d))| **d == tick)
+                        .map(run)
+                        .reduce(TickSum::default, TickSum::then)
+                })
+            }
         };
+        // The run's next tick: the earliest wake of any lane, run or not.
+        let next = self.due.iter().copied().min().unwrap_or(NEVER);
         check_status(&sum.status, params.tick)?;
         self.changed = sum.changed;
         Ok(StepReport {
             last: params.tick,
             ticks: 1,
-            next: self.clock.load(Ordering::Relaxed),
+            next,
             assets_changed: sum.status[S_ASSETS_CHANGED] != 0,
             steps: sum.steps,
         })

@@ -1,5 +1,6 @@
-//! What a run costs in memory, and the check that refuses a run over its budget before
-//! anything is allocated.
+//! What a run costs in memory, the check that refuses a run over its budget before
+//! anything is allocated, and the size of the batches a run streams through (from the
+//! same estimate).
 
 use super::layout::*;
 use super::plan::Plan;
@@ -33,17 +34,34 @@ impl std::fmt::Display for BudgetError {
 
 impl std::error::Error for BudgetError {}
 
+/// Replicates per batch on the CPU, at most: enough that the host's work per tick is
+/// spread over many replicates, few enough that a batch's rows stay in the caches
+/// (`hormuz bench` shows the effect). The memory budget may ask for fewer.
+pub const CPU_BATCH: u32 = 2048;
+/// Replicates per batch on the GPU, at most: a device wants as many as it can hold (its
+/// own limits split them further, see `gpu::batch_sizes`).
+pub const GPU_BATCH: u32 = 1 << 20;
+
 impl Plan {
     /// Bytes of per-replicate state the engine allocates per replicate.
     pub fn bytes_per_replicate(&self) -> usize {
         let t = self.tracks.len();
         t * BYTES_PER_THREAT
+            + CALENDAR_WORDS as usize * 4
             + self.slots.len() * (std::mem::size_of::<MagazineState>() + 4 * SLOT_COUNTERS as usize)
             + self.assets.len() * std::mem::size_of::<AssetState>()
             + self.weapons.len() * 4 * WEAPON_COUNTERS as usize
             + self.groups.len() * 4
             + self.launcher_words as usize * 4
             + 4
+    }
+
+    /// Replicates per batch for a run of `replicates` under `budget` bytes of
+    /// per-replicate state: as many as fit, at most `cap` (one batch when the run is
+    /// smaller). The run's memory is then that of one batch, whatever its length.
+    pub fn batch_size(&self, replicates: u32, budget: u64, cap: u32) -> u32 {
+        let fit = budget / self.bytes_per_replicate().max(1) as u64;
+        (fit.min(cap as u64).min(replicates as u64) as u32).max(1)
     }
 
     /// The bytes `replicates` replicates need, or an error when that is over `budget`.

@@ -6,15 +6,17 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+use super::batches::{Engine, run_collected};
 use super::components::*;
 use super::{spawning, systems};
 use crate::engine::backend::{Backend, BackendInfo, CpuBackend, FinalState, StepLimit};
-use crate::engine::gpu::GpuBackend;
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH};
 use crate::engine::layout::{Event, NEVER};
 use crate::engine::plan::Plan;
 use crate::scenario::Scenario;
 
-/// Run a scenario to the end on the CPU backend.
+/// Run a scenario to the end on the CPU backend, in batches of
+/// [`crate::engine::budget::CPU_BATCH`] replicates, and keep the whole outcome.
 pub fn run_cpu(
     scenario: Arc<Scenario>,
     plan: Arc<Plan>,
@@ -22,13 +24,15 @@ pub fn run_cpu(
     threads: Option<usize>,
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
-    let backend = CpuBackend::new(
-        plan.clone(),
-        config.replicates,
-        config.record.clone(),
-        threads,
-    )?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+    let batch = plan.batch_size(config.replicates, u64::MAX, CPU_BATCH);
+    run_collected(
+        &scenario,
+        &plan,
+        config,
+        Engine::Cpu(threads),
+        batch,
+        progress,
+    )
 }
 
 /// Run a scenario to the end on the GPU backend (the process-wide device; see
@@ -43,8 +47,8 @@ pub fn run_gpu(
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
     let _ = threads;
-    let backend = GpuBackend::new(plan.clone(), config.replicates, config.record.clone(), None)?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+    let batch = plan.batch_size(config.replicates, u64::MAX, GPU_BATCH);
+    run_collected(&scenario, &plan, config, Engine::Gpu, batch, progress)
 }
 
 /// How a run is asked for.
@@ -70,6 +74,16 @@ pub struct RunStats {
     pub threads: usize,
 }
 
+impl RunStats {
+    /// Add another batch's work (the wall time is the caller's to measure).
+    pub fn add(&mut self, other: &RunStats) {
+        self.visited_ticks += other.visited_ticks;
+        self.threat_steps += other.threat_steps;
+        self.threat_ticks_in_flight += other.threat_ticks_in_flight;
+        self.threads = self.threads.max(other.threads);
+    }
+}
+
 pub struct RunOutput {
     pub replicates: u32,
     pub seed: u32,
@@ -79,6 +93,48 @@ pub struct RunOutput {
     pub log: Vec<LogEntry>,
     pub stats: RunStats,
     pub backend: BackendInfo,
+}
+
+impl RunOutput {
+    /// Keep the first `n` replicates only (and what is logged for every replicate).
+    pub fn truncate(&mut self, n: u32, plan: &Plan) {
+        if n >= self.replicates {
+            return;
+        }
+        let n_ = n as usize;
+        let fs = &mut self.final_state;
+        fs.counters.truncate(n_ * plan.counter_stride() as usize);
+        fs.magazines.truncate(n_ * plan.slots.len());
+        fs.assets.truncate(n_ * plan.assets.len());
+        fs.threats.truncate(n_ * plan.tracks.len());
+        let triggers = self.fired.len() / self.replicates.max(1) as usize;
+        self.fired.truncate(n_ * triggers);
+        self.events.retain(|(r, _)| *r < n);
+        self.log.retain(|e| e.replicate.is_none_or(|r| r < n));
+        self.replicates = n;
+    }
+
+    /// Append the next batch, whose replicates start at replicate `first` of the run:
+    /// their final states, triggers, events and log entries (those for every replicate
+    /// are the same in each batch, and kept once).
+    pub fn append(&mut self, other: RunOutput, first: u32) {
+        let fs = other.final_state;
+        self.final_state.counters.extend(fs.counters);
+        self.final_state.magazines.extend(fs.magazines);
+        self.final_state.assets.extend(fs.assets);
+        self.final_state.threats.extend(fs.threats);
+        self.fired.extend(other.fired);
+        self.events
+            .extend(other.events.into_iter().map(|(r, e)| (r + first, e)));
+        sort_events(&mut self.events);
+        self.log.extend(other.log.into_iter().filter_map(|mut e| {
+            e.replicate = Some(e.replicate? + first);
+            Some(e)
+        }));
+        self.log.sort_by_key(|e| (e.tick, e.replicate));
+        self.replicates += other.replicates;
+        self.stats.add(&other.stats);
+    }
 }
 
 /// The host loop: one `bevy_ecs` world and one backend, advanced tick by tick. Ticks at

@@ -58,6 +58,7 @@ pub fn issue_orders(
             execute(
                 order,
                 all.clone(),
+                true,
                 clock.tick,
                 &shared,
                 &mut reps,
@@ -84,6 +85,7 @@ pub fn run_scheduled(
         execute(
             order,
             r..r + 1,
+            false,
             clock.tick,
             &shared,
             &mut reps,
