@@ -97,6 +97,7 @@ const CAL_FAR_MIN: u32 = 532u;
 const CALENDAR_WORDS: u32 = 788u;
 
 const CLOCK_NEXT: u32 = 0u;
+const CLOCK_LANES: u32 = 1u;
 const CLOCK_WORDS: u32 = 4u;
 
 const D_LAUNCH: u32 = 0u;
@@ -264,7 +265,8 @@ struct Event {
 // recorded replicate (the `Lane::event_count` of the twin).
 @group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
 // The run's clock, shared by every replicate: `CLOCK_NEXT`, the earliest tick any
-// replicate's calendar holds after the tick (`NEVER` before the tick).
+// replicate's calendar holds after the tick (`NEVER` before the tick); `CLOCK_LANES`, the
+// replicates that listed rows.
 @group(0) @binding(20) var<storage, read_write> clock: array<atomic<u32>>;
 
 // ---- the generator (rng.rs)

@@ -92,6 +92,10 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>) {
         // The rows due now, listed; the slot is empty after.
         let s = tick & (WHEEL - 1u);
         var k = calendar[c + CAL_NEAR + s];
+        if k != NONE {
+            // A replicate-tick with rows (the CPU backend counts these from its lanes).
+            atomicAdd(&clock[CLOCK_LANES], 1u);
+        }
         calendar[c + CAL_NEAR + s] = NONE;
         calendar[c + CAL_NEAR_BITS + s / 32u] &= ~(1u << (s % 32u));
         while k != NONE {

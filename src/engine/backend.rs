@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::Kernel;
 use super::cpu::{self, Lane, Tables};
+use super::lanes::LaneMajor;
 use super::layout::*;
 use super::plan::Plan;
 use super::snapshot::{Observer, TickState};
@@ -65,6 +66,8 @@ pub struct StepReport {
     pub assets_changed: bool,
     /// Threat rows the kernels ran for (the rows `schedule` listed), summed over the ticks.
     pub steps: u64,
+    /// Replicate-ticks with rows listed: for each tick, the replicates that listed any.
+    pub lane_ticks: u64,
 }
 
 /// Per-replicate state at the end of a run.
@@ -108,31 +111,37 @@ pub trait Backend: Send {
     fn lane(&self, _replicate: u32) -> Option<&Lane> {
         None
     }
+    /// The backend as one that runs each replicate through its own ticks, where it can.
+    fn lane_major(&mut self) -> Option<&mut dyn LaneMajor> {
+        None
+    }
 }
 
 /// The CPU backend: the twin kernels over replicates in parallel with rayon. Replicates
 /// never touch each other's state within a tick, so running each replicate's five
 /// kernels back to back gives what five dispatches over all replicates give.
 pub struct CpuBackend {
-    plan: std::sync::Arc<Plan>,
+    pub(super) plan: std::sync::Arc<Plan>,
     /// The plan's battery table, with the host's on/off switches applied.
-    batteries: Vec<BatteryRow>,
-    lanes: Vec<Lane>,
+    pub(super) batteries: Vec<BatteryRow>,
+    pub(super) lanes: Vec<Lane>,
     /// Groups started by the uploads since the last step.
-    started: Vec<Started>,
+    pub(super) started: Vec<Started>,
     /// The run's clock (`CLOCK_NEXT`).
-    clock: AtomicU32,
+    pub(super) clock: AtomicU32,
     /// Each lane's next wake (its calendar's `CAL_NEXT`, lowered to the tick of a group
     /// start uploaded for it): a step runs only the lanes due at its tick, and touches no
     /// other lane's memory.
-    due: Vec<u32>,
+    pub(super) due: Vec<u32>,
     /// Replicates whose assets changed in the last step, ascending.
     changed: Vec<u32>,
-    /// The replicates that record events.
+    /// The replicates that record events, and the events they recorded in lane-major
+    /// steps (drained tick by tick from their lanes), per lane.
     recorded: std::ops::Range<u32>,
-    pool: rayon::ThreadPool,
+    pub(super) drained: Vec<Vec<Event>>,
+    pub(super) pool: rayon::ThreadPool,
     threads: usize,
-    observer: Option<Observer>,
+    pub(super) observer: Option<Observer>,
 }
 
 impl CpuBackend {
@@ -175,10 +184,16 @@ impl CpuBackend {
             due,
             changed: Vec::new(),
             recorded: first as u32..(first + n) as u32,
+            drained: vec![Vec::new(); n],
             pool,
             threads,
             observer: None,
         })
+    }
+
+    /// The replicates that record events.
+    pub(super) fn recorded_range(&self) -> std::ops::Range<u32> {
+        self.recorded.clone()
     }
 
     /// Call `observer` with the whole state before each kernel of every tick from now on:
@@ -217,11 +232,12 @@ impl CpuBackend {
 /// the pool would cost more than their work.
 const SERIAL_LANES: usize = 8;
 
-/// What one tick of the lanes adds up to: rows listed, the status words or-ed, and the
-/// replicates whose assets changed (ascending).
+/// What one tick of the lanes adds up to: rows listed, lanes that listed any, the status
+/// words or-ed, and the replicates whose assets changed (ascending).
 #[derive(Default)]
 struct TickSum {
     steps: u64,
+    lane_ticks: u64,
     status: [u32; STATUS_WORDS],
     changed: Vec<u32>,
 }
@@ -231,6 +247,7 @@ impl TickSum {
         let status = lane.take_status();
         TickSum {
             steps: lane.pair_count as u64,
+            lane_ticks: (lane.pair_count > 0) as u64,
             status,
             changed: if status[S_ASSETS_CHANGED] != 0 {
                 vec![r as u32]
@@ -243,6 +260,7 @@ impl TickSum {
     /// `self` then `other`, in replicate order.
     fn then(mut self, mut other: TickSum) -> TickSum {
         self.steps += other.steps;
+        self.lane_ticks += other.lane_ticks;
         for (a, b) in self.status.iter_mut().zip(other.status) {
             *a |= b;
         }
@@ -345,6 +363,7 @@ impl Backend for CpuBackend {
             next,
             assets_changed: sum.status[S_ASSETS_CHANGED] != 0,
             steps: sum.steps,
+            lane_ticks: sum.lane_ticks,
         })
     }
 
@@ -366,6 +385,8 @@ impl Backend for CpuBackend {
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {
         let (first, end) = (self.recorded.start as usize, self.recorded.end as usize);
         for (r, lane) in self.lanes[first..end].iter_mut().enumerate() {
+            let kept = std::mem::take(&mut self.drained[r]);
+            out.extend(kept.into_iter().map(|e| ((first + r) as u32, e)));
             for e in &lane.events[..lane.event_count as usize] {
                 out.push(((first + r) as u32, *e));
             }
@@ -395,6 +416,15 @@ impl Backend for CpuBackend {
 
     fn lane(&self, replicate: u32) -> Option<&Lane> {
         self.lanes.get(replicate as usize)
+    }
+
+    fn lane_major(&mut self) -> Option<&mut dyn LaneMajor> {
+        // The per-kernel tests' observer sees whole ticks: tick by tick then.
+        if self.observer.is_some() {
+            None
+        } else {
+            Some(self)
+        }
     }
 }
 

@@ -123,9 +123,10 @@ pub fn empty_calendar() -> [u32; CALENDAR_WORDS as usize] {
 
 // The run's clock words, shared by every replicate of a step: the earliest tick any
 // replicate's calendar holds after the step (the host's next tick, unless an order comes
-// first), and the rows the step listed.
+// first), and, on the GPU, the replicates that listed rows (the CPU backend counts them
+// from its lanes, so the twin of `schedule` leaves this word alone).
 pub const CLOCK_NEXT: usize = 0;
-pub const CLOCK_STEPS: usize = 1;
+pub const CLOCK_LANES: usize = 1;
 pub const CLOCK_WORDS: usize = 4;
 
 /// Per-tick constants shared by every kernel.

@@ -6,6 +6,7 @@ pub mod backend;
 pub mod budget;
 pub mod cpu;
 pub mod gpu;
+pub mod lanes;
 pub mod layout;
 pub mod plan;
 pub mod rng;

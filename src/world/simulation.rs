@@ -141,19 +141,19 @@ impl RunOutput {
 /// which nothing can happen in any replicate are skipped.
 pub struct Simulation {
     pub world: World,
-    decide: Schedule,
-    assess: Schedule,
+    pub(super) decide: Schedule,
+    pub(super) assess: Schedule,
     pub backend: Box<dyn Backend>,
     /// The earliest tick any replicate's calendar holds (the backend reports it after
     /// each step), or `NEVER`.
-    next_due: u32,
+    pub(super) next_due: u32,
     /// Steps run no tick past this one (`advance_to`'s target).
     horizon: u32,
-    events: Vec<(u32, Event)>,
-    stats: RunStats,
+    pub(super) events: Vec<(u32, Event)>,
+    pub(super) stats: RunStats,
     started: std::time::Instant,
     /// The tick last run, or `None` before the first.
-    last: Option<u32>,
+    pub(super) last: Option<u32>,
 }
 
 impl Simulation {
@@ -223,7 +223,7 @@ impl Simulation {
 
     /// The next tick at which the host has something to decide (an order due, a
     /// trigger's order coming up), or `NEVER`.
-    fn next_decision(&self) -> u32 {
+    pub(super) fn next_decision(&self) -> u32 {
         let after = self.last.map_or(0, |t| t + 1);
         let mut next = NEVER;
         let tl = self.world.resource::<Timeline>();
@@ -270,17 +270,8 @@ impl Simulation {
     fn run_tick(&mut self, tick: u32) -> Result<(), String> {
         self.world.resource_mut::<Clock>().tick = tick;
         self.decide.run(&mut self.world);
-
+        let starts = self.send_outbox();
         let plan = self.world.resource::<Shared>().plan.clone();
-        let mut outbox = std::mem::take(&mut *self.world.resource_mut::<Outbox>());
-        if !outbox.uploads.is_empty() {
-            self.backend.upload(&outbox.uploads);
-        }
-        let starts = !outbox.started.is_empty();
-        outbox.uploads.clear();
-        outbox.started.clear();
-        outbox.switches.clear();
-        *self.world.resource_mut::<Outbox>() = outbox;
 
         let mut last = tick;
         if self.next_due == tick || starts {
@@ -298,7 +289,7 @@ impl Simulation {
             let report = self.backend.step(params, limit)?;
             self.next_due = report.next;
             self.stats.threat_steps += report.steps;
-            self.stats.visited_ticks += report.ticks.saturating_sub(1) as u64;
+            self.stats.visited_ticks += report.lane_ticks;
             self.backend.drain_events(&mut self.events)?;
             last = report.last;
             if last != tick {
@@ -312,9 +303,23 @@ impl Simulation {
                 self.assess.run(&mut self.world);
             }
         }
-        self.stats.visited_ticks += 1;
         self.last = Some(last);
         Ok(())
+    }
+
+    /// Hand the backend what the systems decided (the outbox, emptied); whether a group
+    /// started.
+    pub(super) fn send_outbox(&mut self) -> bool {
+        let mut outbox = std::mem::take(&mut *self.world.resource_mut::<Outbox>());
+        if !outbox.uploads.is_empty() {
+            self.backend.upload(&outbox.uploads);
+        }
+        let starts = !outbox.started.is_empty();
+        outbox.uploads.clear();
+        outbox.started.clear();
+        outbox.switches.clear();
+        *self.world.resource_mut::<Outbox>() = outbox;
+        starts
     }
 
     /// Carry replicate 0 forward as `replicates` replicates that share its past and draw
@@ -405,10 +410,16 @@ impl Simulation {
     }
 
     /// Run to the end and collect the outcome.
+    /// Run to the end and collect the outcome: replicate by replicate between the host's
+    /// decisions where the backend can (the CPU; see `world::lanes`), else tick by tick.
     pub fn run(mut self, mut progress: impl FnMut(u32, u32)) -> Result<RunOutput, String> {
         let end = self.clock().end;
-        while self.step()? {
-            progress(self.clock().tick, end);
+        if self.backend.lane_major().is_some() {
+            self.run_lane_major(&mut progress)?;
+        } else {
+            while self.step()? {
+                progress(self.clock().tick, end);
+            }
         }
         progress(end, end);
         self.finish()

@@ -374,6 +374,7 @@ impl GpuBackend {
                 .chunks(LIST_HEADER as usize)
                 .map(|h| h[L_COUNT] as u64)
                 .sum(),
+            lane_ticks: clock[CLOCK_LANES] as u64,
         })
     }
 

@@ -271,6 +271,7 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("CAL_FAR_MIN", CAL_FAR_MIN),
         ("CALENDAR_WORDS", CALENDAR_WORDS),
         ("CLOCK_NEXT", CLOCK_NEXT as u32),
+        ("CLOCK_LANES", CLOCK_LANES as u32),
         ("CLOCK_WORDS", CLOCK_WORDS as u32),
         ("LIST_WORKGROUP", WORKGROUP),
         // impact.wgsl: the words of an `AssetState` in the atomic view of `assets`.
