@@ -259,27 +259,49 @@ fn missing_files_are_named() {
 
 #[test]
 fn memory_budget_is_enforced_with_the_numbers() {
+    // A run streams through batches that the budget sizes; a budget too small for one
+    // replicate is refused, with the numbers.
     let (_d, p) = variant(|t| t);
-    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "100MiB"]);
+    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "1KiB"]);
     assert_bad_input(
         &o,
         &[
-            "30 threats x 1000000 replicates",
-            "over the memory budget of 100.0 MiB",
+            "30 threats x 1 replicates",
+            "over the memory budget of 1 KiB",
         ],
     );
+    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "100KiB"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("memory for 1000000 replicates in batches of"),
+        "{text}"
+    );
     let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let o = hormuz(&["run", &p, "-n", "10", "--memory-budget", "1KiB", "-o", dir]);
+    assert_bad_input(&o, &["over the memory budget"]);
+    // 300 replicates in batches of a few dozen: every row written, in order.
     let o = hormuz(&[
         "run",
         &p,
         "-n",
-        "1000000",
+        "300",
         "--memory-budget",
-        "100MiB",
+        "100KiB",
+        "-q",
         "-o",
-        out.path().to_str().unwrap(),
+        dir,
     ]);
-    assert_bad_input(&o, &["over the memory budget"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("batches of"));
+    let csv = std::fs::read_to_string(out.path().join("replicates.csv")).unwrap();
+    let first: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(first, (0..300).map(|r| r.to_string()).collect::<Vec<_>>());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::flags::{self, DEFAULT_MEMORY_BUDGET, DEFAULT_REPLICATES, parse_bytes};
 use super::load;
-use crate::engine::budget::human_bytes;
+use crate::engine::budget::{CPU_BATCH, human_bytes};
 use crate::engine::layout::MAX_OPPORTUNITIES;
 use crate::error::Failure;
 use crate::scenario::ThreatClass;
@@ -28,7 +28,9 @@ pub struct CheckArgs {
 
 pub fn main(a: &CheckArgs) -> Result<(), Failure> {
     let (sc, plan) = load(Some(&a.scenario))?;
-    let need = plan.check_budget(a.replicates, a.memory_budget)?;
+    // A run streams through batches: one batch is what must fit.
+    let batch = plan.batch_size(a.replicates, a.memory_budget, CPU_BATCH);
+    let need = plan.check_budget(batch, a.memory_budget)?;
     let by_class = plan.tracks_by_class(&sc);
     println!("{}: ok", sc.file);
     println!("  {}", sc.name);
@@ -57,12 +59,21 @@ pub fn main(a: &CheckArgs) -> Result<(), Failure> {
         sc.ticks,
         sc.tick_seconds
     );
-    println!(
-        "  memory for {} replicates: {} (budget {})",
-        a.replicates,
-        human_bytes(need),
-        human_bytes(a.memory_budget)
-    );
+    if batch < a.replicates {
+        println!(
+            "  memory for {} replicates in batches of {batch}: {} (budget {})",
+            a.replicates,
+            human_bytes(need),
+            human_bytes(a.memory_budget)
+        );
+    } else {
+        println!(
+            "  memory for {} replicates: {} (budget {})",
+            a.replicates,
+            human_bytes(need),
+            human_bytes(a.memory_budget)
+        );
+    }
     for (k, lost) in &plan.dropped_opportunities {
         let info = &plan.track_info[*k as usize];
         println!(

@@ -176,6 +176,12 @@ fn zero() -> f64 {
 
 impl<'a> SummaryBuilder<'a> {
     pub fn new(sc: &'a Scenario, plan: &'a Plan) -> SummaryBuilder<'a> {
+        SummaryBuilder::with_distinct(sc, plan, super::stat::DISTINCT)
+    }
+
+    /// A builder whose figures spill past `distinct` distinct values (tests use a few, to
+    /// take the path that money takes in long runs).
+    pub fn with_distinct(sc: &'a Scenario, plan: &'a Plan, distinct: usize) -> SummaryBuilder<'a> {
         let figures = super::table(sc);
         // Counts kept whole whatever their spread: their values are bounded by the
         // scenario's sizes, and no column of replicates.csv holds them.
@@ -183,7 +189,10 @@ impl<'a> SummaryBuilder<'a> {
         SummaryBuilder {
             sc,
             plan,
-            columns: figures.iter().map(|_| StatAcc::default()).collect(),
+            columns: figures
+                .iter()
+                .map(|_| StatAcc::with_distinct(distinct))
+                .collect(),
             figures,
             cost: sc.interceptors.iter().map(|_| counts()).collect(),
             slot_fired: plan.slots.iter().map(|_| counts()).collect(),
