@@ -98,7 +98,14 @@ const CALENDAR_WORDS: u32 = 788u;
 
 const CLOCK_NEXT: u32 = 0u;
 const CLOCK_LANES: u32 = 1u;
-const CLOCK_WORDS: u32 = 4u;
+const CLOCK_STEPS: u32 = 2u;
+const CLOCK_TICK: u32 = 3u;
+const CLOCK_LAST: u32 = 4u;
+const CLOCK_TICKS: u32 = 5u;
+const CLOCK_UNTIL: u32 = 6u;
+const CLOCK_STOP_ON_HIT: u32 = 7u;
+const CLOCK_WORDS: u32 = 8u;
+const EVENT_TICKS: u32 = 2u;
 
 const D_LAUNCH: u32 = 0u;
 const D_DETECT: u32 = 1u;
@@ -264,9 +271,9 @@ struct Event {
 // One per run, shared by every replicate: the status words, then one event count per
 // recorded replicate (the `Lane::event_count` of the twin).
 @group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
-// The run's clock, shared by every replicate: `CLOCK_NEXT`, the earliest tick any
-// replicate's calendar holds after the tick (`NEVER` before the tick); `CLOCK_LANES`, the
-// replicates that listed rows.
+// The run's clock words (`layout.rs`, `CLOCK_*`), shared by every replicate: the earliest
+// tick any replicate's calendar holds after the tick, what the ticks of a submission did,
+// the tick the kernels run, and the host's limits.
 @group(0) @binding(20) var<storage, read_write> clock: array<atomic<u32>>;
 
 // ---- the generator (rng.rs)
@@ -340,7 +347,7 @@ fn record(r: u32, tick: u32, track: u32, kind: u32, arg: u32) {
     if e >= params.record_count {
         return;
     }
-    let cap = params.tracks * EVENTS_PER_THREAT_TICK;
+    let cap = params.tracks * EVENTS_PER_THREAT_TICK * EVENT_TICKS;
     let i = atomicAdd(&status[STATUS_WORDS + e], 1u);
     if i < cap {
         events[e * cap + i] = Event(tick, track, kind, arg);

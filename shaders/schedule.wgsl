@@ -63,6 +63,10 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     let c = r * CALENDAR_WORDS;
     let tick = params.tick;
+    // A tick of a submission that the clock called off (see `next_tick.wgsl`).
+    if tick == NONE {
+        return;
+    }
     // The threats of groups that start now in this replicate wait for launch in the
     // calendar (their wake stays `NEVER`; `due_at` gives their tick).
     var g = 0u;
@@ -92,19 +96,22 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>) {
         // The rows due now, listed; the slot is empty after.
         let s = tick & (WHEEL - 1u);
         var k = calendar[c + CAL_NEAR + s];
-        if k != NONE {
-            // A replicate-tick with rows (the CPU backend counts these from its lanes).
-            atomicAdd(&clock[CLOCK_LANES], 1u);
-        }
         calendar[c + CAL_NEAR + s] = NONE;
         calendar[c + CAL_NEAR_BITS + s / 32u] &= ~(1u << (s % 32u));
+        var listed = 0u;
         while k != NONE {
             let after = link[r * params.tracks + k];
             push_pair(r * params.tracks + k);
             k = after;
+            listed += 1u;
         }
         if k != NONE {
             set_status(S_LOOP_LIMIT);
+        }
+        // What the ticks of a submission did (the CPU backend counts it from its lanes).
+        if listed > 0u {
+            atomicAdd(&clock[CLOCK_LANES], 1u);
+            atomicAdd(&clock[CLOCK_STEPS], listed);
         }
         calendar[c + CAL_NEXT] = earliest(r, tick);
     }

@@ -647,3 +647,101 @@ fn schedule_turns_a_new_epoch_as_its_twin() {
     let drifts = compare(Kernel::Schedule, &moved, &twin, &gpu);
     assert!(drifts.is_empty(), "{}", drifts.join("\n"));
 }
+
+/// The clock of a GPU submission of several ticks against its twin
+/// (`engine::next_tick`): the next tick from the calendars' earliest wake, or none where
+/// the host must decide (an order due, a hit with triggers, events near the end of their
+/// buffer, an error).
+#[test]
+fn next_tick_matches_its_twin() {
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
+    let (_, plan) = common::setups::reloading().load();
+    let room = plan.tracks.len() as u32 * EVENTS_PER_THREAT_TICK;
+    let base = {
+        let mut c = [0u32; CLOCK_WORDS];
+        c[CLOCK_NEXT] = 40;
+        c[CLOCK_TICK] = 30;
+        c[CLOCK_LAST] = 30;
+        c[CLOCK_TICKS] = 3;
+        c[CLOCK_UNTIL] = 100;
+        c[CLOCK_LANES] = 7;
+        c[CLOCK_STEPS] = 9;
+        c
+    };
+    let with = |w: usize, v: u32| {
+        let mut c = base;
+        c[w] = v;
+        c
+    };
+    let status = |w: usize, counts: &[u32]| {
+        let mut s = vec![0u32; STATUS_WORDS];
+        if w < STATUS_WORDS {
+            s[w] = 1;
+        }
+        s.extend_from_slice(counts);
+        s
+    };
+    let cases: Vec<(&str, [u32; CLOCK_WORDS], Vec<u32>, u32)> = vec![
+        ("the next wake", base, status(STATUS_WORDS, &[]), 0),
+        (
+            "an order due",
+            with(CLOCK_UNTIL, 40),
+            status(STATUS_WORDS, &[]),
+            0,
+        ),
+        (
+            "nothing left",
+            with(CLOCK_NEXT, NEVER),
+            status(STATUS_WORDS, &[]),
+            0,
+        ),
+        ("a hit, no triggers", base, status(S_ASSETS_CHANGED, &[]), 0),
+        (
+            "a hit, triggers",
+            with(CLOCK_STOP_ON_HIT, 1),
+            status(S_ASSETS_CHANGED, &[]),
+            0,
+        ),
+        ("an overflow", base, status(S_OVERFLOW, &[]), 0),
+        ("a loop cut short", base, status(S_LOOP_LIMIT, &[]), 0),
+        ("a late wake", base, status(S_LATE_WAKE, &[]), 0),
+        (
+            "events with room",
+            base,
+            status(STATUS_WORDS, &[3, room]),
+            2,
+        ),
+        (
+            "events without room",
+            base,
+            status(STATUS_WORDS, &[3, room + 1]),
+            2,
+        ),
+    ];
+    for (what, clock, status, recorded) in cases {
+        let mut twin = clock;
+        hormuz::engine::next_tick::next_tick(
+            &mut twin,
+            &status,
+            plan.tracks.len() as u32,
+            recorded,
+        );
+        let wgsl = hormuz::engine::gpu::replay_next_tick(
+            ctx.clone(),
+            plan.clone(),
+            clock,
+            &status,
+            recorded,
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(
+            wgsl, twin,
+            "{what}: the WGSL's clock differs from the twin's"
+        );
+        let runs =
+            what == "the next wake" || what == "a hit, no triggers" || what == "events with room";
+        assert_eq!(twin[CLOCK_TICK] != NONE, runs, "{what}");
+    }
+}

@@ -121,13 +121,33 @@ pub fn empty_calendar() -> [u32; CALENDAR_WORDS as usize] {
     c
 }
 
-// The run's clock words, shared by every replicate of a step: the earliest tick any
-// replicate's calendar holds after the step (the host's next tick, unless an order comes
-// first), and, on the GPU, the replicates that listed rows (the CPU backend counts them
-// from its lanes, so the twin of `schedule` leaves this word alone).
+// The run's clock words, shared by every replicate of a step (see `engine::next_tick`).
+/// The earliest tick any replicate's calendar holds after the tick (the host's next
+/// tick, unless an order comes first).
 pub const CLOCK_NEXT: usize = 0;
+/// On the GPU, summed over a submission's ticks: the replicates that listed rows, and the
+/// rows listed (the CPU backend counts both from its lanes, so the twin of `schedule`
+/// leaves these words alone).
 pub const CLOCK_LANES: usize = 1;
-pub const CLOCK_WORDS: usize = 4;
+pub const CLOCK_STEPS: usize = 2;
+/// The tick the kernels run (`NONE`: none, the submission is over), the last they ran,
+/// and how many they ran.
+pub const CLOCK_TICK: usize = 3;
+pub const CLOCK_LAST: usize = 4;
+pub const CLOCK_TICKS: usize = 5;
+/// The host's limits for a submission: no tick from `CLOCK_UNTIL` on, none after a hit
+/// when `CLOCK_STOP_ON_HIT` is set.
+pub const CLOCK_UNTIL: usize = 6;
+pub const CLOCK_STOP_ON_HIT: usize = 7;
+pub const CLOCK_WORDS: usize = 8;
+/// Ticks of events a recorded replicate's buffer holds: a tick starts only with room for
+/// one more (see `engine::next_tick`).
+pub const EVENT_TICKS: u32 = 2;
+
+/// Events a recorded replicate's buffer holds, for a plan of `tracks` threats.
+pub const fn event_capacity(tracks: usize) -> usize {
+    tracks * EVENTS_PER_THREAT_TICK as usize * EVENT_TICKS as usize
+}
 
 /// Per-tick constants shared by every kernel.
 #[repr(C)]

@@ -8,6 +8,7 @@ pub mod cpu;
 pub mod gpu;
 pub mod lanes;
 pub mod layout;
+pub mod next_tick;
 pub mod plan;
 pub mod rng;
 pub mod snapshot;

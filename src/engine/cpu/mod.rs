@@ -113,7 +113,7 @@ impl Lane {
             group_start: vec![NEVER; plan.groups.len()],
             launchers: plan.launchers_alive(),
             events: if record {
-                vec![Event::default(); t * EVENTS_PER_THREAT_TICK as usize]
+                vec![Event::default(); event_capacity(t)]
             } else {
                 Vec::new()
             },

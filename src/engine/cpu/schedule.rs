@@ -21,6 +21,10 @@ pub fn push_pair(lane: &mut Lane, k: u32) {
 
 pub fn schedule(tb: &Tables, lane: &mut Lane, clock: &AtomicU32) {
     let tick = tb.params.tick;
+    // A tick of a submission that the clock called off (see `engine::next_tick`).
+    if tick == NONE {
+        return;
+    }
     // The threats of groups that start now in this replicate wait for launch in the
     // calendar (their wake stays `NEVER`; `due_at` gives their tick).
     for g in 0..tb.params.started {

@@ -10,7 +10,7 @@ use super::batching::{BatchLimits, RunShape, batch_sizes};
 use super::bindings::{Buffers, bind_group};
 use super::context::GpuContext;
 use super::profiling::Profiler;
-use super::{EMPTY_LIST, L_COUNT, LIST_HEADER, WORKGROUP};
+use super::{CLOCK_PIPELINE, EMPTY_LIST, LIST_HEADER, MAX_TICKS_PER_SUBMISSION, WORKGROUP};
 use crate::engine::Kernel;
 use crate::engine::backend::{
     Backend, BackendInfo, FinalState, StepLimit, StepReport, Upload, check_status,
@@ -32,6 +32,9 @@ pub(super) struct RunBuffers {
     pub(super) status: wgpu::Buffer,
     /// The run's clock words (`CLOCK_*`).
     pub(super) clock: wgpu::Buffer,
+    /// What the ticks of a submission copy from: an empty list's header (whose first
+    /// word is also the 0 that `Params::started` takes after the first tick).
+    pub(super) constants: wgpu::Buffer,
 }
 
 impl RunBuffers {
@@ -55,6 +58,7 @@ impl RunBuffers {
             events: c.zeroed("events", shape.event_bytes()),
             status: c.zeroed("status", status_words(shape) * 4),
             clock: c.zeroed("clock", CLOCK_WORDS as u64 * 4),
+            constants: c.storage("constants", &EMPTY_LIST),
         }
     }
 }
@@ -178,6 +182,8 @@ pub struct GpuBackend {
     readback: wgpu::Buffer,
     /// Groups started by the uploads since the last step.
     started: Vec<Started>,
+    /// Ticks recorded in the next submission.
+    ticks_per_submission: u32,
     /// Lazily created staging for `assets()` and `drain_events()`.
     assets_staging: Option<wgpu::Buffer>,
     events_staging: Option<wgpu::Buffer>,
@@ -220,10 +226,7 @@ impl GpuBackend {
         let mut battery_rows = plan.batteries.clone();
         battery_rows.resize(MAX_BATTERIES, BatteryRow::default());
         let run = RunBuffers::new(&c, &plan, &battery_rows, &shape);
-        let readback = c.staging(
-            "readback",
-            (status_words(&shape) + CLOCK_WORDS as u64 + LIST_HEADER * sizes.len() as u64) * 4,
-        );
+        let readback = c.staging("readback", (status_words(&shape) + CLOCK_WORDS as u64) * 4);
         let launchers: Vec<u32> = (0..replicates)
             .flat_map(|_| plan.launchers_alive())
             .collect();
@@ -249,6 +252,7 @@ impl GpuBackend {
             run,
             readback,
             started: Vec::new(),
+            ticks_per_submission: 1,
             assets_staging: None,
             events_staging: None,
             battery_rows,
@@ -301,9 +305,15 @@ impl GpuBackend {
         }
     }
 
-    /// The start of a tick: its constants and started groups written, the status words
-    /// emptied, the clock set to `NEVER`, the work lists emptied.
-    fn begin_tick(&self, params: Params, started: &[Started]) -> wgpu::CommandEncoder {
+    /// The start of a submission: its first tick's constants and started groups
+    /// written, the status words emptied, the clock set to that tick with the host's
+    /// limits, the work lists emptied.
+    fn begin_tick(
+        &self,
+        params: Params,
+        started: &[Started],
+        limit: StepLimit,
+    ) -> wgpu::CommandEncoder {
         let c = &self.ctx;
         if !started.is_empty() {
             c.queue
@@ -312,6 +322,11 @@ impl GpuBackend {
         self.write_params(params);
         let mut clock = [0u32; CLOCK_WORDS];
         clock[CLOCK_NEXT] = NEVER;
+        clock[CLOCK_TICK] = params.tick;
+        clock[CLOCK_LAST] = params.tick;
+        clock[CLOCK_TICKS] = 1;
+        clock[CLOCK_UNTIL] = limit.until;
+        clock[CLOCK_STOP_ON_HIT] = limit.stop_on_hit as u32;
         c.queue
             .write_buffer(&self.run.clock, 0, bytemuck::cast_slice(&clock));
         let mut encoder = c.device.create_command_encoder(&Default::default());
@@ -327,8 +342,36 @@ impl GpuBackend {
         encoder
     }
 
-    /// Submit the tick and read back what the host needs: the status words, the event
-    /// counts, the clock and the lengths of the work lists.
+    /// The next tick of a submission: the clock decides it (or calls it off), each batch
+    /// takes it as its `params.tick` (and no group starts after the first tick), the work
+    /// lists are emptied, then the five kernels.
+    fn record_next_tick(&self, encoder: &mut wgpu::CommandEncoder, first_after_start: bool) {
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&self.ctx.kernels[CLOCK_PIPELINE].pipeline);
+            pass.set_bind_group(0, &self.batches[0].bind_groups[CLOCK_PIPELINE], &[]);
+            pass.dispatch_workgroups(1, 1, 1);
+        }
+        let tick = (CLOCK_TICK * 4) as u64;
+        let started = std::mem::offset_of!(Params, started) as u64;
+        for b in &self.batches {
+            encoder.copy_buffer_to_buffer(&self.run.clock, tick, &b.params, 0, 4);
+            if first_after_start {
+                encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.params, started, 4);
+            }
+            let header = LIST_HEADER * 4;
+            encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.pairs, 0, header);
+            encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.lanes, 0, header);
+            encoder.clear_buffer(&b.lanes, header, Some(b.replicates as u64 * 4));
+        }
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        for kernel in Kernel::ALL {
+            self.dispatch(&mut pass, kernel);
+        }
+    }
+
+    /// Submit the ticks and read back what the host needs: the status words, the event
+    /// counts and the clock.
     fn end_tick(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
@@ -345,35 +388,19 @@ impl GpuBackend {
             status_bytes,
             clock_bytes,
         );
-        let header = LIST_HEADER * 4;
-        let lists = status_bytes + clock_bytes;
-        for (i, b) in self.batches.iter().enumerate() {
-            encoder.copy_buffer_to_buffer(
-                &b.pairs,
-                0,
-                &self.readback,
-                lists + i as u64 * header,
-                header,
-            );
-        }
-        let total = lists + header * self.batches.len() as u64;
         c.queue.submit([encoder.finish()]);
-        let words: Vec<u32> = c.read(&self.readback, 0..total)?;
-        let (status, rest) = words.split_at(status_bytes as usize / 4);
-        let (clock, headers) = rest.split_at(CLOCK_WORDS);
+        let words: Vec<u32> = c.read(&self.readback, 0..status_bytes + clock_bytes)?;
+        let (status, clock) = words.split_at(status_bytes as usize / 4);
         for (i, n) in self.event_counts.iter_mut().enumerate() {
             *n = status[STATUS_WORDS + i];
         }
-        check_status(status, tick)?;
+        check_status(status, clock[CLOCK_LAST].max(tick))?;
         Ok(StepReport {
-            last: tick,
-            ticks: 1,
+            last: clock[CLOCK_LAST],
+            ticks: clock[CLOCK_TICKS],
             next: clock[CLOCK_NEXT],
             assets_changed: status[S_ASSETS_CHANGED] != 0,
-            steps: headers
-                .chunks(LIST_HEADER as usize)
-                .map(|h| h[L_COUNT] as u64)
-                .sum(),
+            steps: clock[CLOCK_STEPS] as u64,
             lane_ticks: clock[CLOCK_LANES] as u64,
         })
     }
@@ -472,7 +499,7 @@ impl GpuBackend {
     }
 
     fn try_drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {
-        let cap = self.plan.tracks.len() * EVENTS_PER_THREAT_TICK as usize;
+        let cap = event_capacity(self.plan.tracks.len());
         let size = std::mem::size_of::<Event>();
         if self.event_counts.iter().all(|&n| n == 0) {
             return Ok(());
@@ -583,13 +610,20 @@ impl Backend for GpuBackend {
         }
     }
 
-    fn step(&mut self, params: Params, _limit: StepLimit) -> Result<StepReport, String> {
+    fn step(&mut self, params: Params, limit: StepLimit) -> Result<StepReport, String> {
         let started = std::mem::take(&mut self.started);
         let params = Params {
             started: started.len() as u32,
             ..params
         };
-        let mut encoder = self.begin_tick(params, &started);
+        let mut encoder = self.begin_tick(params, &started, limit);
+        // Several ticks a submission (as many as the last one ran, doubled up to
+        // `MAX_TICKS_PER_SUBMISSION`), but one when profiling, kernel by kernel.
+        let ticks = if self.profiler.is_some() || limit.until <= params.tick.saturating_add(1) {
+            1
+        } else {
+            self.ticks_per_submission
+        };
         if self.profiler.is_some() {
             encoder = self.run_profiled(encoder)?;
         } else {
@@ -598,7 +632,16 @@ impl Backend for GpuBackend {
                 self.dispatch(&mut pass, kernel);
             }
         }
-        self.end_tick(encoder, params.tick)
+        for t in 1..ticks {
+            self.record_next_tick(&mut encoder, t == 1 && params.started > 0);
+        }
+        let report = self.end_tick(encoder, params.tick)?;
+        self.ticks_per_submission = if report.ticks >= ticks {
+            (ticks * 2).min(MAX_TICKS_PER_SUBMISSION)
+        } else {
+            report.ticks.max(1)
+        };
+        Ok(report)
     }
 
     fn changed_assets(

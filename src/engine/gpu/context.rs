@@ -9,7 +9,7 @@ use bytemuck::Pod;
 use wgpu::util::DeviceExt;
 
 use super::bindings::{binding, used_bindings};
-use super::{KERNELS, kernel_source};
+use super::{CLOCK_KERNEL, KERNELS, kernel_source};
 
 /// The message when wgpu finds no adapter at all.
 pub const NO_ADAPTER: &str = "no GPU adapter found: install Mesa's lavapipe \
@@ -213,7 +213,7 @@ impl GpuContext {
 fn compile(device: &wgpu::Device, limits: &wgpu::Limits) -> Result<Vec<Pipeline>, String> {
     let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let mut kernels = Vec::new();
-    for (name, text) in KERNELS {
+    for &(name, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let source = kernel_source(text);
         let bindings = used_bindings(&source, name)?;
         let storage = bindings

@@ -272,6 +272,13 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("CALENDAR_WORDS", CALENDAR_WORDS),
         ("CLOCK_NEXT", CLOCK_NEXT as u32),
         ("CLOCK_LANES", CLOCK_LANES as u32),
+        ("CLOCK_STEPS", CLOCK_STEPS as u32),
+        ("CLOCK_TICK", CLOCK_TICK as u32),
+        ("CLOCK_LAST", CLOCK_LAST as u32),
+        ("CLOCK_TICKS", CLOCK_TICKS as u32),
+        ("CLOCK_UNTIL", CLOCK_UNTIL as u32),
+        ("CLOCK_STOP_ON_HIT", CLOCK_STOP_ON_HIT as u32),
+        ("EVENT_TICKS", EVENT_TICKS),
         ("CLOCK_WORDS", CLOCK_WORDS as u32),
         ("LIST_WORKGROUP", WORKGROUP),
         // impact.wgsl: the words of an `AssetState` in the atomic view of `assets`.
@@ -303,7 +310,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
     let rust: HashMap<&str, u32> = rust_constants().into_iter().collect();
     let mut seen = std::collections::HashSet::new();
     let common = wgsl_constants(&common_module(), "common.wgsl");
-    let kernels = KERNELS.iter().map(|(name, text)| {
+    let kernels = KERNELS.iter().chain([&CLOCK_KERNEL]).map(|(name, text)| {
         let source = kernel_source(text);
         let module = naga::front::wgsl::parse_str(&source)
             .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source)));
@@ -331,7 +338,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
 
 #[test]
 fn every_kernel_validates_and_fits_sixteen_storage_buffers() {
-    for (name, text) in KERNELS {
+    for &(name, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let used = used_bindings(&kernel_source(text), name).unwrap_or_else(|e| panic!("{e}"));
         let storage = used
             .iter()
@@ -374,7 +381,7 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("pairs", binding::PAIRS),
         ("lanes", binding::LANES),
     ];
-    for (kernel, text) in KERNELS {
+    for &(kernel, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let source = kernel_source(text);
         let module = naga::front::wgsl::parse_str(&source).expect("parses");
         for (_, v) in module.global_variables.iter() {

@@ -50,7 +50,7 @@ pub use batching::{BatchLimits, RunShape, batch_sizes};
 pub use bindings::{binding, used_bindings};
 pub use context::{GpuContext, NO_ADAPTER, adapter_info};
 pub use profiling::{KERNEL_BYTES, KernelProfile};
-pub use replay::{Replayed, replay};
+pub use replay::{Replayed, replay, replay_next_tick};
 
 /// Structs, constants, bindings and helpers shared by every kernel.
 pub const COMMON_WGSL: &str = include_str!("../../../shaders/common.wgsl");
@@ -66,6 +66,15 @@ pub const KERNELS: [(&str, &str); 5] = [
     ("engage", include_str!("../../../shaders/engage.wgsl")),
     ("impact", include_str!("../../../shaders/impact.wgsl")),
 ];
+
+/// The clock of a submission of several ticks (`shaders/next_tick.wgsl`), compiled after
+/// the kernels: pipeline and bind group `CLOCK_PIPELINE`.
+pub const CLOCK_KERNEL: (&str, &str) =
+    ("next_tick", include_str!("../../../shaders/next_tick.wgsl"));
+pub const CLOCK_PIPELINE: usize = KERNELS.len();
+/// Most ticks one submission records: the host reads back once per submission, and a
+/// submission stops early (its remaining ticks do nothing) where the host must decide.
+pub const MAX_TICKS_PER_SUBMISSION: u32 = 32;
 
 /// The header of a work list (`pairs`, `lanes`), as in the shaders: the indirect dispatch
 /// arguments of the kernels that run over it, then its length.

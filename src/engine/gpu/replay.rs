@@ -192,7 +192,7 @@ impl GpuBackend {
         for lane in &mut lanes {
             lane.status.copy_from_slice(&status[..STATUS_WORDS]);
         }
-        let cap = t * EVENTS_PER_THREAT_TICK as usize;
+        let cap = event_capacity(t);
         let words = self.read_words(&self.run.events, recorded * cap * 4)?;
         let events: Vec<Event> = words
             .chunks_exact(4)
@@ -220,4 +220,39 @@ impl GpuBackend {
             headers,
         })
     }
+}
+
+/// The clock of a submission (`next_tick.wgsl`), one dispatch, from the run's clock and
+/// status words (and one event count per recorded replicate after the status words),
+/// for `recorded` recorded replicates of a plan: the clock words after it.
+pub fn replay_next_tick(
+    ctx: Arc<GpuContext>,
+    plan: Arc<Plan>,
+    clock: [u32; CLOCK_WORDS],
+    status: &[u32],
+    recorded: u32,
+) -> Result<[u32; CLOCK_WORDS], String> {
+    let gpu = GpuBackend::with_context(
+        ctx.clone(),
+        plan.clone(),
+        recorded.max(1),
+        0..recorded,
+        None,
+    )?;
+    let q = &ctx.queue;
+    gpu.write_params(plan.params(0, 0, recorded.max(1), 0));
+    put(q, &gpu.run.clock, &clock);
+    put(q, &gpu.run.status, status);
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        pass.set_pipeline(&ctx.kernels[super::CLOCK_PIPELINE].pipeline);
+        pass.set_bind_group(0, &gpu.batches[0].bind_groups[super::CLOCK_PIPELINE], &[]);
+        pass.dispatch_workgroups(1, 1, 1);
+    }
+    ctx.queue.submit([encoder.finish()]);
+    let words = gpu.read_words(&gpu.run.clock, CLOCK_WORDS)?;
+    let mut out = [0; CLOCK_WORDS];
+    out.copy_from_slice(&words);
+    Ok(out)
 }
