@@ -432,3 +432,22 @@ fn every_command_takes_the_same_replicate_limits() {
         &["al-asad-2020.toml", "over the memory budget of 1.0 MiB"],
     );
 }
+
+#[test]
+fn auto_backend_is_quiet_without_a_desktop_session() {
+    // Where XDG_RUNTIME_DIR is unset (a batch job, ssh), listing the GPU adapters must not
+    // print Mesa's complaint about it, which reads like a failure of hormuz.
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::data_dir().join("smoke.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(["run", scenario.to_str().unwrap(), "-n", "1", "-q", "-o"])
+        .arg(out.path())
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("NODEVICE_SELECT")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("backend: "), "{err}");
+    assert!(!err.contains("XDG_RUNTIME_DIR"), "{err}");
+}

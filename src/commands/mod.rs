@@ -56,6 +56,22 @@ pub enum Command {
 }
 
 /// Parse the command line, run the command, and return its exit status.
+/// Without a session (`XDG_RUNTIME_DIR` unset: a batch job, a container, ssh), Mesa's
+/// Vulkan device-selection layer tries the Wayland display anyway and prints "error:
+/// XDG_RUNTIME_DIR is invalid or not set in the environment." twice whenever the GPU
+/// adapters are listed, which reads like a failure of `hormuz`. The layer only orders the
+/// adapters by the display's GPU, and there is no display: it is turned off
+/// (`NODEVICE_SELECT`, Mesa's switch), unless the user set that switch.
+fn quiet_headless_vulkan() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none()
+        && std::env::var_os("NODEVICE_SELECT").is_none()
+    {
+        // SAFETY: called first thing in `main`, before any thread exists that could read
+        // the environment.
+        unsafe { std::env::set_var("NODEVICE_SELECT", "1") };
+    }
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -66,6 +82,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    quiet_headless_vulkan();
     let result = match cli.command {
         Command::Run(a) => run::main(&a),
         Command::Check(a) => check::main(&a),

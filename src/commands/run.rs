@@ -9,7 +9,7 @@ use super::flags::RunFlags;
 use super::progress::progress_bar;
 use super::{create_out, load};
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
-use crate::engine::gpu::GpuContext;
+use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::types::Clock;
@@ -169,22 +169,43 @@ fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
             }
             Err(e) => Err(Failure::input(format!("--backend gpu: {e}"))),
         },
-        BackendChoice::Auto => match GpuContext::shared() {
-            Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
-                eprintln!("backend: gpu, {}", ctx.describe());
-                Ok(true)
+        // A look at the adapters first, without a device: a run on a machine with no
+        // hardware GPU pays nothing for the question.
+        BackendChoice::Auto => {
+            let adapters = probe_adapters();
+            let software = adapters
+                .iter()
+                .find(|a| a.device_type == wgpu::DeviceType::Cpu);
+            if !adapters
+                .iter()
+                .any(|a| a.device_type != wgpu::DeviceType::Cpu)
+            {
+                match software {
+                    Some(a) => eprintln!(
+                        "backend: cpu (the only GPU adapter, {} ({}), is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                        a.name, a.backend
+                    ),
+                    None => eprintln!("backend: cpu ({NO_ADAPTER})"),
+                }
+                return Ok(false);
             }
-            Ok(ctx) => {
-                eprintln!(
-                    "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
-                    ctx.describe()
-                );
-                Ok(false)
+            match GpuContext::shared() {
+                Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
+                    eprintln!("backend: gpu, {}", ctx.describe());
+                    Ok(true)
+                }
+                Ok(ctx) => {
+                    eprintln!(
+                        "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                        ctx.describe()
+                    );
+                    Ok(false)
+                }
+                Err(e) => {
+                    eprintln!("backend: cpu ({e})");
+                    Ok(false)
+                }
             }
-            Err(e) => {
-                eprintln!("backend: cpu ({e})");
-                Ok(false)
-            }
-        },
+        }
     }
 }

@@ -280,6 +280,23 @@ async fn pick_adapter(instance: &wgpu::Instance) -> Result<wgpu::Adapter, String
         .map_err(|e| format!("{NO_ADAPTER} ({e})"))
 }
 
+/// The adapters of the primary APIs (Vulkan, Metal, DirectX 12; or those `WGPU_BACKEND`
+/// names), without opening a device or compiling a kernel: what `--backend auto` looks
+/// at before it pays for a device. GL is left out unless asked for: probing it connects
+/// to a display server (Mesa then complains on stderr where there is none).
+pub fn probe_adapters() -> Vec<wgpu::AdapterInfo> {
+    let backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+    let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+    desc.backends = backends;
+    desc.flags = wgpu::InstanceFlags::from_build_config()
+        .difference(wgpu::InstanceFlags::VALIDATION_INDIRECT_CALL);
+    let instance = wgpu::Instance::new(desc);
+    pollster::block_on(instance.enumerate_adapters(backends))
+        .into_iter()
+        .map(|a| a.get_info())
+        .collect()
+}
+
 /// The adapter the GPU backend would use, as (name, backend), or `None` when there is
 /// none (or its device cannot be opened).
 pub fn adapter_info() -> Option<(String, String)> {

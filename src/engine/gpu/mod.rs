@@ -48,7 +48,7 @@ mod layout_tests;
 pub use backend::GpuBackend;
 pub use batching::{BatchLimits, RunShape, batch_sizes};
 pub use bindings::{binding, used_bindings};
-pub use context::{GpuContext, NO_ADAPTER, adapter_info};
+pub use context::{GpuContext, NO_ADAPTER, adapter_info, probe_adapters};
 pub use profiling::{KERNEL_BYTES, KernelProfile};
 pub use replay::{Replayed, replay, replay_next_tick};
 
