@@ -29,7 +29,8 @@ pub struct BenchArgs {
     /// Worker threads for the CPU backend (default: all cores).
     #[arg(short = 'j', long, value_parser = flags::threads())]
     pub threads: Option<u32>,
-    /// Memory the largest run may use for per-replicate state, e.g. 16GiB.
+    /// Memory for per-replicate state, e.g. 16GiB: it sizes the batches each run streams
+    /// through, as in `hormuz run`.
     #[arg(long, default_value = "16GiB", value_parser = parse_bytes)]
     pub memory_budget: u64,
 }
@@ -42,8 +43,9 @@ pub enum BenchBackendArg {
 
 pub fn main(a: &BenchArgs) -> Result<(), Failure> {
     let (sc, plan) = load(a.scenario.as_deref())?;
+    // Runs stream through batches the budget sizes: one batch must fit.
     let most = a.replicates.iter().copied().max().unwrap_or(1);
-    plan.check_budget(most, a.memory_budget)?;
+    plan.check_budget(plan.batch_size(most, a.memory_budget, 1), a.memory_budget)?;
     let backends = a
         .backend
         .iter()
@@ -62,6 +64,7 @@ pub fn main(a: &BenchArgs) -> Result<(), Failure> {
         backends,
         seed: a.seed,
         threads: a.threads.map(|t| t as usize),
+        memory_budget: a.memory_budget,
         ..BenchConfig::default()
     };
     // The bench's errors are the engine's and the device's: failures while running.

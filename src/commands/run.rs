@@ -13,7 +13,7 @@ use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::types::Clock;
-use crate::world::{Engine, Progress, RunConfig, RunOutput, run_batches};
+use crate::world::{Engine, Progress, RunConfig};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -73,20 +73,6 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         Engine::Cpu(f.threads())
     };
     let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
-    let csv = a.out.join("replicates.csv");
-    let mut rows = report::RowWriter::create(
-        &csv,
-        &report::table(&sc)
-            .iter()
-            .map(|x| x.name(&sc))
-            .collect::<Vec<_>>(),
-    )
-    .map_err(io)?;
-    let mut builder = report::SummaryBuilder::new(&sc, &plan);
-    // What the event tables and the log need: the recorded replicates, all in the first
-    // batches.
-    let mut kept: Option<RunOutput> = None;
-    let mut backend = None;
     let pb = progress_bar(
         f.replicates as u64 * sc.ticks as u64,
         "simulating",
@@ -103,32 +89,16 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
             Clock(p.tick * tick_s)
         ));
     };
-    let stats = run_batches(&sc, &plan, &config, engine, batch, progress, |b| {
-        let fig = report::figures_of_batch(&sc, &plan, &b.out, b.first);
-        rows.write(&fig)
-            .map_err(|e| format!("{}: {e}", csv.display()))?;
-        builder.add(&b.out, &fig);
-        backend.get_or_insert_with(|| b.out.backend.clone());
-        let mut out = b.out;
-        out.truncate(config.record.end.saturating_sub(b.first), &plan);
-        match &mut kept {
-            None => kept = Some(out),
-            Some(k) if out.replicates > 0 => k.append(out, b.first),
-            Some(_) => {}
-        }
-        Ok(())
-    })
-    .map_err(Failure::runtime)?;
-    rows.finish().map_err(io)?;
-    pb.finish_and_clear();
-    let kept = kept.ok_or_else(|| Failure::runtime("a run of no replicates"))?;
-    let backend = backend.unwrap_or_else(|| kept.backend.clone());
-    let facts = report::RunFacts::of(f.replicates, f.seed, &backend, &stats);
-    let summary = builder
-        .finish(facts, &mut |visit, columns| {
-            report::read_columns(&csv, columns, visit)
-        })
+    let csv = a.out.join("replicates.csv");
+    let streamed = report::stream(&sc, &plan, &config, engine, batch, &csv, progress)
         .map_err(Failure::runtime)?;
+    pb.finish_and_clear();
+    let report::Streamed {
+        summary,
+        recorded: kept,
+        stats,
+        backend,
+    } = streamed;
     report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
     report::write_log(&kept.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
     if let Some(dir) = &a.events {

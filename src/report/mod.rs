@@ -9,6 +9,7 @@
 mod figures;
 mod render;
 mod stat;
+mod stream;
 mod summary;
 
 use std::io::Write;
@@ -21,6 +22,7 @@ pub use figures::{
 };
 pub use render::render;
 pub use stat::{Stat, StatAcc};
+pub use stream::{Streamed, stream};
 pub use summary::*;
 /// `replicates.csv`: a header of figure names, then one row per replicate.
 pub fn write_csv(fig: &Figures, path: &Path) -> std::io::Result<()> {
