@@ -1,8 +1,11 @@
 // Kernel 1 of 5, `advance`: one invocation per (replicate, track) pair
 // that `schedule` listed.
-// Launches threats whose time has come, fails the unreliable ones, notices impacts, and
-// puts every detected threat with an engagement open to it on the candidate list.
-// Twin of `src/engine/cpu/advance.rs`; `common.wgsl` is prepended.
+// Launches threats whose time has come, fails the unreliable ones, notices impacts,
+// lets a decoy whose missile was killed before apogee vanish, and puts every detected
+// threat with an engagement open to it (and none in flight) on the candidate list. A
+// decoy launches, is detected and fails with its missile (its draws are the missile's)
+// and counts in no figure of the missile's class. Twin of `src/engine/cpu/advance.rs`;
+// `common.wgsl` is prepended.
 
 // The replicates with candidates this tick, for `allocate`, after the list header and
 // the candidate count of each replicate (see `common.wgsl`).
@@ -38,6 +41,12 @@ fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
 }
 
+fn count_if(r: u32, base: u32, counter: u32) {
+    if base != NONE {
+        count(r, base + counter);
+    }
+}
+
 // x: workgroups over this tick's (replicate, track) pairs (indirect; see `common.wgsl`).
 @compute @workgroup_size(LIST_WORKGROUP)
 fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -62,46 +71,54 @@ fn advance_one(r: u32, k: u32) {
     // for the pairs it did not list).
     let status = threats[row].status & STATUS_MASK;
     let start = group_start[r * params.groups + tracks[k].group];
-    let due = status == PENDING && start != NEVER && start + tracks[k].offset == tick;
+    let due = status == PENDING && start != NEVER && start + launch_offset(r, k, start) == tick;
     if wake[row] != tick && !due {
         return;
     }
     let tr = tracks[k];
     var th = threats[row];
     let w = weapons[tr.weapon];
-    let base = tr.weapon * WEAPON_COUNTERS;
+    // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
+    let missile = tr.stream == k;
+    let base = select(NONE, tr.weapon * WEAPON_COUNTERS, missile);
     if status == PENDING {
         if !due {
             return;
         }
         if !launcher_alive(r, tr.launcher) {
             th.status = ABORTED;
-            count(r, base + C_ABORTED);
-            record(r, tick, k, E_ABORTED, 0u);
+            count_if(r, base, C_ABORTED);
+            if missile {
+                record(r, tick, k, E_ABORTED, 0u);
+            }
             threats[row] = th;
             set_wake(row, DONE);
             return;
         }
-        if !roll(r, k, D_LAUNCH, tr.launch_ok) {
+        if !roll(r, tr.stream, D_LAUNCH, tr.launch_ok) {
             th.status = FAILED_LAUNCH;
-            count(r, base + C_FAILED_LAUNCH);
-            record(r, tick, k, E_LAUNCH_FAILED, 0u);
+            count_if(r, base, C_FAILED_LAUNCH);
+            if missile {
+                record(r, tick, k, E_LAUNCH_FAILED, 0u);
+            }
             threats[row] = th;
             set_wake(row, DONE);
             return;
         }
-        count(r, base + C_LAUNCHED);
+        count_if(r, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(r, k, D_DETECT, tr.detect) {
+        if roll(r, tr.stream, D_DETECT, tr.detect) {
             th.status |= DETECTED;
         } else {
-            count(r, base + C_UNDETECTED);
+            count_if(r, base, C_UNDETECTED);
         }
-        if !roll(r, k, D_FLIGHT, w.flight_ok) {
-            th.fail_age = rand(r, k, D_FAIL_AGE) % tr.flight;
+        if !roll(r, tr.stream, D_FLIGHT, w.flight_ok) {
+            th.fail_age = rand(r, tr.stream, D_FAIL_AGE) % tr.flight;
         }
-        record(r, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8u);
+        if missile {
+            record(r, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8u);
+        }
     } else if status != FLYING {
         set_wake(row, DONE);
         return;
@@ -109,8 +126,10 @@ fn advance_one(r: u32, k: u32) {
     let age = tick - th.launch;
     if age >= th.fail_age {
         th.status = FAILED_FLIGHT | (th.status & DETECTED);
-        count(r, base + C_FAILED_FLIGHT);
-        record(r, tick, k, E_FLIGHT_FAILED, 0u);
+        count_if(r, base, C_FAILED_FLIGHT);
+        if missile {
+            record(r, tick, k, E_FLIGHT_FAILED, 0u);
+        }
         threats[row] = th;
         set_wake(row, DONE);
         return;
@@ -121,7 +140,18 @@ fn advance_one(r: u32, k: u32) {
         set_wake(row, tick);
         return;
     }
-    if (th.status & DETECTED) != 0u {
+    // A decoy separates at apogee, unless its missile was killed before: the missile's
+    // row is read at the separation tick, before any kernel can kill it this tick (its
+    // own invocation of this kernel may write it now, but never to KILLED, so the value
+    // read decides the same whichever runs first).
+    if !missile && age == tr.separation
+        && (threats[r * params.tracks + tr.stream].status & STATUS_MASK) == KILLED {
+        th.status = VANISHED | (th.status & DETECTED);
+        threats[row] = th;
+        set_wake(row, DONE);
+        return;
+    }
+    if (th.status & DETECTED) != 0u && th.shot_opp == NONE {
         var ready = false;
         // Over the open opportunities only: `opp_state` is `OPP_CLOSED` for the others.
         var open = open_at(tr, th.done, tick - th.launch);
@@ -139,6 +169,8 @@ fn advance_one(r: u32, k: u32) {
             set_status(S_LOOP_LIMIT);
         }
         if ready {
+            // `allocate` says again whether it must wait for a channel.
+            th.free_at = NEVER;
             push_candidate(r, k);
         }
     }

@@ -49,6 +49,7 @@ const LEAKED: u32 = 3u;
 const FAILED_LAUNCH: u32 = 4u;
 const FAILED_FLIGHT: u32 = 5u;
 const ABORTED: u32 = 6u;
+const VANISHED: u32 = 7u;
 const STATUS_MASK: u32 = 0xffu;
 const DETECTED: u32 = 0x100u;
 
@@ -59,11 +60,17 @@ const C_INTERCEPTED: u32 = 3u;
 const C_LEAKED: u32 = 4u;
 const C_ABORTED: u32 = 5u;
 const C_UNDETECTED: u32 = 6u;
-const WEAPON_COUNTERS: u32 = 7u;
+const C_IGNORED: u32 = 7u;
+const C_IGNORED_INSIDE: u32 = 8u;
+const C_DECOY_ENGAGEMENTS: u32 = 9u;
+const C_DECOY_ROUNDS: u32 = 10u;
+const C_DECOY_KILLED: u32 = 11u;
+const WEAPON_COUNTERS: u32 = 12u;
 const C_FIRED: u32 = 0u;
 const C_KILLS: u32 = 1u;
 const C_ENGAGEMENTS: u32 = 2u;
-const SLOT_COUNTERS: u32 = 3u;
+const C_MALFUNCTIONS: u32 = 3u;
+const SLOT_COUNTERS: u32 = 4u;
 
 const E_LAUNCH: u32 = 1u;
 const E_LAUNCH_FAILED: u32 = 2u;
@@ -75,6 +82,21 @@ const E_LEAKED: u32 = 7u;
 const EVENTS_PER_THREAT_TICK: u32 = 3u;
 const LEAK_HIT: u32 = 0x10000u;
 const LEAK_DAMAGE: u32 = 0x20000u;
+const LEAK_HITS_SHIFT: u32 = 18u;
+const LEAK_DAMAGE_SHIFT: u32 = 25u;
+
+const FRAME_M: u32 = 4u;
+const FRAME_LIMIT: i32 = 8191i;
+const QUANTILE_KNOTS: u32 = 1025u;
+const QUANTILE_BITS: u32 = 12u;
+const ANGLES: u32 = 256u;
+const TRIG_BITS: u32 = 14u;
+const Q_BASE: u32 = 0u;
+const COS_BASE: u32 = 1025u;
+const SIN_BASE: u32 = 1281u;
+const KILL_BASE: u32 = 1537u;
+const FLYOUT_KNOTS: u32 = 8u;
+const MAX_FLYOUT: u32 = 4095u;
 
 const S_ASSETS_CHANGED: u32 = 0u;
 const S_OVERFLOW: u32 = 1u;
@@ -111,10 +133,16 @@ const D_LAUNCH: u32 = 0u;
 const D_DETECT: u32 = 1u;
 const D_FLIGHT: u32 = 2u;
 const D_FAIL_AGE: u32 = 3u;
-const D_HIT: u32 = 4u;
+const D_SCATTER: u32 = 4u;
 const D_DAMAGE: u32 = 5u;
 const D_STRIKE: u32 = 6u;
+const D_SCATTER_ANGLE: u32 = 7u;
+const D_TIMING: u32 = 8u;
 const D_KILL: u32 = 16u;
+const D_WORKS: u32 = 512u;
+const D_DISCRIMINATE: u32 = 1024u;
+const D_PREDICT: u32 = 2048u;
+const D_SUB: u32 = 4096u;
 
 const L_GROUPS: u32 = 0u;
 const L_COUNT: u32 = 3u;
@@ -145,6 +173,10 @@ struct Params {
     slot_counters: u32,
     record_first: u32,
     record_count: u32,
+    fire_control: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 struct Started {
@@ -165,12 +197,17 @@ struct Track {
     opp_count: u32,
     detect: u32,
     launch_ok: u32,
+    stream: u32,
+    jitter: u32,
+    separation: u32,
 }
 
 struct WeaponRow {
     threat_class: u32,
     flight_ok: u32,
-    accuracy: u32,
+    scatter: u32,
+    submunitions: u32,
+    sub_scatter: u32,
 }
 
 struct Opportunity {
@@ -178,6 +215,11 @@ struct Opportunity {
     battery: u32,
     enter: u32,
     exit: u32,
+    rank: u32,
+    hit_first: u32,
+    hit_last: u32,
+    step: u32,
+    flyout: array<u32, 4>,
 }
 
 struct SlotRow {
@@ -186,7 +228,7 @@ struct SlotRow {
     capacity: u32,
     per_reload: u32,
     reload_ticks: u32,
-    pk: array<u32, 4>,
+    reliability: u32,
     doctrine: array<u32, 4>,
 }
 
@@ -195,13 +237,23 @@ struct BatteryRow {
     host: u32,
     tier: u32,
     online: u32,
+    channel_first: u32,
+    radar_tracks: u32,
+    radar_first: u32,
+    prediction: u32,
+    discrimination: u32,
+    _pad0: u32,
+    _pad1: u32,
+    _pad2: u32,
 }
 
 struct AssetRow {
     side: u32,
     staying_power: u32,
     hardness: u32,
-    _pad: u32,
+    radius2: u32,
+    vertex_first: u32,
+    vertex_count: u32,
 }
 
 struct Threat {
@@ -213,6 +265,8 @@ struct Threat {
     engagements: u32,
     shot_opp: u32,
     shots: u32,
+    intercept_at: u32,
+    free_at: u32,
 }
 
 struct MagazineState {
@@ -241,8 +295,9 @@ struct Event {
 // `counters` (13), atomic where several invocations share a replicate; the work lists
 // `pairs` (21) and `lanes` (22), atomic where a kernel appends, read-only where the list
 // is its indirect dispatch buffer; `calendar` (11), plain in `schedule` (one invocation
-// owns a replicate's) and atomic in `impact`; and, in `impact`, the atomic view of
-// `assets` (19).
+// owns a replicate's) and atomic in `impact`; in `impact`, the atomic view of `assets`
+// (19); and in `allocate`, the only kernel that reads or writes it, each replicate's fire
+// control (24: the tick each channel is free from, the track each radar track holds).
 
 // Per-dispatch constants (the replicates of one batch).
 @group(0) @binding(0) var<uniform> params: Params;
@@ -256,6 +311,9 @@ struct Event {
 @group(0) @binding(6) var<storage, read> asset_rows: array<AssetRow>;
 // Groups that start this tick in some replicate (`params.started` of them).
 @group(0) @binding(7) var<storage, read> started: array<Started>;
+// Lookup tables (`plan::tables`): Rayleigh quantiles, cosines and sines, kill thresholds
+// per (slot, weapon), footprint vertices (i32 values as their bits).
+@group(0) @binding(23) var<storage, read> tables: array<u32>;
 // Per-replicate state.
 @group(0) @binding(8) var<storage, read_write> threats: array<Threat>;
 @group(0) @binding(9) var<storage, read_write> wake: array<u32>;
@@ -265,7 +323,7 @@ struct Event {
 @group(0) @binding(15) var<storage, read> group_start: array<u32>;
 @group(0) @binding(16) var<storage, read> launchers: array<u32>;
 // Each threat row's successor in its calendar list (see `layout.rs`, `CAL_*`).
-@group(0) @binding(23) var<storage, read_write> link: array<u32>;
+@group(0) @binding(25) var<storage, read_write> link: array<u32>;
 // Events of the recorded replicates: `(r - params.record_first) * cap + i`.
 @group(0) @binding(17) var<storage, read_write> events: array<Event>;
 // One per run, shared by every replicate: the status words, then one event count per
@@ -364,6 +422,18 @@ fn roll(r: u32, track: u32, k: u32, threshold: u32) -> bool {
     return chance(rand(r, track, k), threshold);
 }
 
+fn keyed(r: u32, stream: u32, key_tick: u32, k: u32) -> u32 {
+    return draw(params.seed, params.first_replicate + r, stream, key_tick, k);
+}
+
+fn launch_offset(r: u32, k: u32, start: u32) -> u32 {
+    let tr = tracks[k];
+    if tr.jitter == 0u {
+        return tr.offset;
+    }
+    return tr.offset + keyed(r, tr.stream, start, D_TIMING) % (tr.jitter + 1u);
+}
+
 fn launcher_alive(r: u32, launcher: u32) -> bool {
     return ((launchers[r * params.launcher_words + launcher / 32u] >> (launcher % 32u)) & 1u) == 1u;
 }
@@ -445,15 +515,116 @@ fn open_at(tr: Track, done: u32, age: u32) -> u32 {
     return open;
 }
 
+fn flyout_at(o: Opportunity, age: u32) -> u32 {
+    let d = age - o.enter;
+    let i = min(d / o.step, FLYOUT_KNOTS - 1u);
+    let t0 = (o.flyout[i / 2u] >> (16u * (i % 2u))) & 0xffffu;
+    if i == FLYOUT_KNOTS - 1u {
+        return t0;
+    }
+    let t1 = (o.flyout[(i + 1u) / 2u] >> (16u * ((i + 1u) % 2u))) & 0xffffu;
+    let frac = d - i * o.step;
+    if t1 >= t0 {
+        return t0 + (t1 - t0) * frac / o.step;
+    }
+    return t0 - (t0 - t1) * frac / o.step;
+}
+
+fn intercept_tick(o: Opportunity, th: Threat, tick: u32) -> u32 {
+    let age = tick - th.launch;
+    let hit = clamp(age + flyout_at(o, age), o.hit_first, o.hit_last);
+    return th.launch + max(hit, age);
+}
+
+fn radius(u: u32, sigma: u32) -> i32 {
+    let i = Q_BASE + (u >> 22u);
+    let frac = (u >> 6u) & 0xffffu;
+    let q0 = tables[i];
+    let q1 = tables[i + 1u];
+    let q = q0 + (((q1 - q0) * frac) >> 16u);
+    return i32((q * sigma) >> QUANTILE_BITS);
+}
+
+fn polar(rad: i32, v: u32) -> vec2<i32> {
+    let a = v >> 24u;
+    let c = bitcast<i32>(tables[COS_BASE + a]);
+    let s = bitcast<i32>(tables[SIN_BASE + a]);
+    return vec2<i32>((rad * c) >> TRIG_BITS, (rad * s) >> TRIG_BITS);
+}
+
+fn shift(p: vec2<i32>, q: vec2<i32>) -> vec2<i32> {
+    return clamp(p + q, vec2<i32>(-FRAME_LIMIT), vec2<i32>(FRAME_LIMIT));
+}
+
+fn impact_point(r: u32, k: u32, th: Threat) -> vec2<i32> {
+    let sigma = weapons[tracks[k].weapon].scatter;
+    let rad = radius(keyed(r, k, th.launch, D_SCATTER), sigma);
+    return shift(vec2<i32>(0), polar(rad, keyed(r, k, th.launch, D_SCATTER_ANGLE)));
+}
+
+fn inside(asset: u32, p: vec2<i32>) -> bool {
+    let row = asset_rows[asset];
+    if row.vertex_count == 0u {
+        return u32(p.x * p.x + p.y * p.y) <= row.radius2;
+    }
+    var within = false;
+    var j = row.vertex_count - 1u;
+    var i = 0u;
+    for (; i < row.vertex_count; i += 1u) {
+        let wa = row.vertex_first + 2u * i;
+        let wb = row.vertex_first + 2u * j;
+        let a = vec2<i32>(bitcast<i32>(tables[wa]), bitcast<i32>(tables[wa + 1u]));
+        let b = vec2<i32>(bitcast<i32>(tables[wb]), bitcast<i32>(tables[wb + 1u]));
+        if (a.y > p.y) != (b.y > p.y) {
+            let lhs = (p.x - a.x) * (b.y - a.y);
+            let rhs = (b.x - a.x) * (p.y - a.y);
+            if (b.y > a.y && lhs < rhs) || (b.y < a.y && lhs > rhs) {
+                within = !within;
+            }
+        }
+        j = i;
+    }
+    if i < row.vertex_count {
+        set_status(S_LOOP_LIMIT);
+    }
+    return within;
+}
+
+fn engageable(r: u32, k: u32, th: Threat, b: u32) -> bool {
+    let tr = tracks[k];
+    let row = batteries[b];
+    if tr.stream != k && chance(keyed(r, k, th.launch, D_DISCRIMINATE + b), row.discrimination) {
+        return false;
+    }
+    let rad = radius(keyed(r, k, th.launch, D_PREDICT + 2u * b), row.prediction);
+    let error = polar(rad, keyed(r, k, th.launch, D_PREDICT + 2u * b + 1u));
+    return inside(tr.target_asset, shift(impact_point(r, k, th), error));
+}
+
+fn radar_holds(r: u32, b: u32, k: u32, tick: u32) -> bool {
+    let th = threats[r * params.tracks + k];
+    if (th.status & STATUS_MASK) != FLYING || th.last_opp == NONE || ((th.done >> th.last_opp) & 1u) == 1u {
+        return false;
+    }
+    let o = opportunities[tracks[k].opp_first + th.last_opp];
+    return o.battery == b && (th.shot_opp != NONE || tick - th.launch <= o.exit);
+}
+
 fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
     var next = th.launch + tr.flight;
     if th.fail_age != NEVER {
         next = min(next, th.launch + th.fail_age);
     }
+    let age = tick - th.launch;
+    if age < tr.separation {
+        next = min(next, th.launch + tr.separation);
+    }
+    if th.shot_opp != NONE {
+        return min(next, th.intercept_at);
+    }
     if (th.status & DETECTED) == 0u {
         return next;
     }
-    let age = tick - th.launch;
     // The twin's loop in two: the windows yet to open here, those open through the next
     // tick below (see `open_at`).
     var open = 0u;
@@ -478,7 +649,10 @@ fn next_wake(r: u32, tr: Track, th: Threat, tick: u32) -> u32 {
         let o = opportunities[tr.opp_first + j];
         let s = opp_state(r, tr, th, j, tick + 1u);
         if s == OPP_READY {
-            next = min(next, tick + 1u);
+            // The next look; but a window that was ready at this tick already, when
+            // `allocate` passed the threat over for want of a channel, waits for one.
+            let waits = th.free_at != NEVER && opp_state(r, tr, th, j, tick) == OPP_READY;
+            next = min(next, select(tick + 1u, max(th.free_at, tick + 1u), waits));
         } else if s == OPP_WAIT {
             let m = magazines[r * params.slots + o.slot];
             let at = reloaded(m, slots[o.slot], tick).reload_at;

@@ -1,9 +1,12 @@
 // Kernel 3 of 5, `engage`: one invocation per (replicate, track) pair
 // that `schedule` listed.
-// Resolves the salvo `allocate` assigned: each interceptor kills independently with its
-// Pk against the threat's class. Keeps the doctrine's count (a look before the next
-// shot) and retires an opportunity once its doctrine is spent. Twin of
-// `src/engine/cpu/engage.rs`; `common.wgsl` is prepended.
+// Resolves the salvo `allocate` assigned, at its intercept (after the interceptors'
+// fly-out; in the same tick when it is shorter than a tick): each interceptor works with
+// its reliability, and one that works kills independently with its Pk against the
+// threat's weapon (a manoeuvring re-entry vehicle lowers it per tier). A failed round is
+// counted apart. Retires the opportunity once its doctrine is spent; the look of
+// shoot-look-shoot comes after the intercept. Until the intercept, it only reports the
+// threat's next wake. Twin of `src/engine/cpu/engage.rs`; `common.wgsl` is prepended.
 
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).
@@ -34,45 +37,62 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 fn engage_one(r: u32, k: u32) {
     let tick = params.tick;
     let row = r * params.tracks + k;
-    // As in `advance`, the row is read in full only past the early exit.
-    if threats[row].shot_opp == NONE {
+    // As in `advance`, the row is read in full only past the early exit. A threat that
+    // failed in flight this tick (in `advance`) is no longer there to meet.
+    let shot_opp = threats[row].shot_opp;
+    let status = threats[row].status;
+    if shot_opp == NONE || (status & STATUS_MASK) != FLYING {
+        // A candidate `allocate` passed over for want of a channel: its next look is
+        // when one frees, not the next tick `advance` assumed.
+        if shot_opp == NONE && (status & STATUS_MASK) == FLYING && threats[row].free_at != NEVER {
+            let th = threats[row];
+            let tr = tracks[k];
+            set_wake(row, next_wake(r, tr, th, tick));
+        }
         return;
     }
     var th = threats[row];
     let tr = tracks[k];
+    if th.intercept_at != tick {
+        // In flight: started this tick, it meets the threat later.
+        set_wake(row, next_wake(r, tr, th, tick));
+        return;
+    }
     let threat_class = weapons[tr.weapon].threat_class;
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
-    let pk = slots[o.slot].pk[threat_class];
+    let slot = slots[o.slot];
+    let pk = tables[KILL_BASE + o.slot * params.weapons + tr.weapon];
     var killed = false;
+    var failed = 0u;
     var s = 0u;
     for (; s < th.shots; s += 1u) {
-        if roll(r, k, D_KILL + s, pk) {
+        if !roll(r, k, D_WORKS + s, slot.reliability) {
+            failed += 1u;
+        } else if roll(r, k, D_KILL + s, pk) {
             killed = true;
         }
     }
     if s < th.shots {
         set_status(S_LOOP_LIMIT);
     }
-    if th.last_opp != j {
-        // A battery that handed the threat to another does not come back to it.
-        if th.last_opp != NONE {
-            th.done |= 1u << th.last_opp;
-        }
-        th.last_opp = j;
-        th.engagements = 1u;
-    } else {
-        th.engagements += 1u;
-    }
+    let c = params.slot_counters + o.slot * SLOT_COUNTERS;
+    atomicAdd(&counters[r * params.counters + c + C_MALFUNCTIONS], failed);
     if shots_for(o.slot, threat_class, th.engagements) == 0u {
         th.done |= 1u << j;
     }
     th.shot_opp = NONE;
     th.shots = 0u;
+    th.intercept_at = NEVER;
     if killed {
         th.status = KILLED | (th.status & DETECTED);
-        count(r, tr.weapon * WEAPON_COUNTERS + C_INTERCEPTED);
-        count(r, params.slot_counters + o.slot * SLOT_COUNTERS + C_KILLS);
+        let w = tr.weapon * WEAPON_COUNTERS;
+        if tr.stream == k {
+            count(r, w + C_INTERCEPTED);
+            count(r, c + C_KILLS);
+        } else {
+            count(r, w + C_DECOY_KILLED);
+        }
         record(r, tick, k, E_KILLED, o.slot);
         threats[row] = th;
         set_wake(row, DONE);

@@ -1,11 +1,14 @@
 // Kernel 4 of 5, `impact`: one invocation per (replicate, track) pair
 // that `schedule` listed.
-// A threat that arrived hits its target with the weapon's accuracy; a hit does damage
-// unless the asset's hardness absorbs it, and the damage that reaches the asset's
-// staying power puts it out of action (its batteries fall silent). Last, each listed
-// row's wake goes into its replicate's calendar and the run's clock, so the host knows the
-// next tick worth running. Twin of `src/engine/cpu/impact.rs`; `common.wgsl` is
-// prepended.
+// A threat that arrived lands at its impact point (its weapon's scatter around the aim
+// point) or, for a submunition warhead, at each of its submunitions' points around it:
+// a point inside the target's footprint is a hit, and a hit does damage unless the
+// asset's hardness absorbs it; the damage that reaches the asset's staying power puts it
+// out of action (its batteries fall silent). A leaker that every battery able to engage
+// it let fall is counted as ignored, and as ignored inside when it hit all the same. A
+// decoy lands and does nothing. Last, each listed row's wake goes into its replicate's
+// calendar and the run's clock, so the host knows the next tick worth running. Twin of
+// `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
 
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).
@@ -51,6 +54,24 @@ fn push_wake(r: u32, w: u32, k: u32) {
     atomicMin(&calendar[c + CAL_NEXT], w);
 }
 
+fn ignored(r: u32, k: u32, th: Threat) -> bool {
+    let tr = tracks[k];
+    if (th.status & DETECTED) == 0u || tr.opp_count == 0u {
+        return false;
+    }
+    var j = 0u;
+    for (; j < tr.opp_count; j += 1u) {
+        let o = opportunities[tr.opp_first + j];
+        if engageable(r, k, th, o.battery) {
+            return false;
+        }
+    }
+    if j < tr.opp_count {
+        set_status(S_LOOP_LIMIT);
+    }
+    return true;
+}
+
 // x: workgroups over this tick's (replicate, track) pairs (indirect; see `common.wgsl`).
 @compute @workgroup_size(LIST_WORKGROUP)
 fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
@@ -78,20 +99,59 @@ fn impact_one(r: u32, k: u32) {
         var th = threats[row];
         let tr = tracks[k];
         let w = weapons[tr.weapon];
-        count(r, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
+        let at = tr.target_asset;
         var arg = tr.target_asset;
-        if roll(r, k, D_HIT, w.accuracy) {
-            arg |= LEAK_HIT;
-            let at = tr.target_asset;
+        if tr.stream == k {
+            let base = tr.weapon * WEAPON_COUNTERS;
+            count(r, base + C_LEAKED);
+            // Where it lands, and for submunitions where each of them does.
+            let centre = impact_point(r, k, th);
+            var hits = 0u;
+            var damage = 0u;
+            if w.submunitions == 0u {
+                if inside(tr.target_asset, centre) {
+                    hits = 1u;
+                    if !roll(r, k, D_DAMAGE, asset_rows[at].hardness) {
+                        damage = 1u;
+                    }
+                }
+            } else {
+                var i = 0u;
+                for (; i < w.submunitions; i += 1u) {
+                    let d = D_SUB + 3u * i;
+                    let rad = radius(keyed(r, k, th.launch, d), w.sub_scatter);
+                    let p = shift(centre, polar(rad, keyed(r, k, th.launch, d + 1u)));
+                    if inside(tr.target_asset, p) {
+                        hits += 1u;
+                        if !roll(r, k, d + 2u, asset_rows[at].hardness) {
+                            damage += 1u;
+                        }
+                    }
+                }
+                if i < w.submunitions {
+                    set_status(S_LOOP_LIMIT);
+                }
+            }
+            if ignored(r, k, th) {
+                count(r, base + C_IGNORED);
+                if hits > 0u {
+                    count(r, base + C_IGNORED_INSIDE);
+                }
+            }
             let word = (r * params.assets + at) * 4u;
-            atomicAdd(&asset_words[word + ASSET_HITS], 1u);
-            set_status(S_ASSETS_CHANGED);
-            if !roll(r, k, D_DAMAGE, asset_rows[at].hardness) {
-                arg |= LEAK_DAMAGE;
-                let before = atomicAdd(&asset_words[word + ASSET_DAMAGE], 1u);
-                // Exactly one hit brings damage to the staying power, whatever the order
-                // of threads; which one it was is not recorded, as that would depend on it.
-                if before + 1u == asset_rows[at].staying_power {
+            if hits > 0u {
+                arg |= LEAK_HIT | (hits << LEAK_HITS_SHIFT);
+                atomicAdd(&asset_words[word + ASSET_HITS], hits);
+                set_status(S_ASSETS_CHANGED);
+            }
+            if damage > 0u {
+                arg |= LEAK_DAMAGE | (damage << LEAK_DAMAGE_SHIFT);
+                let before = atomicAdd(&asset_words[word + ASSET_DAMAGE], damage);
+                // Exactly one leaker brings damage to the staying power, whatever the
+                // order of threads; which one it was is not recorded, as that would
+                // depend on it.
+                let sp = asset_rows[at].staying_power;
+                if before < sp && before + damage >= sp {
                     atomicStore(&asset_words[word + ASSET_OUT_AT], tick);
                 }
             }

@@ -22,13 +22,14 @@ fn push_pair(row: u32) {
 }
 
 // The twin's `due_at`: a row's wake, or, waiting for launch, its group's start plus its
-// offset.
+// launch offset.
 fn due_at(r: u32, k: u32) -> u32 {
     let w = wake[r * params.tracks + k];
     if w != NEVER {
         return w;
     }
-    return group_start[r * params.groups + tracks[k].group] + tracks[k].offset;
+    let start = group_start[r * params.groups + tracks[k].group];
+    return start + launch_offset(r, k, start);
 }
 
 // The twin's `push_wake`, on plain words.
@@ -76,7 +77,7 @@ fn schedule(@builtin(global_invocation_id) id: vec3<u32>) {
             var i = 0u;
             for (; i < s.tracks; i += 1u) {
                 let k = s.first_track + i;
-                push_wake(r, tick + tracks[k].offset, k);
+                push_wake(r, tick + launch_offset(r, k, tick), k);
             }
             if i < s.tracks {
                 set_status(S_LOOP_LIMIT);

@@ -142,7 +142,8 @@ pub fn compare(sc: &Scenario, plan: &Plan, fig: &Figures, seed: u32) -> EventRes
     let rows = shown_figures(sc, plan)
         .into_iter()
         .map(|name| {
-            let values = fig.column(&name).unwrap_or_default();
+            // A figure, or an expression over figures (a rate, a share, a total).
+            let values = fig.values(&name).unwrap_or_default();
             let model = Stat::of(&values);
             let central = [quantile(&values, 0.25), quantile(&values, 0.75)];
             let reported = sc
@@ -196,9 +197,16 @@ fn is_money(figure: &str) -> bool {
     figure.contains("_usd_")
 }
 
+/// An expression with a division: a rate or a share, shown to three decimals.
+fn is_ratio(figure: &str) -> bool {
+    figure.contains('/')
+}
+
 fn value(figure: &str, v: f64) -> String {
     if is_money(figure) {
         usd(v)
+    } else if is_ratio(figure) {
+        format!("{v:.3}")
     } else {
         format_number(v)
     }
@@ -219,6 +227,8 @@ pub fn render(results: &[EventResult]) -> String {
         for r in &e.rows {
             let mean = if is_money(&r.figure) {
                 usd(r.model.mean)
+            } else if is_ratio(&r.figure) {
+                format!("{:.3}", r.model.mean)
             } else {
                 format!("{:.1}", r.model.mean)
             };

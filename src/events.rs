@@ -254,7 +254,7 @@ impl Run<'_> {
                 ("class", "ballistic, cruise, drone or rocket"),
                 (
                     "outcome",
-                    "killed, leaked, failed_launch, failed_flight or aborted (launcher destroyed before launch)",
+                    "killed, leaked, failed_launch, failed_flight or aborted (launcher destroyed before launch); for a decoy, decoy_killed or decoy_fell",
                 ),
                 ("by", "battery id that killed it (killed), else empty"),
                 (
@@ -262,35 +262,34 @@ impl Run<'_> {
                     "interceptor id that killed it (killed), else empty",
                 ),
                 ("target", "asset id aimed at"),
-                ("hit", "1 when a leaker hit its target, else 0"),
+                (
+                    "hit",
+                    "impact points of a leaker inside its target's footprint: 0 or 1, more for a submunition warhead",
+                ),
                 (
                     "damage",
-                    "1 when the hit did damage (not absorbed by hardness), else 0",
+                    "of those, the hits that did damage (not absorbed by hardness)",
                 ),
                 ("lat", "degrees"),
                 ("lon", "degrees"),
                 ("alt_km", "km"),
             ],
         )?;
-        let flag = |b: bool| if b { "1" } else { "0" };
         for (r, e) in &self.out.events {
+            let decoy = plan.is_decoy(e.track as usize);
             let (outcome, by, ic, hit, dm) = match e.kind {
                 E_KILLED => {
                     let si = plan.slot_info[e.arg as usize];
                     let b = &sc.batteries[si.battery];
                     let ic = &sc.interceptors[b.magazines[si.magazine].interceptor];
-                    ("killed", b.id.as_str(), ic.id.as_str(), "0", "0")
+                    let outcome = if decoy { "decoy_killed" } else { "killed" };
+                    (outcome, b.id.as_str(), ic.id.as_str(), 0, 0)
                 }
-                E_LEAKED => (
-                    "leaked",
-                    "",
-                    "",
-                    flag(e.arg & LEAK_HIT != 0),
-                    flag(e.arg & LEAK_DAMAGE != 0),
-                ),
-                E_LAUNCH_FAILED => ("failed_launch", "", "", "0", "0"),
-                E_FLIGHT_FAILED => ("failed_flight", "", "", "0", "0"),
-                E_ABORTED => ("aborted", "", "", "0", "0"),
+                E_LEAKED if decoy => ("decoy_fell", "", "", 0, 0),
+                E_LEAKED => ("leaked", "", "", leak_hits(e.arg), leak_damage(e.arg)),
+                E_LAUNCH_FAILED => ("failed_launch", "", "", 0, 0),
+                E_FLIGHT_FAILED => ("failed_flight", "", "", 0, 0),
+                E_ABORTED => ("aborted", "", "", 0, 0),
                 _ => continue,
             };
             let wpn = self.weapon_of(e.track);
@@ -306,8 +305,8 @@ impl Run<'_> {
                 by,
                 ic,
                 &sc.assets[info.target].id,
-                hit,
-                dm,
+                &hit.to_string(),
+                &dm.to_string(),
                 &deg(p.lat),
                 &deg(p.lon),
                 &km(alt),
@@ -341,26 +340,39 @@ impl Run<'_> {
             }
             let a = (e.arg & 0xffff) as usize;
             let ri = self.recorded.binary_search(r).unwrap_or(0);
-            let d = &mut damage[ri * sc.assets.len() + a];
-            *d += 1;
-            let asset = &sc.assets[a];
-            let status = if *d == asset.staying_power {
-                "out_of_action"
-            } else {
-                "damaged"
-            };
-            w.write_record([
-                &self.time(e.tick),
-                &r.to_string(),
-                &asset.id,
-                &sc.sides[asset.side].id,
-                &threat_id(e.track),
-                &self.weapon_of(e.track).id,
-                &d.to_string(),
-                &asset.staying_power.to_string(),
-                status,
-            ])?;
+            // One row per damaging hit (a submunition warhead may do several).
+            for _ in 0..leak_damage(e.arg) {
+                let d = &mut damage[ri * sc.assets.len() + a];
+                *d += 1;
+                let asset = &sc.assets[a];
+                let status = if *d == asset.staying_power {
+                    "out_of_action"
+                } else {
+                    "damaged"
+                };
+                w.write_record([
+                    &self.time(e.tick),
+                    &r.to_string(),
+                    &asset.id,
+                    &sc.sides[asset.side].id,
+                    &threat_id(e.track),
+                    &self.weapon_of(e.track).id,
+                    &d.to_string(),
+                    &asset.staying_power.to_string(),
+                    status,
+                ])?;
+            }
         }
         w.flush()
     }
+}
+
+/// Hits of a leaker, from its `E_LEAKED` argument.
+fn leak_hits(arg: u32) -> u32 {
+    (arg >> LEAK_HITS_SHIFT) & 0x7f
+}
+
+/// Damaging hits of a leaker, from its `E_LEAKED` argument.
+fn leak_damage(arg: u32) -> u32 {
+    (arg >> LEAK_DAMAGE_SHIFT) & 0x7f
 }

@@ -68,6 +68,22 @@ impl LatLon {
             lon: self.lon + dlon,
         }
     }
+
+    /// `[east, north]` km from this point to `other`: the inverse of [`LatLon::offset`]
+    /// (local and flat: for footprints within tens of km).
+    pub fn east_north_km(self, other: LatLon) -> [f64; 2] {
+        let coslat = cos(self.lat * DEG).max(1e-6);
+        let mut dlon = other.lon - self.lon;
+        if dlon > 180.0 {
+            dlon -= 360.0;
+        } else if dlon < -180.0 {
+            dlon += 360.0;
+        }
+        [
+            dlon * DEG * EARTH_RADIUS_KM * coslat,
+            (other.lat - self.lat) * DEG * EARTH_RADIUS_KM,
+        ]
+    }
 }
 
 /// Great-circle interpolation between two fixed points, on unit vectors, for sweeping

@@ -112,29 +112,38 @@ fn saturation_engages_floor_of_magazine_over_salvo() {
 }
 
 #[test]
-fn fire_channels_cap_engagements_whatever_the_magazine() {
+fn fire_channels_busy_through_the_fly_out_cap_engagements_whatever_the_magazine() {
     let s = setups::channels();
     assert_eq!(s.db.p_lower, 1.0, "every engagement kills");
     let (channels, count) = (s.batteries[0].channels, s.count);
     let (sc, plan) = s.load();
-    // Every threat flies the same path, so they share one window of W ticks.
+    // Every threat flies the same path, so they share one window: engagements can start
+    // at ages `enter..=exit`, and one started at age `a` keeps its channel until its
+    // intercept, `flyout_at(a)` ticks later (at least the next tick). So each channel
+    // engages at ages a0 = enter, a1 = a0 + max(f(a0), 1), ... while within the window.
     let o = plan.opportunities[0];
     assert!(
         plan.opportunities
             .iter()
             .all(|x| x.enter == o.enter && x.exit == o.exit)
     );
-    let w = o.exit - o.enter + 1;
+    let mut rounds = 0;
+    let mut a = o.enter;
+    while a <= o.exit {
+        rounds += 1;
+        a += hormuz::engine::cpu::flyout_at(&o, a).max(1);
+    }
+    assert!(rounds > 1, "more than one engagement a channel");
     assert!(
-        channels * w < count,
-        "the window must be the binding limit (W = {w})"
+        channels * rounds < count,
+        "the channels must be the binding limit ({rounds} rounds)"
     );
     let (_, fig) = run(&sc, &plan, 200, 6, None);
     for v in fig.column("intercepted_ballistic").unwrap() {
         assert_eq!(
             v,
-            (channels * w) as f64,
-            "engagements over a window of {w} ticks"
+            (channels * rounds) as f64,
+            "engagements of {channels} channels over {rounds} rounds"
         );
     }
 }

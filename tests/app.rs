@@ -9,103 +9,54 @@
 
 mod common;
 
-use std::path::Path;
-use std::time::{Duration, Instant};
-
+use common::app::*;
+use common::data_dir;
 use eframe::egui::Key;
 use eframe::egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use hormuz::app::ExerciseApp;
 use hormuz::app::live::LineKind;
 use hormuz::app::ui::{AppOptions, InjectKind};
 use hormuz::app::worker::{Command, Start};
 use hormuz::scenario::Origin;
 
-fn open(origin: Origin) -> Harness<'static, ExerciseApp> {
-    let app = ExerciseApp::new(
-        Start::Scenario {
-            origin,
-            seed: 5,
-            at_s: 0,
-        },
-        AppOptions::default(),
-    );
-    let mut h = Harness::builder()
-        .with_size(eframe::egui::Vec2::new(1280.0, 800.0))
-        .build_ui_state(|ui, app: &mut ExerciseApp| app.show(ui), app);
-    wait(&mut h, "the exercise to open", |a| {
-        a.ready() || a.failed().is_some()
-    });
-    h
-}
-
-fn smoke() -> Harness<'static, ExerciseApp> {
-    open(Origin::Disk(common::data_dir().join("smoke.toml")))
-}
-
-/// Step frames until `done` holds (the engine works on its own thread meanwhile).
-fn wait(h: &mut Harness<'_, ExerciseApp>, what: &str, done: impl Fn(&ExerciseApp) -> bool) {
-    let t = Instant::now();
-    h.step();
-    while !done(h.state()) {
-        // Generous: a loaded machine is slow, not wrong; only a hung engine gets here.
-        assert!(
-            t.elapsed() < Duration::from_secs(600),
-            "timed out waiting for {what}; status: {:?}; inject: {:?}",
-            h.state().status(),
-            h.state().inject_error()
-        );
-        // A poll of the worker, not a pace: no test counts frames or reads the wall clock.
-        std::thread::sleep(Duration::from_millis(5));
-        h.step();
-    }
-    h.step();
-}
-
-fn click_at(h: &mut Harness<'_, ExerciseApp>, pos: eframe::egui::Pos2) {
-    use eframe::egui::{Event, Modifiers, PointerButton};
-    h.event(Event::PointerMoved(pos));
-    for pressed in [true, false] {
-        h.event(Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::default(),
-        });
-    }
-    h.step();
-    h.remove_cursor();
-    h.step();
-}
-
-/// Run the clock to `tick` by command and wait until the window shows it there.
-fn run_to(h: &mut Harness<'_, ExerciseApp>, tick: u32) {
-    h.state().send(Command::RunTo(tick));
-    wait(h, &format!("tick {tick}"), |a| {
-        a.snapshot().is_some_and(|s| s.tick == tick && !s.playing)
-    });
-}
-
-fn run_to_the_end(h: &mut Harness<'_, ExerciseApp>) {
-    let end = h.state().session().unwrap().scenario.ticks;
-    run_to(h, end);
-    assert!(h.state().snapshot().unwrap().finished);
-}
-
 #[test]
 fn hovering_a_unit_shows_its_card_and_clicking_selects_it() {
     let mut h = smoke();
-    let pos = h
+    // The battery stands at its base: hovering the stack fans it out.
+    let stack = h
         .state()
         .unit_screen_pos("sam")
         .expect("the battery is drawn");
+    assert_eq!(h.state().unit_screen_pos("base"), Some(stack));
+    h.hover_at(stack);
+    h.step();
+    h.step();
+    h.get_by_label_contains("2 units here");
+    let pos = h.state().unit_screen_pos("sam").unwrap();
+    assert!(pos.distance(stack) > 10.0, "fanned out");
     h.hover_at(pos);
     h.step();
     h.step();
     h.get_by_label_contains("Test lower-tier interceptor: 16 of 16 ready");
     assert!(h.query_by_label("Selected unit").is_none());
-    click_at(&mut h, pos);
+    h.event(eframe::egui::Event::PointerButton {
+        pos,
+        button: eframe::egui::PointerButton::Primary,
+        pressed: true,
+        modifiers: Default::default(),
+    });
+    h.event(eframe::egui::Event::PointerButton {
+        pos,
+        button: eframe::egui::PointerButton::Primary,
+        pressed: false,
+        modifiers: Default::default(),
+    });
+    h.step();
+    h.remove_cursor();
+    h.step();
+    h.step();
     assert_eq!(h.state().selected().map(|u| u.id.as_str()), Some("sam"));
     h.get_by_label("Selected unit");
     h.get_by_label_contains("patriot · tier 2");
@@ -166,17 +117,6 @@ fn play_at_the_end_of_the_scenario_stops_at_once() {
     h.get_by_label("Play");
 }
 
-/// The smoke scenario with missiles to spare at the pad.
-fn spare(dir: &Path) -> Origin {
-    let data = common::data_dir();
-    std::fs::copy(data.join("db.toml"), dir.join("db.toml")).unwrap();
-    let text = std::fs::read_to_string(data.join("smoke.toml"))
-        .unwrap()
-        .replace("inventory = { tbm = 20,", "inventory = { tbm = 40,");
-    std::fs::write(dir.join("spare.toml"), text).unwrap();
-    Origin::Disk(dir.join("spare.toml"))
-}
-
 #[test]
 fn a_salvo_inject_adds_threats_and_a_refused_one_says_why() {
     let dir = tempfile::tempdir().unwrap();
@@ -226,14 +166,15 @@ fn a_salvo_inject_adds_threats_and_a_refused_one_says_why() {
         "{launched_before} then {launched}"
     );
 
-    // Fifty more is beyond the pad's inventory: the checker's message is shown.
+    // Fifty more is beyond the pad's inventory: the form says so and offers no button.
     h.state_mut().form.count = 50;
     h.step();
-    h.get_by_label_contains("Give inject at").click();
-    wait(&mut h, "the refusal", |a| a.inject_error().is_some());
-    let err = h.state().inject_error().unwrap().to_string();
-    assert!(err.contains("pad holds 40 tbm"), "{err}");
-    h.get_by_label_contains("pad holds 40 tbm");
+    h.get_by_label_contains("Pad has 15 Test ballistic missile left; this salvo asks for 50");
+    assert!(
+        h.get_by_label_contains("Give inject at")
+            .accesskit_node()
+            .is_disabled()
+    );
     assert_eq!(h.state().session().unwrap().injects.len(), 1);
 }
 
@@ -249,12 +190,13 @@ fn a_what_if_produces_a_histogram() {
     wait(&mut h, "minute 15", |a| {
         a.snapshot().is_some_and(|s| s.tick == 180)
     });
-    // The clock does not run backwards.
-    h.state().send(Command::RunTo(120));
-    wait(&mut h, "the refusal", |a| {
-        a.status().is_some_and(|s| s.contains("runs forward only"))
-    });
-    assert_eq!(h.state().snapshot().unwrap().tick, 180);
+    // Back in time: the exercise replays to minute 10 exactly, then on to 15 again.
+    let before: Vec<_> = h.state().lines().to_vec();
+    run_to(&mut h, 120);
+    let upto: Vec<_> = before.iter().filter(|l| l.tick <= 120).cloned().collect();
+    assert_eq!(h.state().lines(), &upto[..]);
+    run_to(&mut h, 180);
+    assert_eq!(h.state().lines(), &before[..]);
     h.state_mut().what_if_replicates = 300;
     h.step();
     h.get_by_label_contains("Run what-if from").click();
@@ -270,7 +212,7 @@ fn a_what_if_produces_a_histogram() {
     let bins = hormuz::app::charts::histogram(&w.leakers);
     assert_eq!(bins.iter().map(|b| b.count).sum::<u32>(), 300);
 
-    // The after-action report: the log as CSV, the charts as PNG.
+    // The after-action report: one HTML document, the log and the figures as CSV.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("aar");
     h.state_mut().export_dir = out.display().to_string();
@@ -281,9 +223,10 @@ fn a_what_if_produces_a_histogram() {
     let csv = std::fs::read_to_string(out.join("events.csv")).unwrap();
     assert!(csv.starts_with("time,time_s,kind,sides,text,lat,lon"));
     assert!(csv.contains(",launch,"));
-    let png = image::open(out.join("leakers.png")).unwrap();
-    assert_eq!((png.width(), png.height()), (900, 520));
-    assert!(out.join("hits-base.png").exists());
+    let figures = std::fs::read_to_string(out.join("what-if.csv")).unwrap();
+    assert_eq!(figures.lines().count(), 301);
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<svg"), "the charts are in the document");
 }
 
 #[test]
@@ -331,7 +274,7 @@ fn an_exercise_saved_and_loaded_comes_back_where_it_was() {
 #[test]
 fn a_scenario_that_fails_to_load_shows_the_error_in_the_window() {
     let dir = tempfile::tempdir().unwrap();
-    let data = common::data_dir();
+    let data = data_dir();
     std::fs::copy(data.join("db.toml"), dir.path().join("db.toml")).unwrap();
     let text = std::fs::read_to_string(data.join("smoke.toml"))
         .unwrap()
@@ -339,6 +282,7 @@ fn a_scenario_that_fails_to_load_shows_the_error_in_the_window() {
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, text).unwrap();
     let mut h = open(Origin::Disk(bad));
+    assert!(h.state().failed().is_some());
     let err = h.state().failed().expect("a load error").to_string();
     assert!(err.contains("bad.toml:"), "{err}");
     assert!(err.contains("tbx"), "{err}");
@@ -375,13 +319,14 @@ fn clicking_a_log_line_centres_the_map_on_it() {
     // The order's launch site is now in the middle of the map.
     let pad = hormuz::app::map::project(hormuz::geo::LatLon::new(33.0, 49.0));
     assert!((after.center[0] - pad.x).abs() < 1e-3 && (after.center[1] - pad.y).abs() < 1e-3);
-    // Hiding orders hides it.
+    // The line clicked is shown whole above the list; hiding orders takes it out of the
+    // list.
     h.get_by_role_and_label(Role::Button, "order").click();
     h.step();
     h.step();
     assert!(
-        h.query_by_label_contains("order drones: salvo begins")
-            .is_none()
+        h.query_all_by_label_contains("order drones: salvo begins")
+            .all(|n| n.accesskit_node().role() != Role::Button)
     );
 }
 

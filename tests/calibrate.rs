@@ -88,7 +88,7 @@ fn an_unknown_reported_figure_is_refused_with_its_place() {
         "{err}"
     );
     assert!(
-        err.contains("unknown figure \"hits_al-assad\"; did you mean hits_al-asad?"),
+        err.contains("unknown figure \"hits_al-assad\"; the closest figures: hits_al-asad, "),
         "{err}"
     );
 }

@@ -161,3 +161,34 @@ fn one_replicate_per_batch_gives_the_same_bytes() {
     let (_, batches) = assert_same("spread-salvo batched", &sc, &plan, 9, 3, 8..9, Some(1));
     assert_eq!(batches.len(), 9);
 }
+
+#[test]
+fn deliveries_and_trips_to_port_give_the_same_bytes_in_batches() {
+    // Magazine changes are read back, changed and written per batch on the GPU.
+    if require_gpu().is_none() {
+        return;
+    }
+    let sc = logistics::everything();
+    let plan = Arc::new(plan::build(&sc));
+    let (out, batches) = assert_same("logistics", &sc, &plan, 23, 5, 0..3, Some(7));
+    assert_eq!(batches.len(), 4, "{batches:?}");
+    let log: Vec<&str> = out.log.iter().map(|e| e.text.as_str()).collect();
+    assert!(
+        log.iter()
+            .any(|t| t.contains("leaves port with full magazines"))
+    );
+    assert!(log.iter().any(|t| t.contains("convoy: 3 lower delivered")));
+}
+
+#[test]
+fn every_mechanism_gives_the_same_bytes_on_cpu_and_gpu() {
+    // Decoys (and vanishing ones), random launch times, let-fall, busy channels, a full
+    // radar, failed rounds and submunitions, in batches of 7.
+    if require_gpu().is_none() {
+        return;
+    }
+    let (sc, plan) = mechanisms::kernel_cases().load();
+    let (out, batches) = assert_same("mechanisms", &sc, &plan, 40, 31, 0..3, Some(7));
+    assert!(batches.len() > 1 && batches.iter().all(|&b| b <= 7));
+    assert!(out.final_state.assets.iter().any(|a| a.hits > 1));
+}

@@ -4,8 +4,10 @@
 //! index, where `tests/gpu.rs` can only say that whole runs differ.
 //!
 //! The states come from CPU runs of `gulf-2026` (four replicates, two of them recording
-//! events) and of a small setup with reloads (`common::setups::reloading`), observed
-//! before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
+//! events), of a small setup with reloads (`common::setups::reloading`) and of one in which
+//! every engagement mechanism does its work (`common::mechanisms::kernel_cases`: decoys,
+//! random launch times, let-fall, radar and channel limits, failed rounds, submunitions),
+//! observed before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
 //! does real work: at least `MIN_TICKS` of them, and every tick that shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
 //! then checks that its kernel's ticks cover the kinds of work it exists for.
@@ -29,142 +31,13 @@ use hormuz::engine::snapshot::TickState;
 use hormuz::scenario::{self, Scenario};
 use hormuz::world::{RunConfig, Simulation};
 
-/// Kinds of work a kernel did at a tick, read from what its twin changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Work {
-    /// `schedule` listed pairs.
-    Listed,
-    /// A kernel lowered the run's clock (the next tick any replicate needs).
-    Reported,
-    /// `schedule` put the threats of a group that starts now in the calendar.
-    Released,
-    /// `schedule` turned a calendar to a later page (far slot over the near wheel).
-    Turned,
-    /// `impact` put a row's next wake in the calendar.
-    Queued,
-    Launch,
-    FailedLaunch,
-    Aborted,
-    FlightFailed,
-    /// A threat went on the candidate list.
-    Candidate,
-    Engagement,
-    /// A magazine took rounds from its reserve.
-    Reload,
-    /// A magazine ran out of rounds altogether.
-    Emptied,
-    Kill,
-    /// A salvo that killed nothing.
-    Miss,
-    Leak,
-    Hit,
-    OutOfAction,
-}
+#[path = "kernels/work.rs"]
+mod work;
 
-/// What each kernel's ticks must show between them.
-fn required(kernel: Kernel) -> &'static [Work] {
-    match kernel {
-        Kernel::Schedule => &[Work::Listed, Work::Reported, Work::Released, Work::Turned],
-        Kernel::Advance => &[Work::Launch, Work::Candidate],
-        Kernel::Allocate => &[Work::Engagement, Work::Reload, Work::Emptied],
-        Kernel::Engage => &[Work::Kill, Work::Miss],
-        Kernel::Impact => &[Work::Leak, Work::Hit, Work::Queued],
-    }
-}
+use work::{Work, calendar_entries, required, work};
 
 /// Ticks each kernel is tested at, per recorded run, at least.
 const MIN_TICKS: usize = 3;
-
-/// The kinds of work done between `before` and `after` (one kernel's twin).
-fn work(before: &TickState, after: &TickState) -> BTreeSet<Work> {
-    let mut w = BTreeSet::new();
-    if before.clock != after.clock {
-        w.insert(Work::Reported);
-    }
-    for (b, a) in before.lanes.iter().zip(&after.lanes) {
-        if a.pair_count > b.pair_count {
-            w.insert(Work::Listed);
-        }
-        let (cb, ca) = (calendar_entries(b), calendar_entries(a));
-        let rows_before: BTreeSet<u32> = cb.iter().map(|e| e.1).collect();
-        for &(_, k) in ca.iter().filter(|e| !rows_before.contains(&e.1)) {
-            if k != NONE {
-                w.insert(match a.wake[k as usize] {
-                    NEVER => Work::Released,
-                    _ => Work::Queued,
-                });
-            }
-        }
-        if a.calendar[CAL_PAGE as usize] != b.calendar[CAL_PAGE as usize] {
-            w.insert(Work::Turned);
-        }
-        if a.candidate_count > b.candidate_count {
-            w.insert(Work::Candidate);
-        }
-        for (tb, ta) in b.threats.iter().zip(&a.threats) {
-            let (sb, sa) = (tb.status & STATUS_MASK, ta.status & STATUS_MASK);
-            let change = match sa {
-                _ if sa == sb => None,
-                FLYING => Some(Work::Launch),
-                FAILED_LAUNCH => Some(Work::FailedLaunch),
-                ABORTED => Some(Work::Aborted),
-                FAILED_FLIGHT => Some(Work::FlightFailed),
-                KILLED => Some(Work::Kill),
-                LEAKED => Some(Work::Leak),
-                _ => None,
-            };
-            w.extend(change);
-            if tb.shot_opp == NONE && ta.shot_opp != NONE {
-                w.insert(Work::Engagement);
-            }
-            if tb.shot_opp != NONE && sa == FLYING {
-                w.insert(Work::Miss);
-            }
-        }
-        for (x, y) in b.magazines.iter().zip(&a.magazines) {
-            if y.ready > x.ready {
-                w.insert(Work::Reload);
-            }
-            if x.empty_at == NEVER && y.empty_at != NEVER {
-                w.insert(Work::Emptied);
-            }
-        }
-        for (x, y) in b.assets.iter().zip(&a.assets) {
-            if y.hits > x.hits {
-                w.insert(Work::Hit);
-            }
-            if x.out_at == NEVER && y.out_at != NEVER {
-                w.insert(Work::OutOfAction);
-            }
-        }
-    }
-    w
-}
-
-/// Every (list, row) of a replicate's calendar: the near slots are lists `0..WHEEL`, the
-/// far slots `WHEEL..2 * WHEEL`, the overflow list `2 * WHEEL`. A list that does not end
-/// within the rows of the lane is reported as one entry `(list, NONE)`.
-fn calendar_entries(l: &Lane) -> BTreeSet<(u32, u32)> {
-    let mut out = BTreeSet::new();
-    let heads = (0..WHEEL)
-        .map(|s| (s, CAL_NEAR + s))
-        .chain((0..WHEEL).map(|s| (WHEEL + s, CAL_FAR + s)))
-        .chain([(2 * WHEEL, CAL_OVERFLOW)]);
-    for (list, head) in heads {
-        let mut k = l.calendar[head as usize];
-        let mut n = 0;
-        while k != NONE {
-            if n > l.link.len() || k as usize >= l.link.len() {
-                out.insert((list, NONE));
-                break;
-            }
-            out.insert((list, k));
-            k = l.link[k as usize];
-            n += 1;
-        }
-    }
-    out
-}
 
 /// Whether a kernel can do anything at all from this state (cheap, before a copy).
 fn has_work(kernel: Kernel, s: &TickState) -> bool {
@@ -224,7 +97,7 @@ impl Recorder {
         }
         let mut after = s.clone();
         after.run_twin(plan, kernel);
-        let w = work(s, &after);
+        let w = work(plan, kernel, s, &after);
         let i = kernel.index();
         let seen = self.seen.entry(i).or_default();
         let kept = self.cases.entry(i).or_default();
@@ -290,6 +163,13 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
             record: 0..3,
         };
         record(&recorder, "reloading", sc, plan, config);
+        let (sc, plan) = common::mechanisms::kernel_cases().load();
+        let config = RunConfig {
+            replicates: 4,
+            seed: 7,
+            record: 1..3,
+        };
+        record(&recorder, "mechanisms", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })
@@ -449,7 +329,7 @@ fn kernel_matches_its_twin(kernel: Kernel) {
             "{kernel}: no recorded tick shows {w:?} (seen: {seen:?})"
         );
     }
-    for run in ["gulf-2026", "reloading"] {
+    for run in ["gulf-2026", "reloading", "mechanisms"] {
         let ticks: BTreeSet<u32> = cases
             .iter()
             .filter(|c| c.run == run)

@@ -99,12 +99,14 @@ altitude_m = { value = 30, assumed = true }
 cost_usd = { value = 1, assumed = true }
 launch_reliability = { value = 1, assumed = true }
 flight_reliability = { value = 1, assumed = true }
-accuracy = { value = 1, assumed = true }
+cep_m = { value = 0, assumed = true }
 
 [[interceptors]]
 id = "sam"
 name = "Point defence of Pk 1"
 cost_usd = { value = 1, assumed = true }
+mean_speed_kms = { value = 1, assumed = true }
+reliability = { value = 1, assumed = true }
 pk = { cruise = 1.0, assumed = true }
 envelope.cruise = { range_km = [0, 50], alt_km = [0, 1], assumed = true }
 "#;

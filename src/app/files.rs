@@ -1,14 +1,15 @@
 //! Files of the exercise app: a saved exercise (JSON: the scenario it runs, the seed, the
-//! clock, the injects and the log) and the after-action report (the log as CSV, the
-//! what-if charts as PNG).
+//! clock, the injects and the log; an inject may lie ahead of the clock after going back
+//! in time) and the after-action report (one HTML document, with the log and the
+//! what-if's figures as CSV beside it).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::charts;
 use super::live::{LineKind, LogLine, Session, clock};
-use super::worker::WhatIf;
+pub use super::report::{Report, what_if_title};
+use super::whatif::Outcome;
 use crate::exercise::{Exercise, Given};
 use crate::scenario::Origin;
 use crate::scenario::source::EMBEDDED;
@@ -130,14 +131,6 @@ pub fn load_exercise(path: &Path) -> Result<SavedExercise, String> {
             saved.version
         ));
     }
-    if let Some(g) = saved.injects.iter().find(|g| g.tick > saved.tick) {
-        return Err(format!(
-            "{}: error: an inject at tick {} comes after the saved clock (tick {})",
-            path.display(),
-            g.tick,
-            saved.tick
-        ));
-    }
     Ok(saved)
 }
 
@@ -167,60 +160,53 @@ pub fn write_log_csv(path: &Path, session: &Session, lines: &[LogLine]) -> Resul
     w.flush().map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// The after-action report into `dir`: `events.csv`, and with a what-if, `what-if.csv`,
-/// `leakers.png` and `hits-<asset>.png` for every asset hit in some replicate. Returns
-/// the names of the files written.
-pub fn export(
-    dir: &Path,
-    session: &Session,
-    lines: &[LogLine],
-    what_if: Option<&WhatIf>,
-) -> Result<Vec<String>, String> {
+/// The after-action report into `dir`: `report.html` (the whole report, charts inline),
+/// `events.csv` (the log), and after a what-if `what-if.csv` (its figures per replicate).
+/// Returns the names of the files written.
+pub fn export(dir: &Path, report: &Report<'_>) -> Result<Vec<String>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let mut written = vec!["events.csv".to_string()];
-    write_log_csv(&dir.join("events.csv"), session, lines)?;
-    let Some(w) = what_if else {
-        return Ok(written);
-    };
-    let sc = &session.scenario;
-    let from = clock(w.from_tick, sc.tick_seconds);
-    charts::histogram_png(
-        &dir.join("leakers.png"),
-        &format!("Leakers, {} replicates from {from}", w.replicates),
-        "leakers (whole scenario)",
-        &w.leakers,
-    )?;
-    written.push("leakers.png".into());
-    for (id, name, hits) in &w.hits {
-        if hits.iter().all(|&h| h == 0.0) {
-            continue;
-        }
-        let file = format!("hits-{id}.png");
-        charts::histogram_png(
-            &dir.join(&file),
-            &format!("Hits on {name}, {} replicates from {from}", w.replicates),
-            "hits",
-            hits,
-        )?;
-        written.push(file);
+    let html = report.html()?;
+    let path = dir.join("report.html");
+    std::fs::write(&path, html).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    let mut written = vec!["report.html".to_string(), "events.csv".to_string()];
+    write_log_csv(&dir.join("events.csv"), report.session, report.lines)?;
+    if let Some(w) = report.what_if {
+        write_what_if_csv(&dir.join("what-if.csv"), w)?;
+        written.push("what-if.csv".into());
     }
-    let path = dir.join("what-if.csv");
-    let io = |e: csv::Error| format!("{}: {e}", path.display());
-    let mut csv = csv::Writer::from_path(&path).map_err(io)?;
-    let mut header = vec!["replicate".to_string(), "leakers".to_string()];
-    header.extend(w.hits.iter().map(|(id, _, _)| format!("hits_{id}")));
-    csv.write_record(&header).map_err(io)?;
-    for r in 0..w.leakers.len() {
-        let mut row = vec![r.to_string(), crate::report::format_number(w.leakers[r])];
-        row.extend(
-            w.hits
-                .iter()
-                .map(|(_, _, h)| crate::report::format_number(h[r])),
-        );
-        csv.write_record(&row).map_err(io)?;
-    }
-    csv.flush()
-        .map_err(|e| format!("{}: {e}", path.display()))?;
-    written.push("what-if.csv".into());
     Ok(written)
+}
+
+/// A what-if's figures per replicate, one row per run and replicate.
+fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
+    let io = |e: csv::Error| format!("{}: {e}", path.display());
+    let mut csv = csv::Writer::from_path(path).map_err(io)?;
+    let first = &w.runs[0];
+    let mut header = vec![
+        "run".to_string(),
+        "replicate".to_string(),
+        "leakers".to_string(),
+    ];
+    header.extend(first.hits.iter().map(|(id, _, _)| format!("hits_{id}")));
+    csv.write_record(&header).map_err(io)?;
+    for run in &w.runs {
+        for r in 0..run.leakers.len() {
+            let mut row = vec![
+                if run.label.is_empty() {
+                    "what-if".to_string()
+                } else {
+                    run.label.clone()
+                },
+                r.to_string(),
+                crate::report::format_number(run.leakers[r]),
+            ];
+            row.extend(
+                run.hits
+                    .iter()
+                    .map(|(_, _, h)| crate::report::format_number(h[r])),
+            );
+            csv.write_record(&row).map_err(io)?;
+        }
+    }
+    csv.flush().map_err(|e| format!("{}: {e}", path.display()))
 }

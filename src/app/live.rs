@@ -7,12 +7,15 @@
 
 use std::sync::Arc;
 
+use super::fog::{Fate, SEEN_BLUE, SEEN_RED, Threat};
+use super::logbook;
+pub use super::logbook::{LineKind, LogLine, describe_inject, inject_line};
 use crate::engine::layout::*;
 use crate::engine::plan::{GroupKind, Plan};
-use crate::exercise::{Given, Inject};
+use crate::exercise::{Exercise, Given};
 use crate::geo::LatLon;
 use crate::scenario::types::Clock;
-use crate::scenario::{Action, AssetKind, Placement, Scenario, Subject, ThreatClass};
+use crate::scenario::{Action, AssetKind, Origin, Placement, Scenario, ThreatClass};
 use crate::world::{BatteryIndex, LogKind, Online, Simulation};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -70,7 +73,7 @@ impl UnitInfo {
             return sc.battery_position(b, seconds);
         }
         if let Some(a) = self.asset {
-            return sc.position_of(sc.assets[a].placement, seconds);
+            return sc.asset_position(a, seconds);
         }
         if let Some(s) = self.site {
             return sc.sites[s].position;
@@ -185,60 +188,33 @@ pub struct Session {
     pub injects: Vec<Given>,
     /// Where the scenario came from, for the title and the saved exercise.
     pub source: String,
+    /// Per site, per weapon of its inventory: rounds the salvo orders ask for.
+    pub ordered: Vec<Vec<u32>>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LineKind {
-    Launch,
-    Intercept,
-    Leaker,
-    Trigger,
-    Order,
-    Strike,
-    Incident,
-    Inject,
-}
-
-impl LineKind {
-    pub const ALL: [LineKind; 8] = [
-        LineKind::Launch,
-        LineKind::Intercept,
-        LineKind::Leaker,
-        LineKind::Trigger,
-        LineKind::Order,
-        LineKind::Strike,
-        LineKind::Incident,
-        LineKind::Inject,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            LineKind::Launch => "launch",
-            LineKind::Intercept => "intercept",
-            LineKind::Leaker => "leaker",
-            LineKind::Trigger => "trigger",
-            LineKind::Order => "order",
-            LineKind::Strike => "strike",
-            LineKind::Incident => "incident",
-            LineKind::Inject => "inject",
+impl Session {
+    /// The session of a planned exercise.
+    pub fn planned(
+        scenario: Arc<Scenario>,
+        plan: Arc<Plan>,
+        exercise: &Exercise,
+        epoch: u64,
+    ) -> Session {
+        let source = match &exercise.origin {
+            Origin::Disk(p) => p.display().to_string(),
+            Origin::Embedded(n) => format!("{n} (built in)"),
+        };
+        Session {
+            epoch,
+            units: units(&scenario),
+            ordered: ordered(&scenario),
+            seed: exercise.seed,
+            injects: exercise.injects.clone(),
+            source,
+            scenario,
+            plan,
         }
     }
-}
-
-/// One line of the exercise log.
-#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct LogLine {
-    pub tick: u32,
-    pub kind: LineKind,
-    /// The sides concerned (acting side first), by index.
-    pub sides: Vec<usize>,
-    pub text: String,
-    /// Where it happened, when it happened somewhere.
-    pub at: Option<LatLon>,
-    /// A leaker that hit its target.
-    #[serde(default)]
-    pub hit: bool,
 }
 
 /// Money spent and lost so far, per side (USD).
@@ -249,6 +225,43 @@ pub struct Costs {
     pub losses: Vec<f64>,
 }
 
+/// One weapon of a launch site's inventory: what it held, what it has fired, and what
+/// the scenario's salvo orders (and the injects) have asked of it so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stock {
+    pub weapon: usize,
+    pub held: u32,
+    /// Rounds launched or failed at launch.
+    pub fired: u32,
+    /// Rounds of every salvo order from the site with this weapon, fired or not.
+    pub ordered: u32,
+}
+
+impl Stock {
+    /// Rounds not fired yet.
+    pub fn left(&self) -> u32 {
+        self.held.saturating_sub(self.fired)
+    }
+
+    /// Rounds no order has claimed yet: what a new salvo may ask for.
+    pub fn free(&self) -> u32 {
+        self.held.saturating_sub(self.ordered)
+    }
+
+    /// Rounds ordered but not fired yet (later in a salvo, a later order, a trigger's).
+    pub fn on_order(&self) -> u32 {
+        self.ordered.saturating_sub(self.fired)
+    }
+}
+
+/// Interceptors fired in one engagement: when, from which magazine slot, how many.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shot {
+    pub tick: u32,
+    pub slot: u32,
+    pub rounds: u32,
+}
+
 /// Replicate 0 at one tick, as the window draws it.
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
@@ -257,8 +270,8 @@ pub struct Snapshot {
     pub playing: bool,
     pub speed: f64,
     pub finished: bool,
-    /// Threats in flight: (track, launch tick).
-    pub flying: Vec<(u32, u32)>,
+    /// Per track: launch tick, detected, fate.
+    pub threats: Vec<Threat>,
     pub magazines: Vec<MagazineState>,
     pub assets: Vec<AssetState>,
     /// Per asset: leakers that reached it.
@@ -268,21 +281,63 @@ pub struct Snapshot {
     /// Per site: launchers still standing, rounds launched (attempts).
     pub launchers_alive: Vec<u32>,
     pub launched: Vec<u32>,
+    /// Per site, per weapon of its inventory (in inventory order).
+    pub stocks: Vec<Vec<Stock>>,
     /// Per class: launched, intercepted, leaked.
     pub totals: [[u32; 3]; 4],
     pub costs: Costs,
     /// Log lines since the previous snapshot of the session (all of them after a reset).
     pub lines: Vec<LogLine>,
+    /// Interceptors fired since the previous snapshot of the session.
+    pub shots: Vec<Shot>,
+}
+
+impl Snapshot {
+    /// Threats in flight: (track, launch tick).
+    pub fn flying(&self) -> impl Iterator<Item = (u32, u32)> + '_ {
+        self.threats
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.fate == Fate::Flying)
+            .map(|(k, t)| (k as u32, t.launch))
+    }
 }
 
 pub fn clock(tick: u32, tick_seconds: u32) -> String {
     Clock(tick.saturating_mul(tick_seconds)).to_string()
 }
 
+/// Rounds of each (site, weapon) the scenario's salvo orders ask for, injects included.
+pub fn ordered(sc: &Scenario) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = sc
+        .sites
+        .iter()
+        .map(|s| vec![0; s.inventory.len()])
+        .collect();
+    for o in &sc.orders {
+        if let Action::Salvo {
+            site,
+            weapon,
+            count,
+            ..
+        } = o.action
+            && let Some(j) = sc.sites[site]
+                .inventory
+                .iter()
+                .position(|&(w, _)| w == weapon)
+        {
+            out[site][j] += count;
+        }
+    }
+    out
+}
+
 /// Reads snapshots and log lines out of a live simulation, remembering what it has sent.
 pub struct Reader {
     events_sent: usize,
     last_tick: Option<u32>,
+    /// Per track: a leaker that hit (from the recorded events).
+    hit: Vec<bool>,
 }
 
 impl Default for Reader {
@@ -296,6 +351,7 @@ impl Reader {
         Reader {
             events_sent: 0,
             last_tick: None,
+            hit: Vec::new(),
         }
     }
 
@@ -303,7 +359,7 @@ impl Reader {
         let sc = &session.scenario;
         let plan = &session.plan;
         let tick = sim.clock().tick;
-        let lines = self.lines(session, sim, tick);
+        let (lines, shots) = self.lines(session, sim, tick);
         let mut online = vec![true; sc.batteries.len()];
         if let Some(mut q) = sim.world.try_query::<(&BatteryIndex, &Online)>() {
             for (b, o) in q.iter(&sim.world) {
@@ -314,15 +370,32 @@ impl Reader {
             .backend
             .lane(0)
             .expect("the live run is on the CPU backend");
-        let mut flying = Vec::new();
         let mut leakers = vec![0; sc.assets.len()];
         let mut launched = vec![0; sc.sites.len()];
+        let mut stocks: Vec<Vec<Stock>> = sc
+            .sites
+            .iter()
+            .zip(&session.ordered)
+            .map(|(s, o)| {
+                s.inventory
+                    .iter()
+                    .zip(o)
+                    .map(|(&(weapon, held), &ordered)| Stock {
+                        weapon,
+                        held,
+                        fired: 0,
+                        ordered,
+                    })
+                    .collect()
+            })
+            .collect();
         let mut totals = [[0u32; 3]; 4];
         let mut costs = Costs {
             offence: vec![0.0; sc.sides.len()],
             defence: vec![0.0; sc.sides.len()],
             losses: vec![0.0; sc.sides.len()],
         };
+        let mut threats = Vec::with_capacity(lane.threats.len());
         for (k, th) in lane.threats.iter().enumerate() {
             let info = &plan.track_info[k];
             let w = &sc.weapons[info.weapon];
@@ -332,16 +405,39 @@ impl Reader {
                 launched[info.site] += 1;
                 totals[c][0] += 1;
                 costs.offence[sc.sites[info.site].side] += w.cost_usd;
+                if let Some(s) = stocks[info.site]
+                    .iter_mut()
+                    .find(|s| s.weapon == info.weapon)
+                {
+                    s.fired += 1;
+                }
             }
-            match st {
-                FLYING => flying.push((k as u32, th.launch)),
-                KILLED => totals[c][1] += 1,
+            let fate = match st {
+                FLYING => Fate::Flying,
+                KILLED => {
+                    totals[c][1] += 1;
+                    Fate::Killed
+                }
                 LEAKED => {
                     totals[c][2] += 1;
                     leakers[info.target] += 1;
+                    Fate::Leaked {
+                        hit: self.hit.get(k).copied().unwrap_or(false),
+                    }
                 }
-                _ => {}
-            }
+                FAILED_LAUNCH => Fate::Failed,
+                FAILED_FLIGHT => Fate::Lost,
+                _ => Fate::Pending,
+            };
+            threats.push(Threat {
+                launch: if matches!(fate, Fate::Pending | Fate::Failed) {
+                    NEVER
+                } else {
+                    th.launch
+                },
+                detected: th.status & DETECTED != 0,
+                fate,
+            });
         }
         let slot_base = plan.slot_counter_base() as usize;
         for (s, slot) in plan.slots.iter().enumerate() {
@@ -369,38 +465,60 @@ impl Reader {
             playing: false,
             speed: 1.0,
             finished: sim.next_tick().is_none(),
-            flying,
+            threats,
             magazines: lane.magazines.clone(),
             assets: lane.assets.clone(),
             leakers,
             online,
             launchers_alive,
             launched,
+            stocks,
             totals,
             costs,
             lines,
+            shots,
         }
     }
 
-    /// Log lines for the ticks run since the last call: recorded events, the world's log,
-    /// incidents and injects, in time order.
-    fn lines(&mut self, session: &Session, sim: &mut Simulation, tick: u32) -> Vec<LogLine> {
+    /// Log lines for the ticks run since the last call (recorded events, the world's log,
+    /// incidents and injects, in the order they happened), and the interceptors fired.
+    fn lines(
+        &mut self,
+        session: &Session,
+        sim: &mut Simulation,
+        tick: u32,
+    ) -> (Vec<LogLine>, Vec<Shot>) {
         let sc = session.scenario.clone();
         let plan = session.plan.clone();
         let after = self.last_tick;
         let new = |t: u32| after.is_none_or(|a| t > a) && t <= tick;
         let mut out = Vec::new();
+        let mut shots = Vec::new();
         let launches: Vec<u32> = sim
             .backend
             .lane(0)
             .map(|l| l.threats.iter().map(|t| t.launch).collect())
             .unwrap_or_default();
+        self.hit.resize(launches.len(), false);
         let events = sim.events();
         for (r, e) in &events[self.events_sent.min(events.len())..] {
             if *r != 0 {
                 continue;
             }
-            if let Some(line) = event_line(&sc, &plan, &launches, e) {
+            match e.kind {
+                E_ENGAGED => shots.push(Shot {
+                    tick: e.tick,
+                    slot: e.arg & 0xffff,
+                    rounds: e.arg >> 16,
+                }),
+                E_LEAKED if e.arg & LEAK_HIT != 0 => {
+                    if let Some(h) = self.hit.get_mut(e.track as usize) {
+                        *h = true;
+                    }
+                }
+                _ => {}
+            }
+            if let Some(line) = logbook::event_line(&sc, &plan, &launches, e) {
                 out.push(line);
             }
         }
@@ -412,7 +530,7 @@ impl Reader {
             if entry.kind == LogKind::Incident {
                 continue; // below, with their positions
             }
-            out.push(log_line(&sc, entry.tick, entry.kind, &entry.text));
+            out.push(logbook::log_line(&sc, entry.tick, entry.kind, &entry.text));
         }
         for inc in sc.incidents.iter().filter(|i| new(i.tick)) {
             out.push(LogLine {
@@ -422,236 +540,17 @@ impl Reader {
                 text: inc.text.clone(),
                 at: inc.position,
                 hit: false,
+                seen: SEEN_BLUE | SEEN_RED,
             });
         }
         for (i, g) in session.injects.iter().enumerate() {
             if new(g.tick) {
-                out.push(inject_line(&sc, i, g));
+                out.push(logbook::inject_line(&sc, i, g));
             }
         }
-        out.sort_by_key(|l| l.tick);
+        logbook::sort(&mut out);
         self.last_tick = Some(tick);
-        out
-    }
-}
-
-fn event_line(sc: &Scenario, plan: &Plan, launches: &[u32], e: &Event) -> Option<LogLine> {
-    let k = e.track as usize;
-    let info = plan.track_info.get(k)?;
-    let w = &sc.weapons[info.weapon];
-    let site = &sc.sites[info.site];
-    let target = &sc.assets[info.target];
-    let launch = launches.get(k).copied().unwrap_or(NEVER);
-    let here = || {
-        let age = e.tick.saturating_sub(launch) as f64 * sc.tick_seconds as f64;
-        info.position(w.class, age).0
-    };
-    let (kind, sides, text, at, hit) = match e.kind {
-        E_LAUNCH => (
-            LineKind::Launch,
-            vec![site.side, target.side],
-            format!(
-                "{} #{k} launched from {} at {}{}",
-                w.id,
-                site.id,
-                target.id,
-                if e.arg == 0 { " (not detected)" } else { "" }
-            ),
-            Some(info.origin),
-            false,
-        ),
-        E_KILLED => {
-            let slot = plan.slot_info.get(e.arg as usize)?;
-            let b = &sc.batteries[slot.battery];
-            let ic = &sc.interceptors[b.magazines[slot.magazine].interceptor];
-            (
-                LineKind::Intercept,
-                vec![b.side, site.side],
-                format!("{} of {} kills {} #{k} from {}", ic.id, b.id, w.id, site.id),
-                Some(here()),
-                false,
-            )
-        }
-        E_LEAKED => {
-            let hit = e.arg & LEAK_HIT != 0;
-            let damage = e.arg & LEAK_DAMAGE != 0;
-            let what = match (hit, damage) {
-                (true, true) => "hit, damaging",
-                (true, false) => "hit, no damage",
-                _ => "missed",
-            };
-            (
-                LineKind::Leaker,
-                vec![site.side, target.side],
-                format!(
-                    "{} #{k} from {} leaks to {}: {what}",
-                    w.id, site.id, target.id
-                ),
-                Some(info.aim),
-                hit,
-            )
-        }
-        _ => return None,
-    };
-    Some(LogLine {
-        tick: e.tick,
-        kind,
-        sides,
-        text,
-        at,
-        hit,
-    })
-}
-
-/// A line of the world's log, with the sides and place of the order or trigger it names.
-fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine {
-    let name = |prefix: &str| {
-        text.strip_prefix(prefix)
-            .and_then(|r| r.split([':', ' ']).next())
-            .map(str::to_string)
-    };
-    let mut sides = Vec::new();
-    let mut at = None;
-    if let Some(id) = name("order ")
-        && let Some(o) = sc.orders.iter().find(|o| o.id == id)
-    {
-        let seconds = tick as f64 * sc.tick_seconds as f64;
-        match &o.action {
-            Action::Salvo { site, targets, .. } => {
-                sides.push(sc.sites[*site].side);
-                if let Some(&t) = targets.first() {
-                    sides.push(sc.assets[t].side);
-                }
-                at = Some(sc.sites[*site].position);
-            }
-            Action::Strike { sites: s, .. } | Action::Activate { militias: s } => {
-                if let Some(&s0) = s.first() {
-                    sides.push(sc.sites[s0].side);
-                    at = Some(sc.sites[s0].position);
-                }
-            }
-            Action::Switch { battery, .. } | Action::Relocate { battery, .. } => {
-                sides.push(sc.batteries[*battery].side);
-                at = Some(sc.battery_position(*battery, seconds));
-            }
-            Action::Divert { carrier, .. } => {
-                sides.push(sc.carriers[*carrier].side);
-                at = Some(sc.carriers[*carrier].route.position_at(seconds));
-            }
-        }
-    } else if let Some(id) = name("trigger ")
-        && let Some(t) = sc.triggers.iter().find(|t| t.id == id)
-    {
-        match t.subject {
-            Subject::Asset(a) => {
-                sides.push(sc.assets[a].side);
-                at = Some(
-                    sc.position_of(sc.assets[a].placement, tick as f64 * sc.tick_seconds as f64),
-                );
-            }
-            Subject::Side(s) => sides.push(s),
-        }
-    } else if let Some(s) = sc.sites.iter().find(|s| text.starts_with(&s.id)) {
-        sides.push(s.side);
-        at = Some(s.position);
-    }
-    LogLine {
-        tick,
-        kind: match kind {
-            LogKind::Order => LineKind::Order,
-            LogKind::Strike => LineKind::Strike,
-            LogKind::Trigger => LineKind::Trigger,
-            LogKind::Incident => LineKind::Incident,
-            LogKind::Inject => LineKind::Inject,
-        },
-        sides,
-        text: text.to_string(),
-        at,
-        hit: false,
-    }
-}
-
-/// The exercise log's line for an inject as given.
-pub fn inject_line(sc: &Scenario, index: usize, g: &Given) -> LogLine {
-    let seconds = g.tick as f64 * sc.tick_seconds as f64;
-    let side_of_unit = |id: &str| {
-        sc.sites
-            .iter()
-            .find(|s| s.id == id)
-            .map(|s| (s.side, s.position))
-            .or_else(|| {
-                sc.batteries
-                    .iter()
-                    .position(|b| b.id == id)
-                    .map(|b| (sc.batteries[b].side, sc.battery_position(b, seconds)))
-            })
-            .or_else(|| {
-                sc.carriers
-                    .iter()
-                    .find(|c| c.id == id)
-                    .map(|c| (c.side, c.route.position_at(seconds)))
-            })
-    };
-    let (subject, what) = describe_inject(&g.inject);
-    let found = side_of_unit(&subject);
-    LogLine {
-        tick: g.tick,
-        kind: LineKind::Inject,
-        sides: found.map(|f| vec![f.0]).unwrap_or_default(),
-        text: format!("inject-{} given: {what}", index + 1),
-        at: found.map(|f| f.1),
-        hit: false,
-    }
-}
-
-/// The unit an inject is about, and the inject in words.
-pub fn describe_inject(inject: &Inject) -> (String, String) {
-    match inject {
-        Inject::Salvo {
-            from,
-            weapon,
-            count,
-            targets,
-            over_s,
-        } => (
-            from.clone(),
-            format!(
-                "salvo of {count} {weapon} from {from} at {} over {}",
-                targets.join(", "),
-                Clock(*over_s)
-            ),
-        ),
-        Inject::Strike { sites, fraction } => (
-            sites.first().cloned().unwrap_or_default(),
-            format!(
-                "strike on {} ({:.0}% of launchers each)",
-                sites.join(", "),
-                fraction * 100.0
-            ),
-        ),
-        Inject::Activate { militias } => (
-            militias.first().cloned().unwrap_or_default(),
-            format!("{} activated", militias.join(", ")),
-        ),
-        Inject::Switch { battery, online } => (
-            battery.clone(),
-            format!("{battery} switched {}", if *online { "on" } else { "off" }),
-        ),
-        Inject::Relocate { battery, to } => (
-            battery.clone(),
-            format!("{battery} relocated to {:.2}, {:.2}", to.lat, to.lon),
-        ),
-        Inject::Divert {
-            carrier,
-            to,
-            speed_kn,
-        } => (
-            carrier.clone(),
-            format!(
-                "{carrier} diverted to {:.2}, {:.2} at {speed_kn} kn",
-                to.lat, to.lon
-            ),
-        ),
+        (out, shots)
     }
 }
 

@@ -14,7 +14,7 @@ use eframe::egui::{self, Color32, Mesh, Pos2, Rect, Stroke, Vec2};
 
 use crate::geo::{EARTH_RADIUS_KM, LatLon};
 
-const LAND_GEOJSON: &str = include_str!("../../maps/land-50m.geojson");
+pub(crate) const LAND_GEOJSON: &str = include_str!("../../maps/land-50m.geojson");
 const BORDERS_GEOJSON: &str = include_str!("../../maps/borders-50m.geojson");
 
 /// The crop of the map files: west, south, east, north.
@@ -164,7 +164,7 @@ struct Drawn {
     mesh: Arc<Mesh>,
 }
 
-fn parse(text: &str, what: &str) -> Result<Vec<geojson::GeometryValue>, String> {
+pub(crate) fn parse(text: &str, what: &str) -> Result<Vec<geojson::GeometryValue>, String> {
     let gj: geojson::GeoJson = text
         .parse()
         .map_err(|e| format!("maps/{what}: not GeoJSON: {e}"))?;
@@ -193,8 +193,10 @@ fn lat_lon(p: &geojson::Position) -> LatLon {
 }
 
 impl BaseMap {
-    /// Parse and triangulate the embedded map files.
+    /// Parse and triangulate the embedded map files (and parse the land for the inject
+    /// checks, on this same thread: off the window's).
     pub fn load() -> Result<BaseMap, String> {
+        let _ = super::land::land();
         let mut land = Mesh::default();
         let mut coast = Vec::new();
         let mut polygons = Vec::new();

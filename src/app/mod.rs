@@ -9,10 +9,17 @@
 //! (`src/commands/app.rs`) says how to get it.
 
 pub mod charts;
+pub mod checks;
+pub mod figures;
 pub mod files;
+pub mod fog;
+pub mod land;
 pub mod live;
+pub mod logbook;
 pub mod map;
+pub mod report;
 pub mod ui;
+pub mod whatif;
 pub mod window;
 pub mod worker;
 

@@ -8,10 +8,14 @@ use std::time::Instant;
 
 use eframe::egui;
 
+use super::fog::Team;
 use super::ui::{AppOptions, ExerciseApp};
 use super::worker::Start;
+use crate::scenario::Origin;
 
 pub const WINDOW_SIZE: [f32; 2] = [1280.0, 800.0];
+/// The window's least size (the layout shares it out so that the map keeps a part).
+pub const MIN_WINDOW_SIZE: [f32; 2] = [720.0, 480.0];
 
 /// How the window plays: the clock's speed, and the scripted mode.
 #[derive(Clone, Debug)]
@@ -22,6 +26,8 @@ pub struct WindowOptions {
     pub frames: Option<u32>,
     /// Write the last frame as a PNG here before closing (scripted mode only).
     pub screenshot: Option<PathBuf>,
+    /// Whose view the window opens with.
+    pub view: Team,
 }
 
 /// Why the window ended in failure.
@@ -163,6 +169,33 @@ fn stats(v: &[f64]) -> String {
     )
 }
 
+/// What cannot be opened is refused before any window opens (exit status 2): a scenario
+/// file that is not there, `--at` after the scenario's end.
+pub fn check_start(start: &Start) -> Result<(), String> {
+    let Start::Scenario { origin, at_s, .. } = start else {
+        return Ok(());
+    };
+    if let Origin::Disk(p) = origin
+        && !p.is_file()
+    {
+        return Err(format!("{}: no such scenario file", p.display()));
+    }
+    // The duration is read from the file's syntax; what else is wrong with it the window
+    // shows, with a way to open a saved exercise instead.
+    if let Ok(main) = crate::scenario::SourceFile::read(origin.clone())
+        && let Ok(file) = main.parse::<crate::scenario::types::ScenarioFile>()
+    {
+        let end = file.scenario.duration;
+        if *at_s > end.seconds() {
+            return Err(format!(
+                "--at {}: after the end of the scenario ({end})",
+                crate::scenario::types::Clock(*at_s)
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Open the window on `start` and run it until it closes.
 pub fn run(start: Start, args: &WindowOptions) -> Result<(), WindowError> {
     let scripted = args.frames.is_some();
@@ -171,6 +204,7 @@ pub fn run(start: Start, args: &WindowOptions) -> Result<(), WindowError> {
         AppOptions {
             speed: args.speed,
             play: scripted,
+            team: args.view,
         },
     );
     let outcome = Arc::new(Mutex::new(Outcome::default()));
@@ -187,7 +221,7 @@ pub fn run(start: Start, args: &WindowOptions) -> Result<(), WindowError> {
         viewport: egui::ViewportBuilder::default()
             .with_title("hormuz — exercise")
             .with_inner_size(WINDOW_SIZE)
-            .with_min_inner_size([800.0, 500.0]),
+            .with_min_inner_size(MIN_WINDOW_SIZE),
         renderer: eframe::Renderer::Wgpu,
         ..Default::default()
     };

@@ -2,19 +2,24 @@
 //! takes commands from the window over a channel, runs the clock, and sends back
 //! snapshots; file I/O and what-ifs happen here or on threads it starts, never on the
 //! window's thread.
+//!
+//! The past replays exactly, so going back in time is a replay to that tick, and an inject
+//! removed or edited is a replay of the exercise without it (or with the new one).
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
+use super::checks::{self, Now};
 use super::files::{self, SavedExercise};
-use super::live::{self, LogLine, Reader, Session, Snapshot};
+use super::live::{LogLine, Reader, Session, Shot, Snapshot};
+use super::whatif::{self, From, Message};
+pub use super::whatif::{Outcome, WhatIf};
 use crate::engine::plan;
 use crate::exercise::{Exercise, Given, Inject, live as live_sim};
-use crate::report::{self, Stat};
-use crate::scenario::Origin;
-use crate::world::Simulation;
+use crate::scenario::{LoadError, Origin};
+use crate::world::{BatteryIndex, Online, Simulation};
 
 /// How the worker starts.
 #[derive(Clone, Debug)]
@@ -34,37 +39,29 @@ pub enum Command {
     Pause,
     /// Run to the next tick at which anything happens.
     Step,
-    /// Run every tick up to this one (or the end) and stop there: the clock by command,
-    /// the same on any machine, where playing goes as far as the wall clock allows.
+    /// Go to this tick and stop there: forward by running the clock, back by replaying
+    /// the exercise (the past replays exactly). The clock by command, the same on any
+    /// machine, where playing goes as far as the wall clock allows.
     RunTo(u32),
     /// Simulated seconds per real second.
     Speed(f64),
     Inject(Inject),
+    /// Take back the inject at this index (0-based) and replay.
+    RemoveInject(usize),
+    /// Give this inject instead of the one at the index, at that inject's time.
+    ReplaceInject(usize, Inject),
+    /// A what-if from now; with `branch`, with and without that inject (0-based).
     WhatIf {
         replicates: u32,
+        branch: Option<usize>,
     },
+    /// Save the exercise; a file already there is not overwritten: the worker asks.
     Save(PathBuf),
+    /// Save the exercise over a file already there.
+    SaveOver(PathBuf),
     Load(PathBuf),
-    /// The after-action report into a folder: the log as CSV, the what-if charts as PNG.
+    /// The after-action report into a folder: one HTML document, the log as CSV.
     Export(PathBuf),
-}
-
-/// A what-if's outcome: per-replicate figures from the tick it forked at.
-#[derive(Clone, Debug)]
-pub struct WhatIf {
-    pub from_tick: u32,
-    pub replicates: u32,
-    pub wall_seconds: f64,
-    /// Leakers over the whole scenario, per replicate.
-    pub leakers: Vec<f64>,
-    /// Per asset: (id, name, hits per replicate).
-    pub hits: Vec<(String, String, Vec<f64>)>,
-}
-
-impl WhatIf {
-    pub fn leakers_stat(&self) -> Stat {
-        Stat::of(&self.leakers)
-    }
 }
 
 pub enum Report {
@@ -73,14 +70,20 @@ pub enum Report {
     Snapshot(Box<Snapshot>),
     /// The exercise could not be opened: nothing to show but this.
     Failed(String),
-    /// An inject the checker refused, or a command that could not be done.
+    /// A command that could not be done.
     Rejected(String),
+    /// An inject refused, in the facilitator's words.
+    InjectRefused(String),
     Notice(String),
+    /// Saving would overwrite this file: the window asks first.
+    Exists(PathBuf),
     WhatIfProgress {
         done: u32,
         total: u32,
     },
-    WhatIf(Arc<WhatIf>),
+    WhatIf(Arc<Outcome>),
+    /// A what-if that could not start or failed: the panel is free again.
+    WhatIfRefused(String),
 }
 
 /// The window's end of the worker.
@@ -125,8 +128,11 @@ struct Live {
     session: Arc<Session>,
     sim: Simulation,
     reader: Reader,
-    /// Every log line of the session so far, for saving and exporting.
+    /// Every log line and interceptor shot of the session so far, for saving and the
+    /// report; the last snapshot (without its lines) for the report's summary.
     lines: Vec<LogLine>,
+    shots: Vec<Shot>,
+    last: Option<Snapshot>,
 }
 
 struct Engine {
@@ -137,7 +143,7 @@ struct Engine {
     speed: f64,
     /// While playing: (real instant, simulated seconds) the clock runs from.
     clock_origin: Option<(Instant, f64)>,
-    what_if: Option<Arc<WhatIf>>,
+    what_if: Option<Arc<Outcome>>,
     whatif_running: bool,
     epochs: u64,
 }
@@ -173,7 +179,17 @@ impl Engine {
     }
 
     fn replay(&mut self, exercise: &Exercise, at: Tick) -> Result<(Session, Simulation), String> {
-        let sc = Arc::new(exercise.scenario().map_err(|e| e.to_string())?);
+        self.replay_with(exercise, at, |e| e.to_string())
+    }
+
+    /// [`Self::replay`], saying what the scenario checker refuses with `words`.
+    fn replay_with(
+        &mut self,
+        exercise: &Exercise,
+        at: Tick,
+        words: fn(&LoadError) -> String,
+    ) -> Result<(Session, Simulation), String> {
+        let sc = Arc::new(exercise.scenario().map_err(|e| words(&e))?);
         let plan = Arc::new(plan::build(&sc));
         let mut sim = live_sim(sc.clone(), plan.clone(), exercise.seed)?;
         let tick = match at {
@@ -182,20 +198,7 @@ impl Engine {
         };
         sim.advance_to(tick.min(sc.ticks))?;
         self.epochs += 1;
-        let source = match &exercise.origin {
-            Origin::Disk(p) => p.display().to_string(),
-            Origin::Embedded(n) => format!("{n} (built in)"),
-        };
-        let session = Session {
-            epoch: self.epochs,
-            units: live::units(&sc),
-            scenario: sc,
-            plan,
-            seed: exercise.seed,
-            injects: exercise.injects.clone(),
-            source,
-        };
-        Ok((session, sim))
+        Ok((Session::planned(sc, plan, exercise, self.epochs), sim))
     }
 
     fn install(&mut self, exercise: Exercise, (session, sim): (Session, Simulation)) {
@@ -206,6 +209,8 @@ impl Engine {
             sim,
             reader: Reader::new(),
             lines: Vec::new(),
+            shots: Vec::new(),
+            last: None,
         });
         self.send(Report::Session(session));
         self.snapshot();
@@ -218,6 +223,12 @@ impl Engine {
         snap.playing = playing;
         snap.speed = speed;
         live.lines.extend(snap.lines.iter().cloned());
+        live.shots.extend(snap.shots.iter().copied());
+        live.last = Some(Snapshot {
+            lines: Vec::new(),
+            shots: Vec::new(),
+            ..snap.clone()
+        });
         self.send(Report::Snapshot(Box::new(snap)));
     }
 
@@ -228,16 +239,11 @@ impl Engine {
     }
 
     fn serve(&mut self, commands: Receiver<Command>) {
-        let (wtx, wrx) = channel::<WhatIfMessage>();
+        let (wtx, wrx) = channel::<Message>();
         loop {
-            let cmd = if self.playing {
-                match commands.recv_timeout(Duration::from_millis(15)) {
-                    Ok(c) => Some(c),
-                    Err(RecvTimeoutError::Timeout) => None,
-                    Err(RecvTimeoutError::Disconnected) => return,
-                }
-            } else if self.whatif_running {
-                match commands.recv_timeout(Duration::from_millis(50)) {
+            let cmd = if self.playing || self.whatif_running {
+                let wait = if self.playing { 15 } else { 50 };
+                match commands.recv_timeout(Duration::from_millis(wait)) {
                     Ok(c) => Some(c),
                     Err(RecvTimeoutError::Timeout) => None,
                     Err(RecvTimeoutError::Disconnected) => return,
@@ -253,10 +259,10 @@ impl Engine {
             }
             while let Ok(m) = wrx.try_recv() {
                 match m {
-                    WhatIfMessage::Progress(done, total) => {
+                    Message::Progress(done, total) => {
                         self.send(Report::WhatIfProgress { done, total })
                     }
-                    WhatIfMessage::Done(result) => {
+                    Message::Done(result) => {
                         self.whatif_running = false;
                         match result {
                             Ok(w) => {
@@ -264,7 +270,9 @@ impl Engine {
                                 self.what_if = Some(w.clone());
                                 self.send(Report::WhatIf(w));
                             }
-                            Err(e) => self.send(Report::Rejected(format!("what-if failed: {e}"))),
+                            Err(e) => {
+                                self.send(Report::WhatIfRefused(format!("what-if failed: {e}")))
+                            }
                         }
                     }
                 }
@@ -309,7 +317,12 @@ impl Engine {
         self.snapshot();
     }
 
-    fn handle(&mut self, cmd: Command, whatif: &Sender<WhatIfMessage>) {
+    fn stop(&mut self) {
+        self.playing = false;
+        self.clock_origin = None;
+    }
+
+    fn handle(&mut self, cmd: Command, whatif: &Sender<Message>) {
         match cmd {
             Command::Play => {
                 if self.state.is_some() {
@@ -319,8 +332,7 @@ impl Engine {
                 }
             }
             Command::Pause => {
-                self.playing = false;
-                self.clock_origin = None;
+                self.stop();
                 self.snapshot();
             }
             Command::Speed(s) => {
@@ -329,8 +341,7 @@ impl Engine {
                 self.snapshot();
             }
             Command::Step => {
-                self.playing = false;
-                self.clock_origin = None;
+                self.stop();
                 if let Some(live) = &mut self.state
                     && let Err(e) = live.sim.step()
                 {
@@ -340,136 +351,184 @@ impl Engine {
             }
             Command::RunTo(tick) => self.run_to(tick),
             Command::Inject(inject) => self.inject(inject),
-            Command::WhatIf { replicates } => self.what_if(replicates, whatif.clone()),
-            Command::Save(path) => self.save(path),
-            Command::Load(path) => {
-                self.playing = false;
-                self.clock_origin = None;
-                let result = files::load_exercise(&path).and_then(|saved| {
-                    let ex = saved.exercise()?;
-                    let live = self.replay(&ex, Tick::Tick(saved.tick))?;
-                    Ok((ex, live))
-                });
-                match result {
-                    Ok((ex, live)) => {
-                        self.what_if = None;
-                        self.install(ex, live);
-                        self.send(Report::Notice(format!("loaded {}", path.display())));
-                    }
-                    Err(e) => self.send(Report::Rejected(e)),
-                }
+            Command::RemoveInject(i) => self.change_inject(i, None),
+            Command::ReplaceInject(i, inject) => self.change_inject(i, Some(inject)),
+            Command::WhatIf { replicates, branch } => {
+                self.what_if(replicates, branch, whatif.clone())
             }
+            Command::Save(path) => self.save(path, false),
+            Command::SaveOver(path) => self.save(path, true),
+            Command::Load(path) => self.load(path),
             Command::Export(dir) => self.export(dir),
         }
     }
 
+    fn load(&mut self, path: PathBuf) {
+        self.stop();
+        let result = files::load_exercise(&path).and_then(|saved| {
+            let ex = saved.exercise()?;
+            let live = self.replay(&ex, Tick::Tick(saved.tick))?;
+            Ok((ex, live))
+        });
+        match result {
+            Ok((ex, live)) => {
+                self.what_if = None;
+                self.install(ex, live);
+                self.send(Report::Notice(format!("loaded {}", path.display())));
+            }
+            Err(e) => self.send(Report::Rejected(e)),
+        }
+    }
+
     fn run_to(&mut self, tick: u32) {
-        self.playing = false;
-        self.clock_origin = None;
+        self.stop();
         let Some(live) = &mut self.state else { return };
         let clock = live.sim.clock();
-        let result = if tick < clock.tick {
-            let tick_s = live.session.scenario.tick_seconds;
-            Err(format!(
-                "the clock runs forward only: T+{} has passed (load a saved exercise to go back)",
-                live::clock(tick, tick_s)
-            ))
-        } else {
-            live.sim
-                .advance_to(tick.min(clock.end))
-                .map_err(|e| format!("the engine stopped: {e}"))
-        };
-        if let Err(e) = result {
-            self.send(Report::Rejected(e));
+        let tick = tick.min(clock.end);
+        if tick < clock.tick {
+            // Back in time: the exercise replayed to that tick, injects and all.
+            let exercise = live.exercise.clone();
+            match self.replay(&exercise, Tick::Tick(tick)) {
+                Ok(next) => self.install(exercise, next),
+                Err(e) => self.send(Report::Rejected(format!("cannot go back: {e}"))),
+            }
+            return;
+        }
+        if let Err(e) = live.sim.advance_to(tick) {
+            self.send(Report::Rejected(format!("the engine stopped: {e}")));
         }
         self.snapshot();
     }
 
+    /// What the checks need of the live state now.
+    fn now(live: &mut Live) -> Now {
+        let sc = &live.session.scenario;
+        let mut online = vec![true; sc.batteries.len()];
+        if let Some(mut q) = live.sim.world.try_query::<(&BatteryIndex, &Online)>() {
+            for (b, o) in q.iter(&live.sim.world) {
+                online[b.0] = o.0;
+            }
+        }
+        let launchers_alive = live
+            .last
+            .as_ref()
+            .map(|s| s.launchers_alive.clone())
+            .unwrap_or_default();
+        Now {
+            tick: live.sim.clock().tick,
+            launchers_alive,
+            online,
+        }
+    }
+
     fn inject(&mut self, inject: Inject) {
-        let Some(live) = &self.state else { return };
+        let _ = super::land::land(); // parsed here, on the worker's thread, for the checks
+        let Some(live) = &mut self.state else { return };
+        let now = Self::now(live);
+        if let Err(e) = checks::inject(&live.session, &now, &inject, None) {
+            self.send(Report::InjectRefused(e));
+            return;
+        }
+        let mut exercise = live.exercise.clone();
+        exercise.injects.push(Given {
+            tick: now.tick,
+            inject,
+        });
+        self.replan(exercise, now.tick);
+    }
+
+    /// Remove the inject at `index`, or give `with` in its place at its time, and replay
+    /// to where the clock is.
+    fn change_inject(&mut self, index: usize, with: Option<Inject>) {
+        let _ = super::land::land();
+        let Some(live) = &mut self.state else { return };
+        let Some(old) = live.exercise.injects.get(index).cloned() else {
+            self.send(Report::InjectRefused(format!(
+                "there is no inject-{}",
+                index + 1
+            )));
+            return;
+        };
         let tick = live.sim.clock().tick;
         let mut exercise = live.exercise.clone();
-        exercise.injects.push(Given { tick, inject });
-        // The checker judges the inject like any order of the scenario.
-        match self.replay(&exercise, Tick::Tick(tick)) {
+        match with {
+            Some(inject) => {
+                let mut now = Self::now(live);
+                now.tick = old.tick;
+                if old.tick != tick {
+                    // Launchers standing then are not known here: the checker judges.
+                    now.launchers_alive.clear();
+                }
+                let session = live.session.clone();
+                if let Err(e) = checks::inject(&session, &now, &inject, Some(&old.inject)) {
+                    self.send(Report::InjectRefused(e));
+                    return;
+                }
+                exercise.injects[index].inject = inject;
+            }
+            None => {
+                exercise.injects.remove(index);
+            }
+        }
+        self.replan(exercise, tick);
+    }
+
+    /// Replan `exercise` and replay it to `tick`: the new live session, or the checker's
+    /// refusal in plain words.
+    fn replan(&mut self, exercise: Exercise, tick: u32) {
+        match self.replay_with(&exercise, Tick::Tick(tick), checks::plain) {
             Ok(next) => {
                 self.clock_origin = None;
                 self.install(exercise, next);
             }
-            Err(e) => self.send(Report::Rejected(format!("inject refused:\n{e}"))),
+            Err(e) => self.send(Report::InjectRefused(e)),
         }
     }
 
-    fn what_if(&mut self, replicates: u32, tx: Sender<WhatIfMessage>) {
+    fn what_if(&mut self, replicates: u32, branch: Option<usize>, tx: Sender<Message>) {
         if self.whatif_running {
-            self.send(Report::Rejected("a what-if is already running".into()));
+            self.send(Report::WhatIfRefused("a what-if is already running".into()));
             return;
         }
         let Some(live) = &self.state else { return };
-        let replicates = replicates.clamp(1, 100_000);
-        let need = live.session.plan.bytes_per_replicate() as u64 * replicates as u64;
-        if need > 4 << 30 {
-            self.send(Report::Rejected(format!(
-                "{replicates} replicates would need {} MiB of state; ask for fewer",
-                need >> 20
-            )));
-            return;
-        }
-        let fork = match live.sim.fork(replicates, None) {
-            Ok(f) => f,
-            Err(e) => {
-                self.send(Report::Rejected(format!("what-if: {e}")));
-                return;
-            }
-        };
-        let from_tick = live.sim.clock().tick;
+        let replicates = replicates.clamp(1, 1_000_000);
         let session = live.session.clone();
-        self.whatif_running = true;
-        let repaint = self.repaint.clone();
-        std::thread::Builder::new()
-            .name("hormuz-what-if".into())
-            .spawn(move || {
-                let started = Instant::now();
-                let mut last = Instant::now();
-                let progress_tx = tx.clone();
-                let out = fork.run(|tick, end| {
-                    if last.elapsed() > Duration::from_millis(100) || tick == end {
-                        last = Instant::now();
-                        let span = end.saturating_sub(from_tick).max(1);
-                        let done = tick.saturating_sub(from_tick).min(span);
-                        let _ = progress_tx.send(WhatIfMessage::Progress(done, span));
-                        repaint();
+        let tick_s = session.scenario.tick_seconds;
+        let from = match branch {
+            None => whatif::memory_check(&session, replicates, 1)
+                .and_then(|_| live.sim.fork(replicates, None))
+                .map(|s| From::Live(Box::new(s))),
+            Some(i) => match live.exercise.injects.get(i) {
+                None => Err(format!("there is no inject-{}", i + 1)),
+                Some(g) => whatif::memory_check(&session, replicates, 2).map(|_| {
+                    let mut without = live.exercise.clone();
+                    without.injects.remove(i);
+                    From::Replay {
+                        tick: g.tick.min(live.sim.clock().tick),
+                        runs: vec![
+                            (format!("with inject-{}", i + 1), live.exercise.clone()),
+                            (format!("without inject-{}", i + 1), without),
+                        ],
                     }
-                });
-                let result = out.map(|out| {
-                    let sc = &session.scenario;
-                    let fig = report::figures(sc, &session.plan, &out);
-                    WhatIf {
-                        from_tick,
-                        replicates,
-                        wall_seconds: started.elapsed().as_secs_f64(),
-                        leakers: fig.column("leaked_total").unwrap_or_default(),
-                        hits: sc
-                            .assets
-                            .iter()
-                            .map(|a| {
-                                (
-                                    a.id.clone(),
-                                    a.name.clone(),
-                                    fig.column(&format!("hits_{}", a.id)).unwrap_or_default(),
-                                )
-                            })
-                            .collect(),
-                    }
-                });
-                let _ = tx.send(WhatIfMessage::Done(result));
-                repaint();
-            })
-            .expect("the what-if thread starts");
+                }),
+            },
+        };
+        match from {
+            Ok(from) => {
+                let injects = whatif::injects_in_force(&live.exercise, tick_s);
+                self.whatif_running = true;
+                whatif::spawn(from, replicates, session, injects, tx, self.repaint.clone());
+            }
+            Err(e) => self.send(Report::WhatIfRefused(e)),
+        }
     }
 
-    fn save(&mut self, path: PathBuf) {
+    fn save(&mut self, path: PathBuf, overwrite: bool) {
         let Some(live) = &self.state else { return };
+        if !overwrite && path.exists() {
+            self.send(Report::Exists(path));
+            return;
+        }
         let saved = SavedExercise::new(
             &live.exercise,
             &live.session,
@@ -484,9 +543,19 @@ impl Engine {
 
     fn export(&mut self, dir: PathBuf) {
         let Some(live) = &self.state else { return };
-        match files::export(&dir, &live.session, &live.lines, self.what_if.as_deref()) {
+        let Some(snap) = &live.last else { return };
+        let tick_s = live.session.scenario.tick_seconds;
+        let report = super::report::Report {
+            session: &live.session,
+            snap,
+            lines: &live.lines,
+            shots: &live.shots,
+            what_if: self.what_if.as_deref(),
+            injects: whatif::injects_in_force(&live.exercise, tick_s),
+        };
+        match files::export(&dir, &report) {
             Ok(written) => self.send(Report::Notice(format!(
-                "wrote {} in {}",
+                "wrote the after-action report ({}) in {}",
                 written.join(", "),
                 dir.display()
             ))),
@@ -500,9 +569,4 @@ impl Engine {
 enum Tick {
     Tick(u32),
     Seconds(u32),
-}
-
-enum WhatIfMessage {
-    Progress(u32, u32),
-    Done(Result<WhatIf, String>),
 }

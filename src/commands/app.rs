@@ -19,8 +19,8 @@ pub struct AppArgs {
     /// Seed of the live run's random streams.
     #[arg(short, long, default_value_t = DEFAULT_SEED)]
     pub seed: u32,
-    /// Open at this time of the scenario, HH:MM or HH:MM:SS.
-    #[arg(long, value_parser = parse_time)]
+    /// Open at this time of the scenario, HH:MM or HH:MM:SS (not after its end).
+    #[arg(long, value_parser = parse_time, conflicts_with = "exercise")]
     pub at: Option<u32>,
     /// Clock speed: simulated seconds per real second, 1 to 3600.
     #[arg(long, default_value_t = 60.0, value_parser = parse_speed)]
@@ -31,6 +31,9 @@ pub struct AppArgs {
     /// Write a PNG of the window's own last frame; needs --frames.
     #[arg(long, requires = "frames")]
     pub screenshot: Option<PathBuf>,
+    /// Whose view the window opens with: white (the white cell, everything), blue or red.
+    #[arg(long, default_value = "white", value_parser = ["white", "blue", "red"])]
+    pub view: String,
 }
 
 fn parse_time(s: &str) -> Result<u32, String> {
@@ -49,6 +52,7 @@ fn parse_speed(s: &str) -> Result<f64, String> {
 /// Open the window on the scenario or saved exercise, and run it until it closes.
 #[cfg(feature = "desktop")]
 pub fn main(a: &AppArgs) -> Result<(), Failure> {
+    use crate::app::fog::Team;
     use crate::app::window::{self, WindowOptions};
     use crate::app::worker::Start;
     use crate::scenario::{DEFAULT_SCENARIO, Origin};
@@ -64,10 +68,17 @@ pub fn main(a: &AppArgs) -> Result<(), Failure> {
             at_s: a.at.unwrap_or(0),
         },
     };
+    // What cannot be opened is refused before any window opens.
+    window::check_start(&start).map_err(Failure::input)?;
     let options = WindowOptions {
         speed: a.speed,
         frames: a.frames,
         screenshot: a.screenshot.clone(),
+        view: match a.view.as_str() {
+            "blue" => Team::Blue,
+            "red" => Team::Red,
+            _ => Team::White,
+        },
     };
     Ok(window::run(start, &options)?)
 }

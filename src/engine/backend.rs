@@ -1,7 +1,8 @@
-//! Where the kernels run. The host loop drives a [`Backend`] tick by tick: it uploads
-//! what the host decided (groups started, launchers lost, batteries switched), runs the
-//! five kernels over the active tracks of every replicate, and reads back only what the
-//! host needs next. Every read can fail on the GPU (a lost device, a failed map): each
+//! Where the kernels run. The host loop drives a [`Backend`] step by step: it uploads
+//! what the host decided (groups started, launchers lost, batteries switched, magazines
+//! changed), runs the five kernels over the rows each replicate's calendar holds for a
+//! tick (through later ticks too, up to the host's next decision, where the backend can),
+//! and reads back only what the host needs next. Every read can fail on the GPU (a lost device, a failed map): each
 //! returns the failure, never panics.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -32,6 +33,52 @@ pub enum Upload {
     },
     /// A battery is switched on or off in every replicate.
     BatteryOnline { battery: u32, online: bool },
+    /// A magazine slot changes at `tick` in replicates `first..end` (local indices).
+    Magazine {
+        first: u32,
+        end: u32,
+        slot: u32,
+        tick: u32,
+        change: MagazineChange,
+    },
+}
+
+/// What the host does to a magazine between ticks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MagazineChange {
+    /// Rounds delivered to the reserve (an airlift, a convoy).
+    Resupply(u32),
+    /// Refilled in port to its loadout.
+    Refill { ready: u32, reserve: u32 },
+}
+
+impl MagazineChange {
+    /// The magazine after the change at `tick`. The reloads due by `tick` complete first
+    /// (the kernels apply reloads lazily, and rounds that arrive at `tick` must not feed a
+    /// reload that fell before it). A delivery starts a reload when none is under way and
+    /// the launchers have room; a refill leaves nothing to reload. `empty_at` keeps the
+    /// first time the magazine ran dry.
+    pub fn apply(self, m: MagazineState, slot: &SlotRow, tick: u32) -> MagazineState {
+        let mut m = cpu::reloaded(m, slot, tick);
+        match self {
+            MagazineChange::Resupply(rounds) => {
+                m.reserve = m.reserve.saturating_add(rounds);
+                if m.reload_at == NEVER
+                    && m.ready < slot.capacity
+                    && m.reserve > 0
+                    && slot.reload_ticks > 0
+                {
+                    m.reload_at = tick.saturating_add(slot.reload_ticks);
+                }
+            }
+            MagazineChange::Refill { ready, reserve } => {
+                m.ready = ready;
+                m.reserve = reserve;
+                m.reload_at = NEVER;
+            }
+        }
+        m
+    }
 }
 
 /// How far one step may run: from `Params::tick` through the ticks the calendars hold
@@ -92,7 +139,9 @@ pub struct BackendInfo {
 
 pub trait Backend: Send {
     fn info(&self) -> BackendInfo;
-    fn upload(&mut self, changes: &[Upload]);
+    /// Apply the host's changes before the next step; a GPU read-back that fails (a
+    /// magazine change reads the magazines first) is an error.
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String>;
     /// Run the tick `params.tick` (and perhaps later ones, within `limit`): every
     /// replicate's calendar says which of its rows the kernels visit.
     fn step(&mut self, params: Params, limit: StepLimit) -> Result<StepReport, String>;
@@ -278,7 +327,7 @@ impl Backend for CpuBackend {
         }
     }
 
-    fn upload(&mut self, changes: &[Upload]) {
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String> {
         for c in changes {
             match *c {
                 Upload::GroupStart {
@@ -301,8 +350,22 @@ impl Backend for CpuBackend {
                 Upload::BatteryOnline { battery, online } => {
                     self.batteries[battery as usize].online = online as u32
                 }
+                Upload::Magazine {
+                    first,
+                    end,
+                    slot,
+                    tick,
+                    change,
+                } => {
+                    let row = &self.plan.slots[slot as usize];
+                    for lane in &mut self.lanes[first as usize..end as usize] {
+                        let m = &mut lane.magazines[slot as usize];
+                        *m = change.apply(*m, row, tick);
+                    }
+                }
             }
         }
+        Ok(())
     }
 
     fn step(&mut self, params: Params, _limit: StepLimit) -> Result<StepReport, String> {

@@ -53,6 +53,7 @@ impl Plan {
             + self.weapons.len() * 4 * WEAPON_COUNTERS as usize
             + self.groups.len() * 4
             + self.launcher_words as usize * 4
+            + self.fire_control.len() * 4
             + 4
     }
 
@@ -114,7 +115,7 @@ mod tests {
         };
         assert_eq!(
             e.to_string(),
-            "gulf.toml: 10 threats x 3 replicates need 3.0 MiB of per-replicate state (48 bytes \
+            "gulf.toml: 10 threats x 3 replicates need 3.0 MiB of per-replicate state (56 bytes \
              per threat row), over the memory budget of 1.0 MiB; run fewer replicates or raise \
              --memory-budget"
         );

@@ -14,7 +14,7 @@ pub const NEVER: u32 = u32::MAX;
 pub const NONE: u32 = u32::MAX;
 pub const DONE: u32 = u32::MAX - 1;
 
-/// The allocation kernel keeps one fire-channel counter per battery in private memory.
+/// The allocation kernel keeps one free-channel count per battery in private memory.
 pub const MAX_BATTERIES: usize = 128;
 /// Opportunities per track: one bit each in `Threat::done`.
 pub const MAX_OPPORTUNITIES: usize = 32;
@@ -30,6 +30,8 @@ pub const FAILED_LAUNCH: u32 = 4;
 pub const FAILED_FLIGHT: u32 = 5;
 /// Never launched: its launcher was destroyed first.
 pub const ABORTED: u32 = 6;
+/// A decoy that never separated: the missile it rode on was killed before apogee.
+pub const VANISHED: u32 = 7;
 pub const STATUS_MASK: u32 = 0xff;
 /// Flag: the defence detected and classified the threat.
 pub const DETECTED: u32 = 0x100;
@@ -42,12 +44,23 @@ pub const C_INTERCEPTED: u32 = 3;
 pub const C_LEAKED: u32 = 4;
 pub const C_ABORTED: u32 = 5;
 pub const C_UNDETECTED: u32 = 6;
-pub const WEAPON_COUNTERS: u32 = 7;
+/// Leakers that every battery able to engage them let fall (predicted outside the
+/// footprint of what it defends).
+pub const C_IGNORED: u32 = 7;
+/// Of those, the ones that landed inside their target's footprint all the same.
+pub const C_IGNORED_INSIDE: u32 = 8;
+/// Engagements and rounds spent on this weapon's decoys, and decoys shot down.
+pub const C_DECOY_ENGAGEMENTS: u32 = 9;
+pub const C_DECOY_ROUNDS: u32 = 10;
+pub const C_DECOY_KILLED: u32 = 11;
+pub const WEAPON_COUNTERS: u32 = 12;
 // ... then per magazine slot (stride `SLOT_COUNTERS`), from `Params::slot_counters`.
 pub const C_FIRED: u32 = 0;
 pub const C_KILLS: u32 = 1;
 pub const C_ENGAGEMENTS: u32 = 2;
-pub const SLOT_COUNTERS: u32 = 3;
+/// Rounds that failed (launch, guidance, fuze): their kill was never drawn.
+pub const C_MALFUNCTIONS: u32 = 3;
+pub const SLOT_COUNTERS: u32 = 4;
 
 // Event kinds, recorded for chosen replicates.
 pub const E_LAUNCH: u32 = 1;
@@ -60,9 +73,36 @@ pub const E_LEAKED: u32 = 7;
 /// Most events one threat can raise in one tick (launch, engaged, killed).
 pub const EVENTS_PER_THREAT_TICK: u32 = 3;
 
-// Bits of the `E_LEAKED` argument above the asset index.
+// Bits of the `E_LEAKED` argument above the asset index: any hit, any damage, then the
+// number of hits (impact points inside the footprint: more than one for submunitions)
+// and of damaging hits, 7 bits each.
 pub const LEAK_HIT: u32 = 1 << 16;
 pub const LEAK_DAMAGE: u32 = 1 << 17;
+pub const LEAK_HITS_SHIFT: u32 = 18;
+pub const LEAK_DAMAGE_SHIFT: u32 = 25;
+
+// The integer frame in which impact points are placed and tested against footprints
+// (`engine::plan::geometry`): units of `FRAME_M` metres east and north of the target
+// asset's position, each coordinate within +-`FRAME_LIMIT` units (32.8 km), so that
+// every product the tests take fits an i32.
+pub const FRAME_M: u32 = 4;
+pub const FRAME_LIMIT: i32 = 8191;
+// The constant tables at the head of `tables` (`Plan::tables`): the standard Rayleigh
+// radius at `QUANTILE_KNOTS` probabilities (fixed point, `QUANTILE_BITS`), then the cosine
+// and the sine of `ANGLES` directions (fixed point, `TRIG_BITS`); then the kill
+// thresholds, one per (slot, weapon); then footprint vertices, x and y.
+pub const QUANTILE_KNOTS: u32 = 1025;
+pub const QUANTILE_BITS: u32 = 12;
+pub const ANGLES: u32 = 256;
+pub const TRIG_BITS: u32 = 14;
+pub const Q_BASE: u32 = 0;
+pub const COS_BASE: u32 = Q_BASE + QUANTILE_KNOTS;
+pub const SIN_BASE: u32 = COS_BASE + ANGLES;
+pub const KILL_BASE: u32 = SIN_BASE + ANGLES;
+/// Knots of an opportunity's fly-out table: 16 bits each, two per word.
+pub const FLYOUT_KNOTS: u32 = 8;
+/// Fly-out ticks at most (a knot holds 12 bits of it, so that interpolating fits a u32).
+pub const MAX_FLYOUT: u32 = 4095;
 
 // Status words, read back by the host each tick.
 pub const S_ASSETS_CHANGED: usize = 0;
@@ -175,6 +215,11 @@ pub struct Params {
     /// Replicates `[record_first, record_first + record_count)` record events.
     pub record_first: u32,
     pub record_count: u32,
+    /// Fire-control words per replicate: channels, then radar tracks.
+    pub fire_control: u32,
+    pub _pad0: u32,
+    pub _pad1: u32,
+    pub _pad2: u32,
 }
 
 /// A group (an order's salvo or a militia) that starts this tick in some replicate: its
@@ -207,21 +252,34 @@ pub struct Track {
     pub detect: u32,
     /// Probability threshold that it launches: the weapon's reliability times its site's.
     pub launch_ok: u32,
+    /// The track whose draws decide its launch, detection, failure and timing: itself,
+    /// or for a decoy the missile it rides on.
+    pub stream: u32,
+    /// Ticks over which its launch is drawn per replicate (random timing), or 0.
+    pub jitter: u32,
+    /// A decoy: the age at which it separates (apogee); 0 for a warhead.
+    pub separation: u32,
 }
 
-/// A weapon type's class and in-flight reliabilities as u32 thresholds (launch
-/// reliability depends on the site too: it is in [`Track`]).
+/// A weapon type's class, in-flight reliability as a u32 threshold (launch reliability
+/// depends on the site too: it is in [`Track`]) and where it lands.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
 pub struct WeaponRow {
     pub class: u32,
     pub flight_ok: u32,
-    pub accuracy: u32,
+    /// Standard deviation of its impact point per axis, frame units (CEP / 1.1774).
+    pub scatter: u32,
+    /// Submunitions (0: one warhead) and the standard deviation of their pattern.
+    pub submunitions: u32,
+    pub sub_scatter: u32,
 }
 
-/// A window in which one magazine of one battery can engage one track: ages (ticks
-/// since launch) `enter..=exit`. A track's opportunities are listed in allocation order:
-/// upper tier first, then battery, then magazine preference.
+/// A window in which one magazine of one battery can start an engagement of one track:
+/// ages (ticks since launch) `enter..=exit`, chosen so that the interceptor meets the
+/// threat inside the envelope, at ages `hit_first..=hit_last`. A track's opportunities are
+/// listed in allocation order: upper tier first, then the scenario's battery-choice rule
+/// (`rank`), then battery, then magazine preference.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
 pub struct Opportunity {
@@ -229,6 +287,15 @@ pub struct Opportunity {
     pub battery: u32,
     pub enter: u32,
     pub exit: u32,
+    /// Opportunities of equal rank are tied under the rule: the battery with the most
+    /// rounds ready among them engages.
+    pub rank: u32,
+    pub hit_first: u32,
+    pub hit_last: u32,
+    /// Ticks between the knots of `flyout`.
+    pub step: u32,
+    /// Fly-out ticks of an engagement started at age `enter + i * step`, 16 bits each.
+    pub flyout: [u32; 4],
 }
 
 /// One magazine (one interceptor type) of one battery.
@@ -242,21 +309,37 @@ pub struct SlotRow {
     pub per_reload: u32,
     /// 0: no reload.
     pub reload_ticks: u32,
-    /// Kill probability thresholds per threat class.
-    pub pk: [u32; 4],
+    /// Threshold of the probability that a round works (its kill thresholds, one per
+    /// weapon, are in `tables`).
+    pub reliability: u32,
     /// Shots per engagement per class, one byte per engagement, 0 ending the list.
     pub doctrine: [u32; 4],
 }
 
+/// A battery's fire control, in a uniform array (48 bytes: a multiple of 16).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
 pub struct BatteryRow {
+    /// Engagements it can guide at once: each keeps a channel busy until its intercept.
     pub channels: u32,
     /// Asset whose loss silences the battery, or `NONE`.
     pub host: u32,
     pub tier: u32,
     /// 0 when switched off.
     pub online: u32,
+    /// Its channels' words in a replicate's fire control: the tick each is free from.
+    pub channel_first: u32,
+    /// Threats its radar tracks at once (0: no limit), and their words: the track each
+    /// holds, or `NONE`.
+    pub radar_tracks: u32,
+    pub radar_first: u32,
+    /// Standard deviation of its predicted impact point per axis, frame units.
+    pub prediction: u32,
+    /// Threshold of the probability that it tells a decoy from a warhead.
+    pub discrimination: u32,
+    pub _pad0: u32,
+    pub _pad1: u32,
+    pub _pad2: u32,
 }
 
 #[repr(C)]
@@ -266,10 +349,14 @@ pub struct AssetRow {
     pub staying_power: u32,
     /// Threshold of the probability that a hit does no damage.
     pub hardness: u32,
-    pub _pad: u32,
+    /// A circular footprint's squared radius, frame units (when `vertex_count` is 0).
+    pub radius2: u32,
+    /// A polygon's vertices: x, y pairs in `tables` from word `vertex_first`.
+    pub vertex_first: u32,
+    pub vertex_count: u32,
 }
 
-/// One threat in one replicate: 32 bytes, plus 4 in `wake`, 4 in the candidate list, 4 in
+/// One threat in one replicate: 40 bytes, plus 4 in `wake`, 4 in the candidate list, 4 in
 /// the work list and 4 in the calendar's `link`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
@@ -285,9 +372,16 @@ pub struct Threat {
     pub last_opp: u32,
     /// Engagements by `last_opp` so far.
     pub engagements: u32,
-    /// Opportunity engaging it this tick, or `NONE`; set by `allocate`, cleared by `engage`.
+    /// Opportunity whose engagement is in flight, or `NONE`; set by `allocate`, cleared
+    /// by `engage` at the intercept.
     pub shot_opp: u32,
     pub shots: u32,
+    /// Tick of the intercept of the engagement in flight, or `NEVER`.
+    pub intercept_at: u32,
+    /// When `allocate` last passed it over because every battery that could engage it
+    /// had all its channels busy: the first tick one of them frees a channel (its next
+    /// look is not before). `NEVER` otherwise.
+    pub free_at: u32,
 }
 
 impl Threat {
@@ -300,6 +394,8 @@ impl Threat {
         engagements: 0,
         shot_opp: NONE,
         shots: 0,
+        intercept_at: NEVER,
+        free_at: NEVER,
     };
 }
 
@@ -342,8 +438,8 @@ pub struct Event {
     pub tick: u32,
     pub track: u32,
     pub kind: u32,
-    /// `E_ENGAGED`: slot | shots << 16; `E_KILLED`: slot; `E_LEAKED`: asset | LEAK_* bits;
-    /// `E_LAUNCH`: 1 if detected.
+    /// `E_ENGAGED`: slot | shots << 16; `E_KILLED`: slot; `E_LEAKED`: asset | LEAK_* bits
+    /// and counts; `E_LAUNCH`: 1 if detected.
     pub arg: u32,
 }
 

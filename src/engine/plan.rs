@@ -7,12 +7,18 @@
 //! Geometry uses f64 here and only here; what reaches the kernels is integers (ticks,
 //! indices, u32 thresholds), so every backend sees the same bits.
 
+mod flyout;
+pub mod tables;
+mod windows;
+
 use rayon::prelude::*;
 
 use super::layout::*;
 use super::rng::threshold;
-use crate::geo::{EARTH_RADIUS_KM, LatLon};
-use crate::scenario::{Action, Placement, Scenario, ThreatClass, When};
+use crate::geo::LatLon;
+use crate::scenario::{Action, BatteryChoice, Scenario, ThreatClass, Timing, When};
+pub use windows::distance_to_arc_km;
+use windows::windows;
 
 /// What starts a group of tracks.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +88,11 @@ pub struct Plan {
     pub assets: Vec<AssetRow>,
     /// Full magazines at the start, one per slot.
     pub magazines: Vec<MagazineState>,
+    /// The kernels' lookup tables (`tables`): scatter, kill thresholds, footprints.
+    pub tables: Vec<u32>,
+    /// A replicate's fire-control words at the start: every channel free (from tick 0),
+    /// every radar track free (`NONE`).
+    pub fire_control: Vec<u32>,
     pub launchers: u32,
     pub launcher_words: u32,
     /// Tracks whose opportunities beyond `MAX_OPPORTUNITIES` were dropped (latest first).
@@ -93,6 +104,14 @@ impl Plan {
         self.groups
             .iter()
             .position(|g| g.kind == GroupKind::Militia(site))
+    }
+
+    /// The slot of a battery's magazine.
+    pub fn slot_of(&self, battery: usize, magazine: usize) -> Option<u32> {
+        self.slot_info
+            .iter()
+            .position(|s| s.battery == battery && s.magazine == magazine)
+            .map(|s| s as u32)
     }
 
     pub fn group_of_order(&self, order: usize) -> Option<usize> {
@@ -154,26 +173,69 @@ impl Plan {
             slot_counters: self.slot_counter_base(),
             record_first: 0,
             record_count: 0,
+            fire_control: self.fire_control.len() as u32,
+            ..Params::default()
         }
     }
 
-    /// Tracks per threat class.
+    /// A decoy's track: it rides on another (`Track::stream`).
+    pub fn is_decoy(&self, k: usize) -> bool {
+        self.tracks[k].stream != k as u32
+    }
+
+    /// Tracks per threat class (decoys not counted).
     pub fn tracks_by_class(&self, sc: &Scenario) -> [usize; 4] {
         let mut n = [0; 4];
-        for t in &self.track_info {
-            n[sc.weapons[t.weapon].class.index()] += 1;
+        for (k, t) in self.track_info.iter().enumerate() {
+            if !self.is_decoy(k) {
+                n[sc.weapons[t.weapon].class.index()] += 1;
+            }
         }
         n
     }
 }
 
+/// One track to plan: who fires what at what, when within its group.
+#[derive(Clone, Copy)]
+struct Spec {
+    group: u32,
+    site: usize,
+    weapon: usize,
+    target: usize,
+    offset: u32,
+    /// Ticks over which the launch is drawn per replicate (random timing), or 0.
+    jitter: u32,
+    /// A decoy: the spec of the missile it rides on.
+    parent: Option<usize>,
+}
+
 /// A salvo order's tracks: launchers round-robin from the site's cursor, launches
-/// spread over the order's interval and never faster than a launcher reloads.
+/// spread over the order's interval and never faster than a launcher reloads (or, with
+/// random timing, drawn over it per replicate). Each missile with decoys is followed by
+/// its decoys' tracks, in the same group.
 struct Expansion {
     groups: Vec<Group>,
-    specs: Vec<(u32, usize, usize, usize, u32)>, // group, site, weapon, target, offset
+    specs: Vec<Spec>,
     launcher_of: Vec<u32>,
     cursor: Vec<u32>,
+}
+
+impl Expansion {
+    /// A track, and its decoys' after it.
+    fn push(&mut self, sc: &Scenario, spec: Spec, launcher: u32) -> u32 {
+        let parent = self.specs.len();
+        self.specs.push(spec);
+        self.launcher_of.push(launcher);
+        let decoys = sc.weapons[spec.weapon].decoys;
+        for _ in 0..decoys {
+            self.specs.push(Spec {
+                parent: Some(parent),
+                ..spec
+            });
+            self.launcher_of.push(launcher);
+        }
+        1 + decoys
+    }
 }
 
 impl Expansion {
@@ -185,6 +247,7 @@ impl Expansion {
             count,
             ref targets,
             over_ticks,
+            timing,
         } = o.action
         else {
             return;
@@ -193,16 +256,31 @@ impl Expansion {
         let s = &sc.sites[site];
         let first = self.specs.len() as u32;
         let mut last = 0u32;
+        let mut tracks = 0;
         for j in 0..count {
-            let spread = (j as u64 * over_ticks as u64 / count.max(1) as u64) as u32;
-            // The m-th use of one launcher within the order waits m reloads.
-            let reuse = (j / s.launchers) * s.reload_ticks;
-            let offset = spread.max(reuse).max(last);
-            last = offset;
             let launcher = s.first_launcher + (self.cursor[site] + j) % s.launchers;
-            self.specs
-                .push((g, site, weapon, targets[j as usize % targets.len()], offset));
-            self.launcher_of.push(launcher);
+            let (offset, jitter) = match timing {
+                Timing::Even => {
+                    let spread = (j as u64 * over_ticks as u64 / count.max(1) as u64) as u32;
+                    // The m-th use of one launcher within the order waits m reloads.
+                    let reuse = (j / s.launchers) * s.reload_ticks;
+                    let offset = spread.max(reuse).max(last);
+                    last = offset;
+                    (offset, 0)
+                }
+                // Drawn over `over` in each replicate (`cpu::launch_offset`).
+                Timing::Random => (0, over_ticks),
+            };
+            let spec = Spec {
+                group: g,
+                site,
+                weapon,
+                target: targets[j as usize % targets.len()],
+                offset,
+                jitter,
+                parent: None,
+            };
+            tracks += self.push(sc, spec, launcher);
         }
         self.cursor[site] = (self.cursor[site] + count) % s.launchers;
         let (fixed, nominal) = match o.when {
@@ -212,7 +290,7 @@ impl Expansion {
         self.groups.push(Group {
             kind: GroupKind::Order(oi),
             first_track: first,
-            tracks: count,
+            tracks,
             fixed_start: fixed,
             nominal_start: nominal,
         });
@@ -258,7 +336,7 @@ impl Expansion {
                     .iter()
                     .copied()
                     .filter(|&a| {
-                        let p = sc.position_of(sc.assets[a].placement, nominal_s);
+                        let p = sc.asset_position(a, nominal_s);
                         s.position.distance_km(p) <= sc.weapons[w].range_km
                     })
                     .collect()
@@ -284,10 +362,16 @@ impl Expansion {
             let target = targets[rr[pick] % targets.len()];
             rr[pick] += 1;
             let offset = (j as f64 * 3600.0 / m.rate_per_hour / tick_s).floor() as u32;
-            self.specs
-                .push((g, si, s.inventory[pick].0, target, offset));
-            self.launcher_of.push(s.first_launcher + j % s.launchers);
-            emitted += 1;
+            let spec = Spec {
+                group: g,
+                site: si,
+                weapon: s.inventory[pick].0,
+                target,
+                offset,
+                jitter: 0,
+                parent: None,
+            };
+            emitted += self.push(sc, spec, s.first_launcher + j % s.launchers);
         }
         self.groups.push(Group {
             kind: GroupKind::Militia(si),
@@ -299,9 +383,12 @@ impl Expansion {
     }
 }
 
-/// Groups in this order: salvo orders in file order, then militias in file order, then
-/// salvo orders injected during an exercise, so that an inject never renumbers the
-/// tracks (and random streams) already planned.
+/// Groups in this order: salvo orders in time order (their fixed start, or for a
+/// triggered order its delay; a tie by index, which is id order), so that a site's
+/// launchers are used round-robin in the order the salvos come; then militias in index
+/// order; then salvo orders injected during an exercise, likewise, so that an inject never
+/// renumbers the tracks (and random streams) already planned. The scenario's lists are in
+/// canonical order, so none of this depends on where an order stands in the file.
 fn expand(sc: &Scenario) -> Expansion {
     let mut ex = Expansion {
         groups: Vec::new(),
@@ -309,19 +396,31 @@ fn expand(sc: &Scenario) -> Expansion {
         launcher_of: Vec::new(),
         cursor: vec![0u32; sc.sites.len()],
     };
-    for oi in (0..sc.orders.len()).filter(|&i| !sc.orders[i].inject) {
+    let in_time_order = |inject: bool| {
+        let mut list: Vec<(u32, usize)> = (0..sc.orders.len())
+            .filter(|&i| sc.orders[i].inject == inject)
+            .map(|i| match sc.orders[i].when {
+                When::At(t) => (t, i),
+                When::After { delay, .. } => (delay, i),
+            })
+            .collect();
+        list.sort_unstable();
+        list
+    };
+    for (_, oi) in in_time_order(false) {
         ex.salvo(sc, oi);
     }
     for si in 0..sc.sites.len() {
         ex.militia(sc, si);
     }
-    for oi in (0..sc.orders.len()).filter(|&i| sc.orders[i].inject) {
+    for (_, oi) in in_time_order(true) {
         ex.salvo(sc, oi);
     }
     ex
 }
 
-/// The defence's tables: one slot (and full magazine) per magazine of each battery.
+/// The defence's tables: one slot (and full magazine) per magazine of each battery, and
+/// each battery's fire-control words (channels, radar tracks) in a replicate.
 struct Defence {
     slots: Vec<SlotRow>,
     slot_info: Vec<SlotInfo>,
@@ -329,6 +428,7 @@ struct Defence {
     batteries: Vec<BatteryRow>,
     /// Slots of each battery, in magazine order.
     slots_of: Vec<Vec<u32>>,
+    fire_control: Vec<u32>,
 }
 
 fn defence(sc: &Scenario) -> Defence {
@@ -338,15 +438,14 @@ fn defence(sc: &Scenario) -> Defence {
         magazines: Vec::new(),
         batteries: Vec::new(),
         slots_of: Vec::new(),
+        fire_control: Vec::new(),
     };
     for (bi, b) in sc.batteries.iter().enumerate() {
         let mut mine = Vec::new();
         for (mi, m) in b.magazines.iter().enumerate() {
             let ic = &sc.interceptors[m.interceptor];
-            let mut pk = [0u32; 4];
             let mut doctrine = [0u32; 4];
             for c in ThreatClass::ALL {
-                pk[c.index()] = threshold(ic.pk[c.index()]);
                 for (k, &n) in b.doctrine[c.index()].iter().enumerate() {
                     doctrine[c.index()] |= n.min(255) << (8 * k);
                 }
@@ -358,7 +457,7 @@ fn defence(sc: &Scenario) -> Defence {
                 capacity: m.ready,
                 per_reload: m.per_reload,
                 reload_ticks: m.reload_ticks,
-                pk,
+                reliability: threshold(ic.reliability),
                 doctrine,
             });
             d.slot_info.push(SlotInfo {
@@ -373,14 +472,41 @@ fn defence(sc: &Scenario) -> Defence {
             });
         }
         d.slots_of.push(mine);
+        let channel_first = d.fire_control.len() as u32;
+        d.fire_control
+            .extend(std::iter::repeat_n(0, b.channels as usize));
+        let radar_first = d.fire_control.len() as u32;
+        let radar_tracks = b.radar_tracks.unwrap_or(0);
+        d.fire_control
+            .extend(std::iter::repeat_n(NONE, radar_tracks as usize));
         d.batteries.push(BatteryRow {
             channels: b.channels,
             host: b.host.map_or(NONE, |h| h as u32),
             tier: b.tier,
             online: 1,
+            channel_first,
+            radar_tracks,
+            radar_first,
+            prediction: tables::frame_units(b.impact_prediction_m),
+            discrimination: threshold(b.discrimination),
+            ..BatteryRow::default()
         });
     }
     d
+}
+
+/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
+/// times the weapon's manoeuvre factor at the battery's tier.
+fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
+    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
+    for s in slots {
+        let ic = &sc.interceptors[s.interceptor as usize];
+        let tier = sc.batteries[s.battery as usize].tier;
+        for w in &sc.weapons {
+            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
+        }
+    }
+    kill
 }
 
 /// Expand the scenario into tracks and sweep each against every envelope.
@@ -397,36 +523,39 @@ pub fn build(sc: &Scenario) -> Plan {
         magazines,
         batteries,
         slots_of,
+        fire_control,
     } = defence(sc);
-    let assets = sc
+    let mut assets: Vec<AssetRow> = sc
         .assets
         .iter()
         .map(|a| AssetRow {
             side: a.side as u32,
             staying_power: a.staying_power,
             hardness: threshold(a.hardness),
-            _pad: 0,
+            ..AssetRow::default()
         })
         .collect();
+    let tables = tables::build(sc, &kill_table(sc, &slots), &mut assets);
     let weapons = sc
         .weapons
         .iter()
         .map(|w| WeaponRow {
             class: w.class.index() as u32,
             flight_ok: threshold(w.flight_reliability),
-            accuracy: threshold(w.accuracy),
+            scatter: tables::cep_sigma(w.cep_m),
+            submunitions: w.submunitions.map_or(0, |s| s.0),
+            sub_scatter: w.submunitions.map_or(0, |s| tables::frame_units(s.1)),
         })
         .collect();
 
     // Geometry, one track at a time, in parallel: each result depends on its track only.
-    let swept: Vec<(Track, TrackInfo, Vec<Opportunity>, u32)> = specs
+    // A decoy flies its missile's path, from apogee on.
+    let swept: Vec<Swept> = specs
         .par_iter()
         .zip(launcher_of.par_iter())
-        .map(|(&(g, site, weapon, target, offset), &launcher)| {
-            let start = groups[g as usize].nominal_start;
-            sweep(
-                sc, &slots_of, g, site, weapon, target, offset, start, launcher,
-            )
+        .map(|(spec, &launcher)| {
+            let start = groups[spec.group as usize].nominal_start;
+            sweep(sc, &slots_of, spec, start, launcher)
         })
         .collect();
 
@@ -435,6 +564,7 @@ pub fn build(sc: &Scenario) -> Plan {
     let mut opportunities = Vec::new();
     let mut dropped = Vec::new();
     for (k, (mut t, info, opps, lost)) in swept.into_iter().enumerate() {
+        t.stream = specs[k].parent.unwrap_or(k) as u32;
         t.opp_first = opportunities.len() as u32;
         t.opp_count = opps.len() as u32;
         opportunities.extend(opps);
@@ -457,12 +587,20 @@ pub fn build(sc: &Scenario) -> Plan {
         batteries,
         assets,
         magazines,
+        tables,
+        fire_control,
         launchers,
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
     }
 }
 
+/// An opportunity with its rank key and its order key within the rank (`rule_key`).
+type Keyed = ((u32, u32, u32), (u32, u32, u32), Opportunity);
+
+/// A planned track: its row, its host-side facts, its opportunities, and how many
+/// opportunities beyond `MAX_OPPORTUNITIES` were dropped.
+type Swept = (Track, TrackInfo, Vec<Opportunity>, u32);
 /// Time of flight (s) and peak altitude (km) of a weapon over a distance.
 pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     match w.class {
@@ -476,35 +614,36 @@ pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn sweep(
-    sc: &Scenario,
-    slots_of: &[Vec<u32>],
-    group: u32,
-    site: usize,
-    weapon: usize,
-    target: usize,
-    offset: u32,
-    start: u32,
-    launcher: u32,
-) -> (Track, TrackInfo, Vec<Opportunity>, u32) {
+/// The allocation keys of an opportunity under the scenario's rule: the rank key (ties
+/// go to the battery with the most rounds ready), then the order within it.
+fn rule_key(rule: BatteryChoice, tier: u32, dedicated: bool, km: u32) -> (u32, u32, u32, u32) {
+    let other = (!dedicated) as u32;
+    match rule {
+        BatteryChoice::DefendedFirst => (tier, other, km, 0),
+        BatteryChoice::Nearest => (tier, km, 0, 0),
+        // Most rounds within (tier, dedicated); the nearest first among equals.
+        BatteryChoice::MostRounds => (tier, other, 0, km),
+    }
+}
+
+fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher: u32) -> Swept {
     let tick_s = sc.tick_seconds as f64;
+    let (weapon, target) = (spec.weapon, spec.target);
     let w = &sc.weapons[weapon];
-    let s = &sc.sites[site];
-    let launch_s = (start as f64 + offset as f64) * tick_s;
+    let s = &sc.sites[spec.site];
+    let launch_s = (start as f64 + spec.offset as f64) * tick_s;
     let origin = s.position;
     // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
-    let placement = sc.assets[target].placement;
-    let mut aim = sc.position_of(placement, launch_s);
+    let mut aim = sc.asset_position(target, launch_s);
     for _ in 0..2 {
         let (tof, _) = kinematics(w, origin.distance_km(aim).max(0.001));
-        aim = sc.position_of(placement, launch_s + tof);
+        aim = sc.asset_position(target, launch_s + tof);
     }
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
     let flight = ((flight_s / tick_s).ceil() as u32).max(1);
     let info = TrackInfo {
-        site,
+        site: spec.site,
         weapon,
         target,
         origin,
@@ -515,40 +654,72 @@ fn sweep(
     };
     let class = w.class;
     let threat_side = s.side;
-    let mut opps: Vec<(u32, u32, Opportunity)> = Vec::new(); // (tier, enter) for ordering
+    // A decoy separates at apogee: nothing can meet it, or start to engage it, before.
+    let separation = if spec.parent.is_some() {
+        (flight / 2).max(1)
+    } else {
+        0
+    };
+    // (rank key, order key, opportunity)
+    let mut opps: Vec<Keyed> = Vec::new();
     for (bi, b) in sc.batteries.iter().enumerate() {
-        if !sc.sides[b.side].hostile[threat_side] {
+        if !sc.sides[b.side].hostile[threat_side] || !b.defends(target) {
             continue;
         }
+        let at = sc.battery_position(bi, launch_s + flight_s);
+        let km = libm::round(at.distance_km(aim)) as u32;
+        let (t, k1, k2, k3) = rule_key(sc.battery_choice, b.tier, b.dedicated_to(target), km);
         for (mi, m) in b.magazines.iter().enumerate() {
-            let Some(env) = b.envelope(&sc.interceptors[m.interceptor], class) else {
+            let ic = &sc.interceptors[m.interceptor];
+            let Some(env) = b.envelope(ic, class) else {
                 continue;
             };
             let slot = slots_of[bi][mi];
-            for (enter, exit) in windows(sc, &info, class, bi, launch_s, flight, env) {
+            for (first, hit_last) in windows(sc, &info, class, bi, launch_s, flight, env) {
+                let hit_first = first.max(separation);
+                if hit_first > hit_last {
+                    continue;
+                }
+                let ages = hit_first..=hit_last;
+                let tof = flyout_ticks(sc, &info, class, bi, launch_s, ages, ic.mean_speed_kms);
+                let Some(l) = flyout::launches(hit_first, &tof, separation) else {
+                    continue;
+                };
                 opps.push((
-                    b.tier,
-                    enter,
+                    (t, k1, k2),
+                    (k3, bi as u32, slot),
                     Opportunity {
                         slot,
                         battery: bi as u32,
-                        enter,
-                        exit,
+                        enter: l.enter,
+                        exit: l.exit,
+                        rank: 0,
+                        hit_first,
+                        hit_last,
+                        step: l.step,
+                        flyout: l.flyout,
                     },
                 ));
             }
         }
     }
     // Keep the earliest windows when there are more than the threat row can track.
-    opps.sort_by_key(|o| (o.1, o.0, o.2.battery, o.2.slot));
+    opps.sort_by_key(|o| (o.2.enter, o.0, o.1, o.2.hit_first));
     let lost = opps.len().saturating_sub(MAX_OPPORTUNITIES) as u32;
     opps.truncate(MAX_OPPORTUNITIES);
-    // Allocation order: upper tier first, then battery, then magazine preference.
-    opps.sort_by_key(|o| (o.0, o.2.battery, o.2.slot, o.1));
+    // Allocation order: tier, the rule's keys, battery, magazine preference, time.
+    opps.sort_by_key(|o| (o.0, o.1, o.2.enter));
+    let mut rank = 0;
+    for i in 0..opps.len() {
+        if i > 0 && opps[i].0 != opps[i - 1].0 {
+            rank += 1;
+        }
+        opps[i].2.rank = rank;
+    }
     let side = sc.assets[target].side;
     let track = Track {
-        group,
-        offset,
+        group: spec.group,
+        offset: spec.offset,
         launcher,
         weapon: weapon as u32,
         target: target as u32,
@@ -557,172 +728,46 @@ fn sweep(
         opp_count: 0,
         detect: threshold(sc.sides[side].detection[class.index()]),
         launch_ok: threshold(w.launch_reliability * s.launch_reliability),
+        stream: 0,
+        jitter: spec.jitter,
+        separation,
     };
     (track, info, opps.into_iter().map(|o| o.2).collect(), lost)
 }
 
-/// Ages (ticks since launch) at which the threat is inside an envelope, as runs
-/// `(enter, exit)`. Tick `a` covers `[a, a+1)` ticks after launch; it counts as inside
-/// when any of a few sample instants within it is inside, so that a fast threat crossing
-/// a thin envelope between two tick boundaries is not missed.
-fn windows(
+/// Ticks an interceptor of mean speed `kms` needs from the battery to where the threat
+/// is in the middle of each age of `ages`: the straight-line distance (through the
+/// chord, with the threat's altitude) over the speed, rounded to ticks.
+fn flyout_ticks(
     sc: &Scenario,
     info: &TrackInfo,
     class: ThreatClass,
     battery: usize,
     launch_s: f64,
-    flight: u32,
-    env: crate::scenario::Envelope,
-) -> Vec<(u32, u32)> {
-    let placement = sc.batteries[battery].placement;
-    let relocated = !sc.batteries[battery].moves.is_empty();
+    ages: std::ops::RangeInclusive<u32>,
+    kms: f64,
+) -> Vec<u32> {
     let tick_s = sc.tick_seconds as f64;
-    let (rmin, rmax) = (env.range_km[0], env.range_km[1]);
-    // Altitude screen: a threat that never enters the altitude band cannot be engaged.
-    let (amin, amax) = (env.alt_km[0], env.alt_km[1]);
-    let peak = info.peak_km;
-    let alt_possible = match class {
-        ThreatClass::Ballistic | ThreatClass::Rocket => amin <= peak,
-        _ => amin <= peak && peak <= amax,
-    };
-    if !alt_possible {
-        return Vec::new();
-    }
-    // Distance screen, with how far a ship-borne battery can wander during the flight.
-    // A relocated battery is swept in full: there are few, and they jump.
-    let (at, drift) = match placement {
-        Placement::Fixed(p) => (p, 0.0),
-        Placement::Mounted { carrier, offset_km } => {
-            let r = &sc.carriers[carrier].route;
-            let drift = r.top_speed_kmh() * (info.flight_s + tick_s) / 3600.0;
-            (
-                r.position_at(launch_s).offset(offset_km[0], offset_km[1]),
-                drift,
-            )
-        }
-    };
-    let moving = relocated || drift > 0.0;
-    if !relocated {
-        let closest = distance_to_arc_km(info.origin, info.aim, at);
-        if closest > rmax + drift + 1.0 {
-            return Vec::new();
-        }
-    }
-    // Sweep only the stretch of flight that can be within reach.
-    let (lo, hi) = if !moving {
-        reach_interval(info, at, rmax + 1.0, flight)
-    } else {
-        (0, flight)
-    };
-    // Sub-samples per tick: enough that one step moves less than a quarter of the
-    // envelope's smallest dimension.
-    let v_h = info.distance_km / info.flight_s.max(1e-6);
-    let v_v = match class {
-        ThreatClass::Ballistic | ThreatClass::Rocket => 4.0 * peak / info.flight_s.max(1e-6),
-        _ => 0.0,
-    };
-    let smallest = (rmax - rmin).max(1.0).min((amax - amin).max(1.0));
-    let step = (v_h.max(v_v) * tick_s).max(1e-9);
-    let subs = ((4.0 * step / smallest).ceil() as u32).clamp(1, 8);
-    let chord = |d: f64| 2.0 * libm::sin(d / (2.0 * EARTH_RADIUS_KM));
-    let (cmin, cmax) = (chord(rmin), chord(rmax));
-    let fixed_unit = at.to_unit();
     let arc = crate::geo::Arc::new(info.origin, info.aim);
     let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
-    let mut runs = Vec::new();
-    let mut open: Option<u32> = None;
-    for age in lo..hi {
-        let mut inside = false;
-        for s in 0..subs {
-            let t = (age as f64 + s as f64 / subs as f64) * tick_s;
-            if t > info.flight_s {
-                break;
-            }
-            // Same kinematics as `TrackInfo::position`, on unit vectors.
-            let f = (t / info.flight_s).clamp(0.0, 1.0);
-            let alt = if ballistic {
-                4.0 * peak * f * (1.0 - f)
-            } else {
-                peak
-            };
-            if alt < amin || alt > amax {
-                continue;
-            }
-            let b = if moving {
-                sc.battery_position(battery, launch_s + t).to_unit()
-            } else {
-                fixed_unit
-            };
-            let g = arc.at(f);
-            let c = ((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2)).sqrt();
-            if c >= cmin && c <= cmax {
-                inside = true;
-                break;
-            }
-        }
-        match (inside, open) {
-            (true, None) => open = Some(age),
-            (false, Some(e)) => {
-                runs.push((e, age - 1));
-                open = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(e) = open {
-        runs.push((e, hi - 1));
-    }
-    runs
-}
-
-/// Shortest distance (km) from `p` to the great-circle arc from `a` to `b`.
-pub fn distance_to_arc_km(a: LatLon, b: LatLon, p: LatLon) -> f64 {
-    let d_ab = a.distance_km(b);
-    if d_ab < 1e-6 {
-        return a.distance_km(p);
-    }
-    let ends = a.distance_km(p).min(b.distance_km(p));
-    // Cross-track and along-track distances (spherical trigonometry).
-    let r = EARTH_RADIUS_KM;
-    let d_ap = a.distance_km(p) / r;
-    let brg = |x: LatLon, y: LatLon| {
-        let (p1, p2) = (x.lat.to_radians(), y.lat.to_radians());
-        let dl = (y.lon - x.lon).to_radians();
-        libm::atan2(
-            libm::sin(dl) * libm::cos(p2),
-            libm::cos(p1) * libm::sin(p2) - libm::sin(p1) * libm::cos(p2) * libm::cos(dl),
-        )
-    };
-    let xt = libm::asin((libm::sin(d_ap) * libm::sin(brg(a, p) - brg(a, b))).clamp(-1.0, 1.0));
-    let along = libm::acos((libm::cos(d_ap) / libm::cos(xt)).clamp(-1.0, 1.0)) * r;
-    let forward = libm::cos(brg(a, p) - brg(a, b)) >= 0.0;
-    if forward && along <= d_ab {
-        (xt.abs() * r).min(ends)
-    } else {
-        ends
-    }
-}
-
-/// Ticks of flight during which the ground track can be within `reach` km of a fixed
-/// point: found on a coarse sampling of the track whose step is at most `reach / 2`,
-/// padded by one coarse step each side.
-fn reach_interval(info: &TrackInfo, p: LatLon, reach: f64, flight: u32) -> (u32, u32) {
-    let step_km = (reach / 2.0).max(0.5);
-    let n = ((info.distance_km / step_km).ceil() as u32).clamp(1, 100_000);
-    let mut first = None;
-    let mut last = 0;
-    for i in 0..=n {
-        let f = i as f64 / n as f64;
-        if info.origin.lerp(info.aim, f).distance_km(p) <= reach + step_km {
-            first.get_or_insert(i);
-            last = i;
-        }
-    }
-    let Some(first) = first else {
-        return (0, 0);
-    };
-    let to_tick = |i: u32| i as f64 / n as f64 * flight as f64;
-    let lo = (to_tick(first.saturating_sub(1)).floor() as u32).saturating_sub(1);
-    let hi = ((to_tick((last + 1).min(n)).ceil() as u32) + 1).min(flight);
-    (lo.min(hi), hi)
+    let fixed =
+        (!sc.battery_moves(battery)).then(|| sc.battery_position(battery, launch_s).to_unit());
+    ages.map(|h| {
+        let t = ((h as f64 + 0.5) * tick_s).min(info.flight_s);
+        // Same kinematics as `TrackInfo::position`, on unit vectors.
+        let f = (t / info.flight_s).clamp(0.0, 1.0);
+        let alt = if ballistic {
+            4.0 * info.peak_km * f * (1.0 - f)
+        } else {
+            info.peak_km
+        };
+        let g = arc.at(f);
+        let b = fixed.unwrap_or_else(|| sc.battery_position(battery, launch_s + t).to_unit());
+        let chord =
+            libm::sqrt((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2))
+                * crate::geo::EARTH_RADIUS_KM;
+        let d = libm::sqrt(chord * chord + alt * alt);
+        libm::round(d / kms / tick_s).min(MAX_FLYOUT as f64) as u32
+    })
+    .collect()
 }

@@ -44,16 +44,32 @@ pub fn threshold(p: f64) -> u32 {
     }
 }
 
-// Draw numbers: what each draw of a key is for.
+// Draw numbers: what each draw of a key is for. The draws that place a threat (its
+// scatter, a battery's prediction of it, its submunitions, a battery's discrimination of
+// a decoy) are keyed by its launch tick, not the tick they are drawn at, so that every
+// kernel that needs one recomputes the same value and no row stores it.
 pub const D_LAUNCH: u32 = 0;
 pub const D_DETECT: u32 = 1;
 pub const D_FLIGHT: u32 = 2;
 pub const D_FAIL_AGE: u32 = 3;
-pub const D_HIT: u32 = 4;
+/// The radius and the direction of a threat's impact point from its aim point.
+pub const D_SCATTER: u32 = 4;
 pub const D_DAMAGE: u32 = 5;
 pub const D_STRIKE: u32 = 6;
+pub const D_SCATTER_ANGLE: u32 = 7;
+/// A launch time drawn over a salvo's `over` (keyed by the group's start).
+pub const D_TIMING: u32 = 8;
 /// Kill draw of shot `i` of an engagement: `D_KILL + i`.
 pub const D_KILL: u32 = 16;
+/// Whether shot `i` works at all: `D_WORKS + i`.
+pub const D_WORKS: u32 = 512;
+/// Whether battery `b` tells this decoy from a warhead: `D_DISCRIMINATE + b`.
+pub const D_DISCRIMINATE: u32 = 1024;
+/// Battery `b`'s error in predicting the impact point: radius `D_PREDICT + 2b`,
+/// direction `D_PREDICT + 2b + 1`.
+pub const D_PREDICT: u32 = 2048;
+/// Submunition `i`: radius `D_SUB + 3i`, direction `+ 1`, damage `+ 2`.
+pub const D_SUB: u32 = 4096;
 
 /// Stream bit that separates launcher-loss draws from threat draws.
 pub const STRIKE_STREAM: u32 = 0x8000_0000;

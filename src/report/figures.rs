@@ -6,13 +6,14 @@
 use crate::engine::backend::FinalState;
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
-use crate::scenario::{self, Diagnostic, LoadError, Scenario, ThreatClass};
+use crate::scenario::{Diagnostic, LoadError, Scenario, ThreatClass};
 use crate::world::RunOutput;
 
 use super::Stat;
 
 /// How threats of a class fared, one figure each; launched = failed + intercepted +
-/// leaked + airborne at the end (undetected threats are among the leaked and failed).
+/// leaked + airborne at the end (undetected threats are among the leaked and failed; the
+/// ignored among the leaked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
     /// Launch attempts, a failed launch included.
@@ -26,10 +27,15 @@ pub enum Outcome {
     AirborneAtEnd,
     /// Never launched: its order never came, or its launcher was destroyed first.
     NotLaunched,
+    /// Leakers that every battery able to engage them let fall (predicted outside the
+    /// footprint of what it defends).
+    Ignored,
+    /// Of those, the ones that hit all the same (landed inside the footprint).
+    IgnoredInside,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 7] = [
+    pub const ALL: [Outcome; 9] = [
         Outcome::Launched,
         Outcome::Failed,
         Outcome::Undetected,
@@ -37,6 +43,8 @@ impl Outcome {
         Outcome::Leaked,
         Outcome::AirborneAtEnd,
         Outcome::NotLaunched,
+        Outcome::Ignored,
+        Outcome::IgnoredInside,
     ];
     /// The outcomes summed over classes into a `<outcome>_total` figure.
     pub const TOTALS: [Outcome; 3] = [Outcome::Launched, Outcome::Intercepted, Outcome::Leaked];
@@ -50,6 +58,8 @@ impl Outcome {
             Outcome::Leaked => "leaked",
             Outcome::AirborneAtEnd => "airborne_at_end",
             Outcome::NotLaunched => "not_launched",
+            Outcome::Ignored => "ignored",
+            Outcome::IgnoredInside => "ignored_inside",
         }
     }
 }
@@ -72,6 +82,10 @@ pub enum Figure {
     OutOfAction(usize),
     /// Rounds of an interceptor fired.
     Fired(usize),
+    /// Threats an interceptor type killed (the kill of the engagement that ended them).
+    Kills(usize),
+    /// Rounds of an interceptor that failed (launch, guidance, fuze): no kill drawn.
+    Malfunctioned(usize),
     /// Rounds fired by a side's batteries.
     FiredBy(usize),
     /// Threats of a class killed by a side's batteries.
@@ -82,6 +96,11 @@ pub enum Figure {
     DefenceUsd(usize),
     /// The value of a side's assets in proportion to their damage (capped at the value).
     LossesUsd(usize),
+    /// Decoys of ballistic missiles: engagements and rounds spent on them, and decoys
+    /// shot down.
+    DecoyEngagements,
+    DecoyRounds,
+    DecoysKilled,
     /// Magazines that ran dry (ready and reserve).
     MagazinesExhausted,
     /// 1 when the trigger fired, else 0.
@@ -100,6 +119,13 @@ pub fn table(sc: &Scenario) -> Vec<Figure> {
         t.extend([Figure::Hits(a), Figure::Damage(a), Figure::OutOfAction(a)]);
     }
     t.extend((0..sc.interceptors.len()).map(Figure::Fired));
+    t.extend((0..sc.interceptors.len()).map(Figure::Kills));
+    t.extend((0..sc.interceptors.len()).map(Figure::Malfunctioned));
+    t.extend([
+        Figure::DecoyEngagements,
+        Figure::DecoyRounds,
+        Figure::DecoysKilled,
+    ]);
     for s in defending_sides(sc) {
         t.push(Figure::FiredBy(s));
         t.extend(ThreatClass::ALL.map(|c| Figure::InterceptedBy(s, c)));
@@ -137,6 +163,11 @@ impl Figure {
             Figure::Damage(a) => format!("damage_{}", sc.assets[a].id),
             Figure::OutOfAction(a) => format!("out_{}", sc.assets[a].id),
             Figure::Fired(i) => format!("fired_{}", sc.interceptors[i].id),
+            Figure::Kills(i) => format!("kills_{}", sc.interceptors[i].id),
+            Figure::Malfunctioned(i) => format!("malfunctioned_{}", sc.interceptors[i].id),
+            Figure::DecoyEngagements => "decoy_engagements".into(),
+            Figure::DecoyRounds => "decoy_rounds".into(),
+            Figure::DecoysKilled => "decoys_killed".into(),
             Figure::FiredBy(s) => format!("fired_by_{}", side(s)),
             Figure::InterceptedBy(s, c) => format!("intercepted_{}_by_{}", c.name(), side(s)),
             Figure::OffenceUsd(s) => format!("offence_usd_{}", side(s)),
@@ -158,6 +189,11 @@ impl Figure {
             Figure::Damage(a) => t.assets[a].damage as f64,
             Figure::OutOfAction(a) => (t.assets[a].out_at != NEVER) as u32 as f64,
             Figure::Fired(i) => t.fired[i] as f64,
+            Figure::Kills(i) => t.kills_by[i] as f64,
+            Figure::Malfunctioned(i) => t.malfunctioned[i] as f64,
+            Figure::DecoyEngagements => t.decoys[0] as f64,
+            Figure::DecoyRounds => t.decoys[1] as f64,
+            Figure::DecoysKilled => t.decoys[2] as f64,
             Figure::FiredBy(s) => t.fired_by[s] as f64,
             Figure::InterceptedBy(s, c) => t.kills[s][c.index()] as f64,
             Figure::OffenceUsd(s) => t.offence_usd[s],
@@ -179,25 +215,22 @@ pub fn reportable_names(sc: &Scenario) -> Vec<String> {
         .collect()
 }
 
-/// Refuse `[[reported]]` entries that name no figure of the scenario, each at the place of
-/// its name in the file, with the nearest names. The scenario layer checks the rest of
-/// each entry when it loads; this check belongs here, with the figures.
+/// Refuse `[[reported]]` entries whose figure is neither a figure of the scenario nor an
+/// expression over them (`super::expr`), each at the place of its name in the file, an
+/// unknown name with the closest names first; in file order. The scenario layer checks the
+/// rest of each entry when it loads; this check belongs here, with the figures.
 pub fn check_reported(sc: &Scenario) -> Result<(), LoadError> {
     if sc.reported.is_empty() {
         return Ok(());
     }
     let names = reportable_names(sc);
-    let diagnostics: Vec<Diagnostic> = sc
+    let mut diagnostics: Vec<Diagnostic> = sc
         .reported
         .iter()
-        .filter(|r| !names.contains(&r.figure))
-        .map(|r| {
-            r.figure_at.error(format!(
-                "{}; the figures are the column names of replicates.csv",
-                scenario::unknown("figure", &r.figure, names.iter())
-            ))
-        })
+        .filter_map(|r| super::expr::parse(&r.figure, &names).err().map(|e| (r, e)))
+        .map(|(r, e)| r.figure_at.error(e))
         .collect();
+    diagnostics.sort_by_key(|d| (d.line, d.column));
     if diagnostics.is_empty() {
         Ok(())
     } else {
@@ -236,6 +269,14 @@ impl Figures {
     pub fn stat_of(&self, f: Figure) -> Stat {
         Stat::of(&self.column_of(f))
     }
+
+    /// The values of a figure or of an expression over figures (`super::expr`), in
+    /// replicate order, the replicates where it has no value (a division by zero) left
+    /// out; an error says what is wrong with the expression.
+    pub fn values(&self, figure: &str) -> Result<Vec<f64>, String> {
+        let e = super::expr::parse(figure, &self.names)?;
+        Ok(self.rows.iter().filter_map(|r| e.eval(r)).collect())
+    }
 }
 
 /// Build the per-replicate figures from a run.
@@ -272,6 +313,11 @@ struct Tally<'a> {
     assets: &'a [AssetState],
     /// Per interceptor.
     fired: Vec<u64>,
+    /// Kills per interceptor.
+    kills_by: Vec<u64>,
+    malfunctioned: Vec<u64>,
+    /// Decoy engagements, rounds at decoys, decoys killed.
+    decoys: [u64; 3],
     /// Per side.
     fired_by: Vec<u64>,
     /// Per side of the killing battery, per class.
@@ -298,6 +344,9 @@ impl<'a> Tally<'a> {
             class: [[0; Outcome::ALL.len()]; 4],
             assets: &fs.assets[rep * na..(rep + 1) * na],
             fired: vec![0; sc.interceptors.len()],
+            kills_by: vec![0; sc.interceptors.len()],
+            malfunctioned: vec![0; sc.interceptors.len()],
+            decoys: [0; 3],
             fired_by: vec![0; nsides],
             kills: vec![[0; 4]; nsides],
             offence_usd: vec![0.0; nsides],
@@ -331,6 +380,11 @@ impl<'a> Tally<'a> {
             class[Outcome::Intercepted as usize] += at(C_INTERCEPTED);
             class[Outcome::Leaked as usize] += at(C_LEAKED);
             class[Outcome::NotLaunched as usize] += at(C_ABORTED);
+            class[Outcome::Ignored as usize] += at(C_IGNORED);
+            class[Outcome::IgnoredInside as usize] += at(C_IGNORED_INSIDE);
+            self.decoys[0] += at(C_DECOY_ENGAGEMENTS);
+            self.decoys[1] += at(C_DECOY_ROUNDS);
+            self.decoys[2] += at(C_DECOY_KILLED);
         }
     }
 
@@ -339,6 +393,10 @@ impl<'a> Tally<'a> {
     fn count_threats(&mut self, sc: &Scenario, plan: &Plan, fs: &FinalState, rep: usize) {
         let n = plan.tracks.len();
         for (k, th) in fs.threats[rep * n..(rep + 1) * n].iter().enumerate() {
+            if plan.is_decoy(k) {
+                // A decoy is no threat of its class, and costs nothing of its own.
+                continue;
+            }
             let info = &plan.track_info[k];
             let w = &sc.weapons[info.weapon];
             let class = &mut self.class[w.class.index()];
@@ -363,6 +421,8 @@ impl<'a> Tally<'a> {
         for (s, slot) in plan.slots.iter().enumerate() {
             let n = c.slot(s, C_FIRED) as u64;
             self.fired[slot.interceptor as usize] += n;
+            self.kills_by[slot.interceptor as usize] += c.slot(s, C_KILLS) as u64;
+            self.malfunctioned[slot.interceptor as usize] += c.slot(s, C_MALFUNCTIONS) as u64;
             let side = sc.batteries[slot.battery as usize].side;
             self.fired_by[side] += n;
             self.defence_usd[side] +=
@@ -398,7 +458,7 @@ impl<'a> Counters<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::Origin;
+    use crate::scenario::{self, Origin};
 
     const AL_ASAD: &str = "scenarios/calibration/al-asad-2020.toml";
 
@@ -406,8 +466,11 @@ mod tests {
     fn a_reported_figure_must_be_a_column_but_replicate() {
         let mut sc = scenario::load(Origin::Embedded(AL_ASAD)).unwrap();
         assert_eq!(check_reported(&sc), Ok(()));
-        sc.reported[3].figure = "hits_al-assad".into();
-        sc.reported[1].figure = "replicate".into();
+        // Entries 1 and 3 of the file (the model holds them in canonical order).
+        let at = |sc: &Scenario, f: &str| sc.reported.iter().position(|r| r.figure == f).unwrap();
+        let (failed, hits) = (at(&sc, "failed_ballistic"), at(&sc, "hits_al-asad"));
+        sc.reported[hits].figure = "hits_al-assad".into();
+        sc.reported[failed].figure = "replicate".into();
         let e = check_reported(&sc).unwrap_err();
         let text = crate::scenario::source::EMBEDDED
             .iter()
@@ -423,17 +486,35 @@ mod tests {
             .collect();
         let at: Vec<(usize, usize)> = e.diagnostics.iter().map(|d| (d.line, d.column)).collect();
         assert_eq!(at, [(lines[1], 10), (lines[3], 10)]);
-        assert_eq!(
-            e.diagnostics[1].to_string(),
-            format!(
-                "<embedded>/{AL_ASAD}:{}:10: error: reported[3].figure: unknown figure \"hits_al-assad\"; did you mean hits_al-asad?; the figures are the column names of replicates.csv",
+        let hint = e.diagnostics[1].to_string();
+        assert!(
+            hint.starts_with(&format!(
+                "<embedded>/{AL_ASAD}:{}:10: error: reported[3].figure: unknown figure \"hits_al-assad\"; the closest figures: hits_al-asad, ",
                 lines[3]
-            )
+            )),
+            "{hint}"
         );
         assert!(
             e.diagnostics[0]
                 .message
                 .starts_with("reported[1].figure: unknown figure \"replicate\""),
+            "{}",
+            e.diagnostics[0]
+        );
+    }
+
+    #[test]
+    fn a_reported_figure_may_be_a_ratio_of_figures() {
+        let mut sc = scenario::load(Origin::Embedded(AL_ASAD)).unwrap();
+        sc.reported[0].figure =
+            "intercepted_ballistic / (intercepted_ballistic + leaked_ballistic)".into();
+        assert_eq!(check_reported(&sc), Ok(()));
+        sc.reported[0].figure = "kills_pac-2-gem-t / intercepted_totl".into();
+        let e = check_reported(&sc).unwrap_err();
+        assert!(
+            e.diagnostics[0].message.contains(
+                "unknown figure \"intercepted_totl\"; the closest figures: intercepted_total"
+            ),
             "{}",
             e.diagnostics[0]
         );

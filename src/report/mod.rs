@@ -6,6 +6,7 @@
 //! at or below it. Costs are in USD: offence is what a side launched, defence what it
 //! fired, losses the value of its assets in proportion to damage (capped at the value).
 
+pub mod expr;
 mod figures;
 mod render;
 mod stat;

@@ -73,6 +73,9 @@ pub struct ClassFigures {
     /// Still flying when the scenario ends.
     pub airborne_at_end: Stat,
     pub not_launched: Stat,
+    /// Leakers every battery able to engage let fall, and those of them that hit.
+    pub ignored: Stat,
+    pub ignored_inside: Stat,
 }
 
 #[derive(Serialize)]
@@ -98,6 +101,8 @@ pub struct InterceptorFigures {
     pub id: String,
     pub name: String,
     pub fired: Stat,
+    /// Rounds that failed (launch, guidance, fuze), apart from misses.
+    pub malfunctioned: Stat,
     pub cost_usd: Stat,
 }
 
@@ -284,6 +289,7 @@ impl<'a> SummaryBuilder<'a> {
                     id: ic.id.clone(),
                     name: ic.name.clone(),
                     fired: col.of(Figure::Fired(i)),
+                    malfunctioned: col.of(Figure::Malfunctioned(i)),
                     cost_usd: cost_stats[i],
                 })
                 .collect(),
@@ -376,6 +382,8 @@ fn class_figures(sc: &Scenario, plan: &Plan, col: &Columns) -> Vec<ClassFigures>
                 leaked: stat(Outcome::Leaked),
                 airborne_at_end: stat(Outcome::AirborneAtEnd),
                 not_launched: stat(Outcome::NotLaunched),
+                ignored: stat(Outcome::Ignored),
+                ignored_inside: stat(Outcome::IgnoredInside),
             }
         })
         .collect()

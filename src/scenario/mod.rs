@@ -1,10 +1,11 @@
-//! Scenario files: syntax (`types`), reading and error positions (`source`), meaning
-//! (`validate`), the indexed result (`model`), and the sizes the model is built for
-//! (`limits`). The input layer: it imports only `geo`.
+//! Scenario files: syntax (`types`, with unit templates expanded by `templates`), reading
+//! and error positions (`source`), meaning (`validate`), the indexed result (`model`), and
+//! the sizes the model is built for (`limits`). The input layer: it imports only `geo`.
 
 pub mod limits;
 pub mod model;
 pub mod source;
+mod templates;
 pub mod types;
 mod validate;
 
@@ -40,7 +41,8 @@ pub fn load_str(name: &str, text: &str, dir: &Path) -> Result<Scenario, LoadErro
 /// no checks of meaning).
 pub fn tick_seconds(origin: Origin) -> Result<u32, LoadError> {
     let main = SourceFile::read(origin)?;
-    Ok(main.parse::<types::ScenarioFile>()?.scenario.tick_seconds)
+    let file = templates::parse_scenario(&main).map_err(|diagnostics| LoadError { diagnostics })?;
+    Ok(file.scenario.tick_seconds)
 }
 
 /// Load a scenario with extra TOML appended to its main file: the orders a facilitator
@@ -80,7 +82,7 @@ fn load_source_with(
     main: SourceFile,
     databases: &[(String, String)],
 ) -> Result<Scenario, LoadError> {
-    let file: types::ScenarioFile = main.parse()?;
+    let file = templates::parse_scenario(&main).map_err(|diagnostics| LoadError { diagnostics })?;
     let mut db_files = Vec::new();
     let mut diagnostics = Vec::new();
     for (i, rel) in file.scenario.database.iter().enumerate() {

@@ -3,7 +3,7 @@
 
 use crate::geo::LatLon;
 use crate::scenario::source::Place;
-pub use crate::scenario::types::{AssetKind, ThreatClass};
+pub use crate::scenario::types::{AssetKind, BatteryChoice, ThreatClass, Timing};
 
 pub const NONE: u32 = u32::MAX;
 
@@ -17,6 +17,8 @@ pub struct Scenario {
     pub tick_seconds: u32,
     /// Simulated ticks: `duration / tick_seconds`.
     pub ticks: u32,
+    /// The rule that picks the engaging battery within a tier.
+    pub battery_choice: BatteryChoice,
     pub sides: Vec<Side>,
     pub weapons: Vec<Weapon>,
     pub interceptors: Vec<Interceptor>,
@@ -57,7 +59,21 @@ pub struct Weapon {
     pub cost_usd: f64,
     pub launch_reliability: f64,
     pub flight_reliability: f64,
-    pub accuracy: f64,
+    /// Circular error probable of the impact point, m (0: it lands on its aim point).
+    pub cep_m: f64,
+    /// Objects that separate with the warhead at apogee and may be taken for it.
+    pub decoys: u32,
+    /// Kill-probability factor per battery tier 1, 2, 3, 4 and above (1: no manoeuvre).
+    pub manoeuvre: [f64; 4],
+    /// Submunitions: how many, and the standard deviation of their pattern, m.
+    pub submunitions: Option<(u32, f64)>,
+}
+
+impl Weapon {
+    /// The kill-probability factor against a battery of this tier (1 upper).
+    pub fn manoeuvre_factor(&self, tier: u32) -> f64 {
+        self.manoeuvre[(tier.max(1) as usize - 1).min(3)]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -73,6 +89,10 @@ pub struct Interceptor {
     pub cost_usd: f64,
     pub pk: [f64; 4],
     pub envelope: [Option<Envelope>; 4],
+    /// Mean speed over the fly-out, km/s.
+    pub mean_speed_kms: f64,
+    /// Probability that a round works (launch, guidance, fuze), apart from its Pk.
+    pub reliability: f64,
 }
 
 #[derive(Clone, Debug)]
@@ -85,6 +105,46 @@ pub struct Asset {
     pub value_usd: f64,
     pub staying_power: u32,
     pub hardness: f64,
+    pub footprint: Footprint,
+    /// A ship's trips to port (`rearm` orders), in time order; they never overlap.
+    pub trips: Vec<Trip>,
+}
+
+/// A ship's trip to a port to refill its magazines, in ticks: it leaves its station at
+/// `leave`, is in port from `arrive` to `depart` (its magazines full from `depart`), and
+/// is back on station at `back`. Its batteries are silent from `leave` to `back`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Trip {
+    pub leave: u32,
+    pub arrive: u32,
+    pub depart: u32,
+    pub back: u32,
+    /// Where it left its station.
+    pub from: LatLon,
+    pub port: LatLon,
+}
+
+/// Where an asset can be hit, around its position (for a ship, around where it is).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Footprint {
+    Circle {
+        radius_km: f64,
+    },
+    /// Vertices as km east and km north of the asset's position.
+    Polygon(Vec<[f64; 2]>),
+}
+
+impl Footprint {
+    /// The footprint of an asset that gives none, by kind (`docs/scenario.md`).
+    pub fn default_for(kind: AssetKind) -> Footprint {
+        let radius_km = match kind {
+            AssetKind::Base => 2.0,
+            AssetKind::City => 5.0,
+            AssetKind::Site => 0.5,
+            AssetKind::Ship => 0.15,
+        };
+        Footprint::Circle { radius_km }
+    }
 }
 
 /// Where a unit is: fixed, or riding with a carrier at an offset (km north, km east).
@@ -132,6 +192,14 @@ pub struct Battery {
     pub envelope: [Option<Envelope>; 4],
     /// Relocations: from each tick on, the battery stands at the new position.
     pub moves: Vec<(u32, LatLon)>,
+    /// The assets it defends (`None`: every asset, area defence).
+    pub defends: Option<Vec<usize>>,
+    /// Threats its fire-control radar tracks at once (`None`: no limit).
+    pub radar_tracks: Option<u32>,
+    /// Standard deviation of its predicted impact point, per axis, m.
+    pub impact_prediction_m: f64,
+    /// Probability that it tells a decoy from a warhead.
+    pub discrimination: f64,
 }
 
 impl Battery {
@@ -142,6 +210,17 @@ impl Battery {
             return None;
         }
         self.envelope[c].or(interceptor.envelope[c])
+    }
+
+    /// It engages threats aimed at this asset (its `defends` list, or any asset).
+    pub fn defends(&self, asset: usize) -> bool {
+        self.defends.as_ref().is_none_or(|d| d.contains(&asset))
+    }
+
+    /// It is this asset's own defence: hosted by it, or naming it in `defends` (the first
+    /// key of the `defended-first` and `most-rounds` rules).
+    pub fn dedicated_to(&self, asset: usize) -> bool {
+        self.host == Some(asset) || self.defends.as_ref().is_some_and(|d| d.contains(&asset))
     }
 }
 
@@ -186,6 +265,7 @@ pub enum Action {
         count: u32,
         targets: Vec<usize>,
         over_ticks: u32,
+        timing: Timing,
     },
     Strike {
         sites: Vec<usize>,
@@ -207,6 +287,21 @@ pub enum Action {
         carrier: usize,
         to: LatLon,
         speed_kn: f64,
+    },
+    /// Rounds added to the reserve of a battery's magazine.
+    Resupply {
+        battery: usize,
+        magazine: usize,
+        rounds: u32,
+    },
+    /// A ship's trip to port: `assets[ship].trips[trip]`, planned ahead.
+    Rearm {
+        ship: usize,
+        trip: usize,
+        port: LatLon,
+        speed_kn: f64,
+        /// Ticks in port.
+        in_port: u32,
     },
 }
 
@@ -260,6 +355,30 @@ pub struct Reported {
 }
 
 impl Scenario {
+    /// Where an asset is `seconds` after the start: on its placement, or on a trip to port.
+    pub fn asset_position(&self, asset: usize, seconds: f64) -> LatLon {
+        let a = &self.assets[asset];
+        let tick_s = self.tick_seconds as f64;
+        for t in &a.trips {
+            let at = |tick: u32| tick as f64 * tick_s;
+            if seconds < at(t.leave) || seconds >= at(t.back) {
+                continue;
+            }
+            let along = |from: LatLon, to: LatLon, t0: f64, t1: f64| {
+                from.lerp(to, ((seconds - t0) / (t1 - t0).max(1e-9)).clamp(0.0, 1.0))
+            };
+            return if seconds < at(t.arrive) {
+                along(t.from, t.port, at(t.leave), at(t.arrive))
+            } else if seconds < at(t.depart) {
+                t.port
+            } else {
+                let station = self.position_of(a.placement, at(t.back));
+                along(t.port, station, at(t.depart), at(t.back))
+            };
+        }
+        self.position_of(a.placement, seconds)
+    }
+
     pub fn position_of(&self, placement: Placement, seconds: f64) -> LatLon {
         match placement {
             Placement::Fixed(p) => p,
@@ -270,9 +389,15 @@ impl Scenario {
         }
     }
 
-    /// Where a battery stands `seconds` after the start, relocations included.
+    /// Where a battery stands `seconds` after the start, relocations and its host's trips
+    /// to port included.
     pub fn battery_position(&self, battery: usize, seconds: f64) -> LatLon {
         let b = &self.batteries[battery];
+        if let Some(h) = b.host
+            && !self.assets[h].trips.is_empty()
+        {
+            return self.asset_position(h, seconds);
+        }
         let tick = seconds / self.tick_seconds as f64;
         match b.moves.iter().rev().find(|(t, _)| *t as f64 <= tick) {
             Some((_, p)) => *p,
@@ -283,7 +408,9 @@ impl Scenario {
     /// A battery whose position changes during the scenario (ship-borne or relocated).
     pub fn battery_moves(&self, battery: usize) -> bool {
         let b = &self.batteries[battery];
-        !b.moves.is_empty() || matches!(b.placement, Placement::Mounted { .. })
+        !b.moves.is_empty()
+            || matches!(b.placement, Placement::Mounted { .. })
+            || b.host.is_some_and(|h| !self.assets[h].trips.is_empty())
     }
 
     pub fn total_launchers(&self) -> u32 {

@@ -274,8 +274,36 @@ impl fmt::Display for KeyPath {
     }
 }
 
+type Found<'a, 'i> = (Range<usize>, &'a toml::Spanned<DeValue<'i>>);
+
+fn find_key<'a, 'i>(t: &'a DeTable<'i>, k: &str) -> Option<Found<'a, 'i>> {
+    t.iter()
+        .find(|(key, _)| key.get_ref().as_ref() == k)
+        .map(|(key, v)| (key.span(), v))
+}
+
+/// A key a unit takes from the template it names (`template = "id"`): where the template
+/// writes it.
+fn from_template<'a, 'i>(
+    root: &'a DeTable<'i>,
+    unit: &DeTable<'i>,
+    k: &str,
+) -> Option<Found<'a, 'i>> {
+    let name = unit.get("template")?.get_ref().as_str()?;
+    let DeValue::Array(list) = root.get("templates")?.get_ref() else {
+        return None;
+    };
+    list.iter().find_map(|x| match x.get_ref() {
+        DeValue::Table(t) if t.get("id").and_then(|v| v.get_ref().as_str()) == Some(name) => {
+            find_key(t, k)
+        }
+        _ => None,
+    })
+}
+
 /// The span of the value at `path`, or of the deepest table on the way to it when the
-/// key itself is absent (a missing field is reported at its table).
+/// key itself is absent (a missing field is reported at its table). A key a unit takes
+/// from its template is found in the template.
 pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
     let root = DeTable::parse(text).ok()?;
     let mut best = root.span();
@@ -283,10 +311,9 @@ pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
     let mut table: Option<&DeTable> = Some(root.get_ref());
     for step in &path.0 {
         let next = match (step, table, current) {
-            (Step::Key(k), Some(t), _) => t
-                .iter()
-                .find(|(key, _)| key.get_ref().as_ref() == k.as_str())
-                .map(|(key, v)| (key.span(), v)),
+            (Step::Key(k), Some(t), _) => {
+                find_key(t, k).or_else(|| from_template(root.get_ref(), t, k))
+            }
             (Step::Index(i), _, Some(DeValue::Array(a))) => a.get(*i).map(|v| (v.span(), v)),
             _ => None,
         };

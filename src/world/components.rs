@@ -43,6 +43,11 @@ pub struct BatteryIndex(pub usize);
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Online(pub bool);
 
+/// A battery whose ship is away rearming in port: silent until it is back on station,
+/// whatever its switch says.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Away(pub bool);
+
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Tier(pub u32);
 
@@ -74,11 +79,24 @@ pub struct Shared {
     pub plan: Arc<Plan>,
 }
 
-/// Orders and activations at fixed times, in time order.
+/// What falls due at a fixed time in every replicate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Due {
+    /// A fixed-time order (its index).
+    Order(usize),
+    /// A militia's own activation time (its site index).
+    Militia(usize),
+    /// The ship of a `rearm` order (its index) leaves port with full magazines.
+    Port(usize),
+    /// The ship of a `rearm` order is back on station: its batteries engage again.
+    Station(usize),
+}
+
+/// Orders, activations and the steps of trips to port at fixed times, in time order (a tie
+/// in the order of `Due`, then by index, which is id order).
 #[derive(Resource, Clone, Debug, Default)]
 pub struct Timeline {
-    /// (tick, order index or `usize::MAX` for a militia's own activation, militia site).
-    pub fixed: Vec<(u32, usize, usize)>,
+    pub fixed: Vec<(u32, Due)>,
     pub cursor: usize,
 }
 
@@ -110,6 +128,9 @@ pub struct Outbox {
     pub uploads: Vec<Upload>,
     /// Batteries switched on or off this tick, for the `Online` components.
     pub switches: Vec<(usize, bool)>,
+    /// Batteries whose ship left for port (true) or came back (false) this tick, for the
+    /// `Away` components.
+    pub away: Vec<(usize, bool)>,
     /// Groups started this tick in at least one replicate: (group, start tick).
     pub started: Vec<(u32, u32)>,
 }

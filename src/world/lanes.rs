@@ -29,7 +29,7 @@ impl Simulation {
             // replicate; the replicates run the tick itself next.
             self.world.resource_mut::<Clock>().tick = global;
             self.decide.run(&mut self.world);
-            self.send_outbox();
+            self.send_outbox()?;
             self.last = Some(global);
         }
     }
@@ -41,7 +41,7 @@ impl Simulation {
         let tl = self.world.resource::<Timeline>();
         tl.fixed
             .get(tl.cursor)
-            .map_or(NEVER, |&(t, _, _)| t.max(after))
+            .map_or(NEVER, |&(t, _)| t.max(after))
     }
 
     /// Run every replicate through its ticks before `global`, deciding for each where it
@@ -108,7 +108,7 @@ impl Simulation {
                 run_scheduled_in(r, tick, &shared, &mut reps, &mut outbox, &mut log);
                 *self.world.resource_mut::<Outbox>() = outbox;
                 *self.world.resource_mut::<Log>() = log;
-                self.send_outbox();
+                self.send_outbox()?;
                 acted = true;
             }
             self.backend.drain_events(&mut self.events)?;

@@ -2,7 +2,7 @@
 //! struck, and what goes into the log.
 
 use super::components::*;
-use crate::engine::backend::Upload;
+use crate::engine::backend::{MagazineChange, Upload};
 use crate::engine::layout::NEVER;
 use crate::scenario::Action;
 
@@ -73,6 +73,26 @@ pub(crate) fn execute(
             );
             push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
         }
+        Action::Resupply {
+            battery,
+            magazine,
+            rounds,
+        } => {
+            let text = deliver(
+                sc,
+                plan,
+                o,
+                (*battery, *magazine, *rounds),
+                &replicates,
+                tick,
+                outbox,
+            );
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
+        Action::Rearm { ship, trip, .. } => {
+            let text = leave_station(sc, o, *ship, *trip, outbox);
+            push_log(log, tick, replicates, all, &logged, LogKind::Order, &text);
+        }
         Action::Strike { sites, fraction } => {
             let threshold = crate::engine::rng::threshold(*fraction);
             let words = plan.launcher_words;
@@ -131,6 +151,111 @@ pub(crate) fn execute(
             }
         }
     }
+}
+
+/// Rounds delivered to a battery's magazine in some replicates; the log's text.
+fn deliver(
+    sc: &crate::scenario::Scenario,
+    plan: &crate::engine::plan::Plan,
+    o: &crate::scenario::Order,
+    (battery, magazine, rounds): (usize, usize, u32),
+    replicates: &std::ops::Range<u32>,
+    tick: u32,
+    outbox: &mut Outbox,
+) -> String {
+    if let Some(slot) = plan.slot_of(battery, magazine) {
+        outbox.uploads.push(Upload::Magazine {
+            first: replicates.start,
+            end: replicates.end,
+            slot,
+            tick,
+            change: MagazineChange::Resupply(rounds),
+        });
+    }
+    let b = &sc.batteries[battery];
+    let ic = &sc.interceptors[b.magazines[magazine].interceptor];
+    format!("order {}: {rounds} {} delivered to {}", o.id, ic.id, b.id)
+}
+
+/// A ship leaves its station for port: its batteries fall silent; the log's text.
+fn leave_station(
+    sc: &crate::scenario::Scenario,
+    o: &crate::scenario::Order,
+    ship: usize,
+    trip: usize,
+    outbox: &mut Outbox,
+) -> String {
+    for b in hosted(sc, ship) {
+        outbox.away.push((b, true));
+    }
+    let t = &sc.assets[ship].trips[trip];
+    format!(
+        "order {}: {} leaves station to rearm in port at {:.2}, {:.2}, back at {}",
+        o.id,
+        sc.assets[ship].id,
+        t.port.lat,
+        t.port.lon,
+        crate::scenario::types::Clock(t.back.saturating_mul(sc.tick_seconds))
+    )
+}
+
+/// The batteries a ship carries.
+fn hosted(sc: &crate::scenario::Scenario, ship: usize) -> Vec<usize> {
+    (0..sc.batteries.len())
+        .filter(|&b| sc.batteries[b].host == Some(ship))
+        .collect()
+}
+
+/// A later step of a trip to port, in every replicate: the ship leaves port with its
+/// magazines refilled to their loadout (`port`), or is back on station and its batteries
+/// engage again.
+pub(crate) fn trip_step(
+    order: usize,
+    port: bool,
+    tick: u32,
+    shared: &Shared,
+    reps: &Replicates,
+    outbox: &mut Outbox,
+    log: &mut Log,
+) {
+    let (sc, plan) = (&shared.scenario, &shared.plan);
+    let o = &sc.orders[order];
+    let Action::Rearm { ship, .. } = o.action else {
+        return;
+    };
+    for b in hosted(sc, ship) {
+        if !port {
+            outbox.away.push((b, false));
+            continue;
+        }
+        for m in 0..sc.batteries[b].magazines.len() {
+            let Some(slot) = plan.slot_of(b, m) else {
+                continue;
+            };
+            let full = plan.magazines[slot as usize];
+            outbox.uploads.push(Upload::Magazine {
+                first: 0,
+                end: reps.count,
+                slot,
+                tick,
+                change: MagazineChange::Refill {
+                    ready: full.ready,
+                    reserve: full.reserve,
+                },
+            });
+        }
+    }
+    let what = if port {
+        "leaves port with full magazines"
+    } else {
+        "is back on station"
+    };
+    log.entries.push(LogEntry {
+        tick,
+        replicate: None,
+        kind: LogKind::Order,
+        text: format!("order {}: {} {what}", o.id, sc.assets[ship].id),
+    });
 }
 
 fn push_log(

@@ -227,7 +227,7 @@ impl Simulation {
         let after = self.last.map_or(0, |t| t + 1);
         let mut next = NEVER;
         let tl = self.world.resource::<Timeline>();
-        if let Some(&(t, _, _)) = tl.fixed.get(tl.cursor) {
+        if let Some(&(t, _)) = tl.fixed.get(tl.cursor) {
             next = next.min(t.max(after));
         }
         if let Some(&(t, _, _)) = self.world.resource::<Replicates>().pending.first() {
@@ -270,7 +270,7 @@ impl Simulation {
     fn run_tick(&mut self, tick: u32) -> Result<(), String> {
         self.world.resource_mut::<Clock>().tick = tick;
         self.decide.run(&mut self.world);
-        let starts = self.send_outbox();
+        let starts = self.send_outbox()?;
         let plan = self.world.resource::<Shared>().plan.clone();
 
         let mut last = tick;
@@ -309,17 +309,18 @@ impl Simulation {
 
     /// Hand the backend what the systems decided (the outbox, emptied); whether a group
     /// started.
-    pub(super) fn send_outbox(&mut self) -> bool {
+    pub(super) fn send_outbox(&mut self) -> Result<bool, String> {
         let mut outbox = std::mem::take(&mut *self.world.resource_mut::<Outbox>());
         if !outbox.uploads.is_empty() {
-            self.backend.upload(&outbox.uploads);
+            self.backend.upload(&outbox.uploads)?;
         }
         let starts = !outbox.started.is_empty();
         outbox.uploads.clear();
         outbox.started.clear();
         outbox.switches.clear();
+        outbox.away.clear();
         *self.world.resource_mut::<Outbox>() = outbox;
-        starts
+        Ok(starts)
     }
 
     /// Carry replicate 0 forward as `replicates` replicates that share its past and draw
@@ -381,17 +382,21 @@ impl Simulation {
                 .flat_map(|&(tick, _, order)| (0..replicates).map(move |r| (tick, r, order)))
                 .collect();
         }
-        // Battery switches made so far carry over (the doctrine system uploads them).
+        // Battery switches and ships away in port carry over (the doctrine system uploads
+        // them).
         let mut online = self
             .world
-            .try_query::<(&BatteryIndex, &Online)>()
+            .try_query::<(&BatteryIndex, &Online, &Away)>()
             .expect("registered");
-        let switched: Vec<(usize, bool)> =
-            online.iter(&self.world).map(|(b, o)| (b.0, o.0)).collect();
-        let mut q = sim.world.query::<(&BatteryIndex, &mut Online)>();
-        for (b, mut o) in q.iter_mut(&mut sim.world) {
-            if let Some(&(_, on)) = switched.iter().find(|(i, _)| *i == b.0) {
+        let switched: Vec<(usize, bool, bool)> = online
+            .iter(&self.world)
+            .map(|(b, o, a)| (b.0, o.0, a.0))
+            .collect();
+        let mut q = sim.world.query::<(&BatteryIndex, &mut Online, &mut Away)>();
+        for (b, mut o, mut a) in q.iter_mut(&mut sim.world) {
+            if let Some(&(_, on, away)) = switched.iter().find(|(i, _, _)| *i == b.0) {
                 o.0 = on;
+                a.0 = away;
             }
         }
         sim.next_due = self.next_due;

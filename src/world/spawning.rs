@@ -9,7 +9,7 @@ use super::components::*;
 use super::simulation::RunConfig;
 use crate::engine::layout::{AssetState, NEVER};
 use crate::engine::plan::Plan;
-use crate::scenario::{Placement, Scenario, When};
+use crate::scenario::{Action, Placement, Scenario, When};
 
 /// The world at tick 0 of a run of `config.replicates` replicates, the first of which has
 /// the RNG key (global index) `first`.
@@ -26,12 +26,17 @@ pub(super) fn build_world(
     let mut fixed = Vec::new();
     for (i, o) in scenario.orders.iter().enumerate() {
         if let When::At(t) = o.when {
-            fixed.push((t, i, 0));
+            fixed.push((t, Due::Order(i)));
+        }
+        if let Action::Rearm { ship, trip, .. } = o.action {
+            let trip = &scenario.assets[ship].trips[trip];
+            fixed.push((trip.depart, Due::Port(i)));
+            fixed.push((trip.back, Due::Station(i)));
         }
     }
     for (si, s) in scenario.sites.iter().enumerate() {
         if let Some(t) = s.militia.as_ref().and_then(|m| m.active) {
-            fixed.push((t, usize::MAX, si));
+            fixed.push((t, Due::Militia(si)));
         }
     }
     fixed.sort();
@@ -80,7 +85,7 @@ fn spawn_units(world: &mut World, sc: &Scenario) {
                 name: a.name.clone(),
                 side: a.side,
             },
-            Position(sc.position_of(a.placement, 0.0)),
+            Position(sc.asset_position(i, 0.0)),
             Placed(a.placement),
             AssetIndex(i),
         ));
@@ -107,6 +112,7 @@ fn spawn_units(world: &mut World, sc: &Scenario) {
             Placed(b.placement),
             BatteryIndex(i),
             Online(true),
+            Away(false),
             Tier(b.tier),
         ));
     }

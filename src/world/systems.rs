@@ -14,16 +14,23 @@ use crate::scenario::{Measure, Placement, Scenario, Subject, When};
 pub fn move_carriers(
     clock: Res<Clock>,
     shared: Res<Shared>,
-    mut units: Query<(&Placed, Option<&BatteryIndex>, &mut Position)>,
+    mut units: Query<(
+        &Placed,
+        Option<&BatteryIndex>,
+        Option<&AssetIndex>,
+        &mut Position,
+    )>,
 ) {
     let t = clock.seconds();
     let sc = &shared.scenario;
-    for (placed, battery, mut pos) in &mut units {
-        match battery {
-            Some(b) if sc.battery_moves(b.0) => pos.0 = sc.battery_position(b.0, t),
-            None if matches!(placed.0, Placement::Mounted { .. }) => {
-                pos.0 = sc.position_of(placed.0, t)
+    for (placed, battery, asset, mut pos) in &mut units {
+        let mounted = matches!(placed.0, Placement::Mounted { .. });
+        match (battery, asset) {
+            (Some(b), _) if sc.battery_moves(b.0) => pos.0 = sc.battery_position(b.0, t),
+            (None, Some(a)) if mounted || !sc.assets[a.0].trips.is_empty() => {
+                pos.0 = sc.asset_position(a.0, t)
             }
+            (None, None) if mounted => pos.0 = sc.position_of(placed.0, t),
             _ => {}
         }
     }
@@ -40,23 +47,24 @@ pub fn issue_orders(
     mut log: ResMut<Log>,
 ) {
     let all = 0..reps.count;
-    while let Some(&(t, order, site)) = timeline.fixed.get(timeline.cursor) {
+    while let Some(&(t, due)) = timeline.fixed.get(timeline.cursor) {
         if t > clock.tick {
             break;
         }
         timeline.cursor += 1;
-        if order == usize::MAX {
-            if let Some(g) = shared.plan.group_of_militia(site) {
-                start_group(g, all.clone(), clock.tick, &mut reps, &mut outbox);
-                log.entries.push(LogEntry {
-                    tick: clock.tick,
-                    replicate: None,
-                    kind: LogKind::Order,
-                    text: format!("{} becomes active", shared.scenario.sites[site].id),
-                });
+        match due {
+            Due::Militia(site) => {
+                if let Some(g) = shared.plan.group_of_militia(site) {
+                    start_group(g, all.clone(), clock.tick, &mut reps, &mut outbox);
+                    log.entries.push(LogEntry {
+                        tick: clock.tick,
+                        replicate: None,
+                        kind: LogKind::Order,
+                        text: format!("{} becomes active", shared.scenario.sites[site].id),
+                    });
+                }
             }
-        } else {
-            execute(
+            Due::Order(order) => execute(
                 order,
                 all.clone(),
                 true,
@@ -65,7 +73,16 @@ pub fn issue_orders(
                 &mut reps,
                 &mut outbox,
                 &mut log,
-            );
+            ),
+            Due::Port(order) | Due::Station(order) => trip_step(
+                order,
+                matches!(due, Due::Port(_)),
+                clock.tick,
+                &shared,
+                &reps,
+                &mut outbox,
+                &mut log,
+            ),
         }
     }
 }
@@ -115,27 +132,42 @@ pub(crate) fn run_scheduled_in(
     }
 }
 
-/// Battery switches ordered this tick reach the batteries' `Online` components.
-pub fn apply_switches(outbox: Res<Outbox>, mut batteries: Query<(&BatteryIndex, &mut Online)>) {
+/// Battery switches ordered this tick reach the batteries' `Online` components, and ships
+/// leaving for port or coming back their batteries' `Away` components.
+pub fn apply_switches(
+    outbox: Res<Outbox>,
+    mut batteries: Query<(&BatteryIndex, &mut Online, &mut Away)>,
+) {
     for &(b, online) in &outbox.switches {
-        for (idx, mut on) in &mut batteries {
+        for (idx, mut on, _) in &mut batteries {
             if idx.0 == b && on.0 != online {
                 on.0 = online;
             }
         }
     }
+    for &(b, away) in &outbox.away {
+        for (idx, _, mut gone) in &mut batteries {
+            if idx.0 == b && gone.0 != away {
+                gone.0 = away;
+            }
+        }
+    }
 }
 
-/// Doctrine: batteries switched on or off (facilitator injects) reach the kernels'
-/// battery table.
+/// A battery's switch or its ship's whereabouts changed.
+type Switched = Or<(Changed<Online>, Changed<Away>)>;
+
+/// Doctrine: batteries switched on or off (facilitator injects), or whose ship left for
+/// port or came back, reach the kernels' battery table: a battery engages when it is
+/// switched on and on station.
 pub fn doctrine(
-    batteries: Query<(&BatteryIndex, &Online), Changed<Online>>,
+    batteries: Query<(&BatteryIndex, &Online, &Away), Switched>,
     mut outbox: ResMut<Outbox>,
 ) {
-    for (b, online) in &batteries {
+    for (b, online, away) in &batteries {
         outbox.uploads.push(Upload::BatteryOnline {
             battery: b.0 as u32,
-            online: online.0,
+            online: online.0 && !away.0,
         });
     }
 }

@@ -43,7 +43,7 @@ apogee_km = {{ value = 250, assumed = true }}
 cost_usd = {{ value = 1000000, assumed = true }}
 launch_reliability = {{ value = {lr}, assumed = true }}
 flight_reliability = {{ value = {fr}, assumed = true }}
-accuracy = {{ value = 1.0, assumed = true }}
+cep_m = {{ value = 0, assumed = true }}
 
 [[threats]]
 id = "owd"
@@ -55,12 +55,14 @@ altitude_m = {{ value = 1000, assumed = true }}
 cost_usd = {{ value = 30000, assumed = true }}
 launch_reliability = {{ value = {lr}, assumed = true }}
 flight_reliability = {{ value = {fr}, assumed = true }}
-accuracy = {{ value = 1.0, assumed = true }}
+cep_m = {{ value = 0, assumed = true }}
 
 [[interceptors]]
 id = "lower"
 name = "Test lower tier"
 cost_usd = {{ value = 4000000, assumed = true }}
+mean_speed_kms = {{ value = 1.2, assumed = true }}
+reliability = {{ value = 1, assumed = true }}
 pk = {{ ballistic = {pl}, drone = {pl}, assumed = true }}
 envelope.ballistic = {{ range_km = [0, 40], alt_km = [0, 30], assumed = true }}
 envelope.drone = {{ range_km = [0, 40], alt_km = [0, 10], assumed = true }}
@@ -69,6 +71,8 @@ envelope.drone = {{ range_km = [0, 40], alt_km = [0, 10], assumed = true }}
 id = "upper"
 name = "Test upper tier"
 cost_usd = {{ value = 12000000, assumed = true }}
+mean_speed_kms = {{ value = 2.5, assumed = true }}
+reliability = {{ value = 1, assumed = true }}
 pk = {{ ballistic = {pu}, assumed = true }}
 envelope.ballistic = {{ range_km = [0, 200], alt_km = [40, 150], assumed = true }}
 "#,

@@ -5,7 +5,11 @@
 //! Each test file includes this module whole and uses a part of it, hence the allows.
 #![allow(dead_code, unused_imports)]
 
+#[cfg(feature = "desktop")]
+pub mod app;
 mod closed_form;
+pub mod logistics;
+pub mod mechanisms;
 mod require;
 pub mod setups;
 
@@ -13,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
-pub use require::{in_ci, require_gpu, require_xvfb};
+pub use require::{in_ci, require_chromium, require_gpu, require_xvfb};
 
 /// Run the `hormuz` binary of this build with `args`.
 pub fn hormuz(args: &[&str]) -> Output {
@@ -25,6 +29,15 @@ pub fn hormuz_env(args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_hormuz"))
         .args(args)
         .envs(env.iter().copied())
+        .output()
+        .expect("run hormuz")
+}
+
+/// Run the `hormuz` binary with `args` in the folder `dir`.
+pub fn hormuz_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(args)
+        .current_dir(dir)
         .output()
         .expect("run hormuz")
 }

@@ -53,3 +53,20 @@ pub fn require_xvfb() -> bool {
     }
     found
 }
+
+/// A headless browser for the report test (Chromium under one of its names), or `None`
+/// (see the module's rule).
+pub fn require_chromium() -> Option<&'static str> {
+    let found = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|p| {
+            Command::new("sh")
+                .args(["-c", &format!("command -v {p}")])
+                .output()
+                .is_ok_and(|o| o.status.success())
+        });
+    if found.is_none() {
+        missing("chromium is not installed: apt-get install -y chromium");
+    }
+    found
+}

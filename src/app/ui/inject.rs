@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use eframe::egui::{self, Color32, RichText};
 
 use super::ExerciseApp;
-use crate::app::live::{Session, Snapshot, UnitInfo, clock, inactive_militias};
+use crate::app::checks::{self, Now};
+use crate::app::live::{Session, Snapshot, UnitInfo, clock, describe_inject, inactive_militias};
 use crate::app::worker::Command;
 use crate::exercise::Inject;
 use crate::geo::LatLon;
@@ -47,7 +48,7 @@ impl InjectKind {
 }
 
 /// The inject form's fields (indices into the scenario's lists).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct InjectForm {
     pub kind: InjectKind,
     pub site: usize,
@@ -105,7 +106,7 @@ impl InjectForm {
                 Ok(Inject::Salvo {
                     from: site.id.clone(),
                     weapon: sc.weapons[*weapon].id.clone(),
-                    count: self.count.max(1),
+                    count: self.count,
                     targets: ids(&self.targets, &|a| sc.assets[a].id.clone()),
                     over_s: self.over_min * 60,
                 })
@@ -159,6 +160,70 @@ impl InjectForm {
     }
 }
 
+impl InjectForm {
+    /// The form filled in with an inject given before, to edit it.
+    pub fn from_inject(sc: &Scenario, inject: &Inject) -> InjectForm {
+        let site = |id: &str| sc.sites.iter().position(|s| s.id == id).unwrap_or(0);
+        let asset = |id: &str| sc.assets.iter().position(|a| a.id == id);
+        let battery = |id: &str| sc.batteries.iter().position(|b| b.id == id).unwrap_or(0);
+        let mut f = InjectForm::default();
+        match inject {
+            Inject::Salvo {
+                from,
+                weapon,
+                count,
+                targets,
+                over_s,
+            } => {
+                f.kind = InjectKind::Salvo;
+                f.site = site(from);
+                f.weapon = sc.sites[f.site]
+                    .inventory
+                    .iter()
+                    .position(|&(w, _)| &sc.weapons[w].id == weapon)
+                    .unwrap_or(0);
+                f.count = *count;
+                f.targets = targets.iter().filter_map(|t| asset(t)).collect();
+                f.over_min = over_s / 60;
+            }
+            Inject::Strike { sites, fraction } => {
+                f.kind = InjectKind::Strike;
+                f.strike_sites = sites.iter().map(|s| site(s)).collect();
+                f.fraction = *fraction;
+            }
+            Inject::Activate { militias } => {
+                f.kind = InjectKind::Activate;
+                f.militias = militias.iter().map(|s| site(s)).collect();
+            }
+            Inject::Switch { battery: b, online } => {
+                f.kind = InjectKind::Switch;
+                f.battery = battery(b);
+                f.online = *online;
+            }
+            Inject::Relocate { battery: b, to } => {
+                f.kind = InjectKind::Relocate;
+                f.battery = battery(b);
+                f.to = *to;
+            }
+            Inject::Divert {
+                carrier,
+                to,
+                speed_kn,
+            } => {
+                f.kind = InjectKind::Divert;
+                f.carrier = sc
+                    .carriers
+                    .iter()
+                    .position(|c| &c.id == carrier)
+                    .unwrap_or(0);
+                f.to = *to;
+                f.speed_kn = *speed_kn;
+            }
+        }
+        f
+    }
+}
+
 impl ExerciseApp {
     /// Fill the form from a unit clicked on the map, where it fits the kind of inject.
     pub(super) fn prefill(&mut self, unit: &UnitInfo, session: &Session) {
@@ -194,9 +259,30 @@ impl ExerciseApp {
         }
     }
 
-    /// The inject form: the kind of order, its fields, and the button that gives it now.
+    /// The inject form: the kind of order, its fields, what is wrong with it (checked as
+    /// it is filled in, in the facilitator's words), and the button that gives it now (or
+    /// replaces the inject being edited, at that inject's time).
     pub(super) fn inject_form(&mut self, ui: &mut egui::Ui, session: &Session, snap: &Snapshot) {
         let sc = &session.scenario;
+        let editing = self
+            .editing
+            .and_then(|i| session.injects.get(i).map(|g| (i, g)));
+        if let Some((i, g)) = editing {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(
+                    RichText::new(format!(
+                        "editing inject-{} (given at T+{})",
+                        i + 1,
+                        clock(g.tick, sc.tick_seconds)
+                    ))
+                    .color(Color32::YELLOW),
+                );
+                if ui.small_button("cancel").clicked() {
+                    self.editing = None;
+                }
+            });
+        }
+        let tick = editing.map_or(snap.tick, |(_, g)| g.tick);
         let f = &mut self.form;
         egui::ComboBox::new("inject-kind", "order")
             .selected_text(f.kind.name())
@@ -207,7 +293,7 @@ impl ExerciseApp {
             });
         // A kind with nothing to choose from says so and offers no button.
         let complete = match f.kind {
-            InjectKind::Salvo => f.salvo_fields(ui, sc),
+            InjectKind::Salvo => f.salvo_fields(ui, sc, snap, tick),
             InjectKind::Strike => {
                 f.strike_fields(ui, sc, snap);
                 true
@@ -224,30 +310,135 @@ impl ExerciseApp {
         if !complete {
             return;
         }
-        let label = format!("Give inject at T+{}", clock(snap.tick, sc.tick_seconds));
-        if ui.button(label).clicked() {
-            match self.form.build(sc) {
-                Ok(inject) => {
-                    self.inject_error = None;
-                    self.send(Command::Inject(inject));
-                }
-                Err(e) => self.inject_error = Some(e),
-            }
+        // The worker's refusal holds until the form changes.
+        if self
+            .inject_error
+            .as_ref()
+            .is_some_and(|(_, f)| *f != self.form)
+        {
+            self.inject_error = None;
         }
-        if let Some(e) = &self.inject_error {
+        let check = self.form_check(session, snap, editing.map(|(i, g)| (i, g.tick)));
+        let label = match editing {
+            Some((i, g)) => format!(
+                "Replace inject-{} at T+{}",
+                i + 1,
+                clock(g.tick, sc.tick_seconds)
+            ),
+            None => format!("Give inject at T+{}", clock(snap.tick, sc.tick_seconds)),
+        };
+        let ready = check.as_ref().is_ok_and(|r| r.is_ok());
+        if ui.add_enabled(ready, egui::Button::new(label)).clicked()
+            && let Ok(Ok(inject)) = check.clone()
+        {
+            self.inject_error = None;
+            self.send(match editing {
+                Some((i, _)) => Command::ReplaceInject(i, inject),
+                None => Command::Inject(inject),
+            });
+        }
+        // What is missing in grey; what the checks or the worker refuse in red.
+        let problem = match (&check, &self.inject_error) {
+            (Err(e), _) => Some((e.clone(), ui.visuals().weak_text_color())),
+            (Ok(Err(e)), _) | (_, Some((e, _))) => Some((e.clone(), Color32::LIGHT_RED)),
+            _ => None,
+        };
+        if let Some((e, colour)) = problem {
             for line in e.lines() {
-                ui.label(RichText::new(line).color(Color32::LIGHT_RED));
+                ui.add(egui::Label::new(RichText::new(line).color(colour)).wrap());
             }
         }
-        if !session.injects.is_empty() {
-            ui.label(format!("{} injects given", session.injects.len()));
+    }
+
+    /// The form built and checked: `Err` what is missing, `Ok(Err)` what the checks
+    /// refuse, `Ok(Ok)` the inject to send. Checked again only when the form, the clock or
+    /// the session change.
+    fn form_check(
+        &mut self,
+        session: &Session,
+        snap: &Snapshot,
+        editing: Option<(usize, u32)>,
+    ) -> Result<Result<Inject, String>, String> {
+        let inject = self.form.build(&session.scenario)?;
+        let key = format!("{inject:?}|{}|{}|{editing:?}", snap.tick, session.epoch);
+        if let Some((k, r)) = &self.form_checked
+            && *k == key
+        {
+            return Ok(r.clone().map(|_| inject));
+        }
+        let mut now = Now::of(snap);
+        let replacing = editing.and_then(|(i, tick)| {
+            if tick != snap.tick {
+                now.tick = tick;
+                now.launchers_alive.clear();
+            }
+            session.injects.get(i).map(|g| g.inject.clone())
+        });
+        let r = checks::inject(session, &now, &inject, replacing.as_ref());
+        self.form_checked = Some((key, r.clone()));
+        Ok(r.map(|_| inject))
+    }
+
+    /// The injects given, each with its time: edit it, take it back, or run a what-if
+    /// with and without it.
+    pub(super) fn injects_list(&mut self, ui: &mut egui::Ui, session: &Session, snap: &Snapshot) {
+        let sc = &session.scenario;
+        let n = session.injects.len();
+        ui.label(format!("{n} inject{} given", if n == 1 { "" } else { "s" }));
+        let running = self.what_if_progress.is_some();
+        for (i, g) in session.injects.iter().enumerate() {
+            let ahead = g.tick > snap.tick;
+            ui.add(
+                egui::Label::new(format!(
+                    "inject-{} at T+{}{}: {}",
+                    i + 1,
+                    clock(g.tick, sc.tick_seconds),
+                    if ahead { " (ahead)" } else { "" },
+                    describe_inject(&g.inject).1
+                ))
+                .wrap(),
+            );
+            ui.horizontal(|ui| {
+                if ui.small_button("edit").clicked() {
+                    self.form = InjectForm::from_inject(sc, &g.inject);
+                    self.editing = Some(i);
+                }
+                if ui
+                    .small_button("remove")
+                    .on_hover_text("take it back and replay the exercise without it")
+                    .clicked()
+                {
+                    self.send(Command::RemoveInject(i));
+                }
+                if ui
+                    .add_enabled(!running, egui::Button::new("what-if with/without").small())
+                    .on_hover_text(format!(
+                        "{} replicates with and without inject-{}, from its time",
+                        self.what_if_replicates,
+                        i + 1
+                    ))
+                    .clicked()
+                {
+                    self.what_if_progress = Some((0, 1));
+                    self.send(Command::WhatIf {
+                        replicates: self.what_if_replicates,
+                        branch: Some(i),
+                    });
+                }
+            });
         }
     }
 }
 
 impl InjectForm {
     /// A salvo: site, weapon, count, spread, and targets within the weapon's range.
-    fn salvo_fields(&mut self, ui: &mut egui::Ui, sc: &Scenario) -> bool {
+    fn salvo_fields(
+        &mut self,
+        ui: &mut egui::Ui,
+        sc: &Scenario,
+        snap: &Snapshot,
+        tick: u32,
+    ) -> bool {
         if sc.sites.is_empty() {
             ui.label("the scenario has no launch site");
             return false;
@@ -264,32 +455,41 @@ impl InjectForm {
                 }
             });
         let site = &sc.sites[self.site];
+        let stocks = &snap.stocks[self.site];
         self.weapon = self.weapon.min(site.inventory.len().saturating_sub(1));
-        let Some(&(w, rounds)) = site.inventory.get(self.weapon) else {
+        let Some(&(w, _)) = site.inventory.get(self.weapon) else {
             ui.label("this site holds no weapon");
             return true;
         };
+        // Rounds left to order: held less every salvo ordered so far.
+        let left = |j: usize| stocks.get(j).map_or(0, |s| s.free());
         egui::ComboBox::new("salvo-weapon", "weapon")
-            .selected_text(format!("{} ({rounds} held)", sc.weapons[w].id))
+            .selected_text(format!("{} ({} left)", sc.weapons[w].id, left(self.weapon)))
             .show_ui(ui, |ui| {
-                for (j, &(w, r)) in site.inventory.iter().enumerate() {
+                for (j, &(w, _)) in site.inventory.iter().enumerate() {
                     ui.selectable_value(
                         &mut self.weapon,
                         j,
-                        format!("{} ({r} held)", sc.weapons[w].id),
-                    );
+                        format!("{} ({} left)", sc.weapons[w].id, left(j)),
+                    )
+                    .on_hover_text(&sc.weapons[w].name);
                 }
             });
         let range = sc.weapons[w].range_km;
         ui.horizontal(|ui| {
             let l = ui.label("count");
-            ui.add(egui::DragValue::new(&mut self.count).range(1..=500))
+            ui.add(egui::DragValue::new(&mut self.count).range(1..=1_000_000))
                 .labelled_by(l.id);
             let l = ui.label("over (min)");
             ui.add(egui::DragValue::new(&mut self.over_min).range(0..=600))
                 .labelled_by(l.id);
         });
-        ui.label(format!("targets within {range:.0} km:"));
+        // Where the targets are at the inject's time (a ship moves).
+        let seconds = tick as f64 * sc.tick_seconds as f64;
+        ui.label(format!(
+            "targets within {range:.0} km at T+{}:",
+            clock(tick, sc.tick_seconds)
+        ));
         egui::ScrollArea::vertical()
             .id_salt("targets")
             .max_height(120.0)
@@ -300,7 +500,7 @@ impl InjectForm {
                     }
                     let d = site
                         .position
-                        .distance_km(sc.position_of(asset.placement, 0.0));
+                        .distance_km(sc.position_of(asset.placement, seconds));
                     if d > range {
                         continue;
                     }

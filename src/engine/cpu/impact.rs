@@ -1,15 +1,35 @@
 //! Kernel 4 of 5, `impact`: one invocation per (replicate, track) pair that `schedule`
 //! listed.
-//! A threat that arrived hits its target with the weapon's accuracy; a hit does damage
-//! unless the asset's hardness absorbs it, and the damage that reaches the asset's
-//! staying power puts it out of action (its batteries fall silent). Last, each listed
-//! row's wake goes into its replicate's calendar and the run's clock, so the host knows
-//! the next tick worth running. Twin of `shaders/impact.wgsl`.
+//! A threat that arrived lands at its impact point (its weapon's scatter around the aim
+//! point) or, for a submunition warhead, at each of its submunitions' points around it:
+//! a point inside the target's footprint is a hit, and a hit does damage unless the
+//! asset's hardness absorbs it; the damage that reaches the asset's staying power puts it
+//! out of action (its batteries fall silent). A leaker that every battery able to engage
+//! it let fall is counted as ignored, and as ignored inside when it hit all the same. A
+//! decoy lands and does nothing. Last, each listed row's wake goes into its replicate's
+//! calendar and the run's clock, so the host knows the next tick worth running. Twin of
+//! `shaders/impact.wgsl`.
 
 use std::sync::atomic::AtomicU32;
 
 use super::*;
-use crate::engine::rng::{D_DAMAGE, D_HIT};
+use crate::engine::rng::{D_DAMAGE, D_SUB};
+
+/// Whether every battery that could engage threat `k` (its opportunities) let it fall.
+#[inline]
+fn ignored(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> bool {
+    let tr = tb.tracks[k as usize];
+    if th.status & DETECTED == 0 || tr.opp_count == 0 {
+        return false;
+    }
+    for j in 0..tr.opp_count {
+        let o = tb.opportunities[(tr.opp_first + j) as usize];
+        if engageable(tb, lane, k, th, o.battery) {
+            return false;
+        }
+    }
+    true
+}
 
 pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, clock: &AtomicU32) {
     let tick = tb.params.tick;
@@ -23,20 +43,55 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, clock: &AtomicU32) {
         let mut th = lane.threats[k as usize];
         let tr = tb.tracks[k as usize];
         let w = tb.weapons[tr.weapon as usize];
-        count(lane, tr.weapon * WEAPON_COUNTERS + C_LEAKED);
+        let at = tr.target as usize;
         let mut arg = tr.target;
-        if roll(tb, lane, k, D_HIT, w.accuracy) {
-            arg |= LEAK_HIT;
-            let at = tr.target as usize;
-            lane.assets[at].hits += 1;
-            set_status(lane, S_ASSETS_CHANGED);
-            if !roll(tb, lane, k, D_DAMAGE, tb.asset_rows[at].hardness) {
-                arg |= LEAK_DAMAGE;
+        if tr.stream == k {
+            let base = tr.weapon * WEAPON_COUNTERS;
+            count(lane, base + C_LEAKED);
+            // Where it lands, and for submunitions where each of them does.
+            let centre = impact_point(tb, lane, k, &th);
+            let mut hits = 0u32;
+            let mut damage = 0u32;
+            if w.submunitions == 0 {
+                if inside(tb, tr.target, centre) {
+                    hits = 1;
+                    if !roll(tb, lane, k, D_DAMAGE, tb.asset_rows[at].hardness) {
+                        damage = 1;
+                    }
+                }
+            } else {
+                for i in 0..w.submunitions {
+                    let d = D_SUB + 3 * i;
+                    let rad = radius(tb, keyed(tb, lane, k, th.launch, d), w.sub_scatter);
+                    let p = shift(centre, polar(tb, rad, keyed(tb, lane, k, th.launch, d + 1)));
+                    if inside(tb, tr.target, p) {
+                        hits += 1;
+                        if !roll(tb, lane, k, d + 2, tb.asset_rows[at].hardness) {
+                            damage += 1;
+                        }
+                    }
+                }
+            }
+            if ignored(tb, lane, k, &th) {
+                count(lane, base + C_IGNORED);
+                if hits > 0 {
+                    count(lane, base + C_IGNORED_INSIDE);
+                }
+            }
+            if hits > 0 {
+                arg |= LEAK_HIT | (hits << LEAK_HITS_SHIFT);
+                lane.assets[at].hits += hits;
+                set_status(lane, S_ASSETS_CHANGED);
+            }
+            if damage > 0 {
+                arg |= LEAK_DAMAGE | (damage << LEAK_DAMAGE_SHIFT);
                 let before = lane.assets[at].damage;
-                lane.assets[at].damage = before + 1;
-                // Exactly one hit brings damage to the staying power, whatever the order
-                // of threads; which one it was is not recorded, as that would depend on it.
-                if before + 1 == tb.asset_rows[at].staying_power {
+                lane.assets[at].damage = before + damage;
+                // Exactly one leaker brings damage to the staying power, whatever the
+                // order of threads; which one it was is not recorded, as that would
+                // depend on it.
+                let sp = tb.asset_rows[at].staying_power;
+                if before < sp && before + damage >= sp {
                     lane.assets[at].out_at = tick;
                 }
             }

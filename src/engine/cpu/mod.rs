@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::Kernel;
 use super::layout::*;
 use super::plan::Plan;
-use super::rng::{chance, draw};
+use super::rng::{D_DISCRIMINATE, D_PREDICT, D_SCATTER, D_SCATTER_ANGLE, D_TIMING, chance, draw};
 
 /// Read-only tables shared by every replicate.
 #[derive(Clone, Copy)]
@@ -37,6 +37,8 @@ pub struct Tables<'a> {
     pub slots: &'a [SlotRow],
     pub batteries: &'a [BatteryRow],
     pub asset_rows: &'a [AssetRow],
+    /// Lookup tables: scatter, kill thresholds, footprints (`plan::tables`).
+    pub tables: &'a [u32],
     /// Groups that start this tick in some replicate.
     pub started: &'a [Started],
 }
@@ -58,6 +60,7 @@ impl<'a> Tables<'a> {
             slots: &plan.slots,
             batteries,
             asset_rows: &plan.assets,
+            tables: &plan.tables,
             started,
         }
     }
@@ -88,6 +91,9 @@ pub struct Lane {
     pub group_start: Vec<u32>,
     /// One bit per launcher: 1 while it survives.
     pub launchers: Vec<u32>,
+    /// Each battery's channels (the tick each is free from) and radar tracks (the track
+    /// each holds, or `NONE`), at `BatteryRow::channel_first` and `radar_first`.
+    pub fire_control: Vec<u32>,
     /// This tick's events when the replicate records them (capacity fixed at setup).
     pub events: Vec<Event>,
     pub event_count: u32,
@@ -112,6 +118,7 @@ impl Lane {
             assets: vec![AssetState::INITIAL; plan.assets.len()],
             group_start: vec![NEVER; plan.groups.len()],
             launchers: plan.launchers_alive(),
+            fire_control: plan.fire_control.clone(),
             events: if record {
                 vec![Event::default(); event_capacity(t)]
             } else {
@@ -174,15 +181,15 @@ pub fn set_wake(lane: &mut Lane, k: u32, w: u32) {
 }
 
 /// The tick at which row `k`'s calendar entry falls due: its wake, or, for a threat
-/// waiting for launch (wake `NEVER`), its group's start plus its offset.
+/// waiting for launch (wake `NEVER`), its group's start plus its launch offset.
 #[inline]
 pub fn due_at(tb: &Tables, lane: &Lane, k: u32) -> u32 {
     let w = lane.wake[k as usize];
     if w != NEVER {
         return w;
     }
-    let tr = &tb.tracks[k as usize];
-    lane.group_start[tr.group as usize] + tr.offset
+    let start = lane.group_start[tb.tracks[k as usize].group as usize];
+    start + launch_offset(tb, lane, k, start)
 }
 
 /// Put row `k` in the calendar at tick `w` (not before the tick the calendar's page
@@ -265,6 +272,31 @@ pub fn rand(tb: &Tables, lane: &Lane, track: u32, k: u32) -> u32 {
 #[inline]
 pub fn roll(tb: &Tables, lane: &Lane, track: u32, k: u32, threshold: u32) -> bool {
     chance(rand(tb, lane, track, k), threshold)
+}
+
+/// A draw keyed by a given tick rather than this one: a launch tick or a group's start,
+/// so that any kernel at any later tick recomputes the same value.
+#[inline]
+pub fn keyed(tb: &Tables, lane: &Lane, stream: u32, key_tick: u32, k: u32) -> u32 {
+    draw(
+        tb.params.seed,
+        tb.params.first_replicate + lane.replicate,
+        stream,
+        key_tick,
+        k,
+    )
+}
+
+/// Ticks from its group's start at which track `k` launches in this replicate: its
+/// planned offset, plus for random timing a draw over its jitter (keyed by the start,
+/// and by its missile's stream, so that decoys launch with their missile).
+#[inline]
+pub fn launch_offset(tb: &Tables, lane: &Lane, k: u32, start: u32) -> u32 {
+    let tr = tb.tracks[k as usize];
+    if tr.jitter == 0 {
+        return tr.offset;
+    }
+    tr.offset + keyed(tb, lane, tr.stream, start, D_TIMING) % (tr.jitter + 1)
 }
 
 #[inline]
@@ -364,18 +396,169 @@ pub fn open_at(tb: &Tables, tr: &Track, done: u32, age: u32) -> u32 {
     open
 }
 
-/// The next tick at which a flying threat needs a kernel: impact, failure, a window
-/// opening, the next look while a window stays open, or a reload it is waiting for.
+/// Fly-out ticks of an engagement by opportunity `o` started at age `age` (within its
+/// window): its knots, linearly interpolated in integers (`plan::flyout`).
+#[inline]
+pub fn flyout_at(o: &Opportunity, age: u32) -> u32 {
+    let d = age - o.enter;
+    let i = (d / o.step).min(FLYOUT_KNOTS - 1);
+    let knot = |i: u32| (o.flyout[(i / 2) as usize] >> (16 * (i % 2))) & 0xffff;
+    let t0 = knot(i);
+    if i == FLYOUT_KNOTS - 1 {
+        return t0;
+    }
+    let (t1, frac) = (knot(i + 1), d - i * o.step);
+    if t1 >= t0 {
+        t0 + (t1 - t0) * frac / o.step
+    } else {
+        t0 - (t0 - t1) * frac / o.step
+    }
+}
+
+/// The tick an engagement by opportunity `o` started now meets the threat: after its
+/// fly-out, inside the envelope.
+#[inline]
+pub fn intercept_tick(o: &Opportunity, th: &Threat, tick: u32) -> u32 {
+    let age = tick - th.launch;
+    let hit = (age + flyout_at(o, age)).clamp(o.hit_first, o.hit_last);
+    th.launch + hit.max(age)
+}
+
+/// A radius from the standard Rayleigh quantile table at uniform draw `u`, linearly
+/// interpolated between knots, scaled by `sigma` (frame units).
+#[inline]
+pub fn radius(tb: &Tables, u: u32, sigma: u32) -> i32 {
+    let i = (Q_BASE + (u >> 22)) as usize;
+    let frac = (u >> 6) & 0xffff;
+    let (q0, q1) = (tb.tables[i], tb.tables[i + 1]);
+    let q = q0 + (((q1 - q0) * frac) >> 16);
+    ((q * sigma) >> QUANTILE_BITS) as i32
+}
+
+/// A point at radius `r` from the origin in the direction of uniform draw `v`.
+#[inline]
+pub fn polar(tb: &Tables, rad: i32, v: u32) -> [i32; 2] {
+    let a = v >> 24;
+    let c = tb.tables[(COS_BASE + a) as usize] as i32;
+    let s = tb.tables[(SIN_BASE + a) as usize] as i32;
+    [(rad * c) >> TRIG_BITS, (rad * s) >> TRIG_BITS]
+}
+
+/// `p + q`, each coordinate kept within the frame (beyond it, nothing is inside).
+#[inline]
+pub fn shift(p: [i32; 2], q: [i32; 2]) -> [i32; 2] {
+    [
+        (p[0] + q[0]).clamp(-FRAME_LIMIT, FRAME_LIMIT),
+        (p[1] + q[1]).clamp(-FRAME_LIMIT, FRAME_LIMIT),
+    ]
+}
+
+/// Where threat `k` lands: its weapon's scatter around the aim point, drawn by its launch
+/// tick (the same in every kernel that asks).
+#[inline]
+pub fn impact_point(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> [i32; 2] {
+    let sigma = tb.weapons[tb.tracks[k as usize].weapon as usize].scatter;
+    let rad = radius(tb, keyed(tb, lane, k, th.launch, D_SCATTER), sigma);
+    shift(
+        [0, 0],
+        polar(tb, rad, keyed(tb, lane, k, th.launch, D_SCATTER_ANGLE)),
+    )
+}
+
+/// Whether a point lies inside an asset's footprint: a circle, or a polygon by the
+/// crossing rule (every product within an i32: coordinates are within the frame).
+#[inline]
+pub fn inside(tb: &Tables, asset: u32, p: [i32; 2]) -> bool {
+    let row = tb.asset_rows[asset as usize];
+    if row.vertex_count == 0 {
+        return (p[0] * p[0] + p[1] * p[1]) as u32 <= row.radius2;
+    }
+    let vertex = |i: u32| {
+        let w = (row.vertex_first + 2 * i) as usize;
+        [tb.tables[w] as i32, tb.tables[w + 1] as i32]
+    };
+    let mut within = false;
+    let mut j = row.vertex_count - 1;
+    for i in 0..row.vertex_count {
+        let (a, b) = (vertex(i), vertex(j));
+        if (a[1] > p[1]) != (b[1] > p[1]) {
+            // Left of the edge from a to b, on the side of increasing y.
+            let lhs = (p[0] - a[0]) * (b[1] - a[1]);
+            let rhs = (b[0] - a[0]) * (p[1] - a[1]);
+            if (b[1] > a[1] && lhs < rhs) || (b[1] < a[1] && lhs > rhs) {
+                within = !within;
+            }
+        }
+        j = i;
+    }
+    within
+}
+
+/// Whether battery `b` would engage threat `k` at all: a decoy it does not tell from a
+/// warhead, or a threat whose impact point, as the battery predicts it (its own error on
+/// the true one), falls inside the target's footprint. Otherwise it lets it fall.
+#[inline]
+pub fn engageable(tb: &Tables, lane: &Lane, k: u32, th: &Threat, b: u32) -> bool {
+    let tr = tb.tracks[k as usize];
+    let row = tb.batteries[b as usize];
+    if tr.stream != k
+        && chance(
+            keyed(tb, lane, k, th.launch, D_DISCRIMINATE + b),
+            row.discrimination,
+        )
+    {
+        return false;
+    }
+    let rad = radius(
+        tb,
+        keyed(tb, lane, k, th.launch, D_PREDICT + 2 * b),
+        row.prediction,
+    );
+    let error = polar(
+        tb,
+        rad,
+        keyed(tb, lane, k, th.launch, D_PREDICT + 2 * b + 1),
+    );
+    inside(tb, tr.target, shift(impact_point(tb, lane, k, th), error))
+}
+
+/// Whether battery `b`'s radar still holds the track it took for threat `k`: the threat
+/// flies, the battery engaged it last and is not done with it, and it may still engage
+/// it (its window is open, or an engagement is in flight). A radar track is taken at the
+/// battery's first engagement and freed by the threat's end, by a hand-off to another
+/// battery or by the end of the battery's engagements, with no kernel having to say so.
+#[inline]
+pub fn radar_holds(tb: &Tables, lane: &Lane, b: u32, k: u32, tick: u32) -> bool {
+    let th = lane.threats[k as usize];
+    if th.status & STATUS_MASK != FLYING || th.last_opp == NONE || (th.done >> th.last_opp) & 1 == 1
+    {
+        return false;
+    }
+    let o = tb.opportunities[(tb.tracks[k as usize].opp_first + th.last_opp) as usize];
+    o.battery == b && (th.shot_opp != NONE || tick - th.launch <= o.exit)
+}
+
+/// The next tick at which a flying threat needs a kernel: impact, failure, a decoy's
+/// separation, the intercept of an engagement in flight, a window opening, the next look
+/// while a window stays open (the next tick, or when a fire channel frees if every
+/// battery that could take it had its channels busy: `Threat::free_at`), or a reload it
+/// is waiting for.
 #[inline]
 pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -> u32 {
     let mut next = th.launch + tr.flight;
     if th.fail_age != NEVER {
         next = next.min(th.launch + th.fail_age);
     }
+    let age = tick - th.launch;
+    if age < tr.separation {
+        next = next.min(th.launch + tr.separation);
+    }
+    if th.shot_opp != NONE {
+        return next.min(th.intercept_at);
+    }
     if th.status & DETECTED == 0 {
         return next;
     }
-    let age = tick - th.launch;
     // The windows yet to open here; those open through the next tick below, over their
     // bits (see `open_at`).
     let mut open = 0u32;
@@ -399,7 +582,14 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
         let o = tb.opportunities[(tr.opp_first + j) as usize];
         let s = opp_state(tb, lane, tr, th, j, tick + 1);
         if s == OPP_READY {
-            next = next.min(tick + 1);
+            // The next look; but a window that was ready at this tick already, when
+            // `allocate` passed the threat over for want of a channel, waits for one.
+            let waits = th.free_at != NEVER && opp_state(tb, lane, tr, th, j, tick) == OPP_READY;
+            next = next.min(if waits {
+                th.free_at.max(tick + 1)
+            } else {
+                tick + 1
+            });
         } else if s == OPP_WAIT {
             let m = lane.magazines[o.slot as usize];
             let at = reloaded(m, &tb.slots[o.slot as usize], tick).reload_at;

@@ -32,7 +32,7 @@ pub fn schedule(tb: &Tables, lane: &mut Lane, clock: &AtomicU32) {
         if lane.group_start[s.group as usize] == tick {
             for i in 0..s.tracks {
                 let k = s.first_track + i;
-                push_wake(lane, tick + tb.tracks[k as usize].offset, k);
+                push_wake(lane, tick + launch_offset(tb, lane, k, tick), k);
             }
         }
     }
@@ -160,6 +160,7 @@ mod tests {
             assets: Vec::new(),
             group_start: vec![NEVER],
             launchers: Vec::new(),
+            fire_control: Vec::new(),
             events: Vec::new(),
             event_count: 0,
             status: [0; STATUS_WORDS],
@@ -181,6 +182,7 @@ mod tests {
             slots: &[],
             batteries: &[],
             asset_rows: &[],
+            tables: &[],
             started,
         }
     }

@@ -26,6 +26,7 @@ pub(super) struct RunBuffers {
     pub(super) slots: wgpu::Buffer,
     pub(super) batteries: wgpu::Buffer,
     pub(super) asset_rows: wgpu::Buffer,
+    pub(super) tables: wgpu::Buffer,
     /// This tick's started groups.
     pub(super) started: wgpu::Buffer,
     pub(super) events: wgpu::Buffer,
@@ -51,6 +52,7 @@ impl RunBuffers {
             slots: c.storage("slots", &plan.slots),
             batteries: c.uniform("batteries", battery_rows),
             asset_rows: c.storage("asset_rows", &plan.assets),
+            tables: c.storage("tables", &plan.tables),
             started: c.zeroed(
                 "started",
                 shape.groups * std::mem::size_of::<Started>() as u64,
@@ -85,6 +87,8 @@ pub(super) struct Batch {
     pub(super) assets: wgpu::Buffer,
     pub(super) group_start: wgpu::Buffer,
     pub(super) launchers: wgpu::Buffer,
+    /// Each replicate's channels and radar tracks (`Plan::fire_control`).
+    pub(super) fire_control: wgpu::Buffer,
     /// This tick's work lists (see `shaders/common.wgsl`).
     pub(super) pairs: wgpu::Buffer,
     pub(super) lanes: wgpu::Buffer,
@@ -130,6 +134,12 @@ impl Batch {
             ),
             group_start: c.storage("group_start", &group_start[span(g)]),
             launchers: c.storage("launchers", &launchers[span(lw)]),
+            fire_control: c.storage(
+                "fire_control",
+                &(0..n)
+                    .flat_map(|_| plan.fire_control.iter().copied())
+                    .collect::<Vec<u32>>(),
+            ),
             pairs: c.list("pairs", (LIST_HEADER + rows as u64) * 4),
             lanes: c.list("lanes", (LIST_HEADER + 2 * n as u64) * 4),
             bind_groups: Vec::new(),
@@ -158,6 +168,8 @@ impl Batch {
             clock: &run.clock,
             pairs: &batch.pairs,
             lanes: &batch.lanes,
+            tables: &run.tables,
+            fire_control: &batch.fire_control,
         };
         let bind_groups = c
             .kernels
@@ -477,6 +489,49 @@ impl GpuBackend {
         Ok(out)
     }
 
+    /// Magazine changes (`Upload::Magazine`) depend on the magazines' state on the
+    /// device: read back the magazines of each batch a change touches, change them as the
+    /// CPU backend does (`MagazineChange::apply`), and write them back. Deliveries and
+    /// trips to port are rare; one batch at a time bounds the host memory they take.
+    fn change_magazines(&mut self, changes: &[Upload]) -> Result<(), String> {
+        let ns = self.plan.slots.len();
+        let size = std::mem::size_of::<MagazineState>();
+        let c = self.ctx.clone();
+        for b in &self.batches {
+            let (lo, hi) = (b.first, b.first + b.replicates);
+            let touches = |c: &&Upload| matches!(c, Upload::Magazine { first, end, .. } if *first < hi && *end > lo);
+            if !changes.iter().any(|x| touches(&x)) {
+                continue;
+            }
+            let bytes = (b.replicates as usize * ns * size) as u64;
+            let staging = c.staging("magazines readback", bytes);
+            let mut e = c.device.create_command_encoder(&Default::default());
+            e.copy_buffer_to_buffer(&b.magazines, 0, &staging, 0, bytes);
+            c.queue.submit([e.finish()]);
+            let mut mags: Vec<MagazineState> = c.read(&staging, 0..bytes)?;
+            for x in changes.iter().filter(touches) {
+                let Upload::Magazine {
+                    first,
+                    end,
+                    slot,
+                    tick,
+                    change,
+                } = *x
+                else {
+                    continue;
+                };
+                let row = &self.plan.slots[slot as usize];
+                for r in first.max(lo)..end.min(hi) {
+                    let m = &mut mags[(r - lo) as usize * ns + slot as usize];
+                    *m = change.apply(*m, row, tick);
+                }
+            }
+            c.queue
+                .write_buffer(&b.magazines, 0, bytemuck::cast_slice(&mags));
+        }
+        Ok(())
+    }
+
     fn try_assets(&mut self) -> Result<Vec<AssetState>, String> {
         let c = self.ctx.clone();
         let a = self.plan.assets.len();
@@ -549,7 +604,7 @@ impl Backend for GpuBackend {
         }
     }
 
-    fn upload(&mut self, changes: &[Upload]) {
+    fn upload(&mut self, changes: &[Upload]) -> Result<(), String> {
         let g = self.plan.groups.len();
         let lw = self.plan.launcher_words as usize;
         let mut groups_dirty = (usize::MAX, 0);
@@ -587,8 +642,11 @@ impl Backend for GpuBackend {
                     self.battery_rows[battery as usize].online = online as u32;
                     batteries_dirty = true;
                 }
+                Upload::Magazine { .. } => {}
             }
         }
+        self.change_magazines(changes)
+            .map_err(|e| format!("changing magazines on the GPU: {e}"))?;
         let q = &self.ctx.queue;
         Self::flush(q, &self.batches, &self.group_start, g, groups_dirty, |b| {
             &b.group_start
@@ -608,6 +666,7 @@ impl Backend for GpuBackend {
                 bytemuck::cast_slice(&self.battery_rows),
             );
         }
+        Ok(())
     }
 
     fn step(&mut self, params: Params, limit: StepLimit) -> Result<StepReport, String> {

@@ -40,6 +40,8 @@ pub struct RunShape {
     pub assets: u64,
     pub groups: u64,
     pub launcher_words: u64,
+    /// Fire-control words per replicate (channels, radar tracks).
+    pub fire_control: u64,
     /// Counters per replicate.
     pub counters: u64,
     pub batteries: u64,
@@ -55,6 +57,7 @@ impl RunShape {
             assets: plan.assets.len() as u64,
             groups: plan.groups.len() as u64,
             launcher_words: plan.launcher_words as u64,
+            fire_control: plan.fire_control.len() as u64,
             counters: plan.counter_stride() as u64,
             batteries: plan.batteries.len() as u64,
             recorded: recorded as u64,
@@ -80,6 +83,7 @@ impl RunShape {
             self.assets * std::mem::size_of::<AssetState>() as u64,
             self.groups * 4,
             self.launcher_words * 4,
+            self.fire_control * 4,
         ]
         .into_iter()
         .max()
@@ -160,7 +164,8 @@ mod tests {
             assets: 30,
             groups: 20,
             launcher_words: 4,
-            counters: 7 * 10 + 3 * 40,
+            fire_control: 60,
+            counters: 12 * 10 + 4 * 40,
             batteries: 20,
             recorded,
         }
@@ -192,16 +197,16 @@ mod tests {
 
     #[test]
     fn the_binding_limit_decides_the_batch() {
-        // 2000 threat rows of 32 bytes: 64,000 bytes a replicate, so 2,097 replicates to
+        // 2000 threat rows of 40 bytes: 80,000 bytes a replicate, so 1,677 replicates to
         // a 128 MiB binding (less the list header).
         let s = shape(2000, 1);
-        let per = (LAVAPIPE.storage_binding - 16) / 64_000;
-        assert_eq!(per, 2097);
+        let per = (LAVAPIPE.storage_binding - 16) / 80_000;
+        assert_eq!(per, 1677);
         let sizes = batch_sizes(&LAVAPIPE, &s, 10_000, None).unwrap();
-        assert_eq!(sizes, vec![2000; 5]);
+        assert_eq!(sizes, vec![1667, 1667, 1667, 1667, 1667, 1665]);
         assert!(sizes.iter().all(|&n| n as u64 <= per));
-        let sizes = batch_sizes(&LAVAPIPE, &s, 2098, None).unwrap();
-        assert_eq!(sizes, vec![1049, 1049]);
+        let sizes = batch_sizes(&LAVAPIPE, &s, 1678, None).unwrap();
+        assert_eq!(sizes, vec![839, 839]);
     }
 
     #[test]
@@ -240,7 +245,7 @@ mod tests {
         };
         let e = batch_sizes(&limits, &shape(4000, 0), 1, None).unwrap_err();
         assert!(
-            e.contains("one replicate needs a 128000-byte buffer"),
+            e.contains("one replicate needs a 160000-byte buffer"),
             "{e}"
         );
     }

@@ -34,8 +34,12 @@ pub mod binding {
     pub const PAIRS: u32 = 21;
     /// The candidate count of each replicate, and the replicates with candidates.
     pub const LANES: u32 = 22;
+    /// Lookup tables: scatter, kill thresholds, footprints.
+    pub const TABLES: u32 = 23;
+    /// Each replicate's channels and radar tracks, in `allocate`.
+    pub const FIRE_CONTROL: u32 = 24;
     /// Each threat row's successor in its calendar list.
-    pub const LINK: u32 = 23;
+    pub const LINK: u32 = 25;
 }
 
 /// Binding numbers an entry point of a composed source uses, ascending, found by naga
@@ -90,6 +94,8 @@ pub(super) struct Buffers<'a> {
     pub(super) clock: &'a wgpu::Buffer,
     pub(super) pairs: &'a wgpu::Buffer,
     pub(super) lanes: &'a wgpu::Buffer,
+    pub(super) tables: &'a wgpu::Buffer,
+    pub(super) fire_control: &'a wgpu::Buffer,
 }
 
 impl Buffers<'_> {
@@ -119,6 +125,8 @@ impl Buffers<'_> {
             binding::CLOCK => self.clock,
             binding::PAIRS => self.pairs,
             binding::LANES => self.lanes,
+            binding::TABLES => self.tables,
+            binding::FIRE_CONTROL => self.fire_control,
             _ => return None,
         })
     }

@@ -96,6 +96,7 @@ impl GpuBackend {
             put(q, &b.assets, &concat(lanes, |l| &l.assets));
             put(q, &b.group_start, &concat(lanes, |l| &l.group_start));
             put(q, &b.launchers, &concat(lanes, |l| &l.launchers));
+            put(q, &b.fire_control, &concat(lanes, |l| &l.fire_control));
             // Entries are threat rows `r * tracks + k` of the batch.
             let rows: Vec<u32> = lanes
                 .iter()
@@ -141,6 +142,8 @@ impl GpuBackend {
             self.read_batches(|b| &b.group_start, self.plan.groups.len())?;
         let launchers: Vec<u32> =
             self.read_batches(|b| &b.launchers, self.plan.launcher_words as usize)?;
+        let fire_control: Vec<u32> =
+            self.read_batches(|b| &b.fire_control, self.plan.fire_control.len())?;
         let chunk = |v: &[u32], r: usize, n: usize| v[r * n..(r + 1) * n].to_vec();
         for (r, lane) in lanes.iter_mut().enumerate() {
             lane.threats = threats[r * t..(r + 1) * t].to_vec();
@@ -155,6 +158,7 @@ impl GpuBackend {
             lane.assets = assets[r * a..(r + 1) * a].to_vec();
             lane.group_start = chunk(&group_start, r, lane.group_start.len());
             lane.launchers = chunk(&launchers, r, lane.launchers.len());
+            lane.fire_control = chunk(&fire_control, r, lane.fire_control.len());
         }
         let mut listed = Vec::new();
         let mut headers = Vec::new();

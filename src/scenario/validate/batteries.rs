@@ -2,14 +2,15 @@
 //! `[[batteries]]` entry, a carrier's escort, a carrier's air wing): fire channels, tier,
 //! magazines, doctrine and envelopes.
 
-use super::super::limits::{MAX_ENGAGEMENTS, MAX_SHOTS};
+use super::super::limits::{MAX_CHANNELS, MAX_ENGAGEMENTS, MAX_SCATTER_M, MAX_SHOTS};
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
+use super::canonical::by_id;
 use super::database::Database;
 use super::suggest::unknown;
 use super::units::{UnitIds, Units};
-use super::values::{envelope, position};
+use super::values::{envelope, position, probability};
 use super::{Checker, SCENARIO, Time};
 use crate::geo::LatLon as Geo;
 
@@ -31,7 +32,30 @@ pub(super) struct FireControl<'s> {
     pub magazine: &'s [types::MagazineSpec],
     pub doctrine: &'s types::Doctrine,
     pub envelope: Option<&'s types::Envelopes>,
+    pub defends: Option<&'s [String]>,
+    pub radar_tracks: Option<u32>,
+    pub impact_prediction_m: Option<f64>,
+    pub discrimination: Option<f64>,
 }
+
+/// The fire control of a `[[batteries]]` entry, an escort or an air wing: the fields they
+/// share, under the same names.
+macro_rules! fire_control {
+    ($spec:expr) => {
+        $crate::scenario::validate::batteries::FireControl {
+            channels: $spec.channels,
+            tier: $spec.tier,
+            magazine: &$spec.magazine,
+            doctrine: &$spec.doctrine,
+            envelope: $spec.envelope.as_ref(),
+            defends: $spec.defends.as_deref(),
+            radar_tracks: $spec.radar_tracks,
+            impact_prediction_m: $spec.impact_prediction_m,
+            discrimination: $spec.discrimination,
+        }
+    };
+}
+pub(super) use fire_control;
 
 /// `[[batteries]]`: each with a position, or on a host asset whose position it takes.
 pub(super) fn check(
@@ -42,7 +66,7 @@ pub(super) fn check(
     unit_ids: &mut UnitIds,
     time: Time,
 ) {
-    for (i, b) in specs.iter().enumerate() {
+    for (i, b) in by_id(specs, |b| &b.id) {
         let p = KeyPath::default().key("batteries").index(i);
         unit_ids.claim(ck, p.key("id"), &b.id);
         let side = units.sides.side_of(ck, &p.key("side"), &b.side);
@@ -81,16 +105,9 @@ pub(super) fn check(
             host,
             launchers: b.launchers,
         };
-        let fc = FireControl {
-            channels: b.channels,
-            tier: b.tier,
-            magazine: &b.magazine,
-            doctrine: &b.doctrine,
-            envelope: b.envelope.as_ref(),
-        };
-        if let Some(x) = battery(ck, &p, who, &fc, db, time.tick_s) {
-            units.batteries.push(x);
-        }
+        let fc = fire_control!(b);
+        let x = battery(ck, &p, who, &fc, db, time.tick_s);
+        units.push_battery(x, &p, fc.defends);
     }
 }
 
@@ -111,6 +128,36 @@ pub(super) fn battery(
             "expected at least 1 fire channel",
         );
     }
+    if fc.channels > MAX_CHANNELS {
+        ck.err(
+            SCENARIO,
+            &p.key("channels"),
+            format!(
+                "expected at most {MAX_CHANNELS} fire channels, found {}",
+                fc.channels
+            ),
+        );
+    }
+    if fc.radar_tracks == Some(0) {
+        ck.err(
+            SCENARIO,
+            &p.key("radar_tracks"),
+            "expected a radar that tracks at least 1 threat (leave `radar_tracks` out for no limit)",
+        );
+    }
+    let impact_prediction_m = fc.impact_prediction_m.unwrap_or(0.0);
+    if !impact_prediction_m.is_finite() || !(0.0..=MAX_SCATTER_M).contains(&impact_prediction_m) {
+        ck.err(
+            SCENARIO,
+            &p.key("impact_prediction_m"),
+            format!(
+                "expected a standard deviation between 0 and {MAX_SCATTER_M} m, found {impact_prediction_m}"
+            ),
+        );
+    }
+    let discrimination = fc.discrimination.map_or(0.0, |d| {
+        probability(ck, SCENARIO, &p.key("discrimination"), d)
+    });
     if fc.tier == 0 {
         ck.err(
             SCENARIO,
@@ -167,6 +214,10 @@ pub(super) fn battery(
         doctrine,
         envelope: envelopes,
         moves: Vec::new(),
+        defends: None,
+        radar_tracks: fc.radar_tracks,
+        impact_prediction_m,
+        discrimination,
     })
 }
 

@@ -3,11 +3,13 @@
 
 use std::collections::HashMap;
 
+use super::super::limits::{MAX_DECOYS, MAX_SCATTER_M, MAX_SUBMUNITIONS};
 use super::super::model::{Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
 use super::Checker;
-use super::values::{Kind, class_probabilities, envelope, figure};
+use super::canonical::natural;
+use super::values::{Kind, class_probabilities, count, envelope, figure, provenance};
 
 /// The database: weapons and interceptors, and their ids (a duplicated id names the
 /// later entry).
@@ -25,11 +27,13 @@ struct Found<'f, T> {
     spec: &'f T,
 }
 
-/// Every entry of one kind, across the database files in order (file 0 is the scenario).
+/// Every entry of one kind across the database files (file 0 is the scenario), in
+/// canonical order: by id (natural order), whichever file holds it (a duplicated id in file order).
 fn found<'f, T>(
     dbs: &'f [types::DatabaseFile],
     key: &str,
     entries: impl Fn(&'f types::DatabaseFile) -> &'f [T],
+    id: impl Fn(&T) -> &str,
 ) -> Vec<Found<'f, T>> {
     let mut out = Vec::new();
     for (d, db) in dbs.iter().enumerate() {
@@ -41,13 +45,14 @@ fn found<'f, T>(
             });
         }
     }
+    out.sort_by(|a, b| natural(id(a.spec), id(b.spec)));
     out
 }
 
 pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Database<'f> {
     let mut weapons = Vec::new();
     let mut weapon_ids = HashMap::new();
-    for f in found(dbs, "threats", |db| &db.threats) {
+    for f in found(dbs, "threats", |db| &db.threats, |t| &t.id) {
         if weapon_ids
             .insert(f.spec.id.as_str(), weapons.len())
             .is_some()
@@ -62,7 +67,7 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
     }
     let mut interceptors = Vec::new();
     let mut interceptor_ids = HashMap::new();
-    for f in found(dbs, "interceptors", |db| &db.interceptors) {
+    for f in found(dbs, "interceptors", |db| &db.interceptors, |t| &t.id) {
         if interceptor_ids
             .insert(f.spec.id.as_str(), interceptors.len())
             .is_some()
@@ -103,7 +108,32 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         &t.flight_reliability,
         Kind::Probability,
     );
-    let accuracy = figure(ck, file, &p.key("accuracy"), &t.accuracy, Kind::Probability);
+    let cep_m = figure(ck, file, &p.key("cep_m"), &t.cep_m, Kind::NonNegative);
+    if cep_m > MAX_SCATTER_M {
+        ck.err(
+            file,
+            &p.key("cep_m").key("value"),
+            format!("expected a CEP of at most {MAX_SCATTER_M} m, found {cep_m}"),
+        );
+    }
+    let decoys = t.decoys.as_ref().map_or(0, |d| {
+        count(ck, file, &p.key("decoys"), d, 0, MAX_DECOYS, "decoys")
+    });
+    if decoys > 0 && t.class != ThreatClass::Ballistic {
+        ck.err(
+            file,
+            &p.key("decoys"),
+            "only a ballistic missile's re-entry brings decoys",
+        );
+    }
+    let manoeuvre = t
+        .manoeuvre
+        .as_ref()
+        .map_or([1.0; 4], |m| tier_factors(ck, file, &p.key("manoeuvre"), m));
+    let submunitions = t
+        .submunitions
+        .as_ref()
+        .map(|s| submunitions(ck, file, &p.key("submunitions"), s));
     if let Some(w) = &t.warhead_kg {
         figure(ck, file, &p.key("warhead_kg"), w, Kind::NonNegative);
     }
@@ -141,8 +171,62 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         cost_usd,
         launch_reliability,
         flight_reliability,
-        accuracy,
+        cep_m,
+        decoys,
+        manoeuvre,
+        submunitions,
     }
+}
+
+/// Kill-probability factors per tier, each in [0, 1], with provenance; a tier left out
+/// takes the factor of the tier above it (1 for `tier1`), tiers beyond 4 `tier4`'s.
+fn tier_factors(ck: &mut Checker, file: usize, path: &KeyPath, m: &types::TierFactors) -> [f64; 4] {
+    let mut out = [1.0; 4];
+    let mut last = 1.0;
+    for (i, slot) in out.iter_mut().enumerate() {
+        if let Some(v) = m.get(i) {
+            let key = path.key(&format!("tier{}", i + 1));
+            last = super::values::probability(ck, file, &key, v);
+        }
+        *slot = last;
+    }
+    provenance(ck, file, path, m.source.as_deref(), m.assumed);
+    out
+}
+
+/// Submunitions: 1 to `MAX_SUBMUNITIONS` of them, a spread within the frame, provenance.
+fn submunitions(
+    ck: &mut Checker,
+    file: usize,
+    path: &KeyPath,
+    s: &types::Submunitions,
+) -> (u32, f64) {
+    if s.count == 0 || s.count > MAX_SUBMUNITIONS {
+        ck.err(
+            file,
+            &path.key("count"),
+            format!(
+                "expected 1 to {MAX_SUBMUNITIONS} submunitions, found {}",
+                s.count
+            ),
+        );
+    }
+    let ok = s.spread_m.is_finite() && (0.0..=MAX_SCATTER_M).contains(&s.spread_m);
+    if !ok {
+        ck.err(
+            file,
+            &path.key("spread_m"),
+            format!(
+                "expected a spread between 0 and {MAX_SCATTER_M} m, found {}",
+                s.spread_m
+            ),
+        );
+    }
+    provenance(ck, file, path, s.source.as_deref(), s.assumed);
+    (
+        s.count.clamp(1, MAX_SUBMUNITIONS),
+        if ok { s.spread_m } else { 0.0 },
+    )
 }
 
 /// An interceptor: its cost, a kill probability per class it can engage, and an envelope
@@ -150,6 +234,20 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
 fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
     let (t, p, file) = (f.spec, &f.path, f.file);
     let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
+    let mean_speed_kms = figure(
+        ck,
+        file,
+        &p.key("mean_speed_kms"),
+        &t.mean_speed_kms,
+        Kind::Positive,
+    );
+    let reliability = figure(
+        ck,
+        file,
+        &p.key("reliability"),
+        &t.reliability,
+        Kind::Probability,
+    );
     let pk = class_probabilities(ck, file, &p.key("pk"), &t.pk, true);
     let mut envelopes = [None; 4];
     for c in ThreatClass::ALL {
@@ -181,5 +279,11 @@ fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Intercept
         cost_usd,
         pk,
         envelope: envelopes,
+        mean_speed_kms: if mean_speed_kms > 0.0 {
+            mean_speed_kms
+        } else {
+            1.0
+        },
+        reliability,
     }
 }

@@ -3,20 +3,28 @@
 //! pointed at `file:line:column`, instead of stopping at the first.
 //!
 //! One module per section, run in file order by [`validate`], which hands each section the
-//! id tables of the sections before it:
+//! id tables of the sections before it. Every section walks its entries in canonical
+//! order (`canonical`: by id), so that no index depends on where an entry stands in the
+//! file; diagnostics still point at the file's own `line:column`, and are sorted by it.
+//! The sections:
 //! - `database`: weapons and interceptors (the database files);
 //! - `units`: sides, the unit-id namespace, assets, carriers with their escorts and air wings;
 //! - `batteries`: `[[batteries]]`, and the fire control every kind of battery shares;
 //! - `sites`: launch sites and militias;
-//! - `orders`: triggers, orders (and the moves they plan ahead), incidents;
+//! - `orders`: triggers, orders (and the moves they plan ahead), incidents; `repeats`, the
+//!   orders that fall due several times (`every`, `times`); `logistics`, resupply and
+//!   ships' trips to port (`rearm`), planned ahead;
 //! - `reported`: the `[[reported]]` figures of calibration scenarios (their names are checked
 //!   by the report layer, which defines the figures: `report::check_reported`);
 //! - `values`: checks of single values the sections share (numbers, provenance, positions);
 //! - `suggest`: "did you mean" for unknown ids.
 
 mod batteries;
+mod canonical;
 mod database;
+mod logistics;
 mod orders;
+mod repeats;
 mod reported;
 mod sites;
 mod suggest;
@@ -90,6 +98,7 @@ pub(crate) fn validate(
     let mut unit_ids = units::UnitIds::default();
     let mut units = units::check(ck, file, &db, &mut unit_ids, time);
     batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
+    units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
     let triggers = orders::triggers(ck, &file.triggers, &units);
     let known = orders::Known {
@@ -98,16 +107,24 @@ pub(crate) fn validate(
         sites: &sites,
         triggers: &triggers,
     };
-    let orders = orders::orders(ck, &file.orders, &known, time);
+    let (mut orders, order_paths, at_sea) = orders::orders(ck, &file.orders, &known, time);
     let incidents = orders::incidents(ck, &file.incidents, time);
     let units::Units {
         sides,
-        assets,
+        mut assets,
         mut carriers,
         mut batteries,
         ..
     } = units;
     orders::plan_moves(&orders, &mut batteries, &mut carriers, time.tick_s);
+    logistics::plan_trips(
+        ck,
+        &mut orders,
+        &order_paths,
+        &mut assets,
+        &carriers,
+        time.tick_s,
+    );
     if batteries.len() > MAX_BATTERIES {
         ck.err(
             SCENARIO,
@@ -127,6 +144,7 @@ pub(crate) fn validate(
         file: ck.files[SCENARIO].name.clone(),
         tick_seconds: time.tick_s,
         ticks: time.ticks,
+        battery_choice: h.battery_choice,
         sides: sides.list,
         weapons: db.weapons,
         interceptors: db.interceptors,
@@ -139,6 +157,11 @@ pub(crate) fn validate(
         incidents,
         reported,
     };
+    orders::check_at_sea(ck, &at_sea, &scenario);
+    // The sections walk their entries in canonical order; problems read in file order.
+    let files = &ck.files;
+    let rank = |d: &super::source::Diagnostic| files.iter().position(|f| f.name == d.file);
+    ck.diagnostics.sort_by_key(|d| (rank(d), d.line, d.column));
     ck.diagnostics.is_empty().then_some(scenario)
 }
 

@@ -6,12 +6,14 @@ use std::collections::HashMap;
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
+use super::canonical::{by_id, by_key};
 use super::database::Database;
 use super::sites::Sites;
 use super::suggest::unknown;
 use super::units::Units;
 use super::values::{position, probability};
 use super::{Checker, SCENARIO, Time};
+use super::{logistics, repeats};
 
 /// The triggers, and their ids (a duplicated id names the later trigger).
 pub(super) struct Triggers<'f> {
@@ -35,9 +37,9 @@ pub(super) fn triggers<'f>(
 ) -> Triggers<'f> {
     let mut ids = HashMap::new();
     let mut list = Vec::new();
-    for (i, t) in specs.iter().enumerate() {
+    for (i, t) in by_id(specs, |t| &t.id) {
         let p = KeyPath::default().key("triggers").index(i);
-        if ids.insert(t.id.as_str(), i).is_some() {
+        if ids.insert(t.id.as_str(), list.len()).is_some() {
             ck.err(
                 SCENARIO,
                 &p.key("id"),
@@ -87,19 +89,34 @@ pub(super) fn triggers<'f>(
     Triggers { list, ids }
 }
 
-/// The orders that can be carried out; an order with a problem that leaves it without an
-/// action is left out (and reported).
+/// A target of an injected salvo that moves (a ship): its range is checked once the
+/// scenario is built ([`check_at_sea`]), where the ship is at the inject's time.
+pub(super) struct AtSea {
+    path: KeyPath,
+    target: String,
+    site: usize,
+    weapon: usize,
+    asset: usize,
+    tick: u32,
+}
+
+/// The orders that can be carried out, each with the key path of the `[[orders]]` entry it
+/// came from; an order with a problem that leaves it without an action is left out (and
+/// reported). A repeated order (`every`, `times`) becomes one order per time, named
+/// `<id>#1`, `<id>#2`, ... Also the injected salvos' ships, checked later.
 pub(super) fn orders(
     ck: &mut Checker,
     specs: &[types::OrderSpec],
     known: &Known,
     time: Time,
-) -> Vec<Order> {
+) -> (Vec<Order>, Vec<KeyPath>, Vec<AtSea>) {
     let mut out = Vec::new();
+    let mut paths = Vec::new();
     let mut ids: HashMap<&str, usize> = HashMap::new();
-    // Rounds of each weapon already ordered from each site, to check inventories.
-    let mut spent: HashMap<(usize, usize), u32> = HashMap::new();
-    for (i, o) in specs.iter().enumerate() {
+    // Rounds of each weapon ordered from each site, to check inventories.
+    let mut spent = Ledger::default();
+    let mut expanded = 0usize;
+    for (i, o) in by_id(specs, |o| &o.id) {
         let p = KeyPath::default().key("orders").index(i);
         if ids.insert(o.id.as_str(), i).is_some() {
             ck.err(
@@ -109,17 +126,140 @@ pub(super) fn orders(
             );
         }
         let when = when(ck, &p, o, known.triggers, time);
-        if let Some(action) = action(ck, &p, o, known, time, &mut spent) {
-            out.push(Order {
-                id: o.id.clone(),
-                when,
-                action,
-                inject: o.inject,
-                note: o.note.clone(),
-            });
+        let repeat = repeats::check(ck, &p, o, &when, time, &mut expanded);
+        spent.when = when.clone();
+        spent.inject = o.inject;
+        if let Some(action) = action(ck, &p, o, known, time, &mut spent, repeat.times) {
+            for k in 0..repeat.times {
+                out.push(Order {
+                    id: repeat.id(&o.id, k),
+                    when: repeat.when(&when, k),
+                    action: action.clone(),
+                    inject: o.inject,
+                    note: o.note.clone(),
+                });
+                paths.push(p.clone());
+            }
         }
     }
-    out
+    repeats::unique_ids(ck, &out, &paths, &ids);
+    let at_sea = std::mem::take(&mut spent.at_sea);
+    spent.check(ck, known);
+    (out, paths, at_sea)
+}
+
+/// The injected salvos' ships, each measured where the scenario puts it at the inject's
+/// time (diversions and trips to port included).
+pub(super) fn check_at_sea(ck: &mut Checker, at_sea: &[AtSea], sc: &Scenario) {
+    for x in at_sea {
+        let to = sc.asset_position(x.asset, x.tick as f64 * sc.tick_seconds as f64);
+        let (site, w) = (&sc.sites[x.site], &sc.weapons[x.weapon]);
+        let d = site.position.distance_km(to);
+        if d > w.range_km {
+            ck.err(
+                SCENARIO,
+                &x.path,
+                format!(
+                    "{} is {d:.0} km from {} at {}, beyond the {} km range of {}",
+                    x.target,
+                    site.id,
+                    types::Clock(x.tick * sc.tick_seconds),
+                    w.range_km,
+                    w.id
+                ),
+            );
+        }
+    }
+}
+
+/// The rounds salvo orders fire from each site, checked against its inventory once every
+/// order is read: in time order (fixed times first, then triggered orders by delay; a tie
+/// in id order), the order whose rounds take the total past the inventory is reported,
+/// once per site and weapon.
+struct Ledger {
+    /// When the order being read falls due, and whether it is an inject (given during an
+    /// exercise: it aims at ships where they are then).
+    when: When,
+    inject: bool,
+    entries: Vec<Spent>,
+    /// Injected salvos' ships, checked once the scenario is built.
+    at_sea: Vec<AtSea>,
+}
+
+/// One salvo order's rounds of a weapon from a site.
+struct Spent {
+    site: usize,
+    weapon: usize,
+    /// Its count times its repeats, in u64: it cannot wrap.
+    rounds: u64,
+    when: When,
+    /// Its place in reading (id) order.
+    index: usize,
+    path: KeyPath,
+    count: u32,
+    times: u32,
+}
+
+impl Default for Ledger {
+    fn default() -> Self {
+        Ledger {
+            when: When::At(0),
+            inject: false,
+            entries: Vec::new(),
+            at_sea: Vec::new(),
+        }
+    }
+}
+
+impl Ledger {
+    fn add(&mut self, (site, weapon): (usize, usize), count: u32, times: u32, path: KeyPath) {
+        self.entries.push(Spent {
+            site,
+            weapon,
+            rounds: count as u64 * times as u64,
+            when: self.when.clone(),
+            index: self.entries.len(),
+            path,
+            count,
+            times,
+        });
+    }
+
+    fn check(mut self, ck: &mut Checker, known: &Known) {
+        let key = |w: &When| match *w {
+            When::At(t) => (0, t),
+            When::After { delay, .. } => (1, delay),
+        };
+        self.entries
+            .sort_by_key(|e| (e.site, e.weapon, key(&e.when), e.index));
+        let mut used: HashMap<(usize, usize), u64> = HashMap::new();
+        for e in &self.entries {
+            let (from, w) = (&known.sites.list[e.site], &known.db.weapons[e.weapon]);
+            let held = from
+                .inventory
+                .iter()
+                .find(|(k, _)| *k == e.weapon)
+                .map_or(0, |x| x.1) as u64;
+            let total = used.entry((e.site, e.weapon)).or_insert(0);
+            let before = *total;
+            *total += e.rounds;
+            if before <= held && *total > held {
+                let each = if e.times > 1 {
+                    format!(" ({} each of {} times)", e.count, e.times)
+                } else {
+                    String::new()
+                };
+                ck.err(
+                    SCENARIO,
+                    &e.path,
+                    format!(
+                        "{} holds {held} {}, but the orders so far fire {}{each}",
+                        from.id, w.id, *total
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// When an order falls due: at a time before the end, or after a known trigger.
@@ -159,41 +299,50 @@ fn when(ck: &mut Checker, p: &KeyPath, o: &types::OrderSpec, t: &Triggers, time:
     }
 }
 
-/// An order's one action, or `None` when it has none it can carry out (reported).
+/// An order's one action, or `None` when it has none it can carry out (reported). `times`:
+/// how many times it falls due, for the inventory.
 fn action(
     ck: &mut Checker,
     p: &KeyPath,
     o: &types::OrderSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u32>,
+    spent: &mut Ledger,
+    times: u32,
 ) -> Option<Action> {
     let n_actions = o.salvo.is_some() as u32
         + o.strike.is_some() as u32
         + o.activate.is_some() as u32
         + o.switch.is_some() as u32
         + o.relocate.is_some() as u32
-        + o.divert.is_some() as u32;
+        + o.divert.is_some() as u32
+        + o.resupply.is_some() as u32
+        + o.rearm.is_some() as u32;
     if n_actions != 1 {
         ck.err(
             SCENARIO,
             p,
-            "expected exactly one of `salvo`, `strike`, `activate`, `switch`, `relocate` or `divert`",
+            "expected exactly one of `salvo`, `strike`, `activate`, `switch`, `relocate`, `divert`, `resupply` or `rearm`",
         );
         return None;
     }
-    // Moves change geometry, planned before the run, and a switch acts on every replicate
-    // at once: they need a fixed time.
-    if (o.relocate.is_some() || o.divert.is_some() || o.switch.is_some()) && o.at.is_none() {
+    // Moves change geometry, planned before the run, and a switch (or a ship leaving its
+    // station) acts on every replicate at once: they need a fixed time.
+    let fixed = o.relocate.is_some() || o.divert.is_some() || o.switch.is_some();
+    if (fixed || o.rearm.is_some()) && o.at.is_none() {
         ck.err(
             SCENARIO,
             &p.key("after"),
-            "a `switch`, `relocate` or `divert` order acts on every replicate at once and needs a fixed time `at`",
+            "a `switch`, `relocate`, `divert` or `rearm` order acts on every replicate at once and needs a fixed time `at`",
         );
         return None;
     }
     if let Some(s) = &o.salvo {
-        salvo(ck, &p.key("salvo"), s, known, time, spent)
+        salvo(ck, &p.key("salvo"), s, known, time, spent, times)
+    } else if let Some(r) = &o.resupply {
+        logistics::resupply(ck, &p.key("resupply"), r, known)
+    } else if let Some(r) = &o.rearm {
+        logistics::rearm(ck, &p.key("rearm"), r, known, time)
     } else if let Some(s) = &o.strike {
         Some(strike(ck, &p.key("strike"), s, known.sites))
     } else if let Some(list) = &o.activate {
@@ -220,7 +369,8 @@ fn salvo(
     s: &types::SalvoSpec,
     known: &Known,
     time: Time,
-    spent: &mut HashMap<(usize, usize), u32>,
+    spent: &mut Ledger,
+    times: u32,
 ) -> Option<Action> {
     let (sites, db, units) = (known.sites, known.db, known.units);
     let Some(&site) = sites.ids.get(s.from.as_str()) else {
@@ -243,29 +393,27 @@ fn salvo(
         ck.err(SCENARIO, &sp.key("count"), "expected a count of at least 1");
     }
     let (from, w) = (&sites.list[site], &db.weapons[weapon]);
-    let held = from
-        .inventory
-        .iter()
-        .find(|(k, _)| *k == weapon)
-        .map_or(0, |x| x.1);
-    let used = spent.entry((site, weapon)).or_insert(0);
-    *used = used.saturating_add(s.count);
-    if *used > held {
-        ck.err(
-            SCENARIO,
-            &sp.key("count"),
-            format!(
-                "{} holds {held} {}, but the orders so far fire {}",
-                from.id, w.id, *used
-            ),
-        );
-    }
+    spent.add((site, weapon), s.count, times, sp.key("count"));
     let mut targets = Vec::new();
     for (k, t) in s.targets.iter().enumerate() {
         let tp = sp.key("targets").index(k);
         if let Some(a) = units.target_of(ck, &tp, t) {
+            let moving = matches!(units.assets[a].placement, Placement::Mounted { .. });
+            let inject_tick = match (&spent.when, spent.inject) {
+                (When::At(t), true) => Some(*t),
+                _ => None,
+            };
             let d = units.distance_to(from.position, a);
-            if d > w.range_km {
+            if let (true, Some(tick)) = (moving, inject_tick) {
+                spent.at_sea.push(AtSea {
+                    path: tp.clone(),
+                    target: t.clone(),
+                    site,
+                    weapon,
+                    asset: a,
+                    tick,
+                });
+            } else if d > w.range_km {
                 ck.err(
                     SCENARIO,
                     &tp,
@@ -288,6 +436,7 @@ fn salvo(
         count: s.count,
         targets,
         over_ticks: time.ticks_of(s.over),
+        timing: s.timing,
     })
 }
 
@@ -337,7 +486,12 @@ fn activate(ck: &mut Checker, ap: &KeyPath, list: &[String], sites: &Sites) -> A
 }
 
 /// The first battery with an id, among the batteries that passed their checks.
-fn battery_of(ck: &mut Checker, path: &KeyPath, id: &str, known: &Known) -> Option<usize> {
+pub(super) fn battery_of(
+    ck: &mut Checker,
+    path: &KeyPath,
+    id: &str,
+    known: &Known,
+) -> Option<usize> {
     let batteries = &known.units.batteries;
     let found = batteries.iter().position(|b| b.id == id);
     if found.is_none() {
@@ -438,7 +592,8 @@ pub(super) fn incidents(
     time: Time,
 ) -> Vec<Incident> {
     let mut out = Vec::new();
-    for (i, inc) in specs.iter().enumerate() {
+    // Incidents at one time are logged in the order of their texts.
+    for (i, inc) in by_key(specs, |x| (x.at, x.text.as_str())) {
         let p = KeyPath::default().key("incidents").index(i);
         if time.after_end(inc.at) {
             ck.err(

@@ -6,11 +6,12 @@
 use super::super::model::Reported;
 use super::super::source::KeyPath;
 use super::super::types::ReportedSpec;
+use super::canonical::by_id;
 use super::{Checker, SCENARIO};
 
 pub(super) fn check(ck: &mut Checker, specs: &[ReportedSpec]) -> Vec<Reported> {
     let mut out = Vec::new();
-    for (i, r) in specs.iter().enumerate() {
+    for (i, r) in by_id(specs, |r| &r.figure) {
         let p = KeyPath::default().key("reported").index(i);
         let [lo, hi] = r.range;
         if !lo.is_finite() || !hi.is_finite() {

@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
+use super::canonical::by_id;
 use super::database::Database;
 use super::suggest::unknown;
 use super::units::{UnitIds, Units};
@@ -53,12 +54,12 @@ pub(super) fn check(
         list: Vec::new(),
         ids: HashMap::new(),
     };
-    for (i, s) in file.launch_sites.iter().enumerate() {
+    for (i, s) in by_id(&file.launch_sites, |s| &s.id) {
         let p = KeyPath::default().key("launch_sites").index(i);
         let site = launch_site(ck, &p, s, &refs, unit_ids, sites.next_launcher());
         sites.add(site);
     }
-    for (i, m) in file.militias.iter().enumerate() {
+    for (i, m) in by_id(&file.militias, |m| &m.id) {
         let p = KeyPath::default().key("militias").index(i);
         let site = militia(ck, &p, m, &refs, unit_ids, sites.next_launcher());
         sites.add(site);

@@ -3,13 +3,15 @@
 
 use std::collections::HashMap;
 
+use super::super::limits::{MAX_FOOTPRINT_KM, MAX_VERTICES};
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
-use super::batteries::{FireControl, Identity, battery};
+use super::batteries::{Identity, battery, fire_control};
+use super::canonical::by_id;
 use super::database::Database;
 use super::suggest::unknown;
-use super::values::{Vulnerability, class_probabilities, position, vulnerability};
+use super::values::{Vulnerability, class_probabilities, position, provenance, vulnerability};
 use super::{Checker, SCENARIO, Time};
 use crate::geo::{self, LatLon as Geo};
 
@@ -64,9 +66,51 @@ pub(super) struct Units<'f> {
     pub asset_ids: HashMap<String, usize>,
     pub carriers: Vec<Carrier>,
     pub batteries: Vec<Battery>,
+    /// Each battery's `defends` list as written, with its place, resolved once every
+    /// asset is known ([`Units::resolve_defends`]); the battery's index, or `None` for one
+    /// refused for another reason (its list is checked all the same).
+    defends: Vec<(Option<usize>, KeyPath, Vec<String>)>,
 }
 
 impl Units<'_> {
+    /// Add a checked battery (or `None`: one refused), and its `defends` list for later.
+    pub fn push_battery(&mut self, b: Option<Battery>, path: &KeyPath, defends: Option<&[String]>) {
+        if let Some(list) = defends {
+            let index = b.is_some().then_some(self.batteries.len());
+            self.defends
+                .push((index, path.key("defends"), list.to_vec()));
+        }
+        self.batteries.extend(b);
+    }
+
+    /// Every battery's `defends` list as asset indices: each id must name an asset (a
+    /// carrier or escort included), and the list must not be empty.
+    pub fn resolve_defends(&mut self, ck: &mut Checker) {
+        for (b, path, ids) in std::mem::take(&mut self.defends) {
+            if ids.is_empty() {
+                ck.err(
+                    SCENARIO,
+                    &path,
+                    "expected at least one asset (leave `defends` out to defend every asset)",
+                );
+            }
+            let mut list = Vec::new();
+            for (i, id) in ids.iter().enumerate() {
+                match self.asset_ids.get(id.as_str()) {
+                    Some(&a) => list.push(a),
+                    None => ck.err(
+                        SCENARIO,
+                        &path.index(i),
+                        unknown("asset", id, self.asset_ids.keys()),
+                    ),
+                }
+            }
+            if let Some(b) = b {
+                self.batteries[b].defends = Some(list);
+            }
+        }
+    }
+
     /// The asset a target id names, or `None` (reported).
     pub fn target_of(&self, ck: &mut Checker, path: &KeyPath, id: &str) -> Option<usize> {
         match self.asset_ids.get(id) {
@@ -105,7 +149,7 @@ impl Units<'_> {
         side: usize,
         kind: AssetKind,
         placement: Placement,
-        v: Vulnerability,
+        (v, footprint): (Vulnerability, Footprint),
     ) -> usize {
         let index = self.assets.len();
         self.asset_ids.insert(id.to_string(), index);
@@ -118,6 +162,8 @@ impl Units<'_> {
             value_usd: v.value_usd,
             staying_power: v.staying_power,
             hardness: v.hardness,
+            footprint,
+            trips: Vec::new(),
         });
         index
     }
@@ -149,14 +195,17 @@ pub(super) fn check<'f>(
         asset_ids: HashMap::new(),
         carriers: Vec::new(),
         batteries: Vec::new(),
+        defends: Vec::new(),
     };
-    for (i, a) in file.assets.iter().enumerate() {
+    for (i, a) in by_id(&file.assets, |a| &a.id) {
         let p = KeyPath::default().key("assets").index(i);
         unit_ids.claim(ck, p.key("id"), &a.id);
         let side = units.sides.side_of(ck, &p.key("side"), &a.side);
-        let placement = Placement::Fixed(position(ck, &p.key("position"), a.position));
+        let at = position(ck, &p.key("position"), a.position);
+        let placement = Placement::Fixed(at);
         let v = vulnerability(ck, &p.key("vulnerability"), &a.vulnerability);
-        units.add_asset(&a.id, &a.name, side, a.kind, placement, v);
+        let fp = footprint(ck, &p.key("footprint"), a.footprint.as_ref(), a.kind, at);
+        units.add_asset(&a.id, &a.name, side, a.kind, placement, (v, fp));
     }
     let mut fleet = Fleet {
         db,
@@ -164,7 +213,7 @@ pub(super) fn check<'f>(
         unit_ids,
         tick_s: time.tick_s,
     };
-    for (ci, c) in file.carriers.iter().enumerate() {
+    for (ci, c) in by_id(&file.carriers, |c| &c.id) {
         fleet.carrier(ck, ci, c);
     }
     units
@@ -172,9 +221,10 @@ pub(super) fn check<'f>(
 
 fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
     let root = KeyPath::default().key("sides");
+    let order = by_id(specs, |s| &s.id);
     let mut ids = HashMap::new();
-    for (i, s) in specs.iter().enumerate() {
-        if ids.insert(s.id.as_str(), i).is_some() {
+    for (k, &(i, s)) in order.iter().enumerate() {
+        if ids.insert(s.id.as_str(), k).is_some() {
             ck.err(
                 SCENARIO,
                 &root.index(i).key("id"),
@@ -186,17 +236,17 @@ fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
         ck.err(SCENARIO, &root, "expected at least one side");
     }
     let mut list = Vec::new();
-    for (i, s) in specs.iter().enumerate() {
+    for (k, &(i, s)) in order.iter().enumerate() {
         let p = root.index(i);
         let mut hostile = vec![false; specs.len()];
         for (j, h) in s.hostile_to.iter().enumerate() {
             match ids.get(h.as_str()) {
-                Some(&k) if k == i => ck.err(
+                Some(&x) if x == k => ck.err(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
                     "a side cannot be hostile to itself",
                 ),
-                Some(&k) => hostile[k] = true,
+                Some(&x) => hostile[x] = true,
                 None => ck.err(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
@@ -234,9 +284,11 @@ struct Fleet<'a, 'f> {
 
 impl Fleet<'_, '_> {
     /// A carrier: a ship asset with a route, its escorts (ships and batteries at an
-    /// offset) and its air wing (a battery flying from it).
+    /// offset) and its air wing (a battery flying from it). `ci` is its index in the file.
     fn carrier(&mut self, ck: &mut Checker, ci: usize, c: &types::CarrierSpec) {
         let p = KeyPath::default().key("carriers").index(ci);
+        // Its index in the model's (canonical) list, which placements refer to.
+        let carrier = self.units.carriers.len();
         self.unit_ids.claim(ck, p.key("id"), &c.id);
         let side = self.units.sides.side_of(ck, &p.key("side"), &c.side);
         let mut points = vec![position(ck, &p.key("position"), c.position)];
@@ -255,12 +307,19 @@ impl Fleet<'_, '_> {
         }
         let v = vulnerability(ck, &p.key("vulnerability"), &c.vulnerability);
         let on_deck = Placement::Mounted {
-            carrier: ci,
+            carrier,
             offset_km: [0.0, 0.0],
         };
+        let fp = footprint(
+            ck,
+            &p.key("footprint"),
+            c.footprint.as_ref(),
+            AssetKind::Ship,
+            points[0],
+        );
         let asset = self
             .units
-            .add_asset(&c.id, &c.name, side, AssetKind::Ship, on_deck, v);
+            .add_asset(&c.id, &c.name, side, AssetKind::Ship, on_deck, (v, fp));
         let speed_kmh = if c.speed_kn.is_finite() {
             c.speed_kn.max(0.0) * 1.852
         } else {
@@ -273,8 +332,8 @@ impl Fleet<'_, '_> {
             asset,
             route: geo::Route::new(points, speed_kmh, c.patrol),
         });
-        for (ei, e) in c.escorts.iter().enumerate() {
-            self.escort(ck, &p.key("escorts").index(ei), ci, side, e);
+        for (ei, e) in by_id(&c.escorts, |e| &e.id) {
+            self.escort(ck, &p.key("escorts").index(ei), carrier, side, e);
         }
         if let Some(w) = &c.air_wing {
             let wp = p.key("air_wing");
@@ -288,16 +347,9 @@ impl Fleet<'_, '_> {
                 host: Some(asset),
                 launchers: 0,
             };
-            let fc = FireControl {
-                channels: w.channels,
-                tier: w.tier,
-                magazine: &w.magazine,
-                doctrine: &w.doctrine,
-                envelope: w.envelope.as_ref(),
-            };
-            if let Some(b) = battery(ck, &wp, who, &fc, self.db, self.tick_s) {
-                self.units.batteries.push(b);
-            }
+            let fc = fire_control!(w);
+            let b = battery(ck, &wp, who, &fc, self.db, self.tick_s);
+            self.units.push_battery(b, &wp, fc.defends);
         }
     }
 
@@ -325,9 +377,21 @@ impl Fleet<'_, '_> {
             carrier,
             offset_km: e.offset_km,
         };
+        // A polygon is checked against the carrier's starting position, offset.
+        let at = self.units.carriers[carrier]
+            .route
+            .position_at(0.0)
+            .offset(e.offset_km[0], e.offset_km[1]);
+        let fp = footprint(
+            ck,
+            &ep.key("footprint"),
+            e.footprint.as_ref(),
+            AssetKind::Ship,
+            at,
+        );
         let host = self
             .units
-            .add_asset(&e.id, &e.name, side, AssetKind::Ship, placement, v);
+            .add_asset(&e.id, &e.name, side, AssetKind::Ship, placement, (v, fp));
         let who = Identity {
             id: &e.id,
             name: &e.name,
@@ -337,15 +401,76 @@ impl Fleet<'_, '_> {
             host: Some(host),
             launchers: 0,
         };
-        let fc = FireControl {
-            channels: e.channels,
-            tier: e.tier,
-            magazine: &e.magazine,
-            doctrine: &e.doctrine,
-            envelope: e.envelope.as_ref(),
-        };
-        if let Some(b) = battery(ck, ep, who, &fc, self.db, self.tick_s) {
-            self.units.batteries.push(b);
+        let fc = fire_control!(e);
+        let b = battery(ck, ep, who, &fc, self.db, self.tick_s);
+        self.units.push_battery(b, ep, fc.defends);
+    }
+}
+
+/// An asset's footprint: a radius, or a polygon of 3 to `MAX_VERTICES` vertices, within
+/// `MAX_FOOTPRINT_KM` of its position, with provenance; the kind's default without one.
+/// Polygon vertices become km east and north of `at` (flat within 30 km).
+fn footprint(
+    ck: &mut Checker,
+    path: &KeyPath,
+    f: Option<&types::Footprint>,
+    kind: AssetKind,
+    at: Geo,
+) -> Footprint {
+    let Some(f) = f else {
+        return Footprint::default_for(kind);
+    };
+    provenance(ck, SCENARIO, path, f.source.as_deref(), f.assumed);
+    match (f.radius_km, &f.polygon) {
+        (Some(r), None) => {
+            if !r.is_finite() || r <= 0.0 || r > MAX_FOOTPRINT_KM {
+                ck.err(
+                    SCENARIO,
+                    &path.key("radius_km"),
+                    format!(
+                        "expected a radius above 0 and at most {MAX_FOOTPRINT_KM} km, found {r}"
+                    ),
+                );
+                return Footprint::default_for(kind);
+            }
+            Footprint::Circle { radius_km: r }
+        }
+        (None, Some(points)) => {
+            if points.len() < 3 || points.len() > MAX_VERTICES {
+                ck.err(
+                    SCENARIO,
+                    &path.key("polygon"),
+                    format!(
+                        "expected 3 to {MAX_VERTICES} vertices, found {}",
+                        points.len()
+                    ),
+                );
+                return Footprint::default_for(kind);
+            }
+            let mut local = Vec::new();
+            for (i, v) in points.iter().enumerate() {
+                let g = position(ck, &path.key("polygon").index(i), *v);
+                let d = at.distance_km(g);
+                if d.is_nan() || d > MAX_FOOTPRINT_KM {
+                    ck.err(
+                        SCENARIO,
+                        &path.key("polygon").index(i),
+                        format!(
+                            "a vertex {d:.1} km from the asset's position; a footprint reaches at most {MAX_FOOTPRINT_KM} km"
+                        ),
+                    );
+                }
+                local.push(at.east_north_km(g));
+            }
+            Footprint::Polygon(local)
+        }
+        _ => {
+            ck.err(
+                SCENARIO,
+                path,
+                "expected exactly one of `radius_km` or `polygon`",
+            );
+            Footprint::default_for(kind)
         }
     }
 }

@@ -37,8 +37,36 @@ pub(super) fn figure(ck: &mut Checker, file: usize, path: &KeyPath, f: &Figure, 
     if f.value.is_finite() { f.value } else { 0.0 }
 }
 
+/// A figure that counts something: a whole number in `[min, max]`, with provenance.
+pub(super) fn count(
+    ck: &mut Checker,
+    file: usize,
+    path: &KeyPath,
+    f: &Figure,
+    min: u32,
+    max: u32,
+    what: &str,
+) -> u32 {
+    let v = figure(ck, file, path, f, Kind::NonNegative);
+    if v.fract() != 0.0 || v < min as f64 || v > max as f64 {
+        ck.err(
+            file,
+            &path.key("value"),
+            format!("expected a whole number of {what} from {min} to {max}, found {v}"),
+        );
+        return min;
+    }
+    v as u32
+}
+
 /// Every figure names its source or says it is an assumption.
-fn provenance(ck: &mut Checker, file: usize, path: &KeyPath, source: Option<&str>, assumed: bool) {
+pub(super) fn provenance(
+    ck: &mut Checker,
+    file: usize,
+    path: &KeyPath,
+    source: Option<&str>,
+    assumed: bool,
+) {
     let has_source = source.is_some_and(|s| !s.trim().is_empty());
     if !has_source && !assumed {
         ck.err(

@@ -1,0 +1,181 @@
+//! What-ifs: many replicates carrying on from one moment of the live exercise, on a
+//! thread of their own. A plain what-if forks the live state; a branch runs the exercise
+//! with and without one inject from the moment that inject was given (or now, for an
+//! inject still ahead), so that the two histograms share their past.
+
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use super::checks;
+use super::live::{Session, clock, describe_inject};
+use crate::engine::plan;
+use crate::exercise::{Exercise, live as live_sim};
+use crate::report::{self, Stat};
+use crate::world::Simulation;
+
+/// Per-replicate state a what-if may allocate.
+pub const MEMORY_LIMIT: u64 = 4 << 30;
+
+/// One run of a what-if: per-replicate figures from the tick it forked at.
+#[derive(Clone, Debug)]
+pub struct WhatIf {
+    /// "with inject-2", "without inject-2", or "" for a plain what-if.
+    pub label: String,
+    pub from_tick: u32,
+    pub replicates: u32,
+    pub wall_seconds: f64,
+    /// The injects in force, in words with their times.
+    pub injects: Vec<String>,
+    /// Leakers over the whole scenario, per replicate.
+    pub leakers: Vec<f64>,
+    /// Per asset: (id, name, hits per replicate).
+    pub hits: Vec<(String, String, Vec<f64>)>,
+}
+
+impl WhatIf {
+    pub fn leakers_stat(&self) -> Stat {
+        Stat::of(&self.leakers)
+    }
+}
+
+/// A what-if's outcome: one run, or two for a branch (with the inject first).
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub runs: Vec<WhatIf>,
+}
+
+/// What the what-if thread tells the worker.
+pub enum Message {
+    Progress(u32, u32),
+    Done(Result<Outcome, String>),
+}
+
+/// What a what-if starts from: the live simulation forked now, or exercises replayed to
+/// a tick and forked there.
+pub enum From {
+    Live(Box<Simulation>),
+    Replay {
+        tick: u32,
+        runs: Vec<(String, Exercise)>,
+    },
+}
+
+/// The injects of an exercise in words: "inject-1 at T+00:10:00: sam switched off".
+pub fn injects_in_force(exercise: &Exercise, tick_seconds: u32) -> Vec<String> {
+    exercise
+        .injects
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            format!(
+                "inject-{} at T+{}: {}",
+                i + 1,
+                clock(g.tick, tick_seconds),
+                describe_inject(&g.inject).1
+            )
+        })
+        .collect()
+}
+
+/// Refuse a what-if that would not fit in memory.
+pub fn memory_check(session: &Session, replicates: u32, runs: u32) -> Result<(), String> {
+    let need = session.plan.bytes_per_replicate() as u64 * replicates as u64 * runs as u64;
+    if need > MEMORY_LIMIT {
+        return Err(format!(
+            "{replicates} replicates would need {} MiB of state; ask for fewer",
+            need >> 20
+        ));
+    }
+    Ok(())
+}
+
+/// Run a what-if on a thread of its own; progress and the outcome go to `tx`, and
+/// `repaint` wakes the window.
+pub fn spawn(
+    from: From,
+    replicates: u32,
+    session: Arc<Session>,
+    live_injects: Vec<String>,
+    tx: Sender<Message>,
+    repaint: Arc<dyn Fn() + Send + Sync>,
+) {
+    std::thread::Builder::new()
+        .name("hormuz-what-if".into())
+        .spawn(move || {
+            let result = run(from, replicates, session, live_injects, &tx, &*repaint);
+            let _ = tx.send(Message::Done(result));
+            repaint();
+        })
+        .expect("the what-if thread starts");
+}
+
+fn run(
+    from: From,
+    replicates: u32,
+    session: Arc<Session>,
+    live_injects: Vec<String>,
+    tx: &Sender<Message>,
+    repaint: &(dyn Fn() + Send + Sync),
+) -> Result<Outcome, String> {
+    let started = Instant::now();
+    // (label, injects in force, session of the run, its simulation forked)
+    let mut forks: Vec<(String, Vec<String>, Arc<Session>, Simulation)> = Vec::new();
+    let from_tick;
+    match from {
+        From::Live(sim) => {
+            from_tick = sim.clock().tick;
+            forks.push((String::new(), live_injects, session, *sim));
+        }
+        From::Replay { tick, runs } => {
+            from_tick = tick;
+            for (label, ex) in runs {
+                let sc = Arc::new(ex.scenario().map_err(|e| checks::plain(&e))?);
+                let plan = Arc::new(plan::build(&sc));
+                let mut sim = live_sim(sc.clone(), plan.clone(), ex.seed)?;
+                sim.advance_to(tick.min(sc.ticks))?;
+                let fork = sim.fork(replicates, None)?;
+                let injects = injects_in_force(&ex, sc.tick_seconds);
+                let s = Arc::new(Session::planned(sc, plan, &ex, 0));
+                forks.push((label, injects, s, fork));
+            }
+        }
+    }
+    let total_runs = forks.len() as u32;
+    let mut runs = Vec::new();
+    let mut last = Instant::now();
+    for (i, (label, injects, s, fork)) in forks.into_iter().enumerate() {
+        let end = s.scenario.ticks;
+        let span = end.saturating_sub(from_tick).max(1);
+        let out = fork.run(|tick, end| {
+            if last.elapsed() > Duration::from_millis(100) || tick == end {
+                last = Instant::now();
+                let done = tick.saturating_sub(from_tick).min(span);
+                let _ = tx.send(Message::Progress(i as u32 * span + done, span * total_runs));
+                repaint();
+            }
+        })?;
+        let sc = &s.scenario;
+        let fig = report::figures(sc, &s.plan, &out);
+        runs.push(WhatIf {
+            label,
+            from_tick,
+            replicates,
+            wall_seconds: started.elapsed().as_secs_f64(),
+            injects,
+            leakers: fig.column("leaked_total").unwrap_or_default(),
+            hits: sc
+                .assets
+                .iter()
+                .map(|a| {
+                    (
+                        a.id.clone(),
+                        a.name.clone(),
+                        fig.column(&format!("hits_{}", a.id)).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+        });
+    }
+    Ok(Outcome { runs })
+}

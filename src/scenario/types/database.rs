@@ -1,0 +1,150 @@
+//! The weapons database's syntax: threats and interceptors.
+
+use serde::Deserialize;
+
+use super::*;
+
+/// Where an interceptor can meet a threat of one class: horizontal distance from the
+/// battery and altitude of the threat, both as `[min, max]` in km.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    pub range_km: [f64; 2],
+    pub alt_km: [f64; 2],
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Envelopes {
+    pub ballistic: Option<Envelope>,
+    pub cruise: Option<Envelope>,
+    pub drone: Option<Envelope>,
+    pub rocket: Option<Envelope>,
+}
+
+impl Envelopes {
+    pub fn get(&self, c: ThreatClass) -> Option<&Envelope> {
+        match c {
+            ThreatClass::Ballistic => self.ballistic.as_ref(),
+            ThreatClass::Cruise => self.cruise.as_ref(),
+            ThreatClass::Drone => self.drone.as_ref(),
+            ThreatClass::Rocket => self.rocket.as_ref(),
+        }
+    }
+}
+
+/// One file under `scenarios/db/`.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseFile {
+    #[serde(default)]
+    pub threats: Vec<ThreatSpec>,
+    #[serde(default)]
+    pub interceptors: Vec<InterceptorSpec>,
+}
+
+/// A missile, drone or rocket.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatSpec {
+    pub id: String,
+    pub name: String,
+    pub class: ThreatClass,
+    pub range_km: Figure,
+    /// Ballistic and rocket: time of flight at maximum range.
+    #[serde(default)]
+    pub flight_time_s: Option<Figure>,
+    /// Ballistic and rocket: apogee at maximum range.
+    #[serde(default)]
+    pub apogee_km: Option<Figure>,
+    /// Cruise and drone: cruise speed.
+    #[serde(default)]
+    pub speed_kmh: Option<Figure>,
+    /// Cruise and drone: cruise altitude.
+    #[serde(default)]
+    pub altitude_m: Option<Figure>,
+    pub cost_usd: Figure,
+    /// Probability the launch succeeds.
+    pub launch_reliability: Figure,
+    /// Probability a launched weapon does not fail in flight.
+    pub flight_reliability: Figure,
+    /// Circular error probable of the impact point around the aim point, in metres.
+    pub cep_m: Figure,
+    /// Objects that separate with the warhead (debris, decoys) and that a radar may take
+    /// for it: extra tracks from apogee on.
+    #[serde(default)]
+    pub decoys: Option<Figure>,
+    /// A manoeuvring re-entry vehicle: each interceptor's kill probability is multiplied
+    /// by the factor of its battery's tier.
+    #[serde(default)]
+    pub manoeuvre: Option<TierFactors>,
+    /// A submunition warhead: several impact points, each with its own hit and damage.
+    #[serde(default)]
+    pub submunitions: Option<Submunitions>,
+    #[serde(default)]
+    pub warhead_kg: Option<Figure>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A factor per battery tier (`tier1` the upper tier); a tier left out is 1, and tiers
+/// beyond 4 take `tier4`'s.
+#[derive(Clone, Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct TierFactors {
+    pub tier1: Option<f64>,
+    pub tier2: Option<f64>,
+    pub tier3: Option<f64>,
+    pub tier4: Option<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl TierFactors {
+    pub fn get(&self, tier: usize) -> Option<f64> {
+        [self.tier1, self.tier2, self.tier3, self.tier4][tier]
+    }
+}
+
+/// Submunitions: `count` impact points scattered around the warhead's impact point as a
+/// circular normal of standard deviation `spread_m`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submunitions {
+    pub count: u32,
+    pub spread_m: f64,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// An interceptor (or an air-to-air missile flown by combat air patrol).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InterceptorSpec {
+    pub id: String,
+    pub name: String,
+    pub cost_usd: Figure,
+    /// Mean speed over the fly-out to the intercept point, km/s.
+    pub mean_speed_kms: Figure,
+    /// Probability that a round fired works (launches, guides, fuzes), apart from its Pk.
+    pub reliability: Figure,
+    /// Single-shot kill probability per threat class. No public source exists: `assumed = true`.
+    pub pk: ClassProbabilities,
+    pub envelope: Envelopes,
+    #[serde(default)]
+    pub note: Option<String>,
+}

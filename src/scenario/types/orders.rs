@@ -1,0 +1,185 @@
+//! The scenario file's syntax for what happens: orders, triggers, incidents, and the
+//! figures reported about real events.
+
+use serde::Deserialize;
+
+use super::*;
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrderSpec {
+    pub id: String,
+    #[serde(default)]
+    pub at: Option<Clock>,
+    #[serde(default)]
+    pub after: Option<After>,
+    #[serde(default)]
+    pub salvo: Option<SalvoSpec>,
+    #[serde(default)]
+    pub strike: Option<StrikeSpec>,
+    #[serde(default)]
+    pub activate: Option<Vec<String>>,
+    /// Switch a battery off (or back on) in every replicate.
+    #[serde(default)]
+    pub switch: Option<SwitchSpec>,
+    /// Move a battery to a new position (it is planned there from this time on).
+    #[serde(default)]
+    pub relocate: Option<RelocateSpec>,
+    /// Send a carrier (and its group) towards a point.
+    #[serde(default)]
+    pub divert: Option<DivertSpec>,
+    /// Rounds delivered to a battery's reserve (an airlift, a convoy).
+    #[serde(default)]
+    pub resupply: Option<ResupplySpec>,
+    /// A ship leaves station to rearm in port and comes back.
+    #[serde(default)]
+    pub rearm: Option<RearmSpec>,
+    /// Repeat the order this long after each time it falls due (with `times`).
+    #[serde(default)]
+    pub every: Option<Clock>,
+    /// How many times the order falls due in all, the first included (with `every`).
+    #[serde(default)]
+    pub times: Option<u32>,
+    /// Added by a facilitator during an exercise: planned after everything else, so
+    /// that the threats already in the scenario keep their identity (and random streams).
+    #[serde(default)]
+    pub inject: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SwitchSpec {
+    pub battery: String,
+    pub online: bool,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelocateSpec {
+    pub battery: String,
+    pub to: LatLon,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DivertSpec {
+    pub carrier: String,
+    pub to: LatLon,
+    pub speed_kn: f64,
+}
+
+/// Rounds of one interceptor delivered to a battery's reserve.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResupplySpec {
+    pub battery: String,
+    pub interceptor: String,
+    pub rounds: u32,
+}
+
+/// A ship's trip to a port to refill its magazines: out at `speed_kn`, `in_port` there,
+/// and back to its station; its batteries are silent while it is away.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RearmSpec {
+    pub ship: String,
+    pub port: LatLon,
+    pub speed_kn: f64,
+    pub in_port: Clock,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct After {
+    pub trigger: String,
+    #[serde(default)]
+    pub delay: Clock,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SalvoSpec {
+    pub from: String,
+    pub weapon: String,
+    pub count: u32,
+    pub targets: Vec<String>,
+    /// Launches are spread over this interval.
+    #[serde(default)]
+    pub over: Clock,
+    /// How: evenly, or at times drawn per replicate.
+    #[serde(default)]
+    pub timing: Timing,
+}
+
+/// How a salvo's launches are spread over its `over`.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Timing {
+    /// Evenly, the same in every replicate, never faster than the launchers reload.
+    #[default]
+    Even,
+    /// Each launch at a time drawn uniformly over `over`, per replicate.
+    Random,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StrikeSpec {
+    /// Launch sites and militias struck.
+    pub sites: Vec<String>,
+    /// Probability that each surviving launcher at a struck site is destroyed.
+    pub fraction: f64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSpec {
+    pub id: String,
+    pub when: Condition,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A per-replicate condition on outcomes. Name exactly one of `asset` or `side`,
+/// and exactly one of `hits_at_least`, `damage_at_least` or `out_of_action = true`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    #[serde(default)]
+    pub asset: Option<String>,
+    #[serde(default)]
+    pub side: Option<String>,
+    #[serde(default)]
+    pub hits_at_least: Option<u32>,
+    #[serde(default)]
+    pub damage_at_least: Option<u32>,
+    #[serde(default)]
+    pub out_of_action: bool,
+}
+
+/// A narrative event for the exercise log (the master scenario events list): it changes
+/// nothing in the model.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentSpec {
+    pub at: Clock,
+    pub text: String,
+    #[serde(default)]
+    pub position: Option<LatLon>,
+}
+
+/// A publicly reported outcome of the event a calibration scenario reproduces: the
+/// range `[lo, hi]` of a figure of `replicates.csv`, and where it was reported.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedSpec {
+    /// A figure name of `replicates.csv`, e.g. `leaked_ballistic` or `hits_nevatim`.
+    pub figure: String,
+    /// The reported value as `[lo, hi]`; a single reported number is `[n, n]`.
+    pub range: [f64; 2],
+    pub source: String,
+    #[serde(default)]
+    pub note: Option<String>,
+}
