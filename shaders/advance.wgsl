@@ -67,15 +67,12 @@ fn advance(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
 fn advance_one(r: u32, k: u32) {
     let tick = params.tick;
     let row = r * params.tracks + k;
-    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
-    // across replicates as one contiguous run.
-    let wi = k * params.replicates + r;
     // Only the words the early exit needs are read before it (`schedule` took it already
     // for the pairs it did not list).
     let status = threats[row].status & STATUS_MASK;
     let start = group_start[r * params.groups + tracks[k].group];
     let due = status == PENDING && start != NEVER && start + launch_offset(r, k, start) == tick;
-    if wake[wi] != tick && !due {
+    if wake[row] != tick && !due {
         return;
     }
     let tr = tracks[k];
@@ -95,7 +92,7 @@ fn advance_one(r: u32, k: u32) {
                 record(r, tick, k, E_ABORTED, 0u);
             }
             threats[row] = th;
-            wake[wi] = DONE;
+            set_wake(row, DONE);
             return;
         }
         if !roll(r, tr.stream, D_LAUNCH, tr.launch_ok) {
@@ -105,7 +102,7 @@ fn advance_one(r: u32, k: u32) {
                 record(r, tick, k, E_LAUNCH_FAILED, 0u);
             }
             threats[row] = th;
-            wake[wi] = DONE;
+            set_wake(row, DONE);
             return;
         }
         count_if(r, base, C_LAUNCHED);
@@ -123,7 +120,7 @@ fn advance_one(r: u32, k: u32) {
             record(r, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8u);
         }
     } else if status != FLYING {
-        wake[wi] = DONE;
+        set_wake(row, DONE);
         return;
     }
     let age = tick - th.launch;
@@ -134,13 +131,13 @@ fn advance_one(r: u32, k: u32) {
             record(r, tick, k, E_FLIGHT_FAILED, 0u);
         }
         threats[row] = th;
-        wake[wi] = DONE;
+        set_wake(row, DONE);
         return;
     }
     if age >= tr.flight {
         // Arrived: `impact` resolves it this tick.
         threats[row] = th;
-        wake[wi] = tick;
+        set_wake(row, tick);
         return;
     }
     // A decoy separates at apogee, unless its missile was killed before: the missile's
@@ -151,7 +148,7 @@ fn advance_one(r: u32, k: u32) {
         && (threats[r * params.tracks + tr.stream].status & STATUS_MASK) == KILLED {
         th.status = VANISHED | (th.status & DETECTED);
         threats[row] = th;
-        wake[wi] = DONE;
+        set_wake(row, DONE);
         return;
     }
     if (th.status & DETECTED) != 0u && th.shot_opp == NONE {
@@ -178,5 +175,6 @@ fn advance_one(r: u32, k: u32) {
         }
     }
     threats[row] = th;
-    wake[wi] = next_wake(r, tr, th, tick);
+    let next = next_wake(r, tr, th, tick);
+    set_wake(row, next);
 }

@@ -28,9 +28,8 @@
 // `WeaponRow.class` is `threat_class`.
 //
 // A replicate's arrays are windows of one buffer each: `threats[r * params.tracks + k]`,
-// `magazines[r * params.slots + s]`, ... where `r` is the replicate within this dispatch.
-// `wake` alone is track-major, `wake[k * params.replicates + r]`: `schedule` scans one
-// track's wakes across replicates, and reads them as one contiguous run.
+// `magazines[r * params.slots + s]`, `calendar[r * CALENDAR_WORDS + w]`, ... where `r` is
+// the replicate within this dispatch.
 // Where the CPU twin increments a shared counter the kernels use atomics; every other
 // word has exactly one writer per dispatch.
 
@@ -102,7 +101,33 @@ const MAX_FLYOUT: u32 = 4095u;
 const S_ASSETS_CHANGED: u32 = 0u;
 const S_OVERFLOW: u32 = 1u;
 const S_LOOP_LIMIT: u32 = 2u;
+const S_LATE_WAKE: u32 = 3u;
 const STATUS_WORDS: u32 = 4u;
+
+const WHEEL_SHIFT: u32 = 8u;
+const WHEEL: u32 = 256u;
+const WHEEL_WORDS: u32 = 8u;
+const CAL_PAGE: u32 = 0u;
+const CAL_NEXT: u32 = 1u;
+const CAL_OVERFLOW_MIN: u32 = 2u;
+const CAL_OVERFLOW: u32 = 3u;
+const CAL_NEAR_BITS: u32 = 4u;
+const CAL_FAR_BITS: u32 = 12u;
+const CAL_NEAR: u32 = 20u;
+const CAL_FAR: u32 = 276u;
+const CAL_FAR_MIN: u32 = 532u;
+const CALENDAR_WORDS: u32 = 788u;
+
+const CLOCK_NEXT: u32 = 0u;
+const CLOCK_LANES: u32 = 1u;
+const CLOCK_STEPS: u32 = 2u;
+const CLOCK_TICK: u32 = 3u;
+const CLOCK_LAST: u32 = 4u;
+const CLOCK_TICKS: u32 = 5u;
+const CLOCK_UNTIL: u32 = 6u;
+const CLOCK_STOP_ON_HIT: u32 = 7u;
+const CLOCK_WORDS: u32 = 8u;
+const EVENT_TICKS: u32 = 2u;
 
 const D_LAUNCH: u32 = 0u;
 const D_DETECT: u32 = 1u;
@@ -137,7 +162,7 @@ struct Params {
     replicates: u32,
     first_replicate: u32,
     tracks: u32,
-    active_count: u32,
+    started: u32,
     batteries: u32,
     slots: u32,
     assets: u32,
@@ -152,6 +177,13 @@ struct Params {
     _pad0: u32,
     _pad1: u32,
     _pad2: u32,
+}
+
+struct Started {
+    group: u32,
+    first_track: u32,
+    tracks: u32,
+    _pad: u32,
 }
 
 struct Track {
@@ -262,9 +294,10 @@ struct Event {
 // those its entry point uses. The kernels declare the others, whose access differs:
 // `counters` (13), atomic where several invocations share a replicate; the work lists
 // `pairs` (21) and `lanes` (22), atomic where a kernel appends, read-only where the list
-// is its indirect dispatch buffer; in `impact`, the atomic view of `assets` (19); and in
-// `allocate`, the only kernel that reads or writes it, each replicate's fire control (24:
-// the tick each channel is free from, the track each radar track holds).
+// is its indirect dispatch buffer; `calendar` (11), plain in `schedule` (one invocation
+// owns a replicate's) and atomic in `impact`; in `impact`, the atomic view of `assets`
+// (19); and in `allocate`, the only kernel that reads or writes it, each replicate's fire
+// control (24: the tick each channel is free from, the track each radar track holds).
 
 // Per-dispatch constants (the replicates of one batch).
 @group(0) @binding(0) var<uniform> params: Params;
@@ -276,8 +309,8 @@ struct Event {
 // The plan's battery table with the host's on/off switches; at most MAX_BATTERIES.
 @group(0) @binding(5) var<uniform> batteries: array<BatteryRow, MAX_BATTERIES>;
 @group(0) @binding(6) var<storage, read> asset_rows: array<AssetRow>;
-// Tracks with something to do this tick, ascending.
-@group(0) @binding(7) var<storage, read> active_list: array<u32>;
+// Groups that start this tick in some replicate (`params.started` of them).
+@group(0) @binding(7) var<storage, read> started: array<Started>;
 // Lookup tables (`plan::tables`): Rayleigh quantiles, cosines and sines, kill thresholds
 // per (slot, weapon), footprint vertices (i32 values as their bits).
 @group(0) @binding(23) var<storage, read> tables: array<u32>;
@@ -289,14 +322,17 @@ struct Event {
 @group(0) @binding(14) var<storage, read> assets: array<AssetState>;
 @group(0) @binding(15) var<storage, read> group_start: array<u32>;
 @group(0) @binding(16) var<storage, read> launchers: array<u32>;
+// Each threat row's successor in its calendar list (see `layout.rs`, `CAL_*`).
+@group(0) @binding(25) var<storage, read_write> link: array<u32>;
 // Events of the recorded replicates: `(r - params.record_first) * cap + i`.
 @group(0) @binding(17) var<storage, read_write> events: array<Event>;
 // One per run, shared by every replicate: the status words, then one event count per
 // recorded replicate (the `Lane::event_count` of the twin).
 @group(0) @binding(18) var<storage, read_write> status: array<atomic<u32>>;
-// One word per track for all replicates, cleared to 0 before the tick; stored inverted
-// so that 0 means "never" and max picks the earliest.
-@group(0) @binding(20) var<storage, read_write> track_next: array<atomic<u32>>;
+// The run's clock words (`layout.rs`, `CLOCK_*`), shared by every replicate: the earliest
+// tick any replicate's calendar holds after the tick, what the ticks of a submission did,
+// the tick the kernels run, and the host's limits.
+@group(0) @binding(20) var<storage, read_write> clock: array<atomic<u32>>;
 
 // ---- the generator (rng.rs)
 
@@ -346,6 +382,19 @@ fn groups_for(i: u32) -> u32 {
 // ---- the helpers (cpu/mod.rs); `r` stands for the twin's `lane`, and the twin's `tb`
 // (the shared tables) is the bindings
 
+// A threat's next wake: every kernel sets it here, and only here; `impact` puts it in the
+// calendar (the twin's `set_wake`).
+fn set_wake(row: u32, w: u32) {
+    wake[row] = w;
+}
+
+// Lower the run's next tick to `w`; most calls only read it (the twin's `note_next`).
+fn note_next(w: u32) {
+    if w < atomicLoad(&clock[CLOCK_NEXT]) {
+        atomicMin(&clock[CLOCK_NEXT], w);
+    }
+}
+
 // A status word is set (the twin's `lane.status[word] = 1`).
 fn set_status(word: u32) {
     atomicOr(&status[word], 1u);
@@ -356,7 +405,7 @@ fn record(r: u32, tick: u32, track: u32, kind: u32, arg: u32) {
     if e >= params.record_count {
         return;
     }
-    let cap = params.tracks * EVENTS_PER_THREAT_TICK;
+    let cap = params.tracks * EVENTS_PER_THREAT_TICK * EVENT_TICKS;
     let i = atomicAdd(&status[STATUS_WORDS + e], 1u);
     if i < cap {
         events[e * cap + i] = Event(tick, track, kind, arg);

@@ -37,9 +37,6 @@ fn engage(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 fn engage_one(r: u32, k: u32) {
     let tick = params.tick;
     let row = r * params.tracks + k;
-    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
-    // across replicates as one contiguous run.
-    let wi = k * params.replicates + r;
     // As in `advance`, the row is read in full only past the early exit. A threat that
     // failed in flight this tick (in `advance`) is no longer there to meet.
     let shot_opp = threats[row].shot_opp;
@@ -50,7 +47,7 @@ fn engage_one(r: u32, k: u32) {
         if shot_opp == NONE && (status & STATUS_MASK) == FLYING && threats[row].free_at != NEVER {
             let th = threats[row];
             let tr = tracks[k];
-            wake[wi] = next_wake(r, tr, th, tick);
+            set_wake(row, next_wake(r, tr, th, tick));
         }
         return;
     }
@@ -58,7 +55,7 @@ fn engage_one(r: u32, k: u32) {
     let tr = tracks[k];
     if th.intercept_at != tick {
         // In flight: started this tick, it meets the threat later.
-        wake[wi] = next_wake(r, tr, th, tick);
+        set_wake(row, next_wake(r, tr, th, tick));
         return;
     }
     let threat_class = weapons[tr.weapon].threat_class;
@@ -98,9 +95,10 @@ fn engage_one(r: u32, k: u32) {
         }
         record(r, tick, k, E_KILLED, o.slot);
         threats[row] = th;
-        wake[wi] = DONE;
+        set_wake(row, DONE);
         return;
     }
     threats[row] = th;
-    wake[wi] = next_wake(r, tr, th, tick);
+    let next = next_wake(r, tr, th, tick);
+    set_wake(row, next);
 }

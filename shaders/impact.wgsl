@@ -1,14 +1,14 @@
 // Kernel 4 of 5, `impact`: one invocation per (replicate, track) pair
-// that `schedule` listed (`schedule` reports the others' next wake).
+// that `schedule` listed.
 // A threat that arrived lands at its impact point (its weapon's scatter around the aim
 // point) or, for a submunition warhead, at each of its submunitions' points around it:
 // a point inside the target's footprint is a hit, and a hit does damage unless the
 // asset's hardness absorbs it; the damage that reaches the asset's staying power puts it
 // out of action (its batteries fall silent). A leaker that every battery able to engage
 // it let fall is counted as ignored, and as ignored inside when it hit all the same. A
-// decoy lands and does nothing. Last, each listed pair reports its next wake, so the
-// host knows the next tick worth running. Twin of `src/engine/cpu/impact.rs`;
-// `common.wgsl` is prepended.
+// decoy lands and does nothing. Last, each listed row's wake goes into its replicate's
+// calendar and the run's clock, so the host knows the next tick worth running. Twin of
+// `src/engine/cpu/impact.rs`; `common.wgsl` is prepended.
 
 // This tick's pairs from `schedule`, read-only: it is also this kernel's indirect
 // dispatch buffer (see `common.wgsl`).
@@ -19,12 +19,39 @@
 // same tick.
 @group(0) @binding(19) var<storage, read_write> asset_words: array<atomic<u32>>;
 
+// The calendars, as atomic words: several listed rows of a replicate put their wakes in
+// it at once.
+@group(0) @binding(11) var<storage, read_write> calendar: array<atomic<u32>>;
+
 const ASSET_HITS: u32 = 0u;
 const ASSET_DAMAGE: u32 = 1u;
 const ASSET_OUT_AT: u32 = 2u;
 
 fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
+}
+
+// Put row `k` in replicate `r`'s calendar at tick `w` (the twin's `push_wake`, with
+// atomics).
+fn push_wake(r: u32, w: u32, k: u32) {
+    let c = r * CALENDAR_WORDS;
+    let page = atomicLoad(&calendar[c + CAL_PAGE]);
+    var head: u32;
+    if (w >> WHEEL_SHIFT) == page {
+        let s = w & (WHEEL - 1u);
+        head = CAL_NEAR + s;
+        atomicOr(&calendar[c + CAL_NEAR_BITS + s / 32u], 1u << (s % 32u));
+    } else if (w >> (2u * WHEEL_SHIFT)) == (page >> WHEEL_SHIFT) {
+        let s = (w >> WHEEL_SHIFT) & (WHEEL - 1u);
+        head = CAL_FAR + s;
+        atomicOr(&calendar[c + CAL_FAR_BITS + s / 32u], 1u << (s % 32u));
+        atomicMin(&calendar[c + CAL_FAR_MIN + s], w);
+    } else {
+        head = CAL_OVERFLOW;
+        atomicMin(&calendar[c + CAL_OVERFLOW_MIN], w);
+    }
+    link[r * params.tracks + k] = atomicExchange(&calendar[c + head], k);
+    atomicMin(&calendar[c + CAL_NEXT], w);
 }
 
 fn ignored(r: u32, k: u32, th: Threat) -> bool {
@@ -65,13 +92,10 @@ fn impact(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups)
 fn impact_one(r: u32, k: u32) {
     let tick = params.tick;
     let row = r * params.tracks + k;
-    // `wake` is track-major (see `common.wgsl`): `schedule` reads one track's wakes
-    // across replicates as one contiguous run.
-    let wi = k * params.replicates + r;
     // As in `advance`, the track and the threat row are read in full only for a threat
     // that arrives.
     let status = threats[row].status & STATUS_MASK;
-    if status == FLYING && wake[wi] == tick && tick - threats[row].launch >= tracks[k].flight {
+    if status == FLYING && wake[row] == tick && tick - threats[row].launch >= tracks[k].flight {
         var th = threats[row];
         let tr = tracks[k];
         let w = weapons[tr.weapon];
@@ -135,16 +159,18 @@ fn impact_one(r: u32, k: u32) {
         th.status = LEAKED | (th.status & DETECTED);
         record(r, tick, k, E_LEAKED, arg);
         threats[row] = th;
-        wake[wi] = DONE;
+        set_wake(row, DONE);
     }
-    // A threat waiting for launch in a group already started next wakes at its launch.
-    var next = wake[wi];
-    if next == NEVER {
-        let start = group_start[r * params.groups + tracks[k].group];
-        if start != NEVER {
-            next = start + launch_offset(r, k, start);
+    // Last, the row's wake goes into its replicate's calendar (once a tick, whatever
+    // set it), and the run's clock learns of it. A listed row never waits for launch
+    // past its tick (`advance` launched or dropped it).
+    let w = wake[row];
+    if w != NEVER && w != DONE {
+        if w <= tick {
+            set_status(S_LATE_WAKE);
+        } else {
+            push_wake(r, w, k);
+            note_next(w);
         }
     }
-    // Stored inverted so that a cleared (zero) buffer means "never" and max picks the min.
-    atomicMax(&track_next[k], ~next);
 }

@@ -11,10 +11,11 @@ use std::time::Instant;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH, Sizes};
 use crate::engine::gpu::{GpuBackend, GpuContext, KERNELS};
 use crate::engine::plan::Plan;
 use crate::scenario::Scenario;
-use crate::world::{RunConfig, RunOutput, Simulation};
+use crate::world::{Engine, RunConfig, Simulation};
 
 /// A backend to benchmark.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,8 @@ pub struct BenchConfig {
     /// Replicates of the profiled GPU run that times each kernel; `None`: the largest
     /// count asked for, at most 1,000; `Some(0)`: no profiled run.
     pub profile_replicates: Option<u32>,
+    /// Memory for per-replicate state: it decides the batches, as in `hormuz run`.
+    pub memory_budget: u64,
 }
 
 impl Default for BenchConfig {
@@ -63,23 +66,36 @@ impl Default for BenchConfig {
             seed: 2026,
             threads: None,
             profile_replicates: None,
+            memory_budget: 16 << 30,
         }
     }
 }
 
-/// One whole run.
+/// One whole run, as `hormuz run` does it (batches streamed to `replicates.csv` and the
+/// summary), in a scratch folder.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct BenchRow {
     pub backend: String,
     pub adapter: String,
     pub replicates: u32,
+    /// Replicates per batch.
+    pub batch: u32,
     pub threats_per_replicate: usize,
+    /// Replicate-ticks with rows listed, summed.
     pub visited_ticks: u64,
-    /// Active tracks x replicates, summed over the ticks visited.
+    /// Threat rows the kernels ran for, summed.
     pub threat_steps: u64,
+    pub threat_steps_per_replicate: f64,
     pub wall_seconds: f64,
     pub threat_steps_per_second: f64,
     pub replicates_per_second: f64,
+    /// The process's peak resident memory during the run, where the system tells it.
+    pub peak_memory: Option<u64>,
+    /// This row's wall time over the previous row's of the same backend, and the ratio of
+    /// their replicates: linear cost in replicates is a wall ratio equal to the replicate
+    /// ratio.
+    pub wall_ratio: Option<f64>,
+    pub replicate_ratio: Option<f64>,
 }
 
 /// One kernel over a profiled GPU run.
@@ -116,27 +132,46 @@ pub struct Bench {
     pub notes: Vec<String>,
 }
 
+/// One whole run, streamed as `hormuz run` streams it, into a scratch folder (removed
+/// after): its statistics, backend and batch.
 fn run(
     sc: &Arc<Scenario>,
     plan: &Arc<Plan>,
     backend: BenchBackend,
     replicates: u32,
-    seed: u32,
-    threads: Option<usize>,
-) -> Result<RunOutput, String> {
-    let config = RunConfig {
+    config: &BenchConfig,
+) -> Result<(crate::report::Streamed, u32), String> {
+    let run = RunConfig {
         replicates,
-        seed,
-        record: 0..0,
+        seed: config.seed,
+        record: 0..1,
     };
-    match backend {
-        BenchBackend::Cpu => {
-            crate::world::run_cpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
-        }
-        BenchBackend::Gpu => {
-            crate::world::run_gpu(sc.clone(), plan.clone(), &config, threads, |_, _| {})
-        }
-    }
+    let (engine, cap) = match backend {
+        BenchBackend::Cpu => (Engine::Cpu(config.threads), CPU_BATCH),
+        BenchBackend::Gpu => (Engine::Gpu, GPU_BATCH),
+    };
+    let budget = crate::report::budget(sc, replicates, 1, config.memory_budget).streamed(cap);
+    let batch = budget
+        .check(sc, &Sizes::of_plan(plan, sc))
+        .map_err(|e| e.to_string())?
+        .batch;
+    let dir = std::env::temp_dir().join(format!(
+        "hormuz-bench-{}-{replicates}-{}",
+        std::process::id(),
+        backend.name()
+    ));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let out = crate::report::stream(
+        sc,
+        plan,
+        &run,
+        engine,
+        batch,
+        &dir.join("replicates.csv"),
+        |_| {},
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok((out?, batch))
 }
 
 /// Run the benchmark. Fails only when a backend asked for by name cannot run.
@@ -159,22 +194,31 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
     let mut rows = Vec::new();
     for &backend in &backends {
         // Warm-up: thread pools, shader compilation, caches.
-        run(&sc, &plan, backend, 8, config.seed, config.threads)?;
+        run(&sc, &plan, backend, 8, config)?;
+        let mut previous: Option<(f64, u32)> = None;
         for &replicates in &config.replicates {
+            let counted = reset_peak_rss();
             let t0 = Instant::now();
-            let out = run(&sc, &plan, backend, replicates, config.seed, config.threads)?;
+            let (out, batch) = run(&sc, &plan, backend, replicates, config)?;
             let wall = t0.elapsed().as_secs_f64();
+            let steps = out.stats.threat_steps;
             rows.push(BenchRow {
                 backend: backend.name().into(),
                 adapter: out.backend.adapter.clone(),
                 replicates,
+                batch,
                 threats_per_replicate: plan.tracks.len(),
                 visited_ticks: out.stats.visited_ticks,
-                threat_steps: out.stats.threat_steps,
+                threat_steps: steps,
+                threat_steps_per_replicate: steps as f64 / replicates.max(1) as f64,
                 wall_seconds: wall,
-                threat_steps_per_second: out.stats.threat_steps as f64 / wall.max(1e-9),
+                threat_steps_per_second: steps as f64 / wall.max(1e-9),
                 replicates_per_second: replicates as f64 / wall.max(1e-9),
+                peak_memory: if counted { peak_rss() } else { None },
+                wall_ratio: previous.map(|(w, _)| wall / w.max(1e-9)),
+                replicate_ratio: previous.map(|(_, n)| replicates as f64 / n.max(1) as f64),
             });
+            previous = Some((wall, replicates));
         }
     }
 
@@ -227,6 +271,20 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
         bandwidth,
         notes,
     })
+}
+
+/// The process's peak resident memory so far (`VmHWM`), where the system tells it.
+pub fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Start counting the peak resident memory afresh (Linux: `/proc/self/clear_refs`);
+/// whether it could.
+pub fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// Bytes of each copy in the bandwidth measurements.
@@ -300,22 +358,30 @@ pub fn render(b: &Bench) -> String {
         "backend",
         "adapter",
         "replicates",
-        "threats/replicate",
-        "ticks visited",
+        "batch",
+        "threat-steps/replicate",
         "threat-steps/s",
         "replicates/s",
         "wall s",
+        "scaling",
+        "peak memory",
     ]);
     for r in &b.rows {
         t.add_row([
             r.backend.clone(),
             r.adapter.clone(),
             r.replicates.to_string(),
-            r.threats_per_replicate.to_string(),
-            r.visited_ticks.to_string(),
+            r.batch.to_string(),
+            format!("{:.0}", r.threat_steps_per_replicate),
             si(r.threat_steps_per_second),
             format!("{:.1}", r.replicates_per_second),
             format!("{:.2}", r.wall_seconds),
+            match (r.wall_ratio, r.replicate_ratio) {
+                (Some(w), Some(n)) => format!("x{w:.2} for x{n:.0}"),
+                _ => String::new(),
+            },
+            r.peak_memory
+                .map_or("n/a".into(), |m| format!("{}B", si(m as f64))),
         ]);
     }
     let mut out = format!("{}\n{t}\n", b.scenario);
@@ -377,12 +443,17 @@ mod tests {
                 backend: "cpu".into(),
                 adapter: "host".into(),
                 replicates: 10,
+                batch: 10,
                 threats_per_replicate: 5,
                 visited_ticks: 3,
                 threat_steps: 150,
+                threat_steps_per_replicate: 15.0,
                 wall_seconds: 0.5,
                 threat_steps_per_second: 300.0,
                 replicates_per_second: 20.0,
+                peak_memory: Some(3 << 20),
+                wall_ratio: Some(9.5),
+                replicate_ratio: Some(10.0),
             }],
             bandwidth: Bandwidth {
                 host_copy: 2e10,
@@ -392,6 +463,8 @@ mod tests {
         };
         let text = render(&b);
         assert!(text.contains("20.0"), "{text}");
+        assert!(text.contains("x9.50 for x10"), "{text}");
+        assert!(text.contains("3.15 MB"), "{text}");
         assert!(text.contains("20.00 GB/s"), "{text}");
         assert!(text.contains("gpu left out"), "{text}");
     }

@@ -101,7 +101,10 @@ fn bench_prints_its_table() {
         "backend",
         "replicates",
         "threat-steps/s",
+        "threat-steps/replicate",
         "replicates/s",
+        "scaling",
+        "peak memory",
         "memory copy",
     ] {
         assert!(text.contains(col), "bench table lacks {col}:\n{text}");
@@ -110,5 +113,9 @@ fn bench_prints_its_table() {
         text.matches("│ cpu").count(),
         2,
         "one row per replicate count:\n{text}"
+    );
+    assert!(
+        text.contains(" for x2"),
+        "the second row's scaling:\n{text}"
     );
 }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{Bounded, hormuz_within};
+use hormuz::engine::budget::{CPU_BATCH, DEFAULT_BUDGET_BYTES};
 use hormuz::engine::plan::{self, Limits, PlanError};
 use hormuz::scenario::{self, Origin};
 
@@ -137,19 +138,21 @@ fn planning_is_bounded_before_it_allocates() {
         "at most 16777216 threats per replicate",
     ]);
 
-    // 4,000,000 that launch: refused by the budget before anything is expanded.
+    // 4,000,000 that launch: refused by the budget before anything is expanded. A run
+    // streams through batches, so the budget refuses what cannot hold one replicate
+    // beside the plan.
     let p = variant(dir.path(), salvo(4_000_000, 0));
     let o = run(&["check", &p, "-n", "100", "--memory-budget", "1GiB"]);
     let per_threat = format!(
-        " GiB of threat state at {} bytes per threat per replicate",
+        " MiB of threat state at {} bytes per threat per replicate",
         hormuz::engine::budget::BYTES_PER_THREAT_REPLICATE
     );
     o.assert_bad_input(&[
-        "4000010 threats x 100 replicates need ",
+        "4000010 threats x 100 replicates in batches of 1 need ",
         " GiB, over the memory budget of 1.00 GiB (",
         &per_threat,
         "the most threats, 4000000, are planned by orders[0] at ",
-        "smoke.toml:44:1 (wave)",
+        "smoke.toml:44:1 (wave); plan fewer threats or raise --memory-budget",
     ]);
     // Their specs alone would take 160 MB.
     assert!(o.peak_rss < 100 << 20, "peak {} bytes", o.peak_rss);
@@ -207,8 +210,8 @@ fn the_budget_refusal_names_what_costs_the_most_and_where() {
     let p = variant(dir.path(), |t| {
         swap(t, "launchers = 10", "launchers = 65536")
     });
-    run(&["check", &p, "-n", "1000000", "--memory-budget", "1GiB"]).assert_bad_input(&[
-        "30 threats x 1000000 replicates need ",
+    run(&["check", &p, "-n", "1000000", "--memory-budget", "1MiB"]).assert_bad_input(&[
+        "30 threats x 1000000 replicates in batches of 1 need ",
         "for 65536 launchers",
         "the most launchers, 65536, are launch_sites[0] at ",
         "smoke.toml:35:1 (pad)",
@@ -480,7 +483,8 @@ fn calibrate_reports_every_bad_file_and_skips_databases() {
 /// (`recorded` recording events) of a scenario.
 fn estimate(origin: Origin, n: u32, recorded: u32) -> u64 {
     let sc = scenario::load(origin).unwrap();
-    let budget = hormuz::report::budget(&sc, n, recorded, u64::MAX);
+    // As `hormuz run` sizes it: the default budget, streamed through CPU batches.
+    let budget = hormuz::report::budget(&sc, n, recorded, DEFAULT_BUDGET_BYTES).streamed(CPU_BATCH);
     plan::build_for(&sc, &budget).unwrap().1.total
 }
 

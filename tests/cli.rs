@@ -259,27 +259,50 @@ fn missing_files_are_named() {
 
 #[test]
 fn memory_budget_is_enforced_with_the_numbers() {
+    // A run streams through batches that the budget sizes; a budget too small for one
+    // replicate is refused, with the numbers.
     let (_d, p) = variant(|t| t);
-    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "100MiB"]);
+    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "1KiB"]);
     assert_bad_input(
         &o,
         &[
-            "30 threats x 1000000 replicates",
-            "over the memory budget of 100.0 MiB",
+            "30 threats x 1000000 replicates in batches of 1 need",
+            "over the memory budget of 1 KiB",
         ],
     );
+    // The summary of a million replicates (its histograms) takes about 12 MiB of it.
+    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "16MiB"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("memory for 1000000 replicates in batches of"),
+        "{text}"
+    );
     let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let o = hormuz(&["run", &p, "-n", "10", "--memory-budget", "1KiB", "-o", dir]);
+    assert_bad_input(&o, &["over the memory budget"]);
+    // 300 replicates in batches of 18: every row written, in order.
     let o = hormuz(&[
         "run",
         &p,
         "-n",
-        "1000000",
+        "300",
         "--memory-budget",
-        "100MiB",
+        "250KiB",
+        "-q",
         "-o",
-        out.path().to_str().unwrap(),
+        dir,
     ]);
-    assert_bad_input(&o, &["over the memory budget"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("batches of"));
+    let csv = std::fs::read_to_string(out.path().join("replicates.csv")).unwrap();
+    let first: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(first, (0..300).map(|r| r.to_string()).collect::<Vec<_>>());
 }
 
 #[test]
@@ -435,4 +458,23 @@ fn a_reader_that_stops_early_gets_no_panic() {
         "{:?}: {stderr}",
         out.status
     );
+}
+
+#[test]
+fn auto_backend_is_quiet_without_a_desktop_session() {
+    // Where XDG_RUNTIME_DIR is unset (a batch job, ssh), listing the GPU adapters must not
+    // print Mesa's complaint about it, which reads like a failure of hormuz.
+    let out = tempfile::tempdir().unwrap();
+    let scenario = common::data_dir().join("smoke.toml");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(["run", scenario.to_str().unwrap(), "-n", "1", "-q", "-o"])
+        .arg(out.path())
+        .env_remove("XDG_RUNTIME_DIR")
+        .env_remove("NODEVICE_SELECT")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("backend: "), "{err}");
+    assert!(!err.contains("XDG_RUNTIME_DIR"), "{err}");
 }

@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use hormuz::engine::Kernel;
 use hormuz::engine::backend::CpuBackend;
-use hormuz::engine::cpu::{Lane, Tables, open_at, radar_holds};
+use hormuz::engine::cpu::Lane;
 use hormuz::engine::gpu::{MAX_LIST_GROUPS, Replayed, WORKGROUP, replay};
 use hormuz::engine::layout::*;
 use hormuz::engine::plan::{self, Plan};
@@ -31,230 +31,24 @@ use hormuz::engine::snapshot::TickState;
 use hormuz::scenario::{self, Scenario};
 use hormuz::world::{RunConfig, Simulation};
 
-/// Kinds of work a kernel did at a tick, read from what its twin changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Work {
-    /// `schedule` listed pairs.
-    Listed,
-    /// A kernel reported the next wake of a track (`schedule`: of a pair it did not list).
-    Reported,
-    Launch,
-    FailedLaunch,
-    Aborted,
-    FlightFailed,
-    /// A threat went on the candidate list.
-    Candidate,
-    Engagement,
-    /// A magazine took rounds from its reserve.
-    Reload,
-    /// A magazine ran out of rounds altogether.
-    Emptied,
-    Kill,
-    /// A salvo that killed nothing.
-    Miss,
-    Leak,
-    Hit,
-    OutOfAction,
-    /// A launch at a time drawn per replicate (random timing).
-    JitteredLaunch,
-    /// A decoy whose missile was killed before it separated.
-    Vanished,
-    /// A candidate left unengaged: every channel of a battery that could engage it busy.
-    ChannelBusy,
-    /// A candidate left unengaged: the radar of a battery that could engage it full.
-    RadarFull,
-    /// A battery let a threat fall (predicted outside the footprint) or told a decoy.
-    LetFall,
-    DecoyEngaged,
-    /// An engagement started at an earlier tick meets its threat after the fly-out.
-    Intercept,
-    /// An engagement in flight: `engage` only reports the threat's next wake.
-    InFlight,
-    /// A round failed (interceptor reliability).
-    Malfunction,
-    /// A submunition warhead landed.
-    Submunitions,
-    /// A leaker every battery let fall.
-    Ignored,
-}
+#[path = "kernels/work.rs"]
+mod work;
 
-/// What each kernel's ticks must show between them.
-fn required(kernel: Kernel) -> &'static [Work] {
-    match kernel {
-        Kernel::Schedule => &[Work::Listed, Work::Reported],
-        Kernel::Advance => &[
-            Work::Launch,
-            Work::Candidate,
-            Work::JitteredLaunch,
-            Work::Vanished,
-        ],
-        Kernel::Allocate => &[
-            Work::Engagement,
-            Work::Reload,
-            Work::Emptied,
-            Work::ChannelBusy,
-            Work::RadarFull,
-            Work::LetFall,
-            Work::DecoyEngaged,
-        ],
-        Kernel::Engage => &[
-            Work::Kill,
-            Work::Miss,
-            Work::Intercept,
-            Work::InFlight,
-            Work::Malfunction,
-        ],
-        Kernel::Impact => &[Work::Leak, Work::Hit, Work::Submunitions, Work::Ignored],
-    }
-}
+use work::{Work, calendar_entries, required, work};
 
 /// Ticks each kernel is tested at, per recorded run, at least.
 const MIN_TICKS: usize = 3;
-
-/// The kinds of work done between `before` and `after` (one kernel's twin).
-fn work(plan: &Plan, kernel: Kernel, before: &TickState, after: &TickState) -> BTreeSet<Work> {
-    let mut w = BTreeSet::new();
-    let tick = before.params.tick;
-    let tb = Tables::new(plan, &before.batteries, before.params, &before.active_list);
-    if before.track_next != after.track_next {
-        w.insert(Work::Reported);
-    }
-    for (b, a) in before.lanes.iter().zip(&after.lanes) {
-        if a.pair_count > b.pair_count {
-            w.insert(Work::Listed);
-        }
-        if a.candidate_count > b.candidate_count {
-            w.insert(Work::Candidate);
-        }
-        let candidates = &b.candidates[..b.candidate_count as usize];
-        for (k, (tb_, ta)) in b.threats.iter().zip(&a.threats).enumerate() {
-            let (sb, sa) = (tb_.status & STATUS_MASK, ta.status & STATUS_MASK);
-            let change = match sa {
-                _ if sa == sb => None,
-                FLYING if plan.tracks[k].jitter > 0 => Some(Work::JitteredLaunch),
-                FLYING => Some(Work::Launch),
-                FAILED_LAUNCH => Some(Work::FailedLaunch),
-                ABORTED => Some(Work::Aborted),
-                FAILED_FLIGHT => Some(Work::FlightFailed),
-                KILLED => Some(Work::Kill),
-                LEAKED => Some(Work::Leak),
-                VANISHED => Some(Work::Vanished),
-                _ => None,
-            };
-            if change == Some(Work::JitteredLaunch) {
-                w.insert(Work::Launch);
-            }
-            w.extend(change);
-            if sb != LEAKED
-                && sa == LEAKED
-                && plan.weapons[plan.tracks[k].weapon as usize].submunitions > 0
-            {
-                w.insert(Work::Submunitions);
-            }
-            if tb_.shot_opp == NONE && ta.shot_opp != NONE {
-                w.insert(Work::Engagement);
-            }
-            if kernel == Kernel::Engage && tb_.shot_opp != NONE && tb_.intercept_at == tick {
-                if sa == FLYING {
-                    w.insert(Work::Miss);
-                }
-                if !candidates.contains(&(k as u32)) {
-                    w.insert(Work::Intercept);
-                }
-            }
-            if kernel == Kernel::Engage && tb_.shot_opp != NONE && tb_.intercept_at > tick {
-                w.insert(Work::InFlight);
-            }
-            let last = if tb_.last_opp == NONE {
-                0
-            } else {
-                1 << tb_.last_opp
-            };
-            if kernel == Kernel::Allocate && (ta.done & !tb_.done & !last) != 0 {
-                w.insert(Work::LetFall);
-            }
-        }
-        if kernel == Kernel::Allocate {
-            for &k in candidates {
-                if a.threats[k as usize].shot_opp != NONE {
-                    continue;
-                }
-                w.extend(blocked(plan, &tb, b, k, tick));
-            }
-        }
-        let weapon_counter = |l: &Lane, c: u32| -> u32 {
-            (0..plan.weapons.len())
-                .map(|i| l.counters[i * WEAPON_COUNTERS as usize + c as usize])
-                .sum()
-        };
-        if weapon_counter(a, C_DECOY_ENGAGEMENTS) > weapon_counter(b, C_DECOY_ENGAGEMENTS) {
-            w.insert(Work::DecoyEngaged);
-        }
-        if weapon_counter(a, C_IGNORED) > weapon_counter(b, C_IGNORED) {
-            w.insert(Work::Ignored);
-        }
-        let base = plan.slot_counter_base() as usize;
-        let failed = |l: &Lane| -> u32 {
-            (0..plan.slots.len())
-                .map(|s| l.counters[base + s * SLOT_COUNTERS as usize + C_MALFUNCTIONS as usize])
-                .sum()
-        };
-        if failed(a) > failed(b) {
-            w.insert(Work::Malfunction);
-        }
-        for (x, y) in b.magazines.iter().zip(&a.magazines) {
-            if y.ready > x.ready {
-                w.insert(Work::Reload);
-            }
-            if x.empty_at == NEVER && y.empty_at != NEVER {
-                w.insert(Work::Emptied);
-            }
-        }
-        for (x, y) in b.assets.iter().zip(&a.assets) {
-            if y.hits > x.hits {
-                w.insert(Work::Hit);
-            }
-            if x.out_at == NEVER && y.out_at != NEVER {
-                w.insert(Work::OutOfAction);
-            }
-        }
-    }
-    w
-}
-
-/// Why candidate `k` may have been left unengaged: a battery able to engage it with every
-/// channel busy, or with its radar full of other threats (read from the state before
-/// `allocate`).
-fn blocked(plan: &Plan, tb: &Tables, lane: &Lane, k: u32, tick: u32) -> Vec<Work> {
-    let mut why = Vec::new();
-    let tr = plan.tracks[k as usize];
-    let th = lane.threats[k as usize];
-    let mut open = open_at(tb, &tr, th.done, tick - th.launch);
-    while open != 0 {
-        let j = open.trailing_zeros();
-        open &= open - 1;
-        let b = plan.opportunities[(tr.opp_first + j) as usize].battery;
-        let row = tb.batteries[b as usize];
-        let words = |first: u32, n: u32| (first..first + n).map(|i| lane.fire_control[i as usize]);
-        if words(row.channel_first, row.channels).all(|t| t > tick) {
-            why.push(Work::ChannelBusy);
-        }
-        if row.radar_tracks > 0
-            && !radar_holds(tb, lane, b, k, tick)
-            && words(row.radar_first, row.radar_tracks)
-                .all(|h| h != NONE && radar_holds(tb, lane, b, h, tick))
-        {
-            why.push(Work::RadarFull);
-        }
-    }
-    why
-}
 
 /// Whether a kernel can do anything at all from this state (cheap, before a copy).
 fn has_work(kernel: Kernel, s: &TickState) -> bool {
     let pairs = |l: &Lane| l.pairs[..l.pair_count as usize].to_vec();
     match kernel {
-        Kernel::Schedule => !s.active_list.is_empty(),
+        Kernel::Schedule => {
+            !s.started.is_empty()
+                || s.lanes
+                    .iter()
+                    .any(|l| l.calendar[CAL_NEXT as usize] == s.params.tick)
+        }
         Kernel::Advance => s.lanes.iter().any(|l| l.pair_count > 0),
         Kernel::Allocate => s.lanes.iter().any(|l| l.candidate_count > 0),
         Kernel::Engage => s.lanes.iter().any(|l| {
@@ -442,6 +236,22 @@ fn compare(kernel: Kernel, case: &Case, twin: &TickState, gpu: &Replayed) -> Vec
         let who = format!("replicate {r}");
         d.same("threats", &who, &c.threats, &g.threats);
         d.same("wake", &who, &c.wake, &g.wake);
+        // The calendar's words but its lists' heads, and its lists as sets: rows appended
+        // at once by several invocations link up in any order.
+        let words = |l: &Lane| -> Vec<u32> {
+            let mut w = l.calendar.clone();
+            w[CAL_OVERFLOW as usize] = 0;
+            for slot in CAL_NEAR..CAL_FAR_MIN {
+                w[slot as usize] = 0;
+            }
+            w
+        };
+        d.same("calendar words", &who, &words(c), &words(g));
+        let (ce, ge): (Vec<_>, Vec<_>) = (
+            calendar_entries(c).into_iter().collect(),
+            calendar_entries(g).into_iter().collect(),
+        );
+        d.same("calendar entries (list, row)", &who, &ce, &ge);
         d.same("magazines", &who, &c.magazines, &g.magazines);
         d.same("counters", &who, &c.counters, &g.counters);
         d.same("assets", &who, &c.assets, &g.assets);
@@ -477,7 +287,7 @@ fn compare(kernel: Kernel, case: &Case, twin: &TickState, gpu: &Replayed) -> Vec
         );
     }
     d.same("status", "the run", &twin.status(), &wgsl.status());
-    d.same("track_next", "the run", &twin.track_next, &wgsl.track_next);
+    d.same("clock", "the run", &[twin.clock], &[wgsl.clock]);
     let with: Vec<u32> = (0..twin.lanes.len() as u32)
         .filter(|&r| twin.lanes[r as usize].candidate_count > 0)
         .collect();
@@ -640,5 +450,178 @@ fn a_loop_cut_short_is_reported_never_quietly_wrong() {
         };
         let drifts = compare(Kernel::Allocate, &case, &twin, &gpu);
         assert!(drifts.is_empty(), "{}", drifts.join("\n"));
+    }
+}
+
+/// A replicate's calendar turned to a new epoch: the overflow list spreads over both
+/// wheels. gulf-2026 ends before its first epoch (65,536 ticks), so the state is a
+/// recorded one moved an epoch on, every calendar entry in the overflow list of a
+/// calendar last turned in the epoch before.
+#[test]
+fn schedule_turns_a_new_epoch_as_its_twin() {
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
+    let case = cases()[&Kernel::Schedule.index()]
+        .iter()
+        .find(|c| c.run == "gulf-2026" && c.work.contains(&Work::Listed))
+        .expect("a schedule tick of gulf-2026 that lists rows");
+    const EPOCH: u32 = WHEEL * WHEEL;
+    let on = |t: &mut u32| {
+        if *t != NEVER && *t != DONE {
+            *t += EPOCH;
+        }
+    };
+    let mut state = case.state.clone();
+    state.params.tick += EPOCH;
+    for lane in &mut state.lanes {
+        let entries = calendar_entries(lane);
+        for th in &mut lane.threats {
+            on(&mut th.launch);
+        }
+        lane.wake.iter_mut().for_each(on);
+        lane.group_start.iter_mut().for_each(on);
+        for m in &mut lane.magazines {
+            on(&mut m.reload_at);
+            on(&mut m.empty_at);
+        }
+        for a in &mut lane.assets {
+            on(&mut a.out_at);
+        }
+        let page = lane.calendar[CAL_PAGE as usize];
+        lane.calendar = empty_calendar().to_vec();
+        lane.calendar[CAL_PAGE as usize] = page;
+        for (_, k) in entries {
+            let w = match lane.wake[k as usize] {
+                NEVER => {
+                    let tr = &case.plan.tracks[k as usize];
+                    lane.group_start[tr.group as usize] + tr.offset
+                }
+                w => w,
+            };
+            hormuz::engine::cpu::push_wake(lane, w, k);
+        }
+        assert!(
+            lane.calendar[CAL_OVERFLOW as usize] != NONE
+                || lane.calendar[CAL_NEXT as usize] == NEVER
+        );
+    }
+    let mut twin = state.clone();
+    twin.run_twin(&case.plan, Kernel::Schedule);
+    let listed: u32 = twin.lanes.iter().map(|l| l.pair_count).sum();
+    assert!(listed > 0, "the twin lists nothing at the moved tick");
+    let gpu = replay(
+        ctx.clone(),
+        case.plan.clone(),
+        Kernel::Schedule,
+        &state,
+        Some(3),
+    )
+    .unwrap_or_else(|e| panic!("replay: {e}"));
+    let moved = Case {
+        run: "gulf-2026, an epoch on",
+        plan: case.plan.clone(),
+        state,
+        work: BTreeSet::new(),
+    };
+    let drifts = compare(Kernel::Schedule, &moved, &twin, &gpu);
+    assert!(drifts.is_empty(), "{}", drifts.join("\n"));
+}
+
+/// The clock of a GPU submission of several ticks against its twin
+/// (`engine::next_tick`): the next tick from the calendars' earliest wake, or none where
+/// the host must decide (an order due, a hit with triggers, events near the end of their
+/// buffer, an error).
+#[test]
+fn next_tick_matches_its_twin() {
+    let Some(ctx) = common::require_gpu() else {
+        return;
+    };
+    let (_, plan) = common::setups::reloading().load();
+    let room = plan.tracks.len() as u32 * EVENTS_PER_THREAT_TICK;
+    let base = {
+        let mut c = [0u32; CLOCK_WORDS];
+        c[CLOCK_NEXT] = 40;
+        c[CLOCK_TICK] = 30;
+        c[CLOCK_LAST] = 30;
+        c[CLOCK_TICKS] = 3;
+        c[CLOCK_UNTIL] = 100;
+        c[CLOCK_LANES] = 7;
+        c[CLOCK_STEPS] = 9;
+        c
+    };
+    let with = |w: usize, v: u32| {
+        let mut c = base;
+        c[w] = v;
+        c
+    };
+    let status = |w: usize, counts: &[u32]| {
+        let mut s = vec![0u32; STATUS_WORDS];
+        if w < STATUS_WORDS {
+            s[w] = 1;
+        }
+        s.extend_from_slice(counts);
+        s
+    };
+    let cases: Vec<(&str, [u32; CLOCK_WORDS], Vec<u32>, u32)> = vec![
+        ("the next wake", base, status(STATUS_WORDS, &[]), 0),
+        (
+            "an order due",
+            with(CLOCK_UNTIL, 40),
+            status(STATUS_WORDS, &[]),
+            0,
+        ),
+        (
+            "nothing left",
+            with(CLOCK_NEXT, NEVER),
+            status(STATUS_WORDS, &[]),
+            0,
+        ),
+        ("a hit, no triggers", base, status(S_ASSETS_CHANGED, &[]), 0),
+        (
+            "a hit, triggers",
+            with(CLOCK_STOP_ON_HIT, 1),
+            status(S_ASSETS_CHANGED, &[]),
+            0,
+        ),
+        ("an overflow", base, status(S_OVERFLOW, &[]), 0),
+        ("a loop cut short", base, status(S_LOOP_LIMIT, &[]), 0),
+        ("a late wake", base, status(S_LATE_WAKE, &[]), 0),
+        (
+            "events with room",
+            base,
+            status(STATUS_WORDS, &[3, room]),
+            2,
+        ),
+        (
+            "events without room",
+            base,
+            status(STATUS_WORDS, &[3, room + 1]),
+            2,
+        ),
+    ];
+    for (what, clock, status, recorded) in cases {
+        let mut twin = clock;
+        hormuz::engine::next_tick::next_tick(
+            &mut twin,
+            &status,
+            plan.tracks.len() as u32,
+            recorded,
+        );
+        let wgsl = hormuz::engine::gpu::replay_next_tick(
+            ctx.clone(),
+            plan.clone(),
+            clock,
+            &status,
+            recorded,
+        )
+        .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(
+            wgsl, twin,
+            "{what}: the WGSL's clock differs from the twin's"
+        );
+        let runs =
+            what == "the next wake" || what == "a hit, no triggers" || what == "events with room";
+        assert_eq!(twin[CLOCK_TICK] != NONE, runs, "{what}");
     }
 }

@@ -29,7 +29,8 @@ pub struct BenchArgs {
     /// Worker threads for the CPU backend (default: all cores).
     #[arg(short = 'j', long, value_parser = flags::threads())]
     pub threads: Option<u32>,
-    /// Memory the largest run may use (its plan and its replicates' state), e.g. 16GiB.
+    /// Memory for per-replicate state, e.g. 16GiB: it sizes the batches each run streams
+    /// through, as in `hormuz run`.
     #[arg(long, default_value = "16GiB", value_parser = parse_bytes)]
     pub memory_budget: u64,
 }
@@ -41,8 +42,9 @@ pub enum BenchBackendArg {
 }
 
 pub fn main(a: &BenchArgs) -> Result<(), Failure> {
+    // Runs stream through batches the budget sizes: one batch must fit.
     let most = a.replicates.iter().copied().max().unwrap_or(1);
-    let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget)?;
+    let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget, 1)?;
     let backends = a
         .backend
         .iter()
@@ -61,6 +63,7 @@ pub fn main(a: &BenchArgs) -> Result<(), Failure> {
         backends,
         seed: a.seed,
         threads: a.threads.map(|t| t as usize),
+        memory_budget: a.memory_budget,
         ..BenchConfig::default()
     };
     // The bench's errors are the engine's and the device's: failures while running.

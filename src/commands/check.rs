@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::flags::{self, DEFAULT_MEMORY_BUDGET, DEFAULT_REPLICATES, parse_bytes};
 use super::load;
-use crate::engine::budget::human_bytes;
+use crate::engine::budget::{CPU_BATCH, human_bytes};
 use crate::engine::layout::MAX_OPPORTUNITIES;
 use crate::engine::plan::MAX_SWEEP_STEPS;
 use crate::error::Failure;
@@ -30,7 +30,14 @@ pub struct CheckArgs {
 }
 
 pub fn main(a: &CheckArgs) -> Result<(), Failure> {
-    let (sc, plan, need) = load(Some(&a.scenario), a.replicates, 1, a.memory_budget)?;
+    // A run streams through batches: one batch is what must fit.
+    let (sc, plan, need) = load(
+        Some(&a.scenario),
+        a.replicates,
+        1,
+        a.memory_budget,
+        CPU_BATCH,
+    )?;
     let by_class = plan.tracks_by_class(&sc);
     println!("{}: ok", sc.file);
     println!("  {}", sc.name);
@@ -61,8 +68,13 @@ pub fn main(a: &CheckArgs) -> Result<(), Failure> {
         sc.ticks,
         sc.tick_seconds
     );
+    let batches = if need.batch < a.replicates {
+        format!(" in batches of {}", need.batch)
+    } else {
+        String::new()
+    };
     println!(
-        "  memory for {} replicates: {} (budget {}): {} shared, {} per replicate",
+        "  memory for {} replicates{batches}: {} (budget {}): {} shared, {} per replicate",
         a.replicates,
         human_bytes(need.total),
         human_bytes(a.memory_budget),

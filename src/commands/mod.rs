@@ -57,6 +57,22 @@ pub enum Command {
 }
 
 /// Parse the command line, run the command, and return its exit status.
+/// Without a session (`XDG_RUNTIME_DIR` unset: a batch job, a container, ssh), Mesa's
+/// Vulkan device-selection layer tries the Wayland display anyway and prints "error:
+/// XDG_RUNTIME_DIR is invalid or not set in the environment." twice whenever the GPU
+/// adapters are listed, which reads like a failure of `hormuz`. The layer only orders the
+/// adapters by the display's GPU, and there is no display: it is turned off
+/// (`NODEVICE_SELECT`, Mesa's switch), unless the user set that switch.
+fn quiet_headless_vulkan() {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none()
+        && std::env::var_os("NODEVICE_SELECT").is_none()
+    {
+        // SAFETY: called first thing in `main`, before any thread exists that could read
+        // the environment.
+        unsafe { std::env::set_var("NODEVICE_SELECT", "1") };
+    }
+}
+
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -67,6 +83,7 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    quiet_headless_vulkan();
     let result = match cli.command {
         Command::Run(a) => run::main(&a),
         Command::Check(a) => check::main(&a),
@@ -89,17 +106,20 @@ pub fn main() -> i32 {
 pub type Loaded = (Arc<Scenario>, Arc<Plan>, Estimate);
 
 /// Load a scenario (the embedded default when `path` is `None`) and plan it for a run of
-/// `replicates` replicates (`recorded` of them recording events) in `memory` bytes: a run
-/// that cannot fit is refused before anything proportional to it is allocated.
+/// `replicates` replicates (`recorded` of them recording events) in `memory` bytes,
+/// streamed through batches of at most `batch_cap` replicates: a run that cannot hold one
+/// batch is refused before anything proportional to it is allocated. The estimate gives
+/// the batch size.
 pub fn load(
     path: Option<&Path>,
     replicates: u32,
     recorded: u32,
     memory: u64,
+    batch_cap: u32,
 ) -> Result<Loaded, Failure> {
     let sc = scenario::load_path(path)?;
     crate::report::check_reported(&sc)?;
-    let budget = crate::report::budget(&sc, replicates, recorded, memory);
+    let budget = crate::report::budget(&sc, replicates, recorded, memory).streamed(batch_cap);
     let (plan, estimate) = plan::build_for(&sc, &budget)?;
     Ok((Arc::new(sc), Arc::new(plan), estimate))
 }

@@ -8,11 +8,12 @@ use clap::Args;
 use super::flags::RunFlags;
 use super::progress::progress_bar;
 use super::{create_out, load};
-use crate::engine::gpu::GpuContext;
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
+use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::types::Clock;
-use crate::world::RunConfig;
+use crate::world::{Engine, Progress, RunConfig};
 
 #[derive(Args, Debug, Clone)]
 pub struct RunArgs {
@@ -52,56 +53,77 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     } else {
         1
     });
-    let (sc, plan, _) = load(
+    let gpu = choose_backend(a.backend)?;
+    // The run streams through batches: its memory is one batch's, the estimate's to size.
+    let (sc, plan, estimate) = load(
         a.scenario.as_deref(),
         f.replicates,
         recorded,
         f.memory_budget,
+        if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
+    let batch = estimate.batch;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
         seed: f.seed,
         record: 0..recorded,
     };
-    let gpu = choose_backend(a.backend)?;
-    let pb = progress_bar(sc.ticks as u64, "simulating", "{percent:>3}% {msg}");
-    let tick_s = sc.tick_seconds;
-    let progress = |tick: u32, _| {
-        pb.set_position(tick as u64);
-        pb.set_message(Clock(tick * tick_s).to_string());
-    };
-    let out = if gpu {
-        crate::world::run_gpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
+    let engine = if gpu {
+        Engine::Gpu
     } else {
-        crate::world::run_cpu(sc.clone(), plan.clone(), &config, f.threads(), progress)
-    }
-    .map_err(Failure::runtime)?;
-    pb.finish_and_clear();
-    let fig = report::figures(&sc, &plan, &out);
-    let summary = report::summary(&sc, &plan, &out, &fig);
+        Engine::Cpu(f.threads())
+    };
     let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
+    let pb = progress_bar(
+        f.replicates as u64 * sc.ticks as u64,
+        "simulating",
+        "{percent:>3}% {msg} (ETA {eta})",
+    );
+    let tick_s = sc.tick_seconds;
+    let progress = |p: Progress| {
+        pb.set_position(p.done);
+        pb.set_message(format!(
+            "replicates {}-{} of {}, {}",
+            p.first,
+            p.first + p.batch - 1,
+            f.replicates,
+            Clock(p.tick * tick_s)
+        ));
+    };
+    let csv = a.out.join("replicates.csv");
+    let streamed = report::stream(&sc, &plan, &config, engine, batch, &csv, progress)
+        .map_err(Failure::runtime)?;
+    pb.finish_and_clear();
+    let report::Streamed {
+        summary,
+        recorded: kept,
+        stats,
+        backend,
+    } = streamed;
     report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
-    report::write_csv(&fig, &a.out.join("replicates.csv")).map_err(io)?;
-    report::write_log(&out.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
+    report::write_log(&kept.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
     if let Some(dir) = &a.events {
-        crate::events::write(&sc, &plan, &out, dir)
+        crate::events::write(&sc, &plan, &kept, dir)
             .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
     }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }
     let on = if gpu {
-        format!("gpu ({})", out.backend.adapter)
+        format!("gpu ({})", backend.adapter)
     } else {
-        format!("cpu ({} threads)", out.stats.threads)
+        format!("cpu ({} threads)", stats.threads)
     };
+    let peak = crate::bench::peak_rss()
+        .map(|b| format!(", peak memory {}", human_bytes(b)))
+        .unwrap_or_default();
     eprintln!(
-        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s; wrote {}",
-        out.replicates,
-        out.stats.wall_seconds,
-        out.replicates as f64 / out.stats.wall_seconds.max(1e-9),
-        out.stats.threat_ticks_in_flight as f64 / out.stats.wall_seconds.max(1e-9),
+        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s, batches of {batch}{peak}; wrote {}",
+        f.replicates,
+        stats.wall_seconds,
+        f.replicates as f64 / stats.wall_seconds.max(1e-9),
+        stats.threat_ticks_in_flight as f64 / stats.wall_seconds.max(1e-9),
         a.out.display()
     );
     Ok(())
@@ -119,22 +141,43 @@ fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
             }
             Err(e) => Err(Failure::input(format!("--backend gpu: {e}"))),
         },
-        BackendChoice::Auto => match GpuContext::shared() {
-            Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
-                eprintln!("backend: gpu, {}", ctx.describe());
-                Ok(true)
+        // A look at the adapters first, without a device: a run on a machine with no
+        // hardware GPU pays nothing for the question.
+        BackendChoice::Auto => {
+            let adapters = probe_adapters();
+            let software = adapters
+                .iter()
+                .find(|a| a.device_type == wgpu::DeviceType::Cpu);
+            if !adapters
+                .iter()
+                .any(|a| a.device_type != wgpu::DeviceType::Cpu)
+            {
+                match software {
+                    Some(a) => eprintln!(
+                        "backend: cpu (the only GPU adapter, {} ({}), is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                        a.name, a.backend
+                    ),
+                    None => eprintln!("backend: cpu ({NO_ADAPTER})"),
+                }
+                return Ok(false);
             }
-            Ok(ctx) => {
-                eprintln!(
-                    "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
-                    ctx.describe()
-                );
-                Ok(false)
+            match GpuContext::shared() {
+                Ok(ctx) if ctx.adapter.device_type != wgpu::DeviceType::Cpu => {
+                    eprintln!("backend: gpu, {}", ctx.describe());
+                    Ok(true)
+                }
+                Ok(ctx) => {
+                    eprintln!(
+                        "backend: cpu (the only GPU adapter, {}, is a software rasteriser on the CPU; --backend gpu uses it anyway)",
+                        ctx.describe()
+                    );
+                    Ok(false)
+                }
+                Err(e) => {
+                    eprintln!("backend: cpu ({e})");
+                    Ok(false)
+                }
             }
-            Err(e) => {
-                eprintln!("backend: cpu ({e})");
-                Ok(false)
-            }
-        },
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! Where the kernels run. The host loop drives a [`Backend`] tick by tick: it uploads
-//! what the host decided (groups started, launchers lost, batteries switched), runs the
-//! five kernels over the active tracks of every replicate, and reads back only what the
-//! host needs next. Every read can fail on the GPU (a lost device, a failed map): each
+//! Where the kernels run. The host loop drives a [`Backend`] step by step: it uploads
+//! what the host decided (groups started, launchers lost, batteries switched, magazines
+//! changed), runs the five kernels over the rows each replicate's calendar holds for a
+//! tick (through later ticks too, up to the host's next decision, where the backend can),
+//! and reads back only what the host needs next. Every read can fail on the GPU (a lost device, a failed map): each
 //! returns the failure, never panics.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -10,6 +11,7 @@ use rayon::prelude::*;
 
 use super::Kernel;
 use super::cpu::{self, Lane, Tables};
+use super::lanes::LaneMajor;
 use super::layout::*;
 use super::plan::Plan;
 use super::snapshot::{Observer, TickState};
@@ -79,13 +81,40 @@ impl MagazineChange {
     }
 }
 
-/// What the host learns from one tick.
+/// How far one step may run: from `Params::tick` through the ticks the calendars hold
+/// before `until` (a tick at which the host must decide something), stopping after a tick
+/// at which an asset was hit when `stop_on_hit` (triggers may fire). A backend may run
+/// just the first tick; the GPU runs several per submission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StepLimit {
+    pub until: u32,
+    pub stop_on_hit: bool,
+}
+
+impl StepLimit {
+    /// Just the one tick.
+    pub const ONE: StepLimit = StepLimit {
+        until: 0,
+        stop_on_hit: true,
+    };
+}
+
+/// What the host learns from one step.
 #[derive(Clone, Debug, Default)]
 pub struct StepReport {
-    /// Earliest wake over all replicates for each active track, in the order given.
-    pub track_next: Vec<u32>,
-    /// Some asset was hit this tick (triggers need a fresh look).
+    /// The last tick the step ran.
+    pub last: u32,
+    /// Ticks the step ran.
+    pub ticks: u32,
+    /// The earliest tick any replicate's calendar holds after the step, or `NEVER`.
+    pub next: u32,
+    /// Some asset was hit at the last tick (triggers need a fresh look: see
+    /// [`Backend::changed_assets`]).
     pub assets_changed: bool,
+    /// Threat rows the kernels ran for (the rows `schedule` listed), summed over the ticks.
+    pub steps: u64,
+    /// Replicate-ticks with rows listed: for each tick, the replicates that listed any.
+    pub lane_ticks: u64,
 }
 
 /// Per-replicate state at the end of a run.
@@ -113,14 +142,26 @@ pub trait Backend: Send {
     /// Apply the host's changes before the next step; a GPU read-back that fails (a
     /// magazine change reads the magazines first) is an error.
     fn upload(&mut self, changes: &[Upload]) -> Result<(), String>;
-    fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String>;
-    /// Asset state of every replicate (replicate-major), for triggers.
-    fn assets(&mut self) -> Result<Vec<AssetState>, String>;
+    /// Run the tick `params.tick` (and perhaps later ones, within `limit`): every
+    /// replicate's calendar says which of its rows the kernels visit.
+    fn step(&mut self, params: Params, limit: StepLimit) -> Result<StepReport, String>;
+    /// The replicates whose assets changed in the last step, ascending, into `changed`,
+    /// and their asset rows into `assets` (every replicate's, replicate-major), for
+    /// triggers.
+    fn changed_assets(
+        &mut self,
+        changed: &mut Vec<u32>,
+        assets: &mut [AssetState],
+    ) -> Result<(), String>;
     /// Events recorded this tick, as (local replicate, event).
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String>;
     fn finish(&mut self) -> Result<FinalState, String>;
     /// One replicate's live state, where the backend keeps it in host memory (the app).
     fn lane(&self, _replicate: u32) -> Option<&Lane> {
+        None
+    }
+    /// The backend as one that runs each replicate through its own ticks, where it can.
+    fn lane_major(&mut self) -> Option<&mut dyn LaneMajor> {
         None
     }
 }
@@ -129,14 +170,27 @@ pub trait Backend: Send {
 /// never touch each other's state within a tick, so running each replicate's five
 /// kernels back to back gives what five dispatches over all replicates give.
 pub struct CpuBackend {
-    plan: std::sync::Arc<Plan>,
+    pub(super) plan: std::sync::Arc<Plan>,
     /// The plan's battery table, with the host's on/off switches applied.
-    batteries: Vec<BatteryRow>,
-    lanes: Vec<Lane>,
-    track_next: Vec<AtomicU32>,
-    pool: rayon::ThreadPool,
+    pub(super) batteries: Vec<BatteryRow>,
+    pub(super) lanes: Vec<Lane>,
+    /// Groups started by the uploads since the last step.
+    pub(super) started: Vec<Started>,
+    /// The run's clock (`CLOCK_NEXT`).
+    pub(super) clock: AtomicU32,
+    /// Each lane's next wake (its calendar's `CAL_NEXT`, lowered to the tick of a group
+    /// start uploaded for it): a step runs only the lanes due at its tick, and touches no
+    /// other lane's memory.
+    pub(super) due: Vec<u32>,
+    /// Replicates whose assets changed in the last step, ascending.
+    changed: Vec<u32>,
+    /// The replicates that record events, and the events they recorded in lane-major
+    /// steps (drained tick by tick from their lanes), per lane.
+    recorded: std::ops::Range<u32>,
+    pub(super) drained: Vec<Vec<Event>>,
+    pub(super) pool: rayon::ThreadPool,
     threads: usize,
-    observer: Option<Observer>,
+    pub(super) observer: Option<Observer>,
 }
 
 impl CpuBackend {
@@ -164,16 +218,31 @@ impl CpuBackend {
         }
         let pool = builder.build().map_err(|e| e.to_string())?;
         let threads = pool.current_num_threads();
-        let track_next = (0..plan.tracks.len()).map(|_| AtomicU32::new(0)).collect();
+        let first = lanes.iter().position(|l| !l.events.is_empty()).unwrap_or(0);
+        let due = lanes
+            .iter()
+            .map(|l| l.calendar[CAL_NEXT as usize])
+            .collect();
+        let n = lanes.iter().filter(|l| !l.events.is_empty()).count();
         Ok(CpuBackend {
             batteries: plan.batteries.clone(),
             plan,
             lanes,
-            track_next,
+            started: Vec::new(),
+            clock: AtomicU32::new(NEVER),
+            due,
+            changed: Vec::new(),
+            recorded: first as u32..(first + n) as u32,
+            drained: vec![Vec::new(); n],
             pool,
             threads,
             observer: None,
         })
+    }
+
+    /// The replicates that record events.
+    pub(super) fn recorded_range(&self) -> std::ops::Range<u32> {
+        self.recorded.clone()
     }
 
     /// Call `observer` with the whole state before each kernel of every tick from now on:
@@ -185,17 +254,13 @@ impl CpuBackend {
     }
 
     /// One tick kernel by kernel, with the observer called before each.
-    fn step_observed(&mut self, params: Params, active: &[u32], observer: &mut Observer) {
+    fn step_observed(&mut self, params: Params, started: &[Started], observer: &mut Observer) {
         let mut state = TickState {
             params,
-            active_list: active.to_vec(),
+            started: started.to_vec(),
             batteries: self.batteries.clone(),
             lanes: std::mem::take(&mut self.lanes),
-            track_next: self
-                .track_next
-                .iter()
-                .map(|n| n.load(Ordering::Relaxed))
-                .collect(),
+            clock: NEVER,
         };
         for lane in &mut state.lanes {
             lane.begin_tick();
@@ -204,10 +269,52 @@ impl CpuBackend {
             observer(kernel, &state);
             state.run_twin(&self.plan, kernel);
         }
-        for (n, &v) in self.track_next.iter().zip(&state.track_next) {
-            n.store(v, Ordering::Relaxed);
-        }
+        self.clock.store(state.clock, Ordering::Relaxed);
         self.lanes = state.lanes;
+        for (d, l) in self.due.iter_mut().zip(&self.lanes) {
+            *d = l.calendar[CAL_NEXT as usize];
+        }
+    }
+}
+
+/// Below this many lanes due at a tick, they run on the calling thread: handing them to
+/// the pool would cost more than their work.
+const SERIAL_LANES: usize = 8;
+
+/// What one tick of the lanes adds up to: rows listed, lanes that listed any, the status
+/// words or-ed, and the replicates whose assets changed (ascending).
+#[derive(Default)]
+struct TickSum {
+    steps: u64,
+    lane_ticks: u64,
+    status: [u32; STATUS_WORDS],
+    changed: Vec<u32>,
+}
+
+impl TickSum {
+    fn of(r: usize, lane: &mut Lane) -> TickSum {
+        let status = lane.take_status();
+        TickSum {
+            steps: lane.pair_count as u64,
+            lane_ticks: (lane.pair_count > 0) as u64,
+            status,
+            changed: if status[S_ASSETS_CHANGED] != 0 {
+                vec![r as u32]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// `self` then `other`, in replicate order.
+    fn then(mut self, mut other: TickSum) -> TickSum {
+        self.steps += other.steps;
+        self.lane_ticks += other.lane_ticks;
+        for (a, b) in self.status.iter_mut().zip(other.status) {
+            *a |= b;
+        }
+        self.changed.append(&mut other.changed);
+        self
     }
 }
 
@@ -227,7 +334,14 @@ impl Backend for CpuBackend {
                     replicate,
                     group,
                     tick,
-                } => self.lanes[replicate as usize].group_start[group as usize] = tick,
+                } => {
+                    self.lanes[replicate as usize].group_start[group as usize] = tick;
+                    let d = &mut self.due[replicate as usize];
+                    *d = (*d).min(tick);
+                    if !self.started.iter().any(|s| s.group == group) {
+                        self.started.push(self.plan.started(group));
+                    }
+                }
                 Upload::Launchers {
                     replicate,
                     word,
@@ -254,54 +368,90 @@ impl Backend for CpuBackend {
         Ok(())
     }
 
-    fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {
-        for &k in active {
-            self.track_next[k as usize].store(0, Ordering::Relaxed);
-        }
-        if let Some(mut observer) = self.observer.take() {
-            self.step_observed(params, active, &mut observer);
+    fn step(&mut self, params: Params, _limit: StepLimit) -> Result<StepReport, String> {
+        self.clock.store(NEVER, Ordering::Relaxed);
+        let started = std::mem::take(&mut self.started);
+        let params = Params {
+            started: started.len() as u32,
+            ..params
+        };
+        let sum = if let Some(mut observer) = self.observer.take() {
+            self.step_observed(params, &started, &mut observer);
             self.observer = Some(observer);
+            self.lanes
+                .iter_mut()
+                .enumerate()
+                .fold(TickSum::default(), |a, (r, l)| a.then(TickSum::of(r, l)))
         } else {
-            let tb = Tables::new(&self.plan, &self.batteries, params, active);
-            let track_next = &self.track_next;
-            let lanes = &mut self.lanes;
-            self.pool.install(|| {
-                lanes.par_iter_mut().for_each(|lane| {
-                    lane.begin_tick();
-                    for kernel in Kernel::ALL {
-                        cpu::run(kernel, &tb, lane, track_next);
-                    }
+            let tb = Tables::new(&self.plan, &self.batteries, params, &started);
+            let clock = &self.clock;
+            let tick = params.tick;
+            // The lanes due now run their five kernels back to back; the others sit out
+            // (their calendars hold nothing at this tick, and no group starts in them).
+            let run = |(r, (lane, due)): (usize, (&mut Lane, &mut u32))| {
+                lane.begin_tick();
+                for kernel in Kernel::ALL {
+                    cpu::run(kernel, &tb, lane, clock);
+                }
+                *due = lane.calendar[CAL_NEXT as usize];
+                TickSum::of(r, lane)
+            };
+            let busy = self.due.iter().filter(|&&d| d == tick).count();
+            let lanes = self.lanes.iter_mut().zip(self.due.iter_mut()).enumerate();
+            if busy < SERIAL_LANES {
+                lanes
+                    .filter(|(_, (_, d))| **d == tick)
+                    .map(run)
+                    .fold(TickSum::default(), TickSum::then)
+            } else {
+                let (lanes, due) = (&mut self.lanes, &mut self.due);
+                self.pool.install(|| {
+                    lanes
+                        .par_iter_mut()
+                        .zip(due.par_iter_mut())
+                        .enumerate()
+                        .filter(|(_, (_, d))| **d == tick)
+                        .map(run)
+                        .reduce(TickSum::default, TickSum::then)
                 })
-            });
-        }
-        let status = |w: usize| self.lanes.iter().any(|l| l.status[w] != 0);
-        if status(S_OVERFLOW) {
-            return Err(format!(
-                "an event or candidate buffer overflowed at tick {}",
-                params.tick
-            ));
-        }
+            }
+        };
+        // The run's next tick: the earliest wake of any lane, run or not.
+        let next = self.due.iter().copied().min().unwrap_or(NEVER);
+        check_status(&sum.status, params.tick)?;
+        self.changed = sum.changed;
         Ok(StepReport {
-            track_next: active
-                .iter()
-                .map(|&k| !self.track_next[k as usize].load(Ordering::Relaxed))
-                .collect(),
-            assets_changed: status(S_ASSETS_CHANGED),
+            last: params.tick,
+            ticks: 1,
+            next,
+            assets_changed: sum.status[S_ASSETS_CHANGED] != 0,
+            steps: sum.steps,
+            lane_ticks: sum.lane_ticks,
         })
     }
 
-    fn assets(&mut self) -> Result<Vec<AssetState>, String> {
-        Ok(self
-            .lanes
-            .iter()
-            .flat_map(|l| l.assets.iter().copied())
-            .collect())
+    fn changed_assets(
+        &mut self,
+        changed: &mut Vec<u32>,
+        assets: &mut [AssetState],
+    ) -> Result<(), String> {
+        let a = self.plan.assets.len();
+        changed.clear();
+        for &r in &self.changed {
+            let lane = &self.lanes[r as usize];
+            assets[r as usize * a..(r as usize + 1) * a].copy_from_slice(&lane.assets);
+            changed.push(r);
+        }
+        Ok(())
     }
 
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {
-        for (r, lane) in self.lanes.iter_mut().enumerate() {
+        let (first, end) = (self.recorded.start as usize, self.recorded.end as usize);
+        for (r, lane) in self.lanes[first..end].iter_mut().enumerate() {
+            let kept = std::mem::take(&mut self.drained[r]);
+            out.extend(kept.into_iter().map(|e| ((first + r) as u32, e)));
             for e in &lane.events[..lane.event_count as usize] {
-                out.push((r as u32, *e));
+                out.push(((first + r) as u32, *e));
             }
             lane.event_count = 0;
         }
@@ -309,31 +459,57 @@ impl Backend for CpuBackend {
     }
 
     fn finish(&mut self) -> Result<FinalState, String> {
-        Ok(FinalState {
-            counters: self
-                .lanes
-                .iter()
-                .flat_map(|l| l.counters.iter().copied())
-                .collect(),
-            magazines: self
-                .lanes
-                .iter()
-                .flat_map(|l| l.magazines.iter().copied())
-                .collect(),
-            assets: self
-                .lanes
-                .iter()
-                .flat_map(|l| l.assets.iter().copied())
-                .collect(),
-            threats: self
-                .lanes
-                .iter()
-                .flat_map(|l| l.threats.iter().copied())
-                .collect(),
-        })
+        let lanes = std::mem::take(&mut self.lanes);
+        let mut fs = FinalState {
+            counters: Vec::with_capacity(lanes.len() * self.plan.counter_stride() as usize),
+            magazines: Vec::with_capacity(lanes.len() * self.plan.slots.len()),
+            assets: Vec::with_capacity(lanes.len() * self.plan.assets.len()),
+            threats: Vec::with_capacity(lanes.len() * self.plan.tracks.len()),
+        };
+        // Each lane is freed as soon as it is copied: the final state does not double
+        // the memory of the run.
+        for lane in lanes {
+            fs.counters.extend_from_slice(&lane.counters);
+            fs.magazines.extend_from_slice(&lane.magazines);
+            fs.assets.extend_from_slice(&lane.assets);
+            fs.threats.extend_from_slice(&lane.threats);
+        }
+        Ok(fs)
     }
 
     fn lane(&self, replicate: u32) -> Option<&Lane> {
         self.lanes.get(replicate as usize)
     }
+
+    fn lane_major(&mut self) -> Option<&mut dyn LaneMajor> {
+        // The per-kernel tests' observer sees whole ticks: tick by tick then.
+        if self.observer.is_some() {
+            None
+        } else {
+            Some(self)
+        }
+    }
+}
+
+/// A step's status words as an error: a full event or candidate buffer, a calendar that
+/// fell behind, a loop cut short on the GPU.
+pub fn check_status(status: &[u32], tick: u32) -> Result<(), String> {
+    if status[S_LOOP_LIMIT] != 0 {
+        return Err(format!(
+            "a GPU kernel loop was cut short at tick {tick} (lavapipe ends loops after \
+             65,535 iterations): run this scenario on the CPU backend"
+        ));
+    }
+    if status[S_OVERFLOW] != 0 {
+        return Err(format!(
+            "an event or candidate buffer overflowed at tick {tick}"
+        ));
+    }
+    if status[S_LATE_WAKE] != 0 {
+        return Err(format!(
+            "a threat's wake fell behind the clock at tick {tick}: an engine bug, please \
+             report it with the scenario and seed"
+        ));
+    }
+    Ok(())
 }

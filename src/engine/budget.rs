@@ -3,6 +3,10 @@
 //! allocated: before planning (from the threats the scenario plans), while planning (as
 //! engagement opportunities are found) and before the replicates' state.
 //!
+//! A run streams through batches of replicates (`world::run_batches`): the estimate holds
+//! one batch's state, as many replicates as the budget allows up to the backend's cap, and
+//! gives the batch size the run then uses.
+//!
 //! The estimate is what the run allocates on top of the program itself (its code, the
 //! built-in scenarios, thread stacks: a fixed baseline of a few tens of MiB, measured by
 //! `tests/bounds.rs`). `tests/bounds.rs` also checks that a run's peak resident memory,
@@ -14,6 +18,21 @@ use super::cpu::Lane;
 use super::layout::*;
 use super::plan::{Group, Plan, SlotInfo, Spec, TrackInfo};
 use crate::scenario::{Place, Scenario};
+
+/// Replicates per batch on the CPU, at most: enough that the host's work per tick is
+/// spread over many replicates, few enough that a batch's rows stay in the caches
+/// (`hormuz bench` shows the effect). The memory budget may ask for fewer.
+pub const CPU_BATCH: u32 = 2048;
+/// Replicates per batch on the GPU, at most: a device wants as many as it can hold (its
+/// own limits split them further, see `gpu::batch_sizes`).
+pub const GPU_BATCH: u32 = 1 << 20;
+
+/// Distinct values a figure's summary histogram holds before it is spilled to selection
+/// passes over `replicates.csv` (`report::StatAcc`).
+pub const SUMMARY_DISTINCT: u64 = 1 << 16;
+/// Bytes of one value of a summary histogram: a `BTreeMap<u64, u64>` entry with its share
+/// of the nodes (about two thirds full) and of their heap blocks.
+const HISTOGRAM_ENTRY: u64 = 32;
 
 /// The memory budget of a run when none is given (`--memory-budget 4GiB`), and of the
 /// exercise app's live run and what-ifs.
@@ -106,12 +125,32 @@ pub struct Budget {
     /// Figures per replicate in the report (`report::table(scenario).len()`): one row of
     /// `f64`s each.
     pub figures: u64,
+    /// Of which, figures whose values need not repeat (money): their summary histograms
+    /// may hold a value per replicate. The others count threats, rounds and hits, and
+    /// take at most one value more than there are threats.
+    pub many_valued: u64,
+    /// Replicates a batch may hold at most ([`CPU_BATCH`], [`GPU_BATCH`]) when the run is
+    /// streamed, the estimate taking as many as fit; `None` for a run held whole (a sweep's
+    /// point, a calibration event, a what-if).
+    pub batch_cap: Option<u32>,
+}
+
+impl Budget {
+    /// The same run streamed through batches of at most `cap` replicates.
+    pub fn streamed(self, cap: u32) -> Budget {
+        Budget {
+            batch_cap: Some(cap),
+            ..self
+        }
+    }
 }
 
 /// Bytes a run needs, by what they are for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Estimate {
     pub replicates: u32,
+    /// Replicates held at once: the batch size of the run (all of them when it fits).
+    pub batch: u32,
     /// Shared by every replicate: the plan's tables and the host loop's per-track lists.
     pub shared: u64,
     /// Planning's own lists, freed before the replicates' state is allocated.
@@ -124,7 +163,11 @@ pub struct Estimate {
     pub launcher_state: u64,
     /// Each replicate whose events are recorded, on top.
     pub per_recorded: u64,
-    /// The whole run: `shared` + the larger of `planning` and the replicates' state.
+    /// The summary's histograms, which grow with the run's replicates (up to
+    /// `SUMMARY_DISTINCT` values a figure), not with its batches.
+    pub summary: u64,
+    /// The whole run: `shared` + the larger of `planning` and a batch's state (with the
+    /// recorded replicates' events).
     pub total: u64,
 }
 
@@ -182,12 +225,15 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
     let groups = mul(s.groups, 4)?;
     let launchers = mul(s.launcher_words(), 4)?;
     let fire_control = mul(s.fire_control, 4)?;
+    let calendar = u(CALENDAR_WORDS as usize * 4);
     let lane = sum(&[
         Some(u(size_of::<Lane>())),
         block(threats),
-        block(ticks),
-        block(ticks),
-        block(ticks),
+        block(ticks), // wake
+        block(ticks), // link
+        block(ticks), // candidates
+        block(ticks), // pairs
+        block(calendar),
         block(magazines),
         block(counters),
         block(assets),
@@ -195,7 +241,7 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         block(launchers),
         block(fire_control),
     ])?;
-    let threat_state = sum(&[block(threats), mul(ticks, 3), Some(threats)])?;
+    let threat_state = sum(&[block(threats), mul(ticks, 4), Some(threats)])?;
     // The lane's, and the host's copy (strikes decide there).
     let launcher_state = sum(&[block(launchers), Some(launchers)])?;
     // The host reads assets back for triggers, and holds the old copy while it does.
@@ -226,18 +272,43 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         block(mul(s.tracks, u(EVENTS_PER_THREAT_TICK as usize) * event)?),
         mul(s.tracks, EVENTS_KEPT_PER_THREAT * (event + 4)),
     ])?;
-    let replicates = sum(&[
-        mul(per_replicate, budget.replicates as u64),
-        mul(per_recorded, budget.recorded.min(budget.replicates) as u64),
+    let recorded = mul(per_recorded, budget.recorded.min(budget.replicates) as u64)?;
+    // The summary's histograms, which grow with the run's replicates, not the batch's.
+    let values = (budget.replicates as u64).min(SUMMARY_DISTINCT);
+    let summary = sum(&[
+        mul(budget.many_valued, values * HISTOGRAM_ENTRY),
+        mul(
+            budget.figures.saturating_sub(budget.many_valued),
+            values.min(s.tracks.saturating_add(1)) * HISTOGRAM_ENTRY,
+        ),
     ])?;
+    let held_apart = recorded.checked_add(summary)?;
+    // Streamed: as many replicates as fit beside what the run shares and records, up to
+    // the cap; at least one (a run that cannot hold one is over the budget). Held whole:
+    // all of them.
+    let all = budget.replicates.max(1);
+    let batch = match budget.batch_cap {
+        Some(cap) => {
+            let room = budget
+                .bytes
+                .saturating_sub(shared)
+                .saturating_sub(held_apart);
+            let fit = room / per_replicate.max(1);
+            fit.clamp(1, cap.min(all).max(1) as u64) as u32
+        }
+        None => all,
+    };
+    let replicates = sum(&[mul(per_replicate, batch as u64), Some(held_apart)])?;
     Some(Estimate {
         replicates: budget.replicates,
+        batch,
         shared,
         planning,
         per_replicate,
         threat_state,
         launcher_state,
         per_recorded,
+        summary,
         total: shared.checked_add(planning.max(replicates))?,
     })
 }
@@ -306,16 +377,23 @@ impl std::fmt::Display for BudgetError {
             Some(e) => human_bytes(e.total),
             None => "more than 16 EiB".into(),
         };
+        // Replicates held at once: the whole run, or one batch of a streamed run.
+        let held = self.estimate.as_ref().map_or(b.replicates, |e| e.batch);
+        let batches = if held < b.replicates {
+            format!(" in batches of {held}")
+        } else {
+            String::new()
+        };
         write!(
             f,
-            "{}: {} threats x {} replicates need {need}, over the memory budget of {}",
+            "{}: {} threats x {} replicates{batches} need {need}, over the memory budget of {}",
             self.file,
             s.tracks,
             b.replicates,
             human_bytes(b.bytes)
         )?;
         if let Some(e) = &self.estimate {
-            let r = b.replicates as u64;
+            let r = held as u64;
             write!(
                 f,
                 " ({} of threat state at {BYTES_PER_THREAT_REPLICATE} bytes per threat per replicate, {} for {} launchers, {} of other state, {} for the plan",
@@ -332,12 +410,33 @@ impl std::fmt::Display for BudgetError {
             if s.opportunities > 0 {
                 write!(f, " with {} engagement opportunities", s.opportunities)?;
             }
+            let recorded = b.recorded.min(b.replicates) as u64;
+            if recorded > 0 {
+                write!(
+                    f,
+                    ", {} for the events of {recorded} recorded replicate{}",
+                    human_bytes(e.per_recorded * recorded),
+                    if recorded == 1 { "" } else { "s" }
+                )?;
+            }
+            if e.summary > 0 {
+                write!(f, ", {} for the summary", human_bytes(e.summary))?;
+            }
+            if e.planning > e.per_replicate * r {
+                // Planning's lists are freed before the replicates' state: the larger counts.
+                write!(f, ", {} while planning", human_bytes(e.planning))?;
+            }
             f.write_str(")")?;
         }
         if let Some(c) = &self.culprit {
             write!(f, "; {c}")?;
         }
-        f.write_str("; run fewer replicates, plan fewer threats or raise --memory-budget")
+        if held < b.replicates {
+            // Streamed, and one replicate does not fit: fewer replicates would not help.
+            f.write_str("; plan fewer threats or raise --memory-budget")
+        } else {
+            f.write_str("; run fewer replicates, plan fewer threats or raise --memory-budget")
+        }
     }
 }
 
@@ -380,6 +479,8 @@ mod tests {
             replicates,
             recorded: 1,
             figures: 100,
+            many_valued: 10,
+            batch_cap: None,
         }
     }
 

@@ -111,7 +111,83 @@ pub const S_OVERFLOW: usize = 1;
 /// all); set by the GPU kernels only, which check where each loop ends that it ended
 /// where the twin's does.
 pub const S_LOOP_LIMIT: usize = 2;
+/// A threat's next wake was not after the tick that set it, or a replicate's calendar
+/// held a wake the host skipped: a kernel bug, returned as an error, never a threat that
+/// silently stops.
+pub const S_LATE_WAKE: usize = 3;
 pub const STATUS_WORDS: usize = 4;
+
+// A replicate's calendar: which of its threat rows wake at which tick, so that a tick
+// touches only the rows due in each replicate. A hierarchical timing wheel of
+// `CALENDAR_WORDS` words per replicate: the near wheel holds the ticks of one page
+// (`WHEEL` ticks) tick by tick, the far wheel the pages of one epoch (`WHEEL` pages) page
+// by page, and an overflow list what lies beyond. Each slot is a list threaded through
+// `link` (one word per threat row; a row is in at most one list). When the host reaches a
+// replicate's next wake in a later page, the far slot of that page is spread over the near
+// wheel (and, in a later epoch, the overflow list over both): each row moves at most twice.
+pub const WHEEL_SHIFT: u32 = 8;
+pub const WHEEL: u32 = 1 << WHEEL_SHIFT;
+/// Words of one wheel's occupancy bits.
+pub const WHEEL_WORDS: u32 = WHEEL / 32;
+/// The page (tick >> `WHEEL_SHIFT`) the near wheel holds.
+pub const CAL_PAGE: u32 = 0;
+/// The earliest tick any row of the replicate wakes, or `NEVER`.
+pub const CAL_NEXT: u32 = 1;
+/// The earliest tick in the overflow list, or `NEVER`.
+pub const CAL_OVERFLOW_MIN: u32 = 2;
+/// The head of the overflow list, or `NONE`.
+pub const CAL_OVERFLOW: u32 = 3;
+/// Bits of the near slots that hold rows.
+pub const CAL_NEAR_BITS: u32 = 4;
+/// Bits of the far slots that hold rows.
+pub const CAL_FAR_BITS: u32 = CAL_NEAR_BITS + WHEEL_WORDS;
+/// Heads of the near slots (tick & (WHEEL - 1)).
+pub const CAL_NEAR: u32 = CAL_FAR_BITS + WHEEL_WORDS;
+/// Heads of the far slots (page & (WHEEL - 1)).
+pub const CAL_FAR: u32 = CAL_NEAR + WHEEL;
+/// The earliest tick in each far slot, or `NEVER`.
+pub const CAL_FAR_MIN: u32 = CAL_FAR + WHEEL;
+pub const CALENDAR_WORDS: u32 = CAL_FAR_MIN + WHEEL;
+
+/// A calendar with nothing in it, at page 0.
+pub fn empty_calendar() -> [u32; CALENDAR_WORDS as usize] {
+    let mut c = [NONE; CALENDAR_WORDS as usize];
+    c[CAL_PAGE as usize] = 0;
+    c[CAL_NEXT as usize] = NEVER;
+    c[CAL_OVERFLOW_MIN as usize] = NEVER;
+    for w in CAL_NEAR_BITS..CAL_NEAR {
+        c[w as usize] = 0;
+    }
+    c
+}
+
+// The run's clock words, shared by every replicate of a step (see `engine::next_tick`).
+/// The earliest tick any replicate's calendar holds after the tick (the host's next
+/// tick, unless an order comes first).
+pub const CLOCK_NEXT: usize = 0;
+/// On the GPU, summed over a submission's ticks: the replicates that listed rows, and the
+/// rows listed (the CPU backend counts both from its lanes, so the twin of `schedule`
+/// leaves these words alone).
+pub const CLOCK_LANES: usize = 1;
+pub const CLOCK_STEPS: usize = 2;
+/// The tick the kernels run (`NONE`: none, the submission is over), the last they ran,
+/// and how many they ran.
+pub const CLOCK_TICK: usize = 3;
+pub const CLOCK_LAST: usize = 4;
+pub const CLOCK_TICKS: usize = 5;
+/// The host's limits for a submission: no tick from `CLOCK_UNTIL` on, none after a hit
+/// when `CLOCK_STOP_ON_HIT` is set.
+pub const CLOCK_UNTIL: usize = 6;
+pub const CLOCK_STOP_ON_HIT: usize = 7;
+pub const CLOCK_WORDS: usize = 8;
+/// Ticks of events a recorded replicate's buffer holds: a tick starts only with room for
+/// one more (see `engine::next_tick`).
+pub const EVENT_TICKS: u32 = 2;
+
+/// Events a recorded replicate's buffer holds, for a plan of `tracks` threats.
+pub const fn event_capacity(tracks: usize) -> usize {
+    tracks * EVENTS_PER_THREAT_TICK as usize * EVENT_TICKS as usize
+}
 
 /// Per-tick constants shared by every kernel.
 #[repr(C)]
@@ -124,8 +200,8 @@ pub struct Params {
     /// Global index of the first replicate in this dispatch (the RNG key).
     pub first_replicate: u32,
     pub tracks: u32,
-    /// Entries of the active-track list this tick.
-    pub active: u32,
+    /// Groups that start this tick in some replicate: entries of the `started` list.
+    pub started: u32,
     pub batteries: u32,
     pub slots: u32,
     pub assets: u32,
@@ -144,6 +220,17 @@ pub struct Params {
     pub _pad0: u32,
     pub _pad1: u32,
     pub _pad2: u32,
+}
+
+/// A group (an order's salvo or a militia) that starts this tick in some replicate: its
+/// threats go into the calendars of the replicates where it starts, at their launch ticks.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
+pub struct Started {
+    pub group: u32,
+    pub first_track: u32,
+    pub tracks: u32,
+    pub _pad: u32,
 }
 
 /// One planned threat: a launch from a launcher at a target, the same in every replicate.
@@ -269,8 +356,8 @@ pub struct AssetRow {
     pub vertex_count: u32,
 }
 
-/// One threat in one replicate: 40 bytes, plus 4 in `wake`, 4 in the candidate list and 4
-/// in the work list.
+/// One threat in one replicate: 40 bytes, plus 4 in `wake`, 4 in the candidate list, 4 in
+/// the work list and 4 in the calendar's `link`.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, Pod, Zeroable, PartialEq, Eq)]
 pub struct Threat {
@@ -357,5 +444,5 @@ pub struct Event {
 }
 
 /// Bytes of device memory per threat per replicate: the row, its wake tick, its
-/// candidate-list slot and its slot in the work list `schedule` fills.
-pub const BYTES_PER_THREAT: usize = std::mem::size_of::<Threat>() + 4 + 4 + 4;
+/// candidate-list slot, its slot in the work list `schedule` fills and its calendar link.
+pub const BYTES_PER_THREAT: usize = std::mem::size_of::<Threat>() + 4 + 4 + 4 + 4;

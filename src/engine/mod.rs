@@ -6,7 +6,9 @@ pub mod backend;
 pub mod budget;
 pub mod cpu;
 pub mod gpu;
+pub mod lanes;
 pub mod layout;
+pub mod next_tick;
 pub mod plan;
 pub mod rng;
 pub mod snapshot;
@@ -15,7 +17,7 @@ pub mod snapshot;
 /// `cpu/` and the WGSL in `shaders/<name>.wgsl`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kernel {
-    /// Lists the (replicate, active track) pairs with something to do this tick.
+    /// Puts started groups in each replicate's calendar; lists the rows due this tick.
     Schedule,
     /// Launches, failures, arrivals; puts threats on the candidate list.
     Advance,
@@ -23,7 +25,7 @@ pub enum Kernel {
     Allocate,
     /// Kill draws of the salvos `allocate` assigned.
     Engage,
-    /// Hits, damage, out of action; reports each listed pair's next wake.
+    /// Hits, damage, out of action; puts each listed row's next wake in its calendar.
     Impact,
 }
 

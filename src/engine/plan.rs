@@ -158,24 +158,28 @@ impl Plan {
         words
     }
 
+    /// Group `group` as an entry of the kernels' list of groups started this tick.
+    pub fn started(&self, group: u32) -> Started {
+        let g = &self.groups[group as usize];
+        Started {
+            group,
+            first_track: g.first_track,
+            tracks: g.tracks,
+            _pad: 0,
+        }
+    }
+
     /// The per-tick constants of the kernels for `replicates` replicates whose first has
-    /// RNG key `first_replicate`, with `active` tracks active; no replicate records events
-    /// (a backend sets which of its own do).
-    pub fn params(
-        &self,
-        tick: u32,
-        seed: u32,
-        replicates: u32,
-        first_replicate: u32,
-        active: u32,
-    ) -> Params {
+    /// RNG key `first_replicate`; no group started yet (a backend counts those uploaded)
+    /// and no replicate records events (a backend sets which of its own do).
+    pub fn params(&self, tick: u32, seed: u32, replicates: u32, first_replicate: u32) -> Params {
         Params {
             tick,
             seed,
             replicates,
             first_replicate,
             tracks: self.tracks.len() as u32,
-            active,
+            started: 0,
             batteries: self.batteries.len() as u32,
             slots: self.slots.len() as u32,
             assets: self.assets.len() as u32,

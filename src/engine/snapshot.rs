@@ -17,26 +17,25 @@ pub struct TickState {
     /// the first lane; no replicate records events by `Params`, lanes do by their own
     /// event buffers).
     pub params: Params,
-    /// Tracks with something to do this tick, ascending.
-    pub active_list: Vec<u32>,
+    /// Groups that start this tick in some replicate.
+    pub started: Vec<Started>,
     /// The plan's battery table with the host's on/off switches.
     pub batteries: Vec<BatteryRow>,
     pub lanes: Vec<Lane>,
-    /// The next wake of each track over all replicates so far this tick, inverted (see
-    /// `cpu::impact`); 0 for an active track no kernel has reported yet.
-    pub track_next: Vec<u32>,
+    /// The run's clock so far this tick: the earliest wake the kernels have reported
+    /// (`layout::CLOCK_NEXT`), `NEVER` before any.
+    pub clock: u32,
 }
 
 impl TickState {
     /// Run one kernel's CPU twin over every replicate.
     pub fn run_twin(&mut self, plan: &Plan, kernel: Kernel) {
-        let track_next: Vec<AtomicU32> =
-            self.track_next.iter().map(|&v| AtomicU32::new(v)).collect();
-        let tb = Tables::new(plan, &self.batteries, self.params, &self.active_list);
+        let clock = AtomicU32::new(self.clock);
+        let tb = Tables::new(plan, &self.batteries, self.params, &self.started);
         for lane in &mut self.lanes {
-            cpu::run(kernel, &tb, lane, &track_next);
+            cpu::run(kernel, &tb, lane, &clock);
         }
-        self.track_next = track_next.into_iter().map(|a| a.into_inner()).collect();
+        self.clock = clock.into_inner();
     }
 
     /// The run's status words: every replicate's, or-ed (the GPU keeps one set per run).

@@ -151,6 +151,16 @@ fn defending_sides(sc: &Scenario) -> Vec<usize> {
 }
 
 impl Figure {
+    /// Whether the figure is an amount of money: a sum of unit costs and shares of asset
+    /// values, whose values need not repeat across replicates (the summary's memory
+    /// estimate counts a histogram value per replicate for it).
+    pub fn is_money(&self) -> bool {
+        matches!(
+            self,
+            Figure::OffenceUsd(_) | Figure::DefenceUsd(_) | Figure::LossesUsd(_)
+        )
+    }
+
     /// The column name in `replicates.csv`.
     pub fn name(self, sc: &Scenario) -> String {
         let side = |s: usize| &sc.sides[s].id;
@@ -290,11 +300,18 @@ impl Figures {
 
 /// Build the per-replicate figures from a run.
 pub fn figures(sc: &Scenario, plan: &Plan, out: &RunOutput) -> Figures {
+    figures_of_batch(sc, plan, out, 0)
+}
+
+/// The figures of a batch whose replicates start at replicate `first` of the run (the
+/// `replicate` column counts from there).
+pub fn figures_of_batch(sc: &Scenario, plan: &Plan, out: &RunOutput, first: u32) -> Figures {
     let figures = table(sc);
     let names = figures.iter().map(|f| f.name(sc)).collect();
     let rows = (0..out.replicates as usize)
         .map(|rep| {
-            let tally = Tally::of(sc, plan, out, rep);
+            let mut tally = Tally::of(sc, plan, out, rep);
+            tally.replicate += first as usize;
             figures.iter().map(|f| f.value(&tally)).collect()
         })
         .collect();

@@ -9,20 +9,25 @@
 pub mod expr;
 mod figures;
 mod render;
+mod stat;
+mod stream;
 mod summary;
 
 use std::io::Write;
 use std::path::Path;
 
-use serde::Serialize;
-
 use crate::engine::budget::Budget;
 use crate::scenario::Scenario;
 use crate::world::LogEntry;
 
-pub use figures::{Figure, Figures, Outcome, check_reported, figures, reportable_names, table};
+pub use figures::{
+    Figure, Figures, Outcome, check_reported, figures, figures_of_batch, reportable_names, table,
+};
 pub use render::render;
+pub use stat::{Stat, StatAcc};
+pub use stream::{Streamed, stream};
 pub use summary::*;
+
 /// The memory budget of a run of `replicates` replicates of `sc`, `recorded` of them
 /// recording events, in `bytes`: the estimate counts a row of this report's figures for
 /// each replicate.
@@ -32,64 +37,69 @@ pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budg
         replicates,
         recorded,
         figures: table(sc).len() as u64,
+        many_valued: table(sc).iter().filter(|f| f.is_money()).count() as u64,
+        batch_cap: None,
     }
 }
 
-/// Mean, spread and range of one figure across replicates.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
-pub struct Stat {
-    pub mean: f64,
-    pub p5: f64,
-    pub p95: f64,
-    pub min: f64,
-    pub max: f64,
-}
-
-impl Stat {
-    pub fn of(values: &[f64]) -> Stat {
-        if values.is_empty() {
-            return Stat {
-                mean: 0.0,
-                p5: 0.0,
-                p95: 0.0,
-                min: 0.0,
-                max: 0.0,
-            };
-        }
-        let mut v = values.to_vec();
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        let rank = |q: f64| v[((q * n as f64).ceil() as usize).clamp(1, n) - 1];
-        // Summed in replicate order, so the mean does not depend on thread count.
-        let mean = values.iter().sum::<f64>() / n as f64;
-        Stat {
-            mean,
-            p5: rank(0.05),
-            p95: rank(0.95),
-            min: v[0],
-            max: v[n - 1],
-        }
-    }
-
-    /// Standard error of the mean, for tests.
-    pub fn std_error(values: &[f64]) -> f64 {
-        let n = values.len() as f64;
-        if n < 2.0 {
-            return 0.0;
-        }
-        let m = values.iter().sum::<f64>() / n;
-        let var = values.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (n - 1.0);
-        (var / n).sqrt()
-    }
-}
 /// `replicates.csv`: a header of figure names, then one row per replicate.
 pub fn write_csv(fig: &Figures, path: &Path) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
-    w.write_record(&fig.names)?;
-    for row in &fig.rows {
-        w.write_record(row.iter().map(|v| format_number(*v)))?;
+    let mut w = RowWriter::create(path, &fig.names)?;
+    w.write(fig)?;
+    w.finish()
+}
+
+/// `replicates.csv` written a batch at a time: the header, then each batch's rows as they
+/// come.
+pub struct RowWriter {
+    w: csv::Writer<std::fs::File>,
+}
+
+impl RowWriter {
+    pub fn create(path: &Path, names: &[String]) -> std::io::Result<RowWriter> {
+        let mut w = csv::Writer::from_path(path)?;
+        w.write_record(names)?;
+        Ok(RowWriter { w })
     }
-    w.flush()
+
+    pub fn write(&mut self, fig: &Figures) -> std::io::Result<()> {
+        for row in &fig.rows {
+            self.w.write_record(row.iter().map(|v| format_number(*v)))?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.w.flush()
+    }
+}
+
+/// Read the columns `columns` of a `replicates.csv` again, calling `visit(j, v)` for the
+/// value `v` of `columns[j]` in each row: the numbers written are read back exactly.
+pub fn read_columns(
+    path: &Path,
+    columns: &[usize],
+    visit: &mut dyn FnMut(usize, f64),
+) -> Result<(), String> {
+    if columns.is_empty() {
+        return Ok(());
+    }
+    let e = |e: csv::Error| format!("{}: {e}", path.display());
+    let mut r = csv::Reader::from_path(path).map_err(e)?;
+    let mut record = csv::StringRecord::new();
+    while r.read_record(&mut record).map_err(e)? {
+        for (j, &c) in columns.iter().enumerate() {
+            let v: f64 = record.get(c).and_then(|t| t.parse().ok()).ok_or_else(|| {
+                format!(
+                    "{}: row {} column {c} is no number",
+                    path.display(),
+                    r.position().line()
+                )
+            })?;
+            visit(j, v);
+        }
+    }
+    Ok(())
 }
 
 /// Whole numbers without a decimal point; others with Rust's shortest exact form.

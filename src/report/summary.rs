@@ -4,12 +4,13 @@
 
 use serde::Serialize;
 
-use super::Stat;
 use super::figures::{Counters, Figure, Figures, Outcome};
+use super::stat::{self, Stat, StatAcc};
+use crate::engine::backend::BackendInfo;
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
 use crate::scenario::{Scenario, ThreatClass};
-use crate::world::RunOutput;
+use crate::world::{RunOutput, RunStats};
 
 #[derive(Serialize)]
 pub struct Summary {
@@ -41,9 +42,10 @@ pub struct RunFacts {
     pub seed: u32,
     pub backend: String,
     pub adapter: String,
-    /// Ticks at which anything ran (the others are skipped).
+    /// Ticks at which anything ran (the others are skipped), summed over the batches.
     pub visited_ticks: u64,
-    /// Kernel invocations over threat rows (active tracks x replicates, summed).
+    /// Kernel invocations over threat rows: the rows due in each replicate's calendar,
+    /// summed over the ticks.
     pub threat_steps: u64,
     /// Ticks threats spent in flight, summed: the work of a naive per-tick stepper.
     pub threat_ticks_in_flight: u64,
@@ -130,59 +132,246 @@ pub struct TriggerFigures {
     pub fired_at_s: Option<f64>,
 }
 
+/// `summary.json` of a run held in memory.
 pub fn summary(sc: &Scenario, plan: &Plan, out: &RunOutput, fig: &Figures) -> Summary {
-    let tick_s = sc.tick_seconds as f64;
-    Summary {
-        scenario: ScenarioFacts {
-            name: sc.name.clone(),
-            file: sc.file.clone(),
-            tick_seconds: sc.tick_seconds,
-            ticks: sc.ticks,
-            threats_planned: plan.tracks.len() as u32,
-            defensive_units: sc.batteries.len() as u32,
-            launchers: plan.launchers,
-        },
-        run: run_facts(out),
-        threats: class_figures(sc, plan, fig),
-        totals: Totals {
-            launched: fig.stat_of(Figure::Total(Outcome::Launched)),
-            intercepted: fig.stat_of(Figure::Total(Outcome::Intercepted)),
-            leaked: fig.stat_of(Figure::Total(Outcome::Leaked)),
-            hits: fig.stat_of(Figure::HitsTotal),
-        },
-        assets: asset_figures(sc, fig),
-        interceptors: interceptor_figures(sc, fig),
-        sides: side_figures(sc, fig),
-        magazines: magazine_figures(sc, plan, out, tick_s),
-        triggers: trigger_figures(sc, out, tick_s),
+    let mut b = SummaryBuilder::new(sc, plan);
+    b.add(out, fig);
+    let rows = &fig.rows;
+    let mut reread = |visit: &mut dyn FnMut(usize, f64), columns: &[usize]| {
+        for row in rows {
+            for (j, &c) in columns.iter().enumerate() {
+                visit(j, row[c]);
+            }
+        }
+        Ok(())
+    };
+    b.finish(run_facts(out), &mut reread)
+        .unwrap_or_else(|_| unreachable!("rows in memory are read without error"))
+}
+
+/// Reads the figure columns `columns` of every replicate once more (in any order),
+/// calling `visit(j, v)` for the value `v` of column `columns[j]`.
+pub type ReadColumns<'a> =
+    dyn FnMut(&mut dyn FnMut(usize, f64), &[usize]) -> Result<(), String> + 'a;
+
+/// `summary.json` built one batch at a time, in replicate order, in memory that does not
+/// grow with the replicates (see [`StatAcc`]): a figure of many distinct values (money)
+/// has its percentiles found at the end from its column read once more.
+pub struct SummaryBuilder<'a> {
+    sc: &'a Scenario,
+    plan: &'a Plan,
+    figures: Vec<Figure>,
+    /// One per figure, in column order.
+    columns: Vec<StatAcc>,
+    /// Per interceptor: the cost of the rounds fired (integer counts times a unit cost).
+    cost: Vec<StatAcc>,
+    /// Per magazine slot: rounds fired; replicates in which it ran dry, and the sum of
+    /// the times it did, in replicate order.
+    slot_fired: Vec<StatAcc>,
+    slot_dry: Vec<(u64, f64)>,
+    /// Per trigger: replicates in which it fired, and the sum of the times.
+    triggers: Vec<(u64, f64)>,
+    replicates: u64,
+}
+
+/// Sums in replicate order start from what `Iterator::sum` starts from.
+fn zero() -> f64 {
+    std::iter::empty::<f64>().sum()
+}
+
+impl<'a> SummaryBuilder<'a> {
+    pub fn new(sc: &'a Scenario, plan: &'a Plan) -> SummaryBuilder<'a> {
+        SummaryBuilder::with_distinct(sc, plan, super::stat::DISTINCT)
+    }
+
+    /// A builder whose figures spill past `distinct` distinct values (tests use a few, to
+    /// take the path that money takes in long runs).
+    pub fn with_distinct(sc: &'a Scenario, plan: &'a Plan, distinct: usize) -> SummaryBuilder<'a> {
+        let figures = super::table(sc);
+        // Counts kept whole whatever their spread: their values are bounded by the
+        // scenario's sizes, and no column of replicates.csv holds them.
+        let counts = || StatAcc::with_distinct(usize::MAX);
+        SummaryBuilder {
+            sc,
+            plan,
+            columns: figures
+                .iter()
+                .map(|_| StatAcc::with_distinct(distinct))
+                .collect(),
+            figures,
+            cost: sc.interceptors.iter().map(|_| counts()).collect(),
+            slot_fired: plan.slots.iter().map(|_| counts()).collect(),
+            slot_dry: vec![(0, zero()); plan.slots.len()],
+            triggers: vec![(0, zero()); sc.triggers.len()],
+            replicates: 0,
+        }
+    }
+
+    /// The next batch of replicates, with its figures.
+    pub fn add(&mut self, out: &RunOutput, fig: &Figures) {
+        let tick_s = self.sc.tick_seconds as f64;
+        for row in &fig.rows {
+            for (acc, &v) in self.columns.iter_mut().zip(row) {
+                acc.push(v);
+            }
+        }
+        for (i, ic) in self.sc.interceptors.iter().enumerate() {
+            for n in fig.column_of(Figure::Fired(i)) {
+                self.cost[i].push(n * ic.cost_usd);
+            }
+        }
+        let ns = self.plan.slots.len();
+        let fs = &out.final_state;
+        for rep in 0..out.replicates as usize {
+            let counters = Counters::of(self.plan, fs, rep);
+            for s in 0..ns {
+                self.slot_fired[s].push(counters.slot(s, C_FIRED) as f64);
+                let at = fs.magazines[rep * ns + s].empty_at;
+                if at != NEVER {
+                    self.slot_dry[s].0 += 1;
+                    self.slot_dry[s].1 += at as f64 * tick_s;
+                }
+            }
+        }
+        let nt = self.sc.triggers.len();
+        for rep in 0..out.replicates as usize {
+            for (t, acc) in self.triggers.iter_mut().enumerate() {
+                let at = out.fired[rep * nt + t];
+                if at != NEVER {
+                    acc.0 += 1;
+                    acc.1 += at as f64 * tick_s;
+                }
+            }
+        }
+        self.replicates += out.replicates as u64;
+    }
+
+    /// The summary, with the facts of the run; `reread` gives the spilled columns again.
+    pub fn finish(self, run: RunFacts, reread: &mut ReadColumns) -> Result<Summary, String> {
+        let spilled: Vec<usize> = (0..self.columns.len())
+            .filter(|&c| self.columns[c].spilled())
+            .collect();
+        let accs: Vec<&StatAcc> = self.columns.iter().collect();
+        let stats = stat::finish(&accs, &mut |visit| reread(visit, &spilled))?;
+        let cost_stats = stat::finish(&self.cost.iter().collect::<Vec<_>>(), &mut |_| Ok(()))?;
+        let fired_stats =
+            stat::finish(&self.slot_fired.iter().collect::<Vec<_>>(), &mut |_| Ok(()))?;
+        let col = Columns {
+            figures: &self.figures,
+            stats: &stats,
+        };
+        let (sc, plan) = (self.sc, self.plan);
+        let r = self.replicates.max(1) as f64;
+        Ok(Summary {
+            scenario: ScenarioFacts {
+                name: sc.name.clone(),
+                file: sc.file.clone(),
+                tick_seconds: sc.tick_seconds,
+                ticks: sc.ticks,
+                threats_planned: plan.tracks.len() as u32,
+                defensive_units: sc.batteries.len() as u32,
+                launchers: plan.launchers,
+            },
+            run,
+            threats: class_figures(sc, plan, &col),
+            totals: Totals {
+                launched: col.of(Figure::Total(Outcome::Launched)),
+                intercepted: col.of(Figure::Total(Outcome::Intercepted)),
+                leaked: col.of(Figure::Total(Outcome::Leaked)),
+                hits: col.of(Figure::HitsTotal),
+            },
+            assets: asset_figures(sc, &col),
+            interceptors: sc
+                .interceptors
+                .iter()
+                .enumerate()
+                .map(|(i, ic)| InterceptorFigures {
+                    id: ic.id.clone(),
+                    name: ic.name.clone(),
+                    fired: col.of(Figure::Fired(i)),
+                    malfunctioned: col.of(Figure::Malfunctioned(i)),
+                    cost_usd: cost_stats[i],
+                })
+                .collect(),
+            sides: side_figures(sc, &col),
+            magazines: plan
+                .slot_info
+                .iter()
+                .enumerate()
+                .map(|(s, info)| {
+                    let b = &sc.batteries[info.battery];
+                    let ic = &sc.interceptors[b.magazines[info.magazine].interceptor];
+                    let (dry, sum) = self.slot_dry[s];
+                    MagazineFigures {
+                        battery: b.id.clone(),
+                        interceptor: ic.id.clone(),
+                        fired: fired_stats[s],
+                        exhausted: dry as f64 / r,
+                        exhausted_at_s: (dry > 0).then(|| sum / dry as f64),
+                    }
+                })
+                .collect(),
+            triggers: sc
+                .triggers
+                .iter()
+                .zip(&self.triggers)
+                .map(|(t, &(n, sum))| TriggerFigures {
+                    id: t.id.clone(),
+                    fired: n as f64 / r,
+                    fired_at_s: (n > 0).then(|| sum / n as f64),
+                })
+                .collect(),
+        })
     }
 }
 
-fn run_facts(out: &RunOutput) -> RunFacts {
-    let wall = out.stats.wall_seconds.max(1e-9);
-    RunFacts {
-        replicates: out.replicates,
-        seed: out.seed,
-        backend: out.backend.kind.clone(),
-        adapter: out.backend.adapter.clone(),
-        visited_ticks: out.stats.visited_ticks,
-        threat_steps: out.stats.threat_steps,
-        threat_ticks_in_flight: out.stats.threat_ticks_in_flight,
-        timing: Timing {
-            threads: out.stats.threads,
-            wall_seconds: out.stats.wall_seconds,
-            replicates_per_second: out.replicates as f64 / wall,
-            threat_ticks_per_second: out.stats.threat_ticks_in_flight as f64 / wall,
-        },
+/// The stats of the figure columns, looked up by figure.
+struct Columns<'a> {
+    figures: &'a [Figure],
+    stats: &'a [Stat],
+}
+
+impl Columns<'_> {
+    fn of(&self, f: Figure) -> Stat {
+        match self.figures.iter().position(|&x| x == f) {
+            Some(i) => self.stats[i],
+            None => Stat::of(&[]),
+        }
     }
 }
 
-fn class_figures(sc: &Scenario, plan: &Plan, fig: &Figures) -> Vec<ClassFigures> {
+pub fn run_facts(out: &RunOutput) -> RunFacts {
+    RunFacts::of(out.replicates, out.seed, &out.backend, &out.stats)
+}
+
+impl RunFacts {
+    /// The facts of a run of `replicates` from `seed` on `backend`, with its statistics.
+    pub fn of(replicates: u32, seed: u32, backend: &BackendInfo, stats: &RunStats) -> RunFacts {
+        let wall = stats.wall_seconds.max(1e-9);
+        RunFacts {
+            replicates,
+            seed,
+            backend: backend.kind.clone(),
+            adapter: backend.adapter.clone(),
+            visited_ticks: stats.visited_ticks,
+            threat_steps: stats.threat_steps,
+            threat_ticks_in_flight: stats.threat_ticks_in_flight,
+            timing: Timing {
+                threads: stats.threads,
+                wall_seconds: stats.wall_seconds,
+                replicates_per_second: replicates as f64 / wall,
+                threat_ticks_per_second: stats.threat_ticks_in_flight as f64 / wall,
+            },
+        }
+    }
+}
+
+fn class_figures(sc: &Scenario, plan: &Plan, col: &Columns) -> Vec<ClassFigures> {
     let planned = plan.tracks_by_class(sc);
     ThreatClass::ALL
         .iter()
         .map(|&c| {
-            let stat = |o: Outcome| fig.stat_of(Figure::Class(c, o));
+            let stat = |o: Outcome| col.of(Figure::Class(c, o));
             ClassFigures {
                 class: c.name().into(),
                 planned: planned[c.index()] as u32,
@@ -200,7 +389,7 @@ fn class_figures(sc: &Scenario, plan: &Plan, fig: &Figures) -> Vec<ClassFigures>
         .collect()
 }
 
-fn asset_figures(sc: &Scenario, fig: &Figures) -> Vec<AssetFigures> {
+fn asset_figures(sc: &Scenario, col: &Columns) -> Vec<AssetFigures> {
     sc.assets
         .iter()
         .enumerate()
@@ -208,98 +397,22 @@ fn asset_figures(sc: &Scenario, fig: &Figures) -> Vec<AssetFigures> {
             id: a.id.clone(),
             name: a.name.clone(),
             side: sc.sides[a.side].id.clone(),
-            hits: fig.stat_of(Figure::Hits(i)),
-            damage: fig.stat_of(Figure::Damage(i)),
-            out_of_action: fig.stat_of(Figure::OutOfAction(i)).mean,
+            hits: col.of(Figure::Hits(i)),
+            damage: col.of(Figure::Damage(i)),
+            out_of_action: col.of(Figure::OutOfAction(i)).mean,
         })
         .collect()
 }
 
-fn interceptor_figures(sc: &Scenario, fig: &Figures) -> Vec<InterceptorFigures> {
-    sc.interceptors
-        .iter()
-        .enumerate()
-        .map(|(i, ic)| {
-            let fired = fig.column_of(Figure::Fired(i));
-            let cost: Vec<f64> = fired.iter().map(|n| n * ic.cost_usd).collect();
-            InterceptorFigures {
-                id: ic.id.clone(),
-                name: ic.name.clone(),
-                fired: Stat::of(&fired),
-                malfunctioned: fig.stat_of(Figure::Malfunctioned(i)),
-                cost_usd: Stat::of(&cost),
-            }
-        })
-        .collect()
-}
-
-fn side_figures(sc: &Scenario, fig: &Figures) -> Vec<SideFigures> {
+fn side_figures(sc: &Scenario, col: &Columns) -> Vec<SideFigures> {
     sc.sides
         .iter()
         .enumerate()
         .map(|(s, side)| SideFigures {
             id: side.id.clone(),
-            offence_usd: fig.stat_of(Figure::OffenceUsd(s)),
-            defence_usd: fig.stat_of(Figure::DefenceUsd(s)),
-            losses_usd: fig.stat_of(Figure::LossesUsd(s)),
-        })
-        .collect()
-}
-
-/// Per magazine slot: rounds fired, and when (and how often) it ran dry.
-fn magazine_figures(
-    sc: &Scenario,
-    plan: &Plan,
-    out: &RunOutput,
-    tick_s: f64,
-) -> Vec<MagazineFigures> {
-    let r = out.replicates as usize;
-    let fs = &out.final_state;
-    let ns = plan.slots.len();
-    plan.slot_info
-        .iter()
-        .enumerate()
-        .map(|(s, info)| {
-            let b = &sc.batteries[info.battery];
-            let ic = &sc.interceptors[b.magazines[info.magazine].interceptor];
-            let empties: Vec<f64> = (0..r)
-                .map(|rep| fs.magazines[rep * ns + s].empty_at)
-                .filter(|&t| t != NEVER)
-                .map(|t| t as f64 * tick_s)
-                .collect();
-            let fired: Vec<f64> = (0..r)
-                .map(|rep| Counters::of(plan, fs, rep).slot(s, C_FIRED) as f64)
-                .collect();
-            MagazineFigures {
-                battery: b.id.clone(),
-                interceptor: ic.id.clone(),
-                fired: Stat::of(&fired),
-                exhausted: empties.len() as f64 / r.max(1) as f64,
-                exhausted_at_s: (!empties.is_empty())
-                    .then(|| empties.iter().sum::<f64>() / empties.len() as f64),
-            }
-        })
-        .collect()
-}
-
-/// Per trigger: the share of replicates in which it fired, and when on average.
-fn trigger_figures(sc: &Scenario, out: &RunOutput, tick_s: f64) -> Vec<TriggerFigures> {
-    let r = out.replicates as usize;
-    let nt = sc.triggers.len();
-    sc.triggers
-        .iter()
-        .enumerate()
-        .map(|(ti, t)| {
-            let at: Vec<f64> = (0..r)
-                .map(|rep| out.fired[rep * nt + ti])
-                .filter(|&x| x != NEVER)
-                .map(|x| x as f64 * tick_s)
-                .collect();
-            TriggerFigures {
-                id: t.id.clone(),
-                fired: at.len() as f64 / r.max(1) as f64,
-                fired_at_s: (!at.is_empty()).then(|| at.iter().sum::<f64>() / at.len() as f64),
-            }
+            offence_usd: col.of(Figure::OffenceUsd(s)),
+            defence_usd: col.of(Figure::DefenceUsd(s)),
+            losses_usd: col.of(Figure::LossesUsd(s)),
         })
         .collect()
 }

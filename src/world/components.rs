@@ -111,8 +111,11 @@ pub struct Replicates {
     pub launchers: Vec<u32>,
     /// Tick each trigger fired, per replicate, or `NEVER`.
     pub fired: Vec<u32>,
-    /// Latest asset state read back from the backend.
+    /// Latest asset state read back from the backend (replicate-major).
     pub assets: Vec<AssetState>,
+    /// Replicates whose assets changed at the tick just run, ascending: the only ones
+    /// whose triggers can fire then.
+    pub changed: Vec<u32>,
     /// Actions due later in one replicate: (tick, replicate, order).
     pub pending: BTreeSet<(u32, u32, usize)>,
     /// Replicates whose decisions go into the log.

@@ -11,14 +11,19 @@
 //! - `spawning.rs`: the world at tick 0;
 //! - `systems.rs`: the systems of the `Decide` and `Assess` schedules;
 //! - `orders.rs`: an order carried out in some replicates;
-//! - `simulation.rs`: the tick loop, forks, and [`run_cpu`] / [`run_gpu`].
+//! - `simulation.rs`: the tick loop, forks, and [`run_cpu`] / [`run_gpu`];
+//! - `lanes.rs`: the host loop of a backend that runs each replicate through its own ticks;
+//! - `batches.rs`: a run as batches of replicates, each handed on and freed in turn.
 
+mod batches;
 mod components;
+mod lanes;
 mod orders;
 mod simulation;
 mod spawning;
 pub mod systems;
 
+pub use batches::*;
 pub use components::*;
 pub(crate) use orders::{execute, start_group, trip_step};
 pub use simulation::*;

@@ -6,10 +6,15 @@ use crate::engine::backend::{MagazineChange, Upload};
 use crate::engine::layout::NEVER;
 use crate::scenario::Action;
 
-/// Carry out an order in the given replicates at `tick`.
+/// Carry out an order in the given replicates at `tick`: `every` for an order of the
+/// timeline (every replicate of the run, logged once for all), else a trigger's order in
+/// the replicates given (logged for each logged replicate), however many replicates the
+/// batch holds.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn execute(
     order: usize,
     replicates: std::ops::Range<u32>,
+    every: bool,
     tick: u32,
     shared: &Shared,
     reps: &mut Replicates,
@@ -19,7 +24,7 @@ pub(crate) fn execute(
     let sc = &shared.scenario;
     let plan = &shared.plan;
     let o = &sc.orders[order];
-    let all = replicates.start == 0 && replicates.end == reps.count;
+    let all = every;
     let logged_range = reps.logged.clone();
     let logged = |r: u32| logged_range.contains(&r);
     match &o.action {

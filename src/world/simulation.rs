@@ -6,15 +6,17 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::SingleThreadedExecutor;
 
+use super::batches::{Engine, run_collected};
 use super::components::*;
 use super::{spawning, systems};
-use crate::engine::backend::{Backend, BackendInfo, CpuBackend, FinalState};
-use crate::engine::gpu::GpuBackend;
+use crate::engine::backend::{Backend, BackendInfo, CpuBackend, FinalState, StepLimit};
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH};
 use crate::engine::layout::{Event, NEVER};
 use crate::engine::plan::Plan;
 use crate::scenario::Scenario;
 
-/// Run a scenario to the end on the CPU backend.
+/// Run a scenario to the end on the CPU backend, in batches of
+/// [`crate::engine::budget::CPU_BATCH`] replicates, and keep the whole outcome.
 pub fn run_cpu(
     scenario: Arc<Scenario>,
     plan: Arc<Plan>,
@@ -22,13 +24,15 @@ pub fn run_cpu(
     threads: Option<usize>,
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
-    let backend = CpuBackend::new(
-        plan.clone(),
-        config.replicates,
-        config.record.clone(),
-        threads,
-    )?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+    let batch = config.replicates.clamp(1, CPU_BATCH);
+    run_collected(
+        &scenario,
+        &plan,
+        config,
+        Engine::Cpu(threads),
+        batch,
+        progress,
+    )
 }
 
 /// Run a scenario to the end on the GPU backend (the process-wide device; see
@@ -43,8 +47,8 @@ pub fn run_gpu(
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
     let _ = threads;
-    let backend = GpuBackend::new(plan.clone(), config.replicates, config.record.clone(), None)?;
-    Simulation::new(scenario, plan, config, Box::new(backend)).run(progress)
+    let batch = config.replicates.clamp(1, GPU_BATCH);
+    run_collected(&scenario, &plan, config, Engine::Gpu, batch, progress)
 }
 
 /// How a run is asked for.
@@ -60,13 +64,24 @@ pub struct RunConfig {
 pub struct RunStats {
     /// Ticks at which anything ran (the rest are skipped).
     pub visited_ticks: u64,
-    /// Kernel invocations over threat rows: active tracks x replicates, summed over ticks.
+    /// Kernel invocations over threat rows: the rows the replicates' calendars had due,
+    /// summed over the ticks.
     pub threat_steps: u64,
     /// Ticks threats spent in flight, summed over replicates: what a stepper that moved
     /// every threat every tick would have done.
     pub threat_ticks_in_flight: u64,
     pub wall_seconds: f64,
     pub threads: usize,
+}
+
+impl RunStats {
+    /// Add another batch's work (the wall time is the caller's to measure).
+    pub fn add(&mut self, other: &RunStats) {
+        self.visited_ticks += other.visited_ticks;
+        self.threat_steps += other.threat_steps;
+        self.threat_ticks_in_flight += other.threat_ticks_in_flight;
+        self.threads = self.threads.max(other.threads);
+    }
 }
 
 pub struct RunOutput {
@@ -80,21 +95,65 @@ pub struct RunOutput {
     pub backend: BackendInfo,
 }
 
+impl RunOutput {
+    /// Keep the first `n` replicates only (and what is logged for every replicate).
+    pub fn truncate(&mut self, n: u32, plan: &Plan) {
+        if n >= self.replicates {
+            return;
+        }
+        let n_ = n as usize;
+        let fs = &mut self.final_state;
+        fs.counters.truncate(n_ * plan.counter_stride() as usize);
+        fs.magazines.truncate(n_ * plan.slots.len());
+        fs.assets.truncate(n_ * plan.assets.len());
+        fs.threats.truncate(n_ * plan.tracks.len());
+        let triggers = self.fired.len() / self.replicates.max(1) as usize;
+        self.fired.truncate(n_ * triggers);
+        self.events.retain(|(r, _)| *r < n);
+        self.log.retain(|e| e.replicate.is_none_or(|r| r < n));
+        self.replicates = n;
+    }
+
+    /// Append the next batch, whose replicates start at replicate `first` of the run:
+    /// their final states, triggers, events and log entries (those for every replicate
+    /// are the same in each batch, and kept once).
+    pub fn append(&mut self, other: RunOutput, first: u32) {
+        let fs = other.final_state;
+        self.final_state.counters.extend(fs.counters);
+        self.final_state.magazines.extend(fs.magazines);
+        self.final_state.assets.extend(fs.assets);
+        self.final_state.threats.extend(fs.threats);
+        self.fired.extend(other.fired);
+        self.events
+            .extend(other.events.into_iter().map(|(r, e)| (r + first, e)));
+        sort_events(&mut self.events);
+        self.log.extend(other.log.into_iter().filter_map(|mut e| {
+            e.replicate = Some(e.replicate? + first);
+            Some(e)
+        }));
+        self.log.sort_by_key(|e| (e.tick, e.replicate));
+        self.replicates += other.replicates;
+        self.stats.add(&other.stats);
+    }
+}
+
 /// The host loop: one `bevy_ecs` world and one backend, advanced tick by tick. Ticks at
 /// which nothing can happen in any replicate are skipped.
 pub struct Simulation {
     pub world: World,
-    decide: Schedule,
-    assess: Schedule,
+    pub(super) decide: Schedule,
+    pub(super) assess: Schedule,
     pub backend: Box<dyn Backend>,
-    /// Earliest tick any replicate needs each track, as far as the host knows.
-    track_next: Vec<u32>,
-    active: Vec<u32>,
-    events: Vec<(u32, Event)>,
-    stats: RunStats,
+    /// The earliest tick any replicate's calendar holds (the backend reports it after
+    /// each step), or `NEVER`.
+    pub(super) next_due: u32,
+    /// Steps run no tick past this one (`advance_to`'s target).
+    horizon: u32,
+    pub(super) events: Vec<(u32, Event)>,
+    pub(super) stats: RunStats,
     started: std::time::Instant,
     /// The tick last run, or `None` before the first.
-    last: Option<u32>,
+    pub(super) last: Option<u32>,
 }
 
 impl Simulation {
@@ -104,7 +163,20 @@ impl Simulation {
         config: &RunConfig,
         backend: Box<dyn Backend>,
     ) -> Simulation {
-        let world = spawning::build_world(&scenario, &plan, config);
+        Simulation::batch(scenario, plan, config, 0, backend)
+    }
+
+    /// A simulation of `config.replicates` replicates whose first is replicate `first` of
+    /// a larger run (its RNG key): one batch of a run. Replicates never interact, so a
+    /// replicate's outcome does not depend on the batch it runs in.
+    pub fn batch(
+        scenario: Arc<Scenario>,
+        plan: Arc<Plan>,
+        config: &RunConfig,
+        first: u32,
+        backend: Box<dyn Backend>,
+    ) -> Simulation {
+        let world = spawning::build_world(&scenario, &plan, config, first);
         let mut decide = Schedule::new(Decide);
         decide.set_executor(SingleThreadedExecutor::default());
         decide.add_systems(
@@ -126,8 +198,8 @@ impl Simulation {
             decide,
             assess,
             backend,
-            track_next: vec![NEVER; plan.tracks.len()],
-            active: Vec::new(),
+            next_due: NEVER,
+            horizon: NEVER,
             events: Vec::new(),
             stats: RunStats::default(),
             started: std::time::Instant::now(),
@@ -145,15 +217,15 @@ impl Simulation {
 
     /// The next tick at which anything can happen, or `None` when the run is over.
     pub fn next_tick(&self) -> Option<u32> {
-        let clock = self.clock();
+        let next = self.next_due.min(self.next_decision());
+        (next < self.clock().end).then_some(next)
+    }
+
+    /// The next tick at which the host has something to decide (an order due, a
+    /// trigger's order coming up), or `NEVER`.
+    pub(super) fn next_decision(&self) -> u32 {
         let after = self.last.map_or(0, |t| t + 1);
-        let mut next = self
-            .track_next
-            .iter()
-            .copied()
-            .filter(|&t| t >= after)
-            .min()
-            .unwrap_or(NEVER);
+        let mut next = NEVER;
         let tl = self.world.resource::<Timeline>();
         if let Some(&(t, _)) = tl.fixed.get(tl.cursor) {
             next = next.min(t.max(after));
@@ -161,7 +233,7 @@ impl Simulation {
         if let Some(&(t, _, _)) = self.world.resource::<Replicates>().pending.first() {
             next = next.min(t.max(after));
         }
-        (next < clock.end).then_some(next)
+        next
     }
 
     /// Run the next tick at which anything happens; `false` when the run is over.
@@ -175,67 +247,80 @@ impl Simulation {
 
     /// Run every tick up to and including `tick` (the desktop app's clock).
     pub fn advance_to(&mut self, tick: u32) -> Result<(), String> {
-        while let Some(t) = self.next_tick() {
-            if t > tick {
-                break;
+        self.horizon = tick;
+        let run = (|| -> Result<(), String> {
+            while let Some(t) = self.next_tick() {
+                if t > tick {
+                    break;
+                }
+                self.run_tick(t)?;
             }
-            self.run_tick(t)?;
-        }
+            Ok(())
+        })();
+        self.horizon = NEVER;
+        run?;
         self.world.resource_mut::<Clock>().tick = tick.min(self.clock().end);
         Ok(())
     }
 
+    /// Run tick `tick`: the host's decisions, then, when some replicate has a row due or a
+    /// group starts, the kernels (through later ticks too where the backend can run them
+    /// before the next decision), then the triggers of the replicates whose assets
+    /// changed.
     fn run_tick(&mut self, tick: u32) -> Result<(), String> {
         self.world.resource_mut::<Clock>().tick = tick;
         self.decide.run(&mut self.world);
-
+        let starts = self.send_outbox()?;
         let plan = self.world.resource::<Shared>().plan.clone();
+
+        let mut last = tick;
+        if self.next_due == tick || starts {
+            let reps = self.world.resource::<Replicates>();
+            let (count, first, seed) = (reps.count, reps.first, reps.seed);
+            let has_triggers = !self.world.resource::<Shared>().scenario.triggers.is_empty();
+            let params = plan.params(tick, seed, count, first);
+            let limit = StepLimit {
+                until: self
+                    .next_decision()
+                    .min(self.clock().end)
+                    .min(self.horizon.saturating_add(1)),
+                stop_on_hit: has_triggers,
+            };
+            let report = self.backend.step(params, limit)?;
+            self.next_due = report.next;
+            self.stats.threat_steps += report.steps;
+            self.stats.visited_ticks += report.lane_ticks;
+            self.backend.drain_events(&mut self.events)?;
+            last = report.last;
+            if last != tick {
+                self.world.resource_mut::<Clock>().tick = last;
+            }
+            if report.assets_changed && has_triggers {
+                let mut reps = self.world.resource_mut::<Replicates>();
+                let reps = &mut *reps;
+                self.backend
+                    .changed_assets(&mut reps.changed, &mut reps.assets)?;
+                self.assess.run(&mut self.world);
+            }
+        }
+        self.last = Some(last);
+        Ok(())
+    }
+
+    /// Hand the backend what the systems decided (the outbox, emptied); whether a group
+    /// started.
+    pub(super) fn send_outbox(&mut self) -> Result<bool, String> {
         let mut outbox = std::mem::take(&mut *self.world.resource_mut::<Outbox>());
         if !outbox.uploads.is_empty() {
             self.backend.upload(&outbox.uploads)?;
         }
-        for &(g, start) in &outbox.started {
-            let grp = &plan.groups[g as usize];
-            for k in grp.first_track..grp.first_track + grp.tracks {
-                let t = start.saturating_add(plan.tracks[k as usize].offset);
-                let n = &mut self.track_next[k as usize];
-                *n = (*n).min(t);
-            }
-        }
+        let starts = !outbox.started.is_empty();
         outbox.uploads.clear();
         outbox.started.clear();
         outbox.switches.clear();
         outbox.away.clear();
         *self.world.resource_mut::<Outbox>() = outbox;
-
-        self.active.clear();
-        self.active.extend(
-            self.track_next
-                .iter()
-                .enumerate()
-                .filter(|&(_, &t)| t == tick)
-                .map(|(k, _)| k as u32),
-        );
-        let reps = self.world.resource::<Replicates>();
-        let (count, first, seed) = (reps.count, reps.first, reps.seed);
-        let has_triggers = !self.world.resource::<Shared>().scenario.triggers.is_empty();
-        if !self.active.is_empty() {
-            let params = plan.params(tick, seed, count, first, self.active.len() as u32);
-            let report = self.backend.step(params, &self.active)?;
-            for (i, &k) in self.active.iter().enumerate() {
-                self.track_next[k as usize] = report.track_next[i];
-            }
-            self.backend.drain_events(&mut self.events)?;
-            self.stats.threat_steps += self.active.len() as u64 * count as u64;
-            if report.assets_changed && has_triggers {
-                let assets = self.backend.assets()?;
-                self.world.resource_mut::<Replicates>().assets = assets;
-                self.assess.run(&mut self.world);
-            }
-        }
-        self.stats.visited_ticks += 1;
-        self.last = Some(tick);
-        Ok(())
+        Ok(starts)
     }
 
     /// Carry replicate 0 forward as `replicates` replicates that share its past and draw
@@ -314,7 +399,7 @@ impl Simulation {
                 a.0 = away;
             }
         }
-        sim.track_next = self.track_next.clone();
+        sim.next_due = self.next_due;
         sim.last = self.last;
         Ok(sim)
     }
@@ -330,10 +415,16 @@ impl Simulation {
     }
 
     /// Run to the end and collect the outcome.
+    /// Run to the end and collect the outcome: replicate by replicate between the host's
+    /// decisions where the backend can (the CPU; see `world::lanes`), else tick by tick.
     pub fn run(mut self, mut progress: impl FnMut(u32, u32)) -> Result<RunOutput, String> {
         let end = self.clock().end;
-        while self.step()? {
-            progress(self.clock().tick, end);
+        if self.backend.lane_major().is_some() {
+            self.run_lane_major(&mut progress)?;
+        } else {
+            while self.step()? {
+                progress(self.clock().tick, end);
+            }
         }
         progress(end, end);
         self.finish()

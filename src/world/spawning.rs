@@ -7,12 +7,18 @@ use bevy_ecs::prelude::*;
 
 use super::components::*;
 use super::simulation::RunConfig;
-use crate::engine::layout::NEVER;
+use crate::engine::layout::{AssetState, NEVER};
 use crate::engine::plan::Plan;
 use crate::scenario::{Action, Placement, Scenario, When};
 
-/// The world at tick 0 of a run of `config.replicates` replicates.
-pub(super) fn build_world(scenario: &Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> World {
+/// The world at tick 0 of a run of `config.replicates` replicates, the first of which has
+/// the RNG key (global index) `first`.
+pub(super) fn build_world(
+    scenario: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    config: &RunConfig,
+    first: u32,
+) -> World {
     let mut world = World::new();
     spawn_units(&mut world, scenario);
     let r = config.replicates as usize;
@@ -42,12 +48,13 @@ pub(super) fn build_world(scenario: &Arc<Scenario>, plan: &Arc<Plan>, config: &R
     world.insert_resource(Timeline { fixed, cursor: 0 });
     world.insert_resource(Replicates {
         count: config.replicates,
-        first: 0,
+        first,
         seed: config.seed,
         group_start: vec![NEVER; r * plan.groups.len()],
         launchers,
         fired: vec![NEVER; r * scenario.triggers.len()],
-        assets: Vec::new(),
+        assets: vec![AssetState::INITIAL; r * plan.assets.len()],
+        changed: Vec::new(),
         pending: BTreeSet::new(),
         logged: config.record.clone(),
     });

@@ -5,8 +5,9 @@ use bevy_ecs::prelude::*;
 
 use super::*;
 use crate::engine::backend::Upload;
+use crate::engine::layout::AssetState;
 use crate::engine::layout::NEVER;
-use crate::scenario::{Measure, Placement, Subject, When};
+use crate::scenario::{Measure, Placement, Scenario, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
 /// batteries stand where they were sent.
@@ -66,6 +67,7 @@ pub fn issue_orders(
             Due::Order(order) => execute(
                 order,
                 all.clone(),
+                true,
                 clock.tick,
                 &shared,
                 &mut reps,
@@ -101,12 +103,32 @@ pub fn run_scheduled(
         execute(
             order,
             r..r + 1,
+            false,
             clock.tick,
             &shared,
             &mut reps,
             &mut outbox,
             &mut log,
         );
+    }
+}
+
+/// The orders triggers scheduled in replicate `r` for `tick`, carried out (as
+/// [`run_scheduled`] does for every replicate at a tick the whole batch reaches).
+pub(crate) fn run_scheduled_in(
+    r: u32,
+    tick: u32,
+    shared: &Shared,
+    reps: &mut Replicates,
+    outbox: &mut Outbox,
+    log: &mut Log,
+) {
+    while let Some(&(t, rr, order)) = reps.pending.range((tick, r, 0)..).next() {
+        if (t, rr) != (tick, r) {
+            break;
+        }
+        reps.pending.remove(&(t, rr, order));
+        execute(order, r..r + 1, false, tick, shared, reps, outbox, log);
     }
 }
 
@@ -150,69 +172,88 @@ pub fn doctrine(
     }
 }
 
-/// Triggers, evaluated per replicate on what the kernels did: a trigger that fires
-/// schedules the orders that wait on it, in that replicate only.
+/// Triggers, evaluated per replicate on what the kernels did, in the replicates whose
+/// assets changed at this tick (a trigger's condition changes only with its replicate's
+/// assets, and never becomes false again): a trigger that fires schedules the orders that
+/// wait on it, in that replicate only.
 pub fn evaluate_triggers(
     clock: Res<Clock>,
     shared: Res<Shared>,
     mut reps: ResMut<Replicates>,
     mut log: ResMut<Log>,
 ) {
-    let sc = &shared.scenario;
+    let changed = std::mem::take(&mut reps.changed);
+    for &r in &changed {
+        fire_triggers(&shared.scenario, &mut reps, &mut log, r, clock.tick);
+    }
+}
+
+/// Whether trigger `ti` holds on one replicate's assets.
+fn holds(sc: &Scenario, ti: usize, assets: &[AssetState]) -> bool {
+    let t = &sc.triggers[ti];
+    let (hits, damage, out) = match t.subject {
+        Subject::Asset(a) => (assets[a].hits, assets[a].damage, assets[a].out_at != NEVER),
+        Subject::Side(s) => sc
+            .assets
+            .iter()
+            .zip(assets)
+            .filter(|(spec, _)| spec.side == s)
+            .fold((0, 0, false), |acc, (_, st)| {
+                (
+                    acc.0 + st.hits,
+                    acc.1 + st.damage,
+                    acc.2 || st.out_at != NEVER,
+                )
+            }),
+    };
+    match t.measure {
+        Measure::Hits(n) => hits >= n,
+        Measure::Damage(n) => damage >= n,
+        Measure::OutOfAction => out,
+    }
+}
+
+/// Whether a trigger that has not fired in replicate `r` yet holds on `assets`, the
+/// replicate's: whether the host must look at it now.
+pub(crate) fn would_fire(sc: &Scenario, fired: &[u32], r: u32, assets: &[AssetState]) -> bool {
+    let n = sc.triggers.len();
+    (0..n).any(|ti| fired[r as usize * n + ti] == NEVER && holds(sc, ti, assets))
+}
+
+/// Fire the triggers that hold in replicate `r` at `tick` (on the assets the host holds
+/// for it), and schedule the orders that wait on them, in that replicate.
+pub(crate) fn fire_triggers(
+    sc: &Scenario,
+    reps: &mut Replicates,
+    log: &mut Log,
+    r: u32,
+    tick: u32,
+) {
     let n_assets = sc.assets.len();
     let n_trig = sc.triggers.len();
-    if reps.assets.len() < reps.count as usize * n_assets {
+    if reps.assets.len() < (r as usize + 1) * n_assets {
         return;
     }
-    for r in 0..reps.count {
-        let assets = &reps.assets[r as usize * n_assets..(r as usize + 1) * n_assets];
-        let mut fired_now = Vec::new();
-        for (ti, t) in sc.triggers.iter().enumerate() {
-            if reps.fired[r as usize * n_trig + ti] != NEVER {
-                continue;
-            }
-            let (hits, damage, out) = match t.subject {
-                Subject::Asset(a) => (assets[a].hits, assets[a].damage, assets[a].out_at != NEVER),
-                Subject::Side(s) => sc
-                    .assets
-                    .iter()
-                    .zip(assets)
-                    .filter(|(spec, _)| spec.side == s)
-                    .fold((0, 0, false), |acc, (_, st)| {
-                        (
-                            acc.0 + st.hits,
-                            acc.1 + st.damage,
-                            acc.2 || st.out_at != NEVER,
-                        )
-                    }),
-            };
-            let fires = match t.measure {
-                Measure::Hits(n) => hits >= n,
-                Measure::Damage(n) => damage >= n,
-                Measure::OutOfAction => out,
-            };
-            if fires {
-                fired_now.push(ti);
+    let assets = &reps.assets[r as usize * n_assets..(r as usize + 1) * n_assets];
+    let fired_now: Vec<usize> = (0..n_trig)
+        .filter(|&ti| reps.fired[r as usize * n_trig + ti] == NEVER && holds(sc, ti, assets))
+        .collect();
+    for ti in fired_now {
+        reps.fired[r as usize * n_trig + ti] = tick;
+        for (oi, o) in sc.orders.iter().enumerate() {
+            if let When::After { trigger, delay } = o.when
+                && trigger == ti
+            {
+                reps.pending.insert((tick.saturating_add(delay), r, oi));
             }
         }
-        for ti in fired_now {
-            reps.fired[r as usize * n_trig + ti] = clock.tick;
-            for (oi, o) in sc.orders.iter().enumerate() {
-                if let When::After { trigger, delay } = o.when
-                    && trigger == ti
-                {
-                    reps.pending
-                        .insert((clock.tick.saturating_add(delay), r, oi));
-                }
-            }
-            if reps.logged.contains(&r) {
-                log.entries.push(LogEntry {
-                    tick: clock.tick,
-                    replicate: Some(r),
-                    kind: LogKind::Trigger,
-                    text: format!("trigger {} fires", sc.triggers[ti].id),
-                });
-            }
+        if reps.logged.contains(&r) {
+            log.entries.push(LogEntry {
+                tick,
+                replicate: Some(r),
+                kind: LogKind::Trigger,
+                text: format!("trigger {} fires", sc.triggers[ti].id),
+            });
         }
     }
 }

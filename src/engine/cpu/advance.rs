@@ -63,7 +63,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
                 record(lane, tick, k, E_ABORTED, 0);
             }
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = DONE;
+            set_wake(lane, k, DONE);
             return;
         }
         if !roll(tb, lane, tr.stream, D_LAUNCH, tr.launch_ok) {
@@ -73,7 +73,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
                 record(lane, tick, k, E_LAUNCH_FAILED, 0);
             }
             lane.threats[k as usize] = th;
-            lane.wake[k as usize] = DONE;
+            set_wake(lane, k, DONE);
             return;
         }
         count_if(lane, base, C_LAUNCHED);
@@ -91,7 +91,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             record(lane, tick, k, E_LAUNCH, (th.status & DETECTED) >> 8);
         }
     } else if status != FLYING {
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     let age = tick - th.launch;
@@ -102,13 +102,13 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             record(lane, tick, k, E_FLIGHT_FAILED, 0);
         }
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     if age >= tr.flight {
         // Arrived: `impact` resolves it this tick.
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = tick;
+        set_wake(lane, k, tick);
         return;
     }
     // A decoy separates at apogee, unless its missile was killed before: the missile's
@@ -121,7 +121,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     {
         th.status = VANISHED | (th.status & DETECTED);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     if th.status & DETECTED != 0 && th.shot_opp == NONE {
@@ -145,5 +145,6 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         }
     }
     lane.threats[k as usize] = th;
-    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+    let next = next_wake(tb, lane, &tr, &th, tick);
+    set_wake(lane, k, next);
 }

@@ -28,7 +28,8 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         {
             let th = lane.threats[k as usize];
             let tr = tb.tracks[k as usize];
-            lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+            let next = next_wake(tb, lane, &tr, &th, tick);
+            set_wake(lane, k, next);
         }
         return;
     }
@@ -36,7 +37,8 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     let tr = tb.tracks[k as usize];
     if th.intercept_at != tick {
         // In flight: started this tick, it meets the threat later.
-        lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+        let next = next_wake(tb, lane, &tr, &th, tick);
+        set_wake(lane, k, next);
         return;
     }
     let threat_class = tb.weapons[tr.weapon as usize].class;
@@ -72,9 +74,10 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         }
         record(lane, tick, k, E_KILLED, o.slot);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
         return;
     }
     lane.threats[k as usize] = th;
-    lane.wake[k as usize] = next_wake(tb, lane, &tr, &th, tick);
+    let next = next_wake(tb, lane, &tr, &th, tick);
+    set_wake(lane, k, next);
 }

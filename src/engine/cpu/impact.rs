@@ -6,11 +6,11 @@
 //! asset's hardness absorbs it; the damage that reaches the asset's staying power puts it
 //! out of action (its batteries fall silent). A leaker that every battery able to engage
 //! it let fall is counted as ignored, and as ignored inside when it hit all the same. A
-//! decoy lands and does nothing. Last, each listed pair reports its next wake (`schedule`
-//! reported the others'), so the host knows the next tick worth running. Twin of
+//! decoy lands and does nothing. Last, each listed row's wake goes into its replicate's
+//! calendar and the run's clock, so the host knows the next tick worth running. Twin of
 //! `shaders/impact.wgsl`.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::AtomicU32;
 
 use super::*;
 use crate::engine::rng::{D_DAMAGE, D_SUB};
@@ -31,7 +31,7 @@ fn ignored(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> bool {
     true
 }
 
-pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
+pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, clock: &AtomicU32) {
     let tick = tb.params.tick;
     // As in `advance`, the track and the threat row are read in full only for a threat
     // that arrives.
@@ -99,16 +99,18 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, track_next: &[AtomicU32]) {
         th.status = LEAKED | (th.status & DETECTED);
         record(lane, tick, k, E_LEAKED, arg);
         lane.threats[k as usize] = th;
-        lane.wake[k as usize] = DONE;
+        set_wake(lane, k, DONE);
     }
-    // A threat waiting for launch in a group already started next wakes at its launch.
-    let mut next = lane.wake[k as usize];
-    if next == NEVER {
-        let start = lane.group_start[tb.tracks[k as usize].group as usize];
-        if start != NEVER {
-            next = start + launch_offset(tb, lane, k, start);
+    // Last, the row's wake goes into its replicate's calendar (once a tick, whatever
+    // set it), and the run's clock learns of it. A listed row never waits for launch
+    // past its tick (`advance` launched or dropped it).
+    let w = lane.wake[k as usize];
+    if w != NEVER && w != DONE {
+        if w <= tick {
+            set_status(lane, S_LATE_WAKE);
+        } else {
+            push_wake(lane, w, k);
+            note_next(clock, w);
         }
     }
-    // Stored inverted so that a cleared (zero) buffer means "never" and max picks the min.
-    track_next[k as usize].fetch_max(!next, Ordering::Relaxed);
 }

@@ -20,7 +20,7 @@ pub use engage::engage;
 pub use impact::impact;
 pub use schedule::schedule;
 
-use std::sync::atomic::AtomicU32;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use super::Kernel;
 use super::layout::*;
@@ -39,18 +39,18 @@ pub struct Tables<'a> {
     pub asset_rows: &'a [AssetRow],
     /// Lookup tables: scatter, kill thresholds, footprints (`plan::tables`).
     pub tables: &'a [u32],
-    /// Tracks with something to do this tick, ascending.
-    pub active_list: &'a [u32],
+    /// Groups that start this tick in some replicate.
+    pub started: &'a [Started],
 }
 
 impl<'a> Tables<'a> {
     /// The plan's tables, with `batteries` (the plan's, switched on and off by the host)
-    /// and this tick's constants and active tracks.
+    /// and this tick's constants and started groups.
     pub fn new(
         plan: &'a Plan,
         batteries: &'a [BatteryRow],
         params: Params,
-        active_list: &'a [u32],
+        started: &'a [Started],
     ) -> Tables<'a> {
         Tables {
             params,
@@ -61,7 +61,7 @@ impl<'a> Tables<'a> {
             batteries,
             asset_rows: &plan.assets,
             tables: &plan.tables,
-            active_list,
+            started,
         }
     }
 }
@@ -72,8 +72,13 @@ pub struct Lane {
     /// Index of this replicate within the run (the RNG key).
     pub replicate: u32,
     pub threats: Vec<Threat>,
-    /// Next tick each threat needs a kernel, or `NEVER`.
+    /// Next tick each threat needs a kernel, `NEVER` while it waits for launch, `DONE`
+    /// when it has no future. Written through [`set_wake`] only.
     pub wake: Vec<u32>,
+    /// The replicate's calendar (`layout::CAL_*`): which rows wake at which tick.
+    pub calendar: Vec<u32>,
+    /// Each row's successor in its calendar list, or `NONE`.
+    pub link: Vec<u32>,
     pub candidates: Vec<u32>,
     pub candidate_count: u32,
     /// This tick's tracks with something to do, listed by `schedule` (the WGSL's `pairs`).
@@ -102,6 +107,8 @@ impl Lane {
             replicate,
             threats: vec![Threat::INITIAL; t],
             wake: vec![NEVER; t],
+            calendar: empty_calendar().to_vec(),
+            link: vec![NONE; t],
             candidates: vec![0; t],
             candidate_count: 0,
             pairs: vec![0; t],
@@ -113,7 +120,7 @@ impl Lane {
             launchers: plan.launchers_alive(),
             fire_control: plan.fire_control.clone(),
             events: if record {
-                vec![Event::default(); t * EVENTS_PER_THREAT_TICK as usize]
+                vec![Event::default(); event_capacity(t)]
             } else {
                 Vec::new()
             },
@@ -122,26 +129,29 @@ impl Lane {
         }
     }
 
-    /// Empty what lasts one tick: the status words, the events, the work list and the
-    /// candidate list (what the GPU backend clears before each tick).
+    /// Empty what lasts one tick: the events, the work list and the candidate list (what
+    /// the GPU backend clears before each tick). The status words are taken by the host
+    /// when it reads them ([`Lane::take_status`]).
+    #[inline]
     pub fn begin_tick(&mut self) {
         self.event_count = 0;
-        self.status = [0; STATUS_WORDS];
         self.pair_count = 0;
         self.candidate_count = 0;
+    }
+
+    /// The status words set since the last call, cleared.
+    #[inline]
+    pub fn take_status(&mut self) -> [u32; STATUS_WORDS] {
+        std::mem::take(&mut self.status)
     }
 }
 
 /// One kernel over one replicate, as one dispatch of its WGSL runs it over one
-/// replicate: `schedule` over the active tracks, `allocate` once, the others over the
-/// pairs `schedule` listed.
-pub fn run(kernel: Kernel, tb: &Tables, lane: &mut Lane, track_next: &[AtomicU32]) {
+/// replicate: `schedule` and `allocate` once, the others over the pairs `schedule`
+/// listed. `clock` is the run's [`CLOCK_NEXT`] word.
+pub fn run(kernel: Kernel, tb: &Tables, lane: &mut Lane, clock: &AtomicU32) {
     match kernel {
-        Kernel::Schedule => {
-            for a in 0..tb.active_list.len() as u32 {
-                schedule(tb, lane, a, track_next);
-            }
-        }
+        Kernel::Schedule => schedule(tb, lane, clock),
         Kernel::Advance => {
             for i in 0..lane.pair_count {
                 advance(tb, lane, lane.pairs[i as usize]);
@@ -155,9 +165,69 @@ pub fn run(kernel: Kernel, tb: &Tables, lane: &mut Lane, track_next: &[AtomicU32
         }
         Kernel::Impact => {
             for i in 0..lane.pair_count {
-                impact(tb, lane, lane.pairs[i as usize], track_next);
+                impact(tb, lane, lane.pairs[i as usize], clock);
             }
         }
+    }
+}
+
+/// A threat's next wake: every kernel sets it here, and only here. `impact`, the last
+/// kernel of a tick for every listed row, puts the row's wake in the calendar then
+/// ([`push_wake`]), once: a wake set twice in one tick (by `advance`, then `engage`)
+/// leaves no stale entry behind. Twin of `set_wake` in `common.wgsl`.
+#[inline]
+pub fn set_wake(lane: &mut Lane, k: u32, w: u32) {
+    lane.wake[k as usize] = w;
+}
+
+/// The tick at which row `k`'s calendar entry falls due: its wake, or, for a threat
+/// waiting for launch (wake `NEVER`), its group's start plus its launch offset.
+#[inline]
+pub fn due_at(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let w = lane.wake[k as usize];
+    if w != NEVER {
+        return w;
+    }
+    let start = lane.group_start[tb.tracks[k as usize].group as usize];
+    start + launch_offset(tb, lane, k, start)
+}
+
+/// Put row `k` in the calendar at tick `w` (not before the tick the calendar's page
+/// holds): in the near wheel when `w` falls in its page, in the far wheel when in its
+/// epoch, in the overflow list beyond. Twin of `push_wake` in `schedule.wgsl` (plain
+/// words: one invocation owns the replicate) and `impact.wgsl` (atomics).
+#[inline]
+pub fn push_wake(lane: &mut Lane, w: u32, k: u32) {
+    let c = &mut lane.calendar;
+    let page = c[CAL_PAGE as usize];
+    let head;
+    if w >> WHEEL_SHIFT == page {
+        let s = w & (WHEEL - 1);
+        head = CAL_NEAR + s;
+        c[(CAL_NEAR_BITS + s / 32) as usize] |= 1 << (s % 32);
+    } else if w >> (2 * WHEEL_SHIFT) == page >> WHEEL_SHIFT {
+        let s = (w >> WHEEL_SHIFT) & (WHEEL - 1);
+        head = CAL_FAR + s;
+        c[(CAL_FAR_BITS + s / 32) as usize] |= 1 << (s % 32);
+        let m = &mut c[(CAL_FAR_MIN + s) as usize];
+        *m = (*m).min(w);
+    } else {
+        head = CAL_OVERFLOW;
+        let m = &mut c[CAL_OVERFLOW_MIN as usize];
+        *m = (*m).min(w);
+    }
+    lane.link[k as usize] = c[head as usize];
+    c[head as usize] = k;
+    let n = &mut c[CAL_NEXT as usize];
+    *n = (*n).min(w);
+}
+
+/// Lower the run's next tick to `w`. Most calls find it lower already, and only read it
+/// (on the CPU, a shared word that is only read stays in every core's cache).
+#[inline]
+pub fn note_next(clock: &AtomicU32, w: u32) {
+    if w < clock.load(Ordering::Relaxed) {
+        clock.fetch_min(w, Ordering::Relaxed);
     }
 }
 

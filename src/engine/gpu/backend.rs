@@ -10,9 +10,11 @@ use super::batching::{BatchLimits, RunShape, batch_sizes};
 use super::bindings::{Buffers, bind_group};
 use super::context::GpuContext;
 use super::profiling::Profiler;
-use super::{EMPTY_LIST, LIST_HEADER, WORKGROUP};
+use super::{CLOCK_PIPELINE, EMPTY_LIST, LIST_HEADER, MAX_TICKS_PER_SUBMISSION, WORKGROUP};
 use crate::engine::Kernel;
-use crate::engine::backend::{Backend, BackendInfo, FinalState, StepReport, Upload};
+use crate::engine::backend::{
+    Backend, BackendInfo, FinalState, StepLimit, StepReport, Upload, check_status,
+};
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
 
@@ -25,10 +27,15 @@ pub(super) struct RunBuffers {
     pub(super) batteries: wgpu::Buffer,
     pub(super) asset_rows: wgpu::Buffer,
     pub(super) tables: wgpu::Buffer,
-    pub(super) active_list: wgpu::Buffer,
+    /// This tick's started groups.
+    pub(super) started: wgpu::Buffer,
     pub(super) events: wgpu::Buffer,
     pub(super) status: wgpu::Buffer,
-    pub(super) track_next: wgpu::Buffer,
+    /// The run's clock words (`CLOCK_*`).
+    pub(super) clock: wgpu::Buffer,
+    /// What the ticks of a submission copy from: an empty list's header (whose first
+    /// word is also the 0 that `Params::started` takes after the first tick).
+    pub(super) constants: wgpu::Buffer,
 }
 
 impl RunBuffers {
@@ -38,7 +45,6 @@ impl RunBuffers {
         battery_rows: &[BatteryRow],
         shape: &RunShape,
     ) -> RunBuffers {
-        let t = shape.tracks;
         RunBuffers {
             tracks: c.storage("tracks", &plan.tracks),
             weapons: c.storage("weapons", &plan.weapons),
@@ -47,10 +53,14 @@ impl RunBuffers {
             batteries: c.uniform("batteries", battery_rows),
             asset_rows: c.storage("asset_rows", &plan.assets),
             tables: c.storage("tables", &plan.tables),
-            active_list: c.zeroed("active_list", t * 4),
+            started: c.zeroed(
+                "started",
+                shape.groups * std::mem::size_of::<Started>() as u64,
+            ),
             events: c.zeroed("events", shape.event_bytes()),
             status: c.zeroed("status", status_words(shape) * 4),
-            track_next: c.zeroed("track_next", t * 4),
+            clock: c.zeroed("clock", CLOCK_WORDS as u64 * 4),
+            constants: c.storage("constants", &EMPTY_LIST),
         }
     }
 }
@@ -67,8 +77,10 @@ pub(super) struct Batch {
     pub(super) replicates: u32,
     pub(super) params: wgpu::Buffer,
     pub(super) threats: wgpu::Buffer,
-    /// Track-major: `wake[k * replicates + r]` (see `shaders/common.wgsl`).
     pub(super) wake: wgpu::Buffer,
+    /// The replicates' calendars (`CALENDAR_WORDS` each) and the rows' links.
+    pub(super) calendar: wgpu::Buffer,
+    pub(super) link: wgpu::Buffer,
     pub(super) candidates: wgpu::Buffer,
     pub(super) magazines: wgpu::Buffer,
     pub(super) counters: wgpu::Buffer,
@@ -108,6 +120,11 @@ impl Batch {
             params: c.uniform("params", &[Params::default()]),
             threats: c.storage("threats", &vec![Threat::INITIAL; rows]),
             wake: c.storage("wake", &vec![NEVER; rows]),
+            calendar: c.storage(
+                "calendar",
+                &(0..n).flat_map(|_| empty_calendar()).collect::<Vec<u32>>(),
+            ),
+            link: c.zeroed("link", rows as u64 * 4),
             candidates: c.zeroed("candidates", rows as u64 * 4),
             magazines: c.storage("magazines", &mags),
             counters: c.zeroed("counters", n as u64 * plan.counter_stride() as u64 * 4),
@@ -135,9 +152,11 @@ impl Batch {
             slots: &run.slots,
             batteries: &run.batteries,
             asset_rows: &run.asset_rows,
-            active_list: &run.active_list,
+            started: &run.started,
             threats: &batch.threats,
             wake: &batch.wake,
+            calendar: &batch.calendar,
+            link: &batch.link,
             candidates: &batch.candidates,
             magazines: &batch.magazines,
             counters: &batch.counters,
@@ -146,7 +165,7 @@ impl Batch {
             launchers: &batch.launchers,
             events: &run.events,
             status: &run.status,
-            track_next: &run.track_next,
+            clock: &run.clock,
             pairs: &batch.pairs,
             lanes: &batch.lanes,
             tables: &run.tables,
@@ -170,8 +189,13 @@ pub struct GpuBackend {
     pub(super) record: Range<u32>,
     pub(super) batches: Vec<Batch>,
     pub(super) run: RunBuffers,
-    /// Staging for the per-tick readback: status words and event counts, then track_next.
+    /// Staging for the per-tick readback: status words and event counts, the clock, then
+    /// each batch's work-list header.
     readback: wgpu::Buffer,
+    /// Groups started by the uploads since the last step.
+    started: Vec<Started>,
+    /// Ticks recorded in the next submission.
+    ticks_per_submission: u32,
     /// Lazily created staging for `assets()` and `drain_events()`.
     assets_staging: Option<wgpu::Buffer>,
     events_staging: Option<wgpu::Buffer>,
@@ -214,7 +238,7 @@ impl GpuBackend {
         let mut battery_rows = plan.batteries.clone();
         battery_rows.resize(MAX_BATTERIES, BatteryRow::default());
         let run = RunBuffers::new(&c, &plan, &battery_rows, &shape);
-        let readback = c.staging("readback", (status_words(&shape) + shape.tracks) * 4);
+        let readback = c.staging("readback", (status_words(&shape) + CLOCK_WORDS as u64) * 4);
         let launchers: Vec<u32> = (0..replicates)
             .flat_map(|_| plan.launchers_alive())
             .collect();
@@ -239,6 +263,8 @@ impl GpuBackend {
             batches,
             run,
             readback,
+            started: Vec::new(),
+            ticks_per_submission: 1,
             assets_staging: None,
             events_staging: None,
             battery_rows,
@@ -258,26 +284,15 @@ impl GpuBackend {
         &self.ctx
     }
 
-    /// Workgroups along y and z that cover `active` tracks.
-    fn track_groups(&self, active: u32) -> (u32, u32) {
-        let max = self.ctx.limits.max_compute_workgroups_per_dimension;
-        if active <= max {
-            (active.max(1), 1)
-        } else {
-            (max, active.div_ceil(max))
-        }
-    }
-
-    /// Record one kernel's dispatch over every batch: `schedule` over (replicate, active
-    /// track), the others indirectly over the work lists.
-    pub(super) fn dispatch(&self, pass: &mut wgpu::ComputePass, kernel: Kernel, active: u32) {
-        let (y, z) = self.track_groups(active);
+    /// Record one kernel's dispatch over every batch: `schedule` over the replicates, the
+    /// others indirectly over the work lists.
+    pub(super) fn dispatch(&self, pass: &mut wgpu::ComputePass, kernel: Kernel) {
         pass.set_pipeline(&self.ctx.kernels[kernel.index()].pipeline);
         for b in &self.batches {
             pass.set_bind_group(0, &b.bind_groups[kernel.index()], &[]);
             match kernel {
                 Kernel::Schedule => {
-                    pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), y, z)
+                    pass.dispatch_workgroups(b.replicates.div_ceil(WORKGROUP), 1, 1)
                 }
                 Kernel::Allocate => pass.dispatch_workgroups_indirect(&b.lanes, 0),
                 _ => pass.dispatch_workgroups_indirect(&b.pairs, 0),
@@ -286,13 +301,12 @@ impl GpuBackend {
     }
 
     /// Each batch's `Params`: the run's, for its replicates and its recorded ones.
-    pub(super) fn write_params(&self, params: Params, active: u32) {
+    pub(super) fn write_params(&self, params: Params) {
         let record_count = self.record.len() as u32;
         for b in &self.batches {
             let p = Params {
                 replicates: b.replicates,
                 first_replicate: params.first_replicate.wrapping_add(b.first),
-                active,
                 record_first: self.record.start.wrapping_sub(b.first),
                 record_count,
                 ..params
@@ -303,16 +317,32 @@ impl GpuBackend {
         }
     }
 
-    /// The start of a tick: its constants and active tracks written, the status words,
-    /// `track_next` and the work lists emptied.
-    fn begin_tick(&self, params: Params, active: &[u32]) -> wgpu::CommandEncoder {
+    /// The start of a submission: its first tick's constants and started groups
+    /// written, the status words emptied, the clock set to that tick with the host's
+    /// limits, the work lists emptied.
+    fn begin_tick(
+        &self,
+        params: Params,
+        started: &[Started],
+        limit: StepLimit,
+    ) -> wgpu::CommandEncoder {
         let c = &self.ctx;
+        if !started.is_empty() {
+            c.queue
+                .write_buffer(&self.run.started, 0, bytemuck::cast_slice(started));
+        }
+        self.write_params(params);
+        let mut clock = [0u32; CLOCK_WORDS];
+        clock[CLOCK_NEXT] = NEVER;
+        clock[CLOCK_TICK] = params.tick;
+        clock[CLOCK_LAST] = params.tick;
+        clock[CLOCK_TICKS] = 1;
+        clock[CLOCK_UNTIL] = limit.until;
+        clock[CLOCK_STOP_ON_HIT] = limit.stop_on_hit as u32;
         c.queue
-            .write_buffer(&self.run.active_list, 0, bytemuck::cast_slice(active));
-        self.write_params(params, active.len() as u32);
+            .write_buffer(&self.run.clock, 0, bytemuck::cast_slice(&clock));
         let mut encoder = c.device.create_command_encoder(&Default::default());
         encoder.clear_buffer(&self.run.status, 0, None);
-        encoder.clear_buffer(&self.run.track_next, 0, None);
         for b in &self.batches {
             // Empty lists, and (in `lanes`) no candidates yet.
             c.queue
@@ -324,45 +354,66 @@ impl GpuBackend {
         encoder
     }
 
-    /// Submit the tick and read back what the host needs: the status words, the event
-    /// counts and each active track's next wake.
+    /// The next tick of a submission: the clock decides it (or calls it off), each batch
+    /// takes it as its `params.tick` (and no group starts after the first tick), the work
+    /// lists are emptied, then the five kernels.
+    fn record_next_tick(&self, encoder: &mut wgpu::CommandEncoder, first_after_start: bool) {
+        {
+            let mut pass = encoder.begin_compute_pass(&Default::default());
+            pass.set_pipeline(&self.ctx.kernels[CLOCK_PIPELINE].pipeline);
+            pass.set_bind_group(0, &self.batches[0].bind_groups[CLOCK_PIPELINE], &[]);
+            pass.dispatch_workgroups(1, 1, 1);
+        }
+        let tick = (CLOCK_TICK * 4) as u64;
+        let started = std::mem::offset_of!(Params, started) as u64;
+        for b in &self.batches {
+            encoder.copy_buffer_to_buffer(&self.run.clock, tick, &b.params, 0, 4);
+            if first_after_start {
+                encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.params, started, 4);
+            }
+            let header = LIST_HEADER * 4;
+            encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.pairs, 0, header);
+            encoder.copy_buffer_to_buffer(&self.run.constants, 0, &b.lanes, 0, header);
+            encoder.clear_buffer(&b.lanes, header, Some(b.replicates as u64 * 4));
+        }
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        for kernel in Kernel::ALL {
+            self.dispatch(&mut pass, kernel);
+        }
+    }
+
+    /// Submit the ticks and read back what the host needs: the status words, the event
+    /// counts and the clock.
     fn end_tick(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
         tick: u32,
-        active: &[u32],
     ) -> Result<StepReport, String> {
         let c = self.ctx.clone();
         let status_bytes = (STATUS_WORDS + self.event_counts.len()) as u64 * 4;
-        let next_bytes = self.plan.tracks.len() as u64 * 4;
+        let clock_bytes = CLOCK_WORDS as u64 * 4;
         encoder.copy_buffer_to_buffer(&self.run.status, 0, &self.readback, 0, status_bytes);
         encoder.copy_buffer_to_buffer(
-            &self.run.track_next,
+            &self.run.clock,
             0,
             &self.readback,
             status_bytes,
-            next_bytes,
+            clock_bytes,
         );
         c.queue.submit([encoder.finish()]);
-        let words: Vec<u32> = c.read(&self.readback, 0..status_bytes + next_bytes)?;
-        let (status, track_next) = words.split_at(status_bytes as usize / 4);
+        let words: Vec<u32> = c.read(&self.readback, 0..status_bytes + clock_bytes)?;
+        let (status, clock) = words.split_at(status_bytes as usize / 4);
         for (i, n) in self.event_counts.iter_mut().enumerate() {
             *n = status[STATUS_WORDS + i];
         }
-        if status[S_LOOP_LIMIT] != 0 {
-            return Err(format!(
-                "a GPU kernel loop was cut short at tick {tick} (lavapipe ends loops after \
-                 65,535 iterations): run this scenario on the CPU backend"
-            ));
-        }
-        if status[S_OVERFLOW] != 0 {
-            return Err(format!(
-                "an event or candidate buffer overflowed at tick {tick}"
-            ));
-        }
+        check_status(status, clock[CLOCK_LAST].max(tick))?;
         Ok(StepReport {
-            track_next: active.iter().map(|&k| !track_next[k as usize]).collect(),
+            last: clock[CLOCK_LAST],
+            ticks: clock[CLOCK_TICKS],
+            next: clock[CLOCK_NEXT],
             assets_changed: status[S_ASSETS_CHANGED] != 0,
+            steps: clock[CLOCK_STEPS] as u64,
+            lane_ticks: clock[CLOCK_LANES] as u64,
         })
     }
 
@@ -503,7 +554,7 @@ impl GpuBackend {
     }
 
     fn try_drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {
-        let cap = self.plan.tracks.len() * EVENTS_PER_THREAT_TICK as usize;
+        let cap = event_capacity(self.plan.tracks.len());
         let size = std::mem::size_of::<Event>();
         if self.event_counts.iter().all(|&n| n == 0) {
             return Ok(());
@@ -574,6 +625,9 @@ impl Backend for GpuBackend {
                     let i = replicate as usize * g + group as usize;
                     self.group_start[i] = tick;
                     widen(&mut groups_dirty, i);
+                    if !self.started.iter().any(|s| s.group == group) {
+                        self.started.push(self.plan.started(group));
+                    }
                 }
                 Upload::Launchers {
                     replicate,
@@ -615,26 +669,58 @@ impl Backend for GpuBackend {
         Ok(())
     }
 
-    fn step(&mut self, params: Params, active: &[u32]) -> Result<StepReport, String> {
-        let n_active = active.len() as u32;
-        if n_active == 0 {
-            return Ok(StepReport::default());
-        }
-        let mut encoder = self.begin_tick(params, active);
+    fn step(&mut self, params: Params, limit: StepLimit) -> Result<StepReport, String> {
+        let started = std::mem::take(&mut self.started);
+        let params = Params {
+            started: started.len() as u32,
+            ..params
+        };
+        let mut encoder = self.begin_tick(params, &started, limit);
+        // Several ticks a submission (as many as the last one ran, doubled up to
+        // `MAX_TICKS_PER_SUBMISSION`), but one when profiling, kernel by kernel.
+        let ticks = if self.profiler.is_some() || limit.until <= params.tick.saturating_add(1) {
+            1
+        } else {
+            self.ticks_per_submission
+        };
         if self.profiler.is_some() {
-            encoder = self.run_profiled(encoder, n_active)?;
+            encoder = self.run_profiled(encoder)?;
         } else {
             let mut pass = encoder.begin_compute_pass(&Default::default());
             for kernel in Kernel::ALL {
-                self.dispatch(&mut pass, kernel, n_active);
+                self.dispatch(&mut pass, kernel);
             }
         }
-        self.end_tick(encoder, params.tick, active)
+        for t in 1..ticks {
+            self.record_next_tick(&mut encoder, t == 1 && params.started > 0);
+        }
+        let report = self.end_tick(encoder, params.tick)?;
+        self.ticks_per_submission = if report.ticks >= ticks {
+            (ticks * 2).min(MAX_TICKS_PER_SUBMISSION)
+        } else {
+            report.ticks.max(1)
+        };
+        Ok(report)
     }
 
-    fn assets(&mut self) -> Result<Vec<AssetState>, String> {
-        self.try_assets()
-            .map_err(|e| format!("reading asset state back from the GPU: {e}"))
+    fn changed_assets(
+        &mut self,
+        changed: &mut Vec<u32>,
+        assets: &mut [AssetState],
+    ) -> Result<(), String> {
+        let now = self
+            .try_assets()
+            .map_err(|e| format!("reading asset state back from the GPU: {e}"))?;
+        // The replicates whose rows differ from those the host holds: a hit always counts.
+        let a = self.plan.assets.len().max(1);
+        changed.clear();
+        for (r, (new, old)) in now.chunks(a).zip(assets.chunks_mut(a)).enumerate() {
+            if new != old {
+                old.copy_from_slice(new);
+                changed.push(r as u32);
+            }
+        }
+        Ok(())
     }
 
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {

@@ -67,8 +67,7 @@ impl RunShape {
     /// Bytes of the event buffer: room for every recorded replicate's events of a tick.
     pub fn event_bytes(&self) -> u64 {
         self.recorded
-            * self.tracks
-            * EVENTS_PER_THREAT_TICK as u64
+            * event_capacity(self.tracks as usize) as u64
             * std::mem::size_of::<Event>() as u64
     }
 
@@ -253,7 +252,7 @@ mod tests {
 
     #[test]
     fn too_many_recorded_replicates_is_an_error() {
-        // 2000 tracks x 3 events x 16 bytes = 96,000 bytes a recorded replicate.
+        // 2000 tracks x 3 events x 2 ticks x 16 bytes = 192,000 bytes a recorded replicate.
         let e = batch_sizes(&LAVAPIPE, &shape(2000, 2000), 2000, None).unwrap_err();
         assert!(e.contains("record fewer replicates"), "{e}");
     }

@@ -12,10 +12,13 @@ pub mod binding {
     pub const SLOTS: u32 = 4;
     pub const BATTERIES: u32 = 5;
     pub const ASSET_ROWS: u32 = 6;
-    pub const ACTIVE_LIST: u32 = 7;
+    /// The groups started this tick.
+    pub const STARTED: u32 = 7;
     pub const THREATS: u32 = 8;
     pub const WAKE: u32 = 9;
     pub const CANDIDATES: u32 = 10;
+    /// The replicates' calendars.
+    pub const CALENDAR: u32 = 11;
     pub const MAGAZINES: u32 = 12;
     pub const COUNTERS: u32 = 13;
     pub const ASSETS: u32 = 14;
@@ -25,7 +28,8 @@ pub mod binding {
     pub const STATUS: u32 = 18;
     /// `assets` as atomic words, in `impact`.
     pub const ASSET_WORDS: u32 = 19;
-    pub const TRACK_NEXT: u32 = 20;
+    /// The run's clock words.
+    pub const CLOCK: u32 = 20;
     /// This tick's (replicate, track) pairs with work, from `schedule`.
     pub const PAIRS: u32 = 21;
     /// The candidate count of each replicate, and the replicates with candidates.
@@ -34,6 +38,8 @@ pub mod binding {
     pub const TABLES: u32 = 23;
     /// Each replicate's channels and radar tracks, in `allocate`.
     pub const FIRE_CONTROL: u32 = 24;
+    /// Each threat row's successor in its calendar list.
+    pub const LINK: u32 = 25;
 }
 
 /// Binding numbers an entry point of a composed source uses, ascending, found by naga
@@ -72,9 +78,11 @@ pub(super) struct Buffers<'a> {
     pub(super) slots: &'a wgpu::Buffer,
     pub(super) batteries: &'a wgpu::Buffer,
     pub(super) asset_rows: &'a wgpu::Buffer,
-    pub(super) active_list: &'a wgpu::Buffer,
+    pub(super) started: &'a wgpu::Buffer,
     pub(super) threats: &'a wgpu::Buffer,
     pub(super) wake: &'a wgpu::Buffer,
+    pub(super) calendar: &'a wgpu::Buffer,
+    pub(super) link: &'a wgpu::Buffer,
     pub(super) candidates: &'a wgpu::Buffer,
     pub(super) magazines: &'a wgpu::Buffer,
     pub(super) counters: &'a wgpu::Buffer,
@@ -83,7 +91,7 @@ pub(super) struct Buffers<'a> {
     pub(super) launchers: &'a wgpu::Buffer,
     pub(super) events: &'a wgpu::Buffer,
     pub(super) status: &'a wgpu::Buffer,
-    pub(super) track_next: &'a wgpu::Buffer,
+    pub(super) clock: &'a wgpu::Buffer,
     pub(super) pairs: &'a wgpu::Buffer,
     pub(super) lanes: &'a wgpu::Buffer,
     pub(super) tables: &'a wgpu::Buffer,
@@ -101,9 +109,11 @@ impl Buffers<'_> {
             binding::SLOTS => self.slots,
             binding::BATTERIES => self.batteries,
             binding::ASSET_ROWS => self.asset_rows,
-            binding::ACTIVE_LIST => self.active_list,
+            binding::STARTED => self.started,
             binding::THREATS => self.threats,
             binding::WAKE => self.wake,
+            binding::CALENDAR => self.calendar,
+            binding::LINK => self.link,
             binding::CANDIDATES => self.candidates,
             binding::MAGAZINES => self.magazines,
             binding::COUNTERS => self.counters,
@@ -112,7 +122,7 @@ impl Buffers<'_> {
             binding::LAUNCHERS => self.launchers,
             binding::EVENTS => self.events,
             binding::STATUS => self.status,
-            binding::TRACK_NEXT => self.track_next,
+            binding::CLOCK => self.clock,
             binding::PAIRS => self.pairs,
             binding::LANES => self.lanes,
             binding::TABLES => self.tables,

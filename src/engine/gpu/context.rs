@@ -9,7 +9,7 @@ use bytemuck::Pod;
 use wgpu::util::DeviceExt;
 
 use super::bindings::{binding, used_bindings};
-use super::{KERNELS, kernel_source};
+use super::{CLOCK_KERNEL, KERNELS, kernel_source};
 
 /// The message when wgpu finds no adapter at all.
 pub const NO_ADAPTER: &str = "no GPU adapter found: install Mesa's lavapipe \
@@ -213,7 +213,7 @@ impl GpuContext {
 fn compile(device: &wgpu::Device, limits: &wgpu::Limits) -> Result<Vec<Pipeline>, String> {
     let scope = device.push_error_scope(wgpu::ErrorFilter::Validation);
     let mut kernels = Vec::new();
-    for (name, text) in KERNELS {
+    for &(name, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let source = kernel_source(text);
         let bindings = used_bindings(&source, name)?;
         let storage = bindings
@@ -278,6 +278,23 @@ async fn pick_adapter(instance: &wgpu::Instance) -> Result<wgpu::Adapter, String
         })
         .await
         .map_err(|e| format!("{NO_ADAPTER} ({e})"))
+}
+
+/// The adapters of the primary APIs (Vulkan, Metal, DirectX 12; or those `WGPU_BACKEND`
+/// names), without opening a device or compiling a kernel: what `--backend auto` looks
+/// at before it pays for a device. GL is left out unless asked for: probing it connects
+/// to a display server (Mesa then complains on stderr where there is none).
+pub fn probe_adapters() -> Vec<wgpu::AdapterInfo> {
+    let backends = wgpu::Backends::from_env().unwrap_or(wgpu::Backends::PRIMARY);
+    let mut desc = wgpu::InstanceDescriptor::new_without_display_handle();
+    desc.backends = backends;
+    desc.flags = wgpu::InstanceFlags::from_build_config()
+        .difference(wgpu::InstanceFlags::VALIDATION_INDIRECT_CALL);
+    let instance = wgpu::Instance::new(desc);
+    pollster::block_on(instance.enumerate_adapters(backends))
+        .into_iter()
+        .map(|a| a.get_info())
+        .collect()
 }
 
 /// The adapter the GPU backend would use, as (name, backend), or `None` when there is

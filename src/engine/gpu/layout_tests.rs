@@ -10,8 +10,7 @@ use crate::engine::layout::*;
 use crate::engine::rng;
 
 /// Rust names that are WGSL reserved words, and what the shaders call them.
-const RENAMED: [(&str, &str, &str); 3] = [
-    ("Params", "active", "active_count"),
+const RENAMED: [(&str, &str, &str); 2] = [
     ("Track", "target", "target_asset"),
     ("WeaponRow", "class", "threat_class"),
 ];
@@ -46,7 +45,7 @@ fn rust_structs() -> Vec<StructLayout> {
             replicates,
             first_replicate,
             tracks,
-            active,
+            started,
             batteries,
             slots,
             assets,
@@ -61,6 +60,12 @@ fn rust_structs() -> Vec<StructLayout> {
             _pad0,
             _pad1,
             _pad2,
+        }),
+        rust_layout!(Started {
+            group,
+            first_track,
+            tracks,
+            _pad
         }),
         rust_layout!(Track {
             group,
@@ -304,6 +309,30 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("LIST_HEADER", LIST_HEADER as u32),
         ("MAX_LIST_GROUPS", MAX_LIST_GROUPS),
         ("S_LOOP_LIMIT", S_LOOP_LIMIT as u32),
+        ("S_LATE_WAKE", S_LATE_WAKE as u32),
+        ("WHEEL_SHIFT", WHEEL_SHIFT),
+        ("WHEEL", WHEEL),
+        ("WHEEL_WORDS", WHEEL_WORDS),
+        ("CAL_PAGE", CAL_PAGE),
+        ("CAL_NEXT", CAL_NEXT),
+        ("CAL_OVERFLOW_MIN", CAL_OVERFLOW_MIN),
+        ("CAL_OVERFLOW", CAL_OVERFLOW),
+        ("CAL_NEAR_BITS", CAL_NEAR_BITS),
+        ("CAL_FAR_BITS", CAL_FAR_BITS),
+        ("CAL_NEAR", CAL_NEAR),
+        ("CAL_FAR", CAL_FAR),
+        ("CAL_FAR_MIN", CAL_FAR_MIN),
+        ("CALENDAR_WORDS", CALENDAR_WORDS),
+        ("CLOCK_NEXT", CLOCK_NEXT as u32),
+        ("CLOCK_LANES", CLOCK_LANES as u32),
+        ("CLOCK_STEPS", CLOCK_STEPS as u32),
+        ("CLOCK_TICK", CLOCK_TICK as u32),
+        ("CLOCK_LAST", CLOCK_LAST as u32),
+        ("CLOCK_TICKS", CLOCK_TICKS as u32),
+        ("CLOCK_UNTIL", CLOCK_UNTIL as u32),
+        ("CLOCK_STOP_ON_HIT", CLOCK_STOP_ON_HIT as u32),
+        ("EVENT_TICKS", EVENT_TICKS),
+        ("CLOCK_WORDS", CLOCK_WORDS as u32),
         ("LIST_WORKGROUP", WORKGROUP),
         // impact.wgsl: the words of an `AssetState` in the atomic view of `assets`.
         ("ASSET_HITS", asset_word(offset_of!(AssetState, hits))),
@@ -336,7 +365,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
     let rust: HashMap<&str, u32> = rust_constants().into_iter().collect();
     let mut seen = std::collections::HashSet::new();
     let common = wgsl_constants(&common_module(), "common.wgsl");
-    let kernels = KERNELS.iter().map(|(name, text)| {
+    let kernels = KERNELS.iter().chain([&CLOCK_KERNEL]).map(|(name, text)| {
         let source = kernel_source(text);
         let module = naga::front::wgsl::parse_str(&source)
             .unwrap_or_else(|e| panic!("{name}.wgsl: {}", e.emit_to_string(&source)));
@@ -364,7 +393,7 @@ fn every_constant_has_the_same_value_in_wgsl() {
 
 #[test]
 fn every_kernel_validates_and_fits_sixteen_storage_buffers() {
-    for (name, text) in KERNELS {
+    for &(name, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let used = used_bindings(&kernel_source(text), name).unwrap_or_else(|e| panic!("{e}"));
         let storage = used
             .iter()
@@ -389,7 +418,7 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("slots", binding::SLOTS),
         ("batteries", binding::BATTERIES),
         ("asset_rows", binding::ASSET_ROWS),
-        ("active_list", binding::ACTIVE_LIST),
+        ("started", binding::STARTED),
         ("threats", binding::THREATS),
         ("wake", binding::WAKE),
         ("candidates", binding::CANDIDATES),
@@ -401,13 +430,15 @@ fn the_binding_table_matches_the_shader_declarations() {
         ("events", binding::EVENTS),
         ("status", binding::STATUS),
         ("asset_words", binding::ASSET_WORDS),
-        ("track_next", binding::TRACK_NEXT),
+        ("clock", binding::CLOCK),
+        ("calendar", binding::CALENDAR),
+        ("link", binding::LINK),
         ("pairs", binding::PAIRS),
         ("lanes", binding::LANES),
         ("tables", binding::TABLES),
         ("fire_control", binding::FIRE_CONTROL),
     ];
-    for (kernel, text) in KERNELS {
+    for &(kernel, text) in KERNELS.iter().chain([&CLOCK_KERNEL]) {
         let source = kernel_source(text);
         let module = naga::front::wgsl::parse_str(&source).expect("parses");
         for (_, v) in module.global_variables.iter() {

@@ -9,24 +9,25 @@
 //! - `backend.rs`: [`GpuBackend`], one run's buffers, sized once and reused every tick.
 //!   Replicates are split into batches so that each per-replicate buffer fits the
 //!   adapter's storage binding limit; each batch has its own copy of the per-replicate
-//!   buffers and bind groups, while the shared tables, the event buffer, the status words
-//!   and `track_next` are bound in every batch.
+//!   buffers and bind groups (calendars included), while the shared tables, the event
+//!   buffer, the status words and the clock are bound in every batch.
 //! - `profiling.rs`: per-kernel timings for `hormuz bench`.
 //! - `replay.rs`: one kernel's WGSL over a recorded [`crate::engine::snapshot::TickState`],
 //!   for the per-kernel tests.
 //!
-//! One tick is one submission: clear the status words and `track_next`, empty the
-//! batches' work lists, then the five kernels in order, each over every batch (wgpu orders
-//! dispatches that share a writable buffer), then one copy of the status words, the event
-//! counts and `track_next` into one staging buffer, which is all the host reads back.
+//! One submission runs several ticks: for each, empty the batches' work lists, the five
+//! kernels in order, each over every batch (wgpu orders dispatches that share a writable
+//! buffer), then `next_tick` moves the clock to the next tick any calendar holds (or
+//! calls the rest of the submission off where the host must decide); then one copy of the
+//! status words, the event counts and the clock into one staging buffer, which is all the
+//! host reads back.
 //! Asset state, events and the final state are read only when the host asks for them;
 //! every read-back that fails is an error, never a panic.
 //!
 //! The four twins of `src/engine/cpu/` (advance, allocate, engage, impact) run, on the
-//! GPU, over work lists that a fifth kernel, `schedule`, builds each tick: the
-//! (replicate, track) pairs that pass `advance`'s first test. The other pairs are exactly
-//! those for which the twins change nothing and only report a next wake, which
-//! `schedule` does. On lavapipe, which runs every instruction of a kernel for every
+//! GPU, over work lists that a fifth kernel, `schedule`, builds each tick from each
+//! replicate's calendar: the rows due now. For every other row the twins would change
+//! nothing. On lavapipe, which runs every instruction of a kernel for every
 //! invocation (masked, not skipped), this is what makes the GPU path affordable: without
 //! it every pair paid for the whole of `advance`. See `shaders/common.wgsl`.
 //!
@@ -48,16 +49,16 @@ mod layout_tests;
 pub use backend::GpuBackend;
 pub use batching::{BatchLimits, RunShape, batch_sizes};
 pub use bindings::{binding, used_bindings};
-pub use context::{GpuContext, NO_ADAPTER, adapter_info};
+pub use context::{GpuContext, NO_ADAPTER, adapter_info, probe_adapters};
 pub use profiling::{KERNEL_BYTES, KernelProfile};
-pub use replay::{Replayed, replay};
+pub use replay::{Replayed, replay, replay_next_tick};
 
 /// Structs, constants, bindings and helpers shared by every kernel.
 pub const COMMON_WGSL: &str = include_str!("../../../shaders/common.wgsl");
 
 /// The kernels in the order they run each tick (`engine::Kernel::ALL`): (entry point,
-/// source without common). `schedule` runs over every (replicate, active track) pair and
-/// lists those with work; the twins of the CPU kernels run over its lists (see
+/// source without common). `schedule` runs once per replicate and lists the rows its
+/// calendar holds for the tick; the twins of the CPU kernels run over its lists (see
 /// `shaders/common.wgsl`).
 pub const KERNELS: [(&str, &str); 5] = [
     ("schedule", include_str!("../../../shaders/schedule.wgsl")),
@@ -66,6 +67,15 @@ pub const KERNELS: [(&str, &str); 5] = [
     ("engage", include_str!("../../../shaders/engage.wgsl")),
     ("impact", include_str!("../../../shaders/impact.wgsl")),
 ];
+
+/// The clock of a submission of several ticks (`shaders/next_tick.wgsl`), compiled after
+/// the kernels: pipeline and bind group `CLOCK_PIPELINE`.
+pub const CLOCK_KERNEL: (&str, &str) =
+    ("next_tick", include_str!("../../../shaders/next_tick.wgsl"));
+pub const CLOCK_PIPELINE: usize = KERNELS.len();
+/// Most ticks one submission records: the host reads back once per submission, and a
+/// submission stops early (its remaining ticks do nothing) where the host must decide.
+pub const MAX_TICKS_PER_SUBMISSION: u32 = 32;
 
 /// The header of a work list (`pairs`, `lanes`), as in the shaders: the indirect dispatch
 /// arguments of the kernels that run over it, then its length.

@@ -18,28 +18,26 @@ pub struct KernelProfile {
     /// rows every invocation touches).
     pub bytes: [u64; 5],
     /// Pairs or replicates each kernel ran its twin for (for `schedule`, every
-    /// (replicate, active track) pair).
+    /// replicate at every tick).
     pub invocations: [u64; 5],
     /// Timed by timestamp queries (else by wall time around each kernel's submission).
     pub timestamps: bool,
 }
 
 /// Bytes every invocation of a kernel reads or writes whatever its path: `schedule`
-/// reads the active entry and the threat's wake, and lists the pair or reports its next
-/// wake (a threat waiting for launch also reads its track's group and offset and the
-/// group's start); `advance` reads the
-/// listed pair, the track and the threat row and writes the row and its wake; `allocate`
-/// reads the listed replicate and its candidate count and resets it; `engage` reads the
-/// listed pair and the row's `shot_opp`; `impact` reads the listed pair, the row's status,
-/// its wake and reports the next wake.
+/// reads its replicate's next wake and reports it to the clock; `advance` reads the listed
+/// pair, the track and the threat row and writes the row and its wake; `allocate` reads
+/// the listed replicate and its candidate count and resets it; `engage` reads the listed
+/// pair and the row's `shot_opp`; `impact` reads the listed pair, the row's status and its
+/// wake, and puts the wake in the calendar (a head, a link, the next wake).
 const TRACK: u64 = std::mem::size_of::<Track>() as u64;
 const THREAT: u64 = std::mem::size_of::<Threat>() as u64;
 pub const KERNEL_BYTES: [u64; 5] = [
-    4 + 4 + 4,
+    4 + 4,
     4 + TRACK + THREAT + 4 + 4 + THREAT + 4,
     4 + 4 + 4,
     4 + 4,
-    4 + 4 + 4 + 4,
+    4 + 4 + 4 + 4 + 4 + 4,
 ];
 
 /// Bytes of the resolved timestamps: a begin and an end per kernel.
@@ -90,7 +88,6 @@ impl GpuBackend {
     pub(super) fn run_profiled(
         &mut self,
         mut encoder: wgpu::CommandEncoder,
-        active: u32,
     ) -> Result<wgpu::CommandEncoder, String> {
         let c = self.ctx.clone();
         let Some(profiler) = self.profiler.take() else {
@@ -108,7 +105,7 @@ impl GpuBackend {
                         end_of_pass_write_index: Some(2 * i + 1),
                     }),
                 });
-                self.dispatch(&mut pass, kernel, active);
+                self.dispatch(&mut pass, kernel);
             }
             let n = 2 * KERNELS.len() as u32;
             encoder.resolve_query_set(set, 0..n, resolve, 0);
@@ -126,7 +123,7 @@ impl GpuBackend {
                 let mut e = c.device.create_command_encoder(&Default::default());
                 {
                     let mut pass = e.begin_compute_pass(&Default::default());
-                    self.dispatch(&mut pass, kernel, active);
+                    self.dispatch(&mut pass, kernel);
                 }
                 let t0 = Instant::now();
                 c.queue.submit([e.finish()]);
@@ -150,13 +147,7 @@ impl GpuBackend {
             pairs += h[L_COUNT] as u64;
             lanes += h[LIST_HEADER as usize + L_COUNT] as u64;
         }
-        let invocations = [
-            self.replicates as u64 * active as u64,
-            pairs,
-            lanes,
-            pairs,
-            pairs,
-        ];
+        let invocations = [self.replicates as u64, pairs, lanes, pairs, pairs];
         // A reader that panicked holding the lock leaves the timings as they were.
         if let Ok(mut p) = profiler.profile.lock() {
             for kernel in 0..KERNELS.len() {

@@ -1,8 +1,8 @@
 //! One kernel's WGSL, one dispatch, over a recorded state: the GPU side of the
 //! per-kernel tests (`tests/kernels.rs`). The state is uploaded into a fresh
-//! [`GpuBackend`]'s buffers in the layout the kernels use (`wake` track-major, the work
-//! lists with their headers, the status words shared by the run), the kernel runs once
-//! over every batch, and every buffer comes back as lanes again.
+//! [`GpuBackend`]'s buffers in the layout the kernels use (the work lists with their
+//! headers, the status words and the clock shared by the run), the kernel runs once over
+//! every batch, and every buffer comes back as lanes again.
 
 use std::sync::Arc;
 
@@ -43,7 +43,7 @@ pub fn replay(
     let mut encoder = ctx.device.create_command_encoder(&Default::default());
     {
         let mut pass = encoder.begin_compute_pass(&Default::default());
-        gpu.dispatch(&mut pass, kernel, state.active_list.len() as u32);
+        gpu.dispatch(&mut pass, kernel);
     }
     ctx.queue.submit([encoder.finish()]);
     gpu.unload(state)
@@ -74,9 +74,11 @@ impl GpuBackend {
         }
         self.battery_rows[..state.batteries.len()].copy_from_slice(&state.batteries);
         put(q, &self.run.batteries, &self.battery_rows);
-        put(q, &self.run.active_list, &state.active_list);
-        self.write_params(state.params, state.active_list.len() as u32);
-        put(q, &self.run.track_next, &state.track_next);
+        put(q, &self.run.started, &state.started);
+        self.write_params(state.params);
+        let mut clock = [0u32; CLOCK_WORDS];
+        clock[CLOCK_NEXT] = state.clock;
+        put(q, &self.run.clock, &clock);
         let recorded = &state.lanes[self.record.start as usize..self.record.end as usize];
         let mut status = state.status().to_vec();
         status.extend(recorded.iter().map(|l| l.event_count));
@@ -85,10 +87,9 @@ impl GpuBackend {
         for b in &self.batches {
             let lanes = &state.lanes[b.first as usize..(b.first + b.replicates) as usize];
             put(q, &b.threats, &concat(lanes, |l| &l.threats));
-            let wake: Vec<u32> = (0..t)
-                .flat_map(|k| lanes.iter().map(move |l| l.wake[k]))
-                .collect();
-            put(q, &b.wake, &wake);
+            put(q, &b.wake, &concat(lanes, |l| &l.wake));
+            put(q, &b.calendar, &concat(lanes, |l| &l.calendar));
+            put(q, &b.link, &concat(lanes, |l| &l.link));
             put(q, &b.candidates, &concat(lanes, |l| &l.candidates));
             put(q, &b.magazines, &concat(lanes, |l| &l.magazines));
             put(q, &b.counters, &concat(lanes, |l| &l.counters));
@@ -129,6 +130,8 @@ impl GpuBackend {
         let mut lanes = state.lanes.clone();
         let threats: Vec<Threat> = self.read_batches(|b| &b.threats, t)?;
         let wake: Vec<u32> = self.read_batches(|b| &b.wake, t)?;
+        let calendar: Vec<u32> = self.read_batches(|b| &b.calendar, CALENDAR_WORDS as usize)?;
+        let link: Vec<u32> = self.read_batches(|b| &b.link, t)?;
         let candidates: Vec<u32> = self.read_batches(|b| &b.candidates, t)?;
         let magazines: Vec<MagazineState> =
             self.read_batches(|b| &b.magazines, self.plan.slots.len())?;
@@ -144,6 +147,9 @@ impl GpuBackend {
         let chunk = |v: &[u32], r: usize, n: usize| v[r * n..(r + 1) * n].to_vec();
         for (r, lane) in lanes.iter_mut().enumerate() {
             lane.threats = threats[r * t..(r + 1) * t].to_vec();
+            lane.wake = chunk(&wake, r, t);
+            lane.calendar = chunk(&calendar, r, CALENDAR_WORDS as usize);
+            lane.link = chunk(&link, r, t);
             lane.candidates = chunk(&candidates, r, t);
             let s = self.plan.slots.len();
             lane.magazines = magazines[r * s..(r + 1) * s].to_vec();
@@ -158,11 +164,6 @@ impl GpuBackend {
         let mut headers = Vec::new();
         for b in &self.batches {
             let (first, n) = (b.first as usize, b.replicates as usize);
-            // Track-major within the batch.
-            let block = &wake[first * t..(first + n) * t];
-            for (r, lane) in lanes[first..first + n].iter_mut().enumerate() {
-                lane.wake = (0..t).map(|k| block[k * n + r]).collect();
-            }
             let header = LIST_HEADER as usize;
             let pairs = self.read_words(&b.pairs, header + n * t)?;
             let list = self.read_words(&b.lanes, header + 2 * n)?;
@@ -195,7 +196,7 @@ impl GpuBackend {
         for lane in &mut lanes {
             lane.status.copy_from_slice(&status[..STATUS_WORDS]);
         }
-        let cap = t * EVENTS_PER_THREAT_TICK as usize;
+        let cap = event_capacity(t);
         let words = self.read_words(&self.run.events, recorded * cap * 4)?;
         let events: Vec<Event> = words
             .chunks_exact(4)
@@ -214,13 +215,48 @@ impl GpuBackend {
         Ok(Replayed {
             state: TickState {
                 params: state.params,
-                active_list: state.active_list.clone(),
+                started: state.started.clone(),
                 batteries: state.batteries.clone(),
                 lanes,
-                track_next: self.read_words(&self.run.track_next, t)?,
+                clock: self.read_words(&self.run.clock, CLOCK_WORDS)?[CLOCK_NEXT],
             },
             listed,
             headers,
         })
     }
+}
+
+/// The clock of a submission (`next_tick.wgsl`), one dispatch, from the run's clock and
+/// status words (and one event count per recorded replicate after the status words),
+/// for `recorded` recorded replicates of a plan: the clock words after it.
+pub fn replay_next_tick(
+    ctx: Arc<GpuContext>,
+    plan: Arc<Plan>,
+    clock: [u32; CLOCK_WORDS],
+    status: &[u32],
+    recorded: u32,
+) -> Result<[u32; CLOCK_WORDS], String> {
+    let gpu = GpuBackend::with_context(
+        ctx.clone(),
+        plan.clone(),
+        recorded.max(1),
+        0..recorded,
+        None,
+    )?;
+    let q = &ctx.queue;
+    gpu.write_params(plan.params(0, 0, recorded.max(1), 0));
+    put(q, &gpu.run.clock, &clock);
+    put(q, &gpu.run.status, status);
+    let mut encoder = ctx.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        pass.set_pipeline(&ctx.kernels[super::CLOCK_PIPELINE].pipeline);
+        pass.set_bind_group(0, &gpu.batches[0].bind_groups[super::CLOCK_PIPELINE], &[]);
+        pass.dispatch_workgroups(1, 1, 1);
+    }
+    ctx.queue.submit([encoder.finish()]);
+    let words = gpu.read_words(&gpu.run.clock, CLOCK_WORDS)?;
+    let mut out = [0; CLOCK_WORDS];
+    out.copy_from_slice(&words);
+    Ok(out)
 }

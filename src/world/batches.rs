@@ -1,0 +1,139 @@
+//! A run as a sequence of batches: replicates `first..first + n`, one [`Simulation`] each,
+//! run to the end and handed on in replicate order, then freed. A replicate's outcome is a
+//! function of the scenario, the seed and its index alone (its random draws are keyed by
+//! its index, and replicates never interact), so a run's results do not depend on how it
+//! is cut into batches. A batch is the unit of everything downstream: its rows are written
+//! before the next batch starts, and nothing of it is kept but what the report needs.
+
+use std::sync::Arc;
+
+use super::simulation::{RunConfig, RunOutput, RunStats, Simulation};
+use crate::engine::backend::{Backend, CpuBackend};
+use crate::engine::gpu::GpuBackend;
+use crate::engine::plan::Plan;
+use crate::scenario::Scenario;
+
+/// Where the kernels of every batch run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// The CPU twins, on this many threads (`None`: every core).
+    Cpu(Option<usize>),
+    /// The process-wide GPU device.
+    Gpu,
+}
+
+impl Engine {
+    fn backend(
+        self,
+        plan: &Arc<Plan>,
+        replicates: u32,
+        record: std::ops::Range<u32>,
+    ) -> Result<Box<dyn Backend>, String> {
+        Ok(match self {
+            Engine::Cpu(threads) => {
+                Box::new(CpuBackend::new(plan.clone(), replicates, record, threads)?)
+            }
+            Engine::Gpu => Box::new(GpuBackend::new(plan.clone(), replicates, record, None)?),
+        })
+    }
+}
+
+/// Where a run stands, for a progress bar: `done` of `total` replicate-ticks (every
+/// replicate of a finished batch counts the scenario's ticks; those of the running batch
+/// count the ticks reached).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    /// The running batch: its first replicate and its size.
+    pub first: u32,
+    pub batch: u32,
+    /// The tick the running batch has reached.
+    pub tick: u32,
+}
+
+/// The replicates `first..first + out.replicates` of a run, with their indices local to
+/// the batch (replicate `first + r` of the run is `r` here).
+pub struct Batch {
+    pub first: u32,
+    pub out: RunOutput,
+}
+
+/// Run `config.replicates` replicates in batches of at most `batch`, handing each finished
+/// batch to `sink` in replicate order; returns the run's statistics, summed over batches.
+/// `config.record` names replicates of the whole run; each batch records those it holds.
+pub fn run_batches(
+    scenario: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    config: &RunConfig,
+    engine: Engine,
+    batch: u32,
+    mut progress: impl FnMut(Progress),
+    mut sink: impl FnMut(Batch) -> Result<(), String>,
+) -> Result<RunStats, String> {
+    let started = std::time::Instant::now();
+    let ticks = scenario.ticks as u64;
+    let total = config.replicates as u64 * ticks;
+    let batch = batch.max(1);
+    let mut stats = RunStats::default();
+    let mut first = 0;
+    while first < config.replicates {
+        let n = batch.min(config.replicates - first);
+        let record = config.record.start.clamp(first, first + n) - first
+            ..config.record.end.clamp(first, first + n) - first;
+        let local = RunConfig {
+            replicates: n,
+            seed: config.seed,
+            record: record.clone(),
+        };
+        let backend = engine.backend(plan, n, record)?;
+        let sim = Simulation::batch(scenario.clone(), plan.clone(), &local, first, backend);
+        let before = first as u64 * ticks;
+        let out = sim.run(|tick, _| {
+            progress(Progress {
+                done: before + n as u64 * tick as u64,
+                total,
+                first,
+                batch: n,
+                tick,
+            })
+        })?;
+        stats.add(&out.stats);
+        sink(Batch { first, out })?;
+        first += n;
+    }
+    stats.wall_seconds = started.elapsed().as_secs_f64();
+    Ok(stats)
+}
+
+/// Run to the end in batches and keep everything: the run's output as one, with the
+/// replicates in order (what `run_cpu` and `run_gpu` return).
+pub fn run_collected(
+    scenario: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    config: &RunConfig,
+    engine: Engine,
+    batch: u32,
+    mut progress: impl FnMut(u32, u32),
+) -> Result<RunOutput, String> {
+    let end = scenario.ticks;
+    let mut whole: Option<RunOutput> = None;
+    let stats = run_batches(
+        scenario,
+        plan,
+        config,
+        engine,
+        batch,
+        |p| progress(p.tick, end),
+        |b| {
+            match &mut whole {
+                None => whole = Some(b.out),
+                Some(w) => w.append(b.out, b.first),
+            }
+            Ok(())
+        },
+    )?;
+    let mut out = whole.ok_or("a run of no replicates")?;
+    out.stats = stats;
+    Ok(out)
+}
