@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::engine::budget::{CPU_BATCH, GPU_BATCH};
+use crate::engine::budget::{CPU_BATCH, GPU_BATCH, Sizes};
 use crate::engine::gpu::{GpuBackend, GpuContext, KERNELS};
 use crate::engine::plan::Plan;
 use crate::scenario::Scenario;
@@ -150,7 +150,11 @@ fn run(
         BenchBackend::Cpu => (Engine::Cpu(config.threads), CPU_BATCH),
         BenchBackend::Gpu => (Engine::Gpu, GPU_BATCH),
     };
-    let batch = plan.batch_size(replicates, config.memory_budget, cap);
+    let budget = crate::report::budget(sc, replicates, 1, config.memory_budget).streamed(cap);
+    let batch = budget
+        .check(sc, &Sizes::of_plan(plan, sc))
+        .map_err(|e| e.to_string())?
+        .batch;
     let dir = std::env::temp_dir().join(format!(
         "hormuz-bench-{}-{replicates}-{}",
         std::process::id(),

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
-use crate::engine::plan::{self, Plan};
+use crate::engine::plan::Plan;
 use crate::report::{self, Figures, Stat, format_number, usd};
 use crate::scenario::{self, LoadError, Origin, Reported, Scenario, ThreatClass};
 use crate::world::RunConfig;
@@ -175,14 +175,15 @@ pub fn load_event(origin: Origin) -> Result<Scenario, LoadError> {
     Ok(sc)
 }
 
-/// Run a scenario and compare it with its reports.
+/// Run a scenario (planned within the run's budget: `plan::build_for`) and compare it with
+/// its reports.
 pub fn run_event(
     sc: Arc<Scenario>,
+    plan: Arc<Plan>,
     replicates: u32,
     seed: u32,
     threads: Option<usize>,
 ) -> Result<EventResult, String> {
-    let plan = Arc::new(plan::build(&sc));
     let config = RunConfig {
         replicates,
         seed,

@@ -86,6 +86,14 @@ impl From<crate::engine::budget::BudgetError> for Failure {
     }
 }
 
+/// A scenario that cannot be planned within the memory budget or the planning time is
+/// refused before it starts: bad input.
+impl From<crate::engine::plan::PlanError> for Failure {
+    fn from(e: crate::engine::plan::PlanError) -> Failure {
+        Failure::input(e.to_string())
+    }
+}
+
 impl From<crate::sweep::SweepError> for Failure {
     fn from(e: crate::sweep::SweepError) -> Failure {
         if e.is_bad_input() {

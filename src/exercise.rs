@@ -12,6 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::backend::CpuBackend;
+use crate::engine::budget::DEFAULT_BUDGET_BYTES;
 use crate::engine::plan::{self, Plan};
 use crate::geo::LatLon;
 use crate::scenario::{self, LoadError, Origin, Scenario};
@@ -183,11 +184,20 @@ impl Exercise {
     /// Replicate 0 of the exercise, replayed up to and including `tick`.
     pub fn replay(&self, tick: u32) -> Result<Simulation, String> {
         let sc = Arc::new(self.scenario().map_err(|e| e.to_string())?);
-        let plan = Arc::new(plan::build(&sc));
+        let plan = Arc::new(plan_live(&sc)?);
         let mut sim = live(sc, plan, self.seed)?;
         sim.advance_to(tick)?;
         Ok(sim)
     }
+}
+
+/// The plan of an exercise's live run (one replicate, recording its events), within the
+/// default memory budget.
+pub fn plan_live(sc: &Scenario) -> Result<Plan, String> {
+    let budget = crate::report::budget(sc, 1, 1, DEFAULT_BUDGET_BYTES);
+    plan::build_for(sc, &budget)
+        .map(|(p, _)| p)
+        .map_err(|e| e.to_string())
 }
 
 /// A one-replicate simulation that records its events: the live run of the desktop app.

@@ -266,11 +266,12 @@ fn memory_budget_is_enforced_with_the_numbers() {
     assert_bad_input(
         &o,
         &[
-            "30 threats x 1 replicates",
+            "30 threats x 1000000 replicates in batches of 1 need",
             "over the memory budget of 1 KiB",
         ],
     );
-    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "100KiB"]);
+    // The summary of a million replicates (its histograms) takes about 12 MiB of it.
+    let o = hormuz(&["check", &p, "-n", "1000000", "--memory-budget", "16MiB"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(
@@ -281,14 +282,14 @@ fn memory_budget_is_enforced_with_the_numbers() {
     let dir = out.path().to_str().unwrap();
     let o = hormuz(&["run", &p, "-n", "10", "--memory-budget", "1KiB", "-o", dir]);
     assert_bad_input(&o, &["over the memory budget"]);
-    // 300 replicates in batches of a few dozen: every row written, in order.
+    // 300 replicates in batches of 18: every row written, in order.
     let o = hormuz(&[
         "run",
         &p,
         "-n",
         "300",
         "--memory-budget",
-        "100KiB",
+        "250KiB",
         "-q",
         "-o",
         dir,
@@ -430,6 +431,32 @@ fn every_command_takes_the_same_replicate_limits() {
     assert_bad_input(
         &hormuz(&["calibrate", "-n", "10000000", "--memory-budget", "1MiB"]),
         &["al-asad-2020.toml", "over the memory budget of 1.0 MiB"],
+    );
+}
+
+/// Output into a pipe whose reader has gone (`hormuz check ... | head -1`) ends the process
+/// quietly, as any Unix filter does: no panic message, no abort.
+#[cfg(unix)]
+#[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hormuz"))
+        .args(["check", "scenarios/gulf-2026.toml", "--replicates", "1000"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes its end before the checker writes anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        out.status.success() || out.status.signal() == Some(libc::SIGPIPE),
+        "{:?}: {stderr}",
+        out.status
     );
 }
 

@@ -113,8 +113,7 @@ pub fn save_exercise(saved: &SavedExercise, path: &Path) -> Result<(), String> {
 }
 
 pub fn load_exercise(path: &Path) -> Result<SavedExercise, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let text = crate::scenario::source::read_text(path).map_err(|d| d.to_string())?;
     let saved: SavedExercise = serde_json::from_str(&text).map_err(|e| {
         format!(
             "{}:{}:{}: error: not a saved exercise: {e}",

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use super::checks;
 use super::live::{Session, clock, describe_inject};
-use crate::engine::plan;
+use crate::engine::budget::{Sizes, human_bytes};
 use crate::exercise::{Exercise, live as live_sim};
 use crate::report::{self, Stat};
 use crate::world::Simulation;
@@ -80,14 +80,22 @@ pub fn injects_in_force(exercise: &Exercise, tick_seconds: u32) -> Vec<String> {
 
 /// Refuse a what-if that would not fit in memory.
 pub fn memory_check(session: &Session, replicates: u32, runs: u32) -> Result<(), String> {
-    let need = session.plan.bytes_per_replicate() as u64 * replicates as u64 * runs as u64;
-    if need > MEMORY_LIMIT {
-        return Err(format!(
-            "{replicates} replicates would need {} MiB of state; ask for fewer",
-            need >> 20
-        ));
-    }
-    Ok(())
+    let (sc, plan) = (&session.scenario, &session.plan);
+    let all = replicates.saturating_mul(runs);
+    let budget = crate::report::budget(sc, all, 0, MEMORY_LIMIT);
+    budget
+        .check(sc, &Sizes::of_plan(plan, sc))
+        .map(|_| ())
+        .map_err(|e| {
+            let need = match e.estimate {
+                Some(x) => human_bytes(x.total),
+                None => "more than 16 EiB".into(),
+            };
+            format!(
+                "{all} replicates would need {need}, more than the {} a what-if may use; ask for fewer",
+                human_bytes(MEMORY_LIMIT)
+            )
+        })
 }
 
 /// Run a what-if on a thread of its own; progress and the outcome go to `tx`, and
@@ -131,7 +139,7 @@ fn run(
             from_tick = tick;
             for (label, ex) in runs {
                 let sc = Arc::new(ex.scenario().map_err(|e| checks::plain(&e))?);
-                let plan = Arc::new(plan::build(&sc));
+                let plan = Arc::new(crate::exercise::plan_live(&sc)?);
                 let mut sim = live_sim(sc.clone(), plan.clone(), ex.seed)?;
                 sim.advance_to(tick.min(sc.ticks))?;
                 let fork = sim.fork(replicates, None)?;

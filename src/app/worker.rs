@@ -16,7 +16,6 @@ use super::files::{self, SavedExercise};
 use super::live::{LogLine, Reader, Session, Shot, Snapshot};
 use super::whatif::{self, From, Message};
 pub use super::whatif::{Outcome, WhatIf};
-use crate::engine::plan;
 use crate::exercise::{Exercise, Given, Inject, live as live_sim};
 use crate::scenario::{LoadError, Origin};
 use crate::world::{BatteryIndex, Online, Simulation};
@@ -190,7 +189,7 @@ impl Engine {
         words: fn(&LoadError) -> String,
     ) -> Result<(Session, Simulation), String> {
         let sc = Arc::new(exercise.scenario().map_err(|e| words(&e))?);
-        let plan = Arc::new(plan::build(&sc));
+        let plan = Arc::new(crate::exercise::plan_live(&sc)?);
         let mut sim = live_sim(sc.clone(), plan.clone(), exercise.seed)?;
         let tick = match at {
             Tick::Tick(t) => t,

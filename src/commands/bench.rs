@@ -42,10 +42,9 @@ pub enum BenchBackendArg {
 }
 
 pub fn main(a: &BenchArgs) -> Result<(), Failure> {
-    let (sc, plan) = load(a.scenario.as_deref())?;
     // Runs stream through batches the budget sizes: one batch must fit.
     let most = a.replicates.iter().copied().max().unwrap_or(1);
-    plan.check_budget(plan.batch_size(most, a.memory_budget, 1), a.memory_budget)?;
+    let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget, 1)?;
     let backends = a
         .backend
         .iter()

@@ -12,7 +12,8 @@ pub const MAX_REPLICATES: i64 = 10_000_000;
 pub const DEFAULT_SEED: u32 = 2026;
 /// Most CPU worker threads.
 pub const MAX_THREADS: i64 = 1024;
-/// Memory budget for per-replicate state when `--memory-budget` is not given.
+/// Memory budget of a run (its plan and its replicates' state) when `--memory-budget` is
+/// not given.
 pub const DEFAULT_MEMORY_BUDGET: &str = "4GiB";
 
 /// `--replicates`: 1 to [`MAX_REPLICATES`].
@@ -38,7 +39,8 @@ pub struct RunFlags {
     /// Worker threads for the CPU backend (default: all cores).
     #[arg(short = 'j', long, value_parser = threads())]
     pub threads: Option<u32>,
-    /// Memory the run may use for per-replicate state, e.g. 4GiB or 512MiB.
+    /// Memory the run may use (its plan and its replicates' state, beyond the program
+    /// itself), e.g. 4GiB or 512MiB.
     #[arg(long, default_value = DEFAULT_MEMORY_BUDGET, value_parser = parse_bytes)]
     pub memory_budget: u64,
 }
@@ -97,5 +99,13 @@ mod tests {
         for bad in ["lots", "4XB", "0", "0.5B", "-1GiB", ""] {
             assert!(parse_bytes(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_default_budget_is_the_engines() {
+        assert_eq!(
+            parse_bytes(DEFAULT_MEMORY_BUDGET),
+            Ok(crate::engine::budget::DEFAULT_BUDGET_BYTES)
+        );
     }
 }

@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
+use crate::engine::budget::Estimate;
 use crate::engine::plan::{self, Plan};
 use crate::error::{BAD_INPUT, EXIT_STATUS_HELP, Failure, SUCCESS};
 use crate::scenario::{self, Scenario};
@@ -101,12 +102,26 @@ pub fn main() -> i32 {
     }
 }
 
-/// Load a scenario (the embedded default when `path` is `None`) and plan it.
-pub fn load(path: Option<&Path>) -> Result<(Arc<Scenario>, Arc<Plan>), Failure> {
+/// A loaded scenario, its plan, and what a run of it needs.
+pub type Loaded = (Arc<Scenario>, Arc<Plan>, Estimate);
+
+/// Load a scenario (the embedded default when `path` is `None`) and plan it for a run of
+/// `replicates` replicates (`recorded` of them recording events) in `memory` bytes,
+/// streamed through batches of at most `batch_cap` replicates: a run that cannot hold one
+/// batch is refused before anything proportional to it is allocated. The estimate gives
+/// the batch size.
+pub fn load(
+    path: Option<&Path>,
+    replicates: u32,
+    recorded: u32,
+    memory: u64,
+    batch_cap: u32,
+) -> Result<Loaded, Failure> {
     let sc = scenario::load_path(path)?;
     crate::report::check_reported(&sc)?;
-    let plan = plan::build(&sc);
-    Ok((Arc::new(sc), Arc::new(plan)))
+    let budget = crate::report::budget(&sc, replicates, recorded, memory).streamed(batch_cap);
+    let (plan, estimate) = plan::build_for(&sc, &budget)?;
+    Ok((Arc::new(sc), Arc::new(plan), estimate))
 }
 
 /// Create the `--out` folder. One that cannot be created is a failure while running (exit

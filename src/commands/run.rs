@@ -48,24 +48,26 @@ pub enum BackendChoice {
 
 pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
-    let (sc, plan) = load(a.scenario.as_deref())?;
+    let recorded = f.replicates.min(if a.events.is_some() {
+        a.event_replicates
+    } else {
+        1
+    });
     let gpu = choose_backend(a.backend)?;
-    // The run streams through batches: its memory is one batch's, the budget's to decide.
-    let batch = plan.batch_size(
+    // The run streams through batches: its memory is one batch's, the estimate's to size.
+    let (sc, plan, estimate) = load(
+        a.scenario.as_deref(),
         f.replicates,
+        recorded,
         f.memory_budget,
         if gpu { GPU_BATCH } else { CPU_BATCH },
-    );
-    plan.check_budget(batch, f.memory_budget)?;
+    )?;
+    let batch = estimate.batch;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
         seed: f.seed,
-        record: 0..f.replicates.min(if a.events.is_some() {
-            a.event_replicates
-        } else {
-            1
-        }),
+        record: 0..recorded,
     };
     let engine = if gpu {
         Engine::Gpu

@@ -8,17 +8,26 @@
 //! indices, u32 thresholds), so every backend sees the same bits.
 
 mod flyout;
+mod limits;
 pub mod tables;
 mod windows;
 
 use rayon::prelude::*;
 
+use super::budget::{Budget, Estimate, Sizes};
 use super::layout::*;
 use super::rng::threshold;
 use crate::geo::LatLon;
+use crate::scenario::launches::{Start, militia_offset, salvo_offset};
 use crate::scenario::{Action, BatteryChoice, Scenario, ThreatClass, Timing, When};
+pub use limits::{Limits, PlanError};
 pub use windows::distance_to_arc_km;
-use windows::windows;
+use windows::{Work, windows};
+
+/// The longest flight, in ticks, a track may have: far past any scenario's end
+/// (`MAX_TICKS`), so that a launch tick plus a flight never wraps a `u32`. Only a weapon
+/// with a sub-metre range aimed further than that range (at a ship that moved) comes near.
+pub const MAX_FLIGHT_TICKS: u32 = 1 << 27;
 
 /// What starts a group of tracks.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,13 +106,23 @@ pub struct Plan {
     pub launcher_words: u32,
     /// Tracks whose opportunities beyond `MAX_OPPORTUNITIES` were dropped (latest first).
     pub dropped_opportunities: Vec<(u32, u32)>,
+    /// Sweep steps planning took (against [`Limits::sweep_steps`]).
+    pub sweep_steps: u64,
+    /// Each group by what starts it: an order or militia finds its group at once, however
+    /// many there are.
+    group_index: std::collections::HashMap<GroupKey, usize>,
+}
+
+/// [`GroupKind`] as a map key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Order(usize),
+    Militia(usize),
 }
 
 impl Plan {
     pub fn group_of_militia(&self, site: usize) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.kind == GroupKind::Militia(site))
+        self.group_index.get(&GroupKey::Militia(site)).copied()
     }
 
     /// The slot of a battery's magazine.
@@ -115,9 +134,7 @@ impl Plan {
     }
 
     pub fn group_of_order(&self, order: usize) -> Option<usize> {
-        self.groups
-            .iter()
-            .position(|g| g.kind == GroupKind::Order(order))
+        self.group_index.get(&GroupKey::Order(order)).copied()
     }
 
     /// Counters per replicate (`Params::counters`): `WEAPON_COUNTERS` per weapon, then
@@ -196,8 +213,8 @@ impl Plan {
 }
 
 /// One track to plan: who fires what at what, when within its group.
-#[derive(Clone, Copy)]
-struct Spec {
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Spec {
     group: u32,
     site: usize,
     weapon: usize,
@@ -217,7 +234,8 @@ struct Expansion {
     groups: Vec<Group>,
     specs: Vec<Spec>,
     launcher_of: Vec<u32>,
-    cursor: Vec<u32>,
+    /// Each site's next launcher, round-robin across its orders.
+    cursor: Vec<u64>,
 }
 
 impl Expansion {
@@ -240,34 +258,31 @@ impl Expansion {
 
 impl Expansion {
     fn salvo(&mut self, sc: &Scenario, oi: usize) {
-        let o = &sc.orders[oi];
         let Action::Salvo {
             site,
             weapon,
-            count,
             ref targets,
             over_ticks,
             timing,
-        } = o.action
+            ..
+        } = sc.orders[oi].action
         else {
+            return;
+        };
+        let Some(rounds) = sc.salvo_rounds(oi) else {
             return;
         };
         let g = self.groups.len() as u32;
         let s = &sc.sites[site];
         let first = self.specs.len() as u32;
-        let mut last = 0u32;
+        let launchers = s.launchers.max(1) as u64;
         let mut tracks = 0;
-        for j in 0..count {
-            let launcher = s.first_launcher + (self.cursor[site] + j) % s.launchers;
+        for j in 0..rounds.planned as u64 {
+            let launcher = s.first_launcher + ((self.cursor[site] + j) % launchers) as u32;
             let (offset, jitter) = match timing {
-                Timing::Even => {
-                    let spread = (j as u64 * over_ticks as u64 / count.max(1) as u64) as u32;
-                    // The m-th use of one launcher within the order waits m reloads.
-                    let reuse = (j / s.launchers) * s.reload_ticks;
-                    let offset = spread.max(reuse).max(last);
-                    last = offset;
-                    (offset, 0)
-                }
+                // Below the scenario's ticks: only rounds that launch before the end are
+                // planned (`scenario::launches`).
+                Timing::Even => (salvo_offset(j, rounds.total, over_ticks, s) as u32, 0),
                 // Drawn over `over` in each replicate (`cpu::launch_offset`).
                 Timing::Random => (0, over_ticks),
             };
@@ -275,110 +290,73 @@ impl Expansion {
                 group: g,
                 site,
                 weapon,
-                target: targets[j as usize % targets.len()],
+                target: targets[(j % targets.len() as u64) as usize],
                 offset,
                 jitter,
                 parent: None,
             };
             tracks += self.push(sc, spec, launcher);
         }
-        self.cursor[site] = (self.cursor[site] + count) % s.launchers;
-        let (fixed, nominal) = match o.when {
-            When::At(t) => (Some(t), t),
-            When::After { delay, .. } => (None, delay),
-        };
+        // The rounds left out would have used launchers too: later orders go on from there.
+        self.cursor[site] = (self.cursor[site] + rounds.total) % launchers;
+        let start = sc.order_start(oi);
         self.groups.push(Group {
             kind: GroupKind::Order(oi),
             first_track: first,
             tracks,
-            fixed_start: fixed,
-            nominal_start: nominal,
+            fixed_start: start.fixed,
+            nominal_start: start.nominal,
         });
     }
-}
 
-impl Expansion {
-    /// A militia's campaign: its inventory interleaved in proportion, each launch at a
-    /// target its weapon can reach, at the militia's rate.
-    fn militia(&mut self, sc: &Scenario, si: usize) {
+    /// A militia's campaign: its planned rounds, its inventory interleaved in proportion,
+    /// each launch at a target its weapon can reach, at the militia's rate.
+    fn militia(&mut self, sc: &Scenario, si: usize, start: Start) {
         let s = &sc.sites[si];
-        let Some(m) = &s.militia else { return };
-        let tick_s = sc.tick_seconds as f64;
-        // Activation: its own `active` time, else the earliest fixed `activate` order.
-        let mut fixed = m.active;
-        let mut nominal = m.active;
-        for o in &sc.orders {
-            if let Action::Activate { militias } = &o.action
-                && militias.contains(&si)
-            {
-                match o.when {
-                    When::At(t) => {
-                        fixed = Some(fixed.map_or(t, |f| f.min(t)));
-                        nominal = Some(nominal.map_or(t, |f| f.min(t)));
-                    }
-                    When::After { delay, .. } => {
-                        nominal = Some(nominal.map_or(delay, |f| f.min(delay)));
-                    }
-                }
-            }
-        }
+        let (Some(m), Some(rounds)) = (&s.militia, sc.militia_rounds(si)) else {
+            return;
+        };
         let g = self.groups.len() as u32;
         let first = self.specs.len() as u32;
-        let total: u32 = s.inventory.iter().map(|x| x.1).sum();
-        let mut left: Vec<u32> = s.inventory.iter().map(|x| x.1).collect();
-        let nominal_s = nominal.unwrap_or(0) as f64 * tick_s;
+        let mut left: Vec<u64> = s.inventory.iter().map(|x| x.1 as u64).collect();
         // Targets each weapon can reach, and a round-robin cursor per weapon.
-        let reach: Vec<Vec<usize>> = s
-            .inventory
-            .iter()
-            .map(|&(w, _)| {
-                m.targets
-                    .iter()
-                    .copied()
-                    .filter(|&a| {
-                        let p = sc.asset_position(a, nominal_s);
-                        s.position.distance_km(p) <= sc.weapons[w].range_km
-                    })
-                    .collect()
-            })
-            .collect();
+        let reach = sc.militia_reach(si, start);
         let mut rr = vec![0usize; s.inventory.len()];
-        let mut emitted = 0u32;
-        for j in 0..total {
-            // Interleave weapons in proportion to what is left of each.
-            let pick = (0..left.len())
-                .filter(|&i| left[i] > 0)
-                .max_by(|&a, &b| {
-                    let fa = left[a] as u64 * s.inventory[b].1 as u64;
-                    let fb = left[b] as u64 * s.inventory[a].1 as u64;
-                    fa.cmp(&fb).then(b.cmp(&a))
-                })
-                .expect("inventory left");
+        for j in 0..rounds.planned as u64 {
+            // Interleave weapons in proportion to what is left of each (rounds below 2^32:
+            // the products fit a u64).
+            let Some(pick) = (0..left.len()).filter(|&i| left[i] > 0).max_by(|&a, &b| {
+                let fa = left[a] * s.inventory[b].1 as u64;
+                let fb = left[b] * s.inventory[a].1 as u64;
+                fa.cmp(&fb).then(b.cmp(&a))
+            }) else {
+                break; // cannot happen: `planned` is at most the rounds held
+            };
             left[pick] -= 1;
             let targets = &reach[pick];
             if targets.is_empty() {
-                continue; // checked at load: cannot happen for a valid scenario
+                continue; // refused by the checker: cannot happen for a valid scenario
             }
             let target = targets[rr[pick] % targets.len()];
             rr[pick] += 1;
-            let offset = (j as f64 * 3600.0 / m.rate_per_hour / tick_s).floor() as u32;
             let spec = Spec {
                 group: g,
                 site: si,
                 weapon: s.inventory[pick].0,
                 target,
-                offset,
+                offset: militia_offset(j, m.rate_per_hour, sc.tick_seconds) as u32,
                 jitter: 0,
                 parent: None,
             };
-            emitted += self.push(sc, spec, s.first_launcher + j % s.launchers);
+            let launcher = s.first_launcher + (j % s.launchers.max(1) as u64) as u32;
+            self.push(sc, spec, launcher);
         }
         self.groups.push(Group {
             kind: GroupKind::Militia(si),
             first_track: first,
-            tracks: emitted,
-            fixed_start: fixed,
-            nominal_start: nominal.unwrap_or(0),
+            tracks: self.specs.len() as u32 - first,
+            fixed_start: start.fixed,
+            nominal_start: start.nominal,
         });
     }
 }
@@ -389,12 +367,12 @@ impl Expansion {
 /// order; then salvo orders injected during an exercise, likewise, so that an inject never
 /// renumbers the tracks (and random streams) already planned. The scenario's lists are in
 /// canonical order, so none of this depends on where an order stands in the file.
-fn expand(sc: &Scenario) -> Expansion {
+fn expand(sc: &Scenario, tracks: usize) -> Expansion {
     let mut ex = Expansion {
         groups: Vec::new(),
-        specs: Vec::new(),
-        launcher_of: Vec::new(),
-        cursor: vec![0u32; sc.sites.len()],
+        specs: Vec::with_capacity(tracks),
+        launcher_of: Vec::with_capacity(tracks),
+        cursor: vec![0; sc.sites.len()],
     };
     let in_time_order = |inject: bool| {
         let mut list: Vec<(u32, usize)> = (0..sc.orders.len())
@@ -410,8 +388,8 @@ fn expand(sc: &Scenario) -> Expansion {
     for (_, oi) in in_time_order(false) {
         ex.salvo(sc, oi);
     }
-    for si in 0..sc.sites.len() {
-        ex.militia(sc, si);
+    for (si, start) in sc.militia_starts().into_iter().enumerate() {
+        ex.militia(sc, si, start);
     }
     for (_, oi) in in_time_order(true) {
         ex.salvo(sc, oi);
@@ -509,14 +487,60 @@ fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
     kill
 }
 
-/// Expand the scenario into tracks and sweep each against every envelope.
+/// Tracks swept at a time: planning's memory beyond the plan itself is this many swept
+/// tracks, and the budget is checked after each chunk.
+pub const CHUNK: usize = 4096;
+
+/// Most sweep steps planning takes (envelope samples, and the points of the coarse screen
+/// of each envelope): `gulf-2026` takes 9.3 million, 3.5% of it (`hormuz check` prints the
+/// count), in under a second; the limit is reached in well under a minute.
+pub const MAX_SWEEP_STEPS: u64 = 1 << 28;
+
+/// One track as the sweep leaves it: its row, its host-side facts, its opportunities
+/// (the earliest `MAX_OPPORTUNITIES`) and how many later ones were dropped.
+type Swept = (Track, TrackInfo, Vec<Opportunity>, u32);
+
+/// Bytes of one swept track while its chunk is being appended to the plan.
+pub const BYTES_PER_SWEPT_TRACK: u64 = (std::mem::size_of::<Swept>()
+    + MAX_OPPORTUNITIES * std::mem::size_of::<Opportunity>()
+    + 16) as u64;
+
+/// Plan a scenario for a run within `budget`, and the run's estimate from the finished
+/// plan (what `hormuz check` prints).
+pub fn build_for(sc: &Scenario, budget: &Budget) -> Result<(Plan, Estimate), PlanError> {
+    let plan = build_within(sc, &Limits::within(budget))?;
+    let estimate = budget.check(sc, &Sizes::of_plan(&plan, sc))?;
+    Ok((plan, estimate))
+}
+
+/// Plan a scenario known to be small (tests, benchmarks): no memory budget, no bound on
+/// the sweep. The commands plan with [`build_within`].
 pub fn build(sc: &Scenario) -> Plan {
+    let unbounded = Limits {
+        budget: None,
+        sweep_steps: u64::MAX,
+    };
+    match build_within(sc, &unbounded) {
+        Ok(p) => p,
+        Err(e) => unreachable!("planning without limits cannot be refused: {e}"),
+    }
+}
+
+/// Expand the scenario into tracks and sweep each against every envelope, within
+/// `limits`: the memory is checked before the first track is expanded (from the threats
+/// the scenario plans) and after each chunk of tracks is swept (as opportunities are
+/// found), the sweep's steps as they are taken.
+pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
+    let planned = Sizes::of_scenario(sc);
+    if let Some(b) = limits.budget {
+        b.check(sc, &planned)?;
+    }
     let Expansion {
         groups,
         specs,
         launcher_of,
         ..
-    } = expand(sc);
+    } = expand(sc, planned.tracks as usize);
     let Defence {
         slots,
         slot_info,
@@ -548,39 +572,57 @@ pub fn build(sc: &Scenario) -> Plan {
         })
         .collect();
 
-    // Geometry, one track at a time, in parallel: each result depends on its track only.
-    // A decoy flies its missile's path, from apogee on.
-    let swept: Vec<Swept> = specs
-        .par_iter()
-        .zip(launcher_of.par_iter())
-        .map(|(spec, &launcher)| {
-            let start = groups[spec.group as usize].nominal_start;
-            sweep(sc, &slots_of, spec, start, launcher)
-        })
-        .collect();
-
-    let mut tracks = Vec::with_capacity(swept.len());
-    let mut track_info = Vec::with_capacity(swept.len());
+    let work = Work::new(limits.sweep_steps);
+    let mut tracks = Vec::with_capacity(specs.len());
+    let mut track_info = Vec::with_capacity(specs.len());
     let mut opportunities = Vec::new();
     let mut dropped = Vec::new();
-    for (k, (mut t, info, opps, lost)) in swept.into_iter().enumerate() {
-        t.stream = specs[k].parent.unwrap_or(k) as u32;
-        t.opp_first = opportunities.len() as u32;
-        t.opp_count = opps.len() as u32;
-        opportunities.extend(opps);
-        if lost > 0 {
-            dropped.push((k as u32, lost));
+    for (chunk, launchers) in specs.chunks(CHUNK).zip(launcher_of.chunks(CHUNK)) {
+        // Geometry, one track at a time, in parallel: each result depends on its track only.
+        // A decoy flies its missile's path, from apogee on.
+        let swept: Vec<Option<Swept>> = chunk
+            .par_iter()
+            .zip(launchers.par_iter())
+            .map(|(spec, &launcher)| {
+                let start = groups[spec.group as usize].nominal_start;
+                sweep(sc, &slots_of, spec, start, launcher, &work)
+            })
+            .collect();
+        if work.exceeded() {
+            return Err(PlanError::Sweep {
+                file: sc.file.clone(),
+                limit: limits.sweep_steps,
+                tracks: specs.len(),
+                ticks: sc.ticks,
+            });
         }
-        tracks.push(t);
-        track_info.push(info);
+        for (mut t, info, opps, lost) in swept.into_iter().flatten() {
+            let k = tracks.len();
+            t.stream = specs[k].parent.unwrap_or(k) as u32;
+            t.opp_first = opportunities.len() as u32;
+            t.opp_count = opps.len() as u32;
+            opportunities.extend(opps);
+            if lost > 0 {
+                dropped.push((k as u32, lost));
+            }
+            tracks.push(t);
+            track_info.push(info);
+        }
+        if let Some(b) = limits.budget {
+            let so_far = Sizes {
+                opportunities: opportunities.len() as u64,
+                ..planned
+            };
+            b.check(sc, &so_far)?;
+        }
     }
-    let launchers = sc.total_launchers();
-    Plan {
+    opportunities.shrink_to_fit();
+    let launchers = sc.total_launchers().min(u32::MAX as u64) as u32;
+    Ok(Plan {
         file: sc.file.clone(),
         tracks,
         track_info,
         opportunities,
-        groups,
         weapons,
         slots,
         slot_info,
@@ -592,15 +634,22 @@ pub fn build(sc: &Scenario) -> Plan {
         launchers,
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
-    }
+        sweep_steps: work.spent(),
+        group_index: groups
+            .iter()
+            .enumerate()
+            .map(|(g, group)| match group.kind {
+                GroupKind::Order(o) => (GroupKey::Order(o), g),
+                GroupKind::Militia(s) => (GroupKey::Militia(s), g),
+            })
+            .collect(),
+        groups,
+    })
 }
 
 /// An opportunity with its rank key and its order key within the rank (`rule_key`).
 type Keyed = ((u32, u32, u32), (u32, u32, u32), Opportunity);
 
-/// A planned track: its row, its host-side facts, its opportunities, and how many
-/// opportunities beyond `MAX_OPPORTUNITIES` were dropped.
-type Swept = (Track, TrackInfo, Vec<Opportunity>, u32);
 /// Time of flight (s) and peak altitude (km) of a weapon over a distance.
 pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
     match w.class {
@@ -626,12 +675,28 @@ fn rule_key(rule: BatteryChoice, tier: u32, dedicated: bool, km: u32) -> (u32, u
     }
 }
 
-fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher: u32) -> Swept {
+/// One track: where it is aimed, how long it flies, and its opportunities with every
+/// hostile battery; `None` when the sweep ran over `work`'s limit.
+fn sweep(
+    sc: &Scenario,
+    slots_of: &[Vec<u32>],
+    spec: &Spec,
+    start: u32,
+    launcher: u32,
+    work: &Work,
+) -> Option<Swept> {
     let tick_s = sc.tick_seconds as f64;
     let (weapon, target) = (spec.weapon, spec.target);
     let w = &sc.weapons[weapon];
     let s = &sc.sites[spec.site];
     let launch_s = (start as f64 + spec.offset as f64) * tick_s;
+    // Ages the run can reach: from the earliest launch in any replicate to the end, and the
+    // fly-out of an interceptor launched before the end beyond it (its intercept is
+    // settled after the end).
+    let end_age = sc
+        .ticks
+        .saturating_sub(start.saturating_add(spec.offset))
+        .saturating_add(MAX_FLYOUT + 1);
     let origin = s.position;
     // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
     let mut aim = sc.asset_position(target, launch_s);
@@ -641,7 +706,7 @@ fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher
     }
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
-    let flight = ((flight_s / tick_s).ceil() as u32).max(1);
+    let flight = ((flight_s / tick_s).ceil() as u32).clamp(1, MAX_FLIGHT_TICKS);
     let info = TrackInfo {
         site: spec.site,
         weapon,
@@ -662,6 +727,8 @@ fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher
     };
     // (rank key, order key, opportunity)
     let mut opps: Vec<Keyed> = Vec::new();
+    // Windows beyond the earliest `MAX_OPPORTUNITIES` of an envelope, never looked at.
+    let mut beyond = 0u64;
     for (bi, b) in sc.batteries.iter().enumerate() {
         if !sc.sides[b.side].hostile[threat_side] || !b.defends(target) {
             continue;
@@ -675,13 +742,15 @@ fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher
                 continue;
             };
             let slot = slots_of[bi][mi];
-            for (first, hit_last) in windows(sc, &info, class, bi, launch_s, flight, env) {
+            let w = windows(sc, &info, class, bi, launch_s, flight, end_age, env, work)?;
+            beyond += (w.total as usize - w.runs.len()) as u64;
+            for (first, hit_last) in w.runs {
                 let hit_first = first.max(separation);
                 if hit_first > hit_last {
                     continue;
                 }
                 let ages = hit_first..=hit_last;
-                let tof = flyout_ticks(sc, &info, class, bi, launch_s, ages, ic.mean_speed_kms);
+                let tof = flyout::ticks(sc, &info, class, bi, launch_s, ages, ic.mean_speed_kms);
                 let Some(l) = flyout::launches(hit_first, &tof, separation) else {
                     continue;
                 };
@@ -705,7 +774,8 @@ fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher
     }
     // Keep the earliest windows when there are more than the threat row can track.
     opps.sort_by_key(|o| (o.2.enter, o.0, o.1, o.2.hit_first));
-    let lost = opps.len().saturating_sub(MAX_OPPORTUNITIES) as u32;
+    let lost =
+        (opps.len().saturating_sub(MAX_OPPORTUNITIES) as u64 + beyond).min(u32::MAX as u64) as u32;
     opps.truncate(MAX_OPPORTUNITIES);
     // Allocation order: tier, the rule's keys, battery, magazine preference, time.
     opps.sort_by_key(|o| (o.0, o.1, o.2.enter));
@@ -732,42 +802,5 @@ fn sweep(sc: &Scenario, slots_of: &[Vec<u32>], spec: &Spec, start: u32, launcher
         jitter: spec.jitter,
         separation,
     };
-    (track, info, opps.into_iter().map(|o| o.2).collect(), lost)
-}
-
-/// Ticks an interceptor of mean speed `kms` needs from the battery to where the threat
-/// is in the middle of each age of `ages`: the straight-line distance (through the
-/// chord, with the threat's altitude) over the speed, rounded to ticks.
-fn flyout_ticks(
-    sc: &Scenario,
-    info: &TrackInfo,
-    class: ThreatClass,
-    battery: usize,
-    launch_s: f64,
-    ages: std::ops::RangeInclusive<u32>,
-    kms: f64,
-) -> Vec<u32> {
-    let tick_s = sc.tick_seconds as f64;
-    let arc = crate::geo::Arc::new(info.origin, info.aim);
-    let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
-    let fixed =
-        (!sc.battery_moves(battery)).then(|| sc.battery_position(battery, launch_s).to_unit());
-    ages.map(|h| {
-        let t = ((h as f64 + 0.5) * tick_s).min(info.flight_s);
-        // Same kinematics as `TrackInfo::position`, on unit vectors.
-        let f = (t / info.flight_s).clamp(0.0, 1.0);
-        let alt = if ballistic {
-            4.0 * info.peak_km * f * (1.0 - f)
-        } else {
-            info.peak_km
-        };
-        let g = arc.at(f);
-        let b = fixed.unwrap_or_else(|| sc.battery_position(battery, launch_s + t).to_unit());
-        let chord =
-            libm::sqrt((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2))
-                * crate::geo::EARTH_RADIUS_KM;
-        let d = libm::sqrt(chord * chord + alt * alt);
-        libm::round(d / kms / tick_s).min(MAX_FLYOUT as f64) as u32
-    })
-    .collect()
+    Some((track, info, opps.into_iter().map(|o| o.2).collect(), lost))
 }

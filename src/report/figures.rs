@@ -151,6 +151,16 @@ fn defending_sides(sc: &Scenario) -> Vec<usize> {
 }
 
 impl Figure {
+    /// Whether the figure is an amount of money: a sum of unit costs and shares of asset
+    /// values, whose values need not repeat across replicates (the summary's memory
+    /// estimate counts a histogram value per replicate for it).
+    pub fn is_money(&self) -> bool {
+        matches!(
+            self,
+            Figure::OffenceUsd(_) | Figure::DefenceUsd(_) | Figure::LossesUsd(_)
+        )
+    }
+
     /// The column name in `replicates.csv`.
     pub fn name(self, sc: &Scenario) -> String {
         let side = |s: usize| &sc.sides[s].id;
@@ -224,17 +234,26 @@ pub fn check_reported(sc: &Scenario) -> Result<(), LoadError> {
         return Ok(());
     }
     let names = reportable_names(sc);
-    let mut diagnostics: Vec<Diagnostic> = sc
-        .reported
-        .iter()
-        .filter_map(|r| super::expr::parse(&r.figure, &names).err().map(|e| (r, e)))
-        .map(|(r, e)| r.figure_at.error(e))
-        .collect();
+    // Bounded like the checker's: the first so many problems in full (each unknown name
+    // is scored against every figure name for "did you mean").
+    let mut bad = 0;
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    for r in &sc.reported {
+        if let Err(e) = super::expr::parse(&r.figure, &names) {
+            bad += 1;
+            if diagnostics.len() < crate::scenario::MAX_DIAGNOSTICS {
+                diagnostics.push(r.figure_at.error(e));
+            }
+        }
+    }
     diagnostics.sort_by_key(|d| (d.line, d.column));
     if diagnostics.is_empty() {
         Ok(())
     } else {
-        Err(LoadError { diagnostics })
+        Err(LoadError {
+            omitted: bad - diagnostics.len(),
+            diagnostics,
+        })
     }
 }
 

@@ -16,6 +16,8 @@ mod summary;
 use std::io::Write;
 use std::path::Path;
 
+use crate::engine::budget::Budget;
+use crate::scenario::Scenario;
 use crate::world::LogEntry;
 
 pub use figures::{
@@ -25,6 +27,21 @@ pub use render::render;
 pub use stat::{Stat, StatAcc};
 pub use stream::{Streamed, stream};
 pub use summary::*;
+
+/// The memory budget of a run of `replicates` replicates of `sc`, `recorded` of them
+/// recording events, in `bytes`: the estimate counts a row of this report's figures for
+/// each replicate.
+pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budget {
+    Budget {
+        bytes,
+        replicates,
+        recorded,
+        figures: table(sc).len() as u64,
+        many_valued: table(sc).iter().filter(|f| f.is_money()).count() as u64,
+        batch_cap: None,
+    }
+}
+
 /// `replicates.csv`: a header of figure names, then one row per replicate.
 pub fn write_csv(fig: &Figures, path: &Path) -> std::io::Result<()> {
     let mut w = RowWriter::create(path, &fig.names)?;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// Distinct values a figure's histogram holds before it is spilled.
-pub const DISTINCT: usize = 1 << 16;
+pub const DISTINCT: usize = crate::engine::budget::SUMMARY_DISTINCT as usize;
 /// Buckets of a selection pass.
 const BUCKETS: u64 = 1 << 16;
 

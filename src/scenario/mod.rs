@@ -2,6 +2,7 @@
 //! and error positions (`source`), meaning (`validate`), the indexed result (`model`), and
 //! the sizes the model is built for (`limits`). The input layer: it imports only `geo`.
 
+pub mod launches;
 pub mod limits;
 pub mod model;
 pub mod source;
@@ -13,7 +14,8 @@ use std::path::Path;
 
 pub use model::*;
 pub use source::{
-    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, Origin, Place, SourceFile,
+    CALIBRATION_SCENARIOS, DEFAULT_SCENARIO, Diagnostic, LoadError, MAX_DIAGNOSTICS,
+    MAX_SUGGESTIONS, Origin, Place, SourceFile,
 };
 pub use validate::unknown;
 
@@ -41,7 +43,7 @@ pub fn load_str(name: &str, text: &str, dir: &Path) -> Result<Scenario, LoadErro
 /// no checks of meaning).
 pub fn tick_seconds(origin: Origin) -> Result<u32, LoadError> {
     let main = SourceFile::read(origin)?;
-    let file = templates::parse_scenario(&main).map_err(|diagnostics| LoadError { diagnostics })?;
+    let file = templates::parse_scenario(&main)?;
     Ok(file.scenario.tick_seconds)
 }
 
@@ -82,7 +84,7 @@ fn load_source_with(
     main: SourceFile,
     databases: &[(String, String)],
 ) -> Result<Scenario, LoadError> {
-    let file = templates::parse_scenario(&main).map_err(|diagnostics| LoadError { diagnostics })?;
+    let file = templates::parse_scenario(&main)?;
     let mut db_files = Vec::new();
     let mut diagnostics = Vec::new();
     for (i, rel) in file.scenario.database.iter().enumerate() {
@@ -126,18 +128,16 @@ fn load_source_with(
         }
     }
     if !diagnostics.is_empty() {
-        return Err(LoadError { diagnostics });
+        return Err(LoadError::new(diagnostics));
     }
     let mut files = vec![&main];
     files.extend(db_files.iter());
-    let mut ck = validate::Checker {
-        files,
-        diagnostics: Vec::new(),
-    };
+    let mut ck = validate::Checker::new(files);
     match validate::validate(&mut ck, &file, &dbs) {
         Some(s) if ck.diagnostics.is_empty() => Ok(s),
         _ => Err(LoadError {
             diagnostics: ck.diagnostics,
+            omitted: ck.omitted,
         }),
     }
 }

@@ -240,6 +240,9 @@ pub struct Site {
     /// (weapon, rounds), sorted by weapon id.
     pub inventory: Vec<(usize, u32)>,
     pub militia: Option<Militia>,
+    /// Where the site is written (`launch_sites[i]` or `militias[i]`), for messages about
+    /// what it costs.
+    pub at: Place,
 }
 
 #[derive(Clone, Debug)]
@@ -313,6 +316,8 @@ pub struct Order {
     /// Added during an exercise (planned last; see `types::OrderSpec::inject`).
     pub inject: bool,
     pub note: Option<String>,
+    /// Where the order is written (`orders[i]`), for messages about what it costs.
+    pub at: Place,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -413,8 +418,9 @@ impl Scenario {
             || b.host.is_some_and(|h| !self.assets[h].trips.is_empty())
     }
 
-    pub fn total_launchers(&self) -> u32 {
-        self.sites.iter().map(|s| s.launchers).sum()
+    /// Launchers across all sites (at most `MAX_LAUNCHERS` once checked).
+    pub fn total_launchers(&self) -> u64 {
+        self.sites.iter().map(|s| s.launchers as u64).sum()
     }
 
     /// Number of defensive units (batteries, escorts, air wings).

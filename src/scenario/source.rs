@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use super::limits::MAX_FILE_BYTES;
+
 /// The default scenario and its database, compiled into the binary so that
 /// `hormuz run` works with no files at hand.
 pub const EMBEDDED: &[(&str, &str)] = &[
@@ -89,10 +91,28 @@ impl Place {
     }
 }
 
-/// Every problem found while loading a scenario; loading reports them all at once.
+/// Most problems a load reports in full; past them only their number is reported (a file
+/// of 16 MiB can hold millions of mistakes, each with a message and a place to find).
+pub const MAX_DIAGNOSTICS: usize = 1000;
+/// Most "did you mean" lists a load computes (each compares an id with every known one).
+pub const MAX_SUGGESTIONS: usize = 100;
+
+/// Every problem found while loading a scenario; loading reports them all at once, up to
+/// [`MAX_DIAGNOSTICS`], and how many more there are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LoadError {
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found beyond the first [`MAX_DIAGNOSTICS`], not reported one by one.
+    pub omitted: usize,
+}
+
+impl LoadError {
+    pub fn new(diagnostics: Vec<Diagnostic>) -> LoadError {
+        LoadError {
+            diagnostics,
+            omitted: 0,
+        }
+    }
 }
 
 impl fmt::Display for LoadError {
@@ -103,6 +123,14 @@ impl fmt::Display for LoadError {
             }
             write!(f, "{d}")?;
         }
+        if self.omitted > 0 {
+            write!(
+                f,
+                "\n... and {} more errors (the first {} are shown)",
+                self.omitted,
+                self.diagnostics.len()
+            )?;
+        }
         Ok(())
     }
 }
@@ -111,9 +139,7 @@ impl std::error::Error for LoadError {}
 
 impl From<Diagnostic> for LoadError {
     fn from(d: Diagnostic) -> Self {
-        LoadError {
-            diagnostics: vec![d],
-        }
+        LoadError::new(vec![d])
     }
 }
 
@@ -130,6 +156,8 @@ pub struct SourceFile {
     pub text: String,
     pub origin: Origin,
     line_starts: Vec<usize>,
+    /// All ASCII: a column is a byte offset within its line.
+    ascii: bool,
 }
 
 impl SourceFile {
@@ -137,6 +165,7 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
+            ascii: text.is_ascii(),
             name,
             text,
             origin,
@@ -147,16 +176,8 @@ impl SourceFile {
     pub fn read(origin: Origin) -> Result<SourceFile, Diagnostic> {
         match &origin {
             Origin::Disk(path) => {
-                let name = path.display().to_string();
-                match std::fs::read_to_string(path) {
-                    Ok(text) => Ok(SourceFile::new(name, text, origin)),
-                    Err(e) => Err(Diagnostic {
-                        file: name,
-                        line: 0,
-                        column: 0,
-                        message: format!("cannot read the file: {e}"),
-                    }),
-                }
+                let text = read_text(path)?;
+                Ok(SourceFile::new(path.display().to_string(), text, origin))
             }
             Origin::Embedded(name) => match EMBEDDED.iter().find(|(n, _)| n == name) {
                 Some((n, text)) => Ok(SourceFile::new(
@@ -209,7 +230,13 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line];
-        let col = self.text[start..offset].chars().count() + 1;
+        // Characters, not bytes; counted only where they differ (a long line with many
+        // errors in it is not counted over for each).
+        let col = if self.ascii {
+            offset - start + 1
+        } else {
+            self.text[start..offset].chars().count() + 1
+        };
         (line + 1, col)
     }
 
@@ -232,6 +259,107 @@ impl SourceFile {
             let message = e.message().trim().to_string();
             self.diagnostic(e.span(), message)
         })
+    }
+}
+
+/// Read a text file from disk: only a regular file (a FIFO or a device such as `/dev/zero`
+/// is refused at once, before anything is read from it), at most `MAX_FILE_BYTES`, in
+/// UTF-8 (invalid bytes are reported at their line and column, like any other error).
+pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    let fail = |line: usize, column: usize, message: String| Diagnostic {
+        file: name.clone(),
+        line,
+        column,
+        message,
+    };
+    let bytes = read_capped(path).map_err(|m| fail(0, 0, m))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let at = e.utf8_error().valid_up_to();
+        let line_start = bytes[..at]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count();
+        // The bytes before `at` are valid UTF-8: count characters, as columns are counted.
+        let column = 1 + String::from_utf8_lossy(&bytes[line_start..at])
+            .chars()
+            .count();
+        fail(
+            line,
+            column,
+            format!("invalid UTF-8 at byte {at}: save the file as UTF-8"),
+        )
+    })
+}
+
+/// The bytes of a regular file of at most `MAX_FILE_BYTES`, or why not.
+fn read_capped(path: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading waits for a writer: open without waiting, then look at
+    // what was opened (no race between a check of the path and the open).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(format!(
+            "not a regular file ({}); hormuz reads scenario and database files only from regular files",
+            file_kind(&meta)
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // The file may grow while it is read: never take more than the cap and one byte.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(bytes: u64) -> String {
+    format!(
+        "the file has {} bytes or more; hormuz reads files of at most {} bytes ({} MiB)",
+        bytes,
+        MAX_FILE_BYTES,
+        MAX_FILE_BYTES >> 20
+    )
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a file"
     }
 }
 
@@ -305,7 +433,14 @@ fn from_template<'a, 'i>(
 /// key itself is absent (a missing field is reported at its table). A key a unit takes
 /// from its template is found in the template.
 pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
-    let root = DeTable::parse(text).ok()?;
+    Some(span_in(&DeTable::parse(text).ok()?, path))
+}
+
+/// A document parsed once for finding spans (see [`span_in`]).
+pub type SpanTree<'t> = toml::Spanned<DeTable<'t>>;
+
+/// [`span_of`] in a document already parsed, for callers that look up many paths.
+pub fn span_in(root: &SpanTree<'_>, path: &KeyPath) -> Range<usize> {
     let mut best = root.span();
     let mut current: Option<&DeValue> = None;
     let mut table: Option<&DeTable> = Some(root.get_ref());
@@ -337,5 +472,5 @@ pub fn span_of(text: &str, path: &KeyPath) -> Option<Range<usize>> {
             _ => None,
         };
     }
-    Some(best)
+    best
 }

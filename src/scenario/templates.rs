@@ -13,7 +13,9 @@ use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::source::{Diagnostic, SourceFile};
+use std::collections::HashMap;
+
+use super::source::{Diagnostic, LoadError, MAX_DIAGNOSTICS, MAX_SUGGESTIONS, SourceFile};
 use super::types::ScenarioFile;
 use super::validate::unknown;
 
@@ -29,6 +31,12 @@ const SECTIONS: [&str; 5] = [
 /// Keys of a template that are its own, never copied into a unit.
 const OWN: [&str; 2] = ["id", "note"];
 
+/// The templates, and each by its id.
+struct Templates<'a, 'i> {
+    list: &'a mut Vec<Template<'i>>,
+    index: &'a HashMap<String, usize>,
+}
+
 struct Template<'i> {
     id: String,
     id_span: std::ops::Range<usize>,
@@ -36,23 +44,57 @@ struct Template<'i> {
     used: bool,
 }
 
-/// The scenario file's types, with its templates expanded; every problem at once.
-pub fn parse_scenario(src: &SourceFile) -> Result<ScenarioFile, Vec<Diagnostic>> {
-    let at = |e: toml::de::Error| src.diagnostic(e.span(), e.message().trim().to_string());
-    let mut root = DeTable::parse(&src.text).map_err(|e| vec![at(e)])?;
-    let mut problems = Vec::new();
-    expand(src, root.get_mut(), &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
+/// Problems found while expanding: the first `MAX_DIAGNOSTICS` in full, the rest counted
+/// (placing one at its line scans the file).
+#[derive(Default)]
+struct Problems {
+    list: Vec<Diagnostic>,
+    omitted: usize,
+}
+
+impl Problems {
+    fn push(&mut self, src: &SourceFile, span: std::ops::Range<usize>, message: String) {
+        if self.list.len() >= MAX_DIAGNOSTICS {
+            self.omitted += 1;
+        } else {
+            self.list.push(src.diagnostic(Some(span), message));
+        }
     }
-    ScenarioFile::deserialize(toml::de::Deserializer::from(root)).map_err(|e| vec![at(e)])
+}
+
+/// The scenario file's types, with its templates expanded; every problem at once.
+pub fn parse_scenario(src: &SourceFile) -> Result<ScenarioFile, LoadError> {
+    let at = |e: toml::de::Error| {
+        LoadError::new(vec![
+            src.diagnostic(e.span(), e.message().trim().to_string()),
+        ])
+    };
+    let mut root = DeTable::parse(&src.text).map_err(at)?;
+    let mut problems = Problems::default();
+    expand(src, root.get_mut(), &mut problems);
+    if !problems.list.is_empty() {
+        return Err(LoadError {
+            diagnostics: problems.list,
+            omitted: problems.omitted,
+        });
+    }
+    ScenarioFile::deserialize(toml::de::Deserializer::from(root)).map_err(at)
 }
 
 /// Take `[[templates]]` out of the document and fill in the units that name one.
-fn expand<'i>(src: &SourceFile, root: &mut DeTable<'i>, problems: &mut Vec<Diagnostic>) {
+fn expand<'i>(src: &SourceFile, root: &mut DeTable<'i>, problems: &mut Problems) {
     let mut templates = match root.remove("templates") {
         Some(list) => templates(src, list, problems),
         None => Vec::new(),
+    };
+    let index: HashMap<String, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.id.clone(), i))
+        .collect();
+    let mut templates = Templates {
+        list: &mut templates,
+        index: &index,
     };
     for section in SECTIONS {
         let Some(v) = root.get_mut(section) else {
@@ -82,14 +124,15 @@ fn expand<'i>(src: &SourceFile, root: &mut DeTable<'i>, problems: &mut Vec<Diagn
             }
         }
     }
-    for t in templates.iter().filter(|t| !t.used) {
-        problems.push(src.diagnostic(
-            Some(t.id_span.clone()),
+    for t in templates.list.iter().filter(|t| !t.used) {
+        problems.push(
+            src,
+            t.id_span.clone(),
             format!(
                 "templates: template {:?} is not used by any unit (a unit names it with `template = {:?}`)",
                 t.id, t.id
             ),
-        ));
+        );
     }
 }
 
@@ -98,44 +141,45 @@ fn expand<'i>(src: &SourceFile, root: &mut DeTable<'i>, problems: &mut Vec<Diagn
 fn templates<'i>(
     src: &SourceFile,
     list: Spanned<DeValue<'i>>,
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Problems,
 ) -> Vec<Template<'i>> {
     let span = list.span();
     let DeValue::Array(items) = list.into_inner() else {
-        problems.push(src.diagnostic(
-            Some(span),
+        problems.push(
+            src,
+            span,
             "templates: expected an array of tables, `[[templates]]`".into(),
-        ));
+        );
         return Vec::new();
     };
     let mut out: Vec<Template> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for (i, item) in items.into_iter().enumerate() {
         let span = item.span();
         let DeValue::Table(table) = item.into_inner() else {
-            problems.push(src.diagnostic(Some(span), format!("templates[{i}]: expected a table")));
+            problems.push(src, span, format!("templates[{i}]: expected a table"));
             continue;
         };
         let Some((id, id_span)) = table
             .get("id")
             .and_then(|v| v.get_ref().as_str().map(|s| (s.to_string(), v.span())))
         else {
-            problems.push(src.diagnostic(
-                Some(span),
-                format!("templates[{i}]: expected an `id`, a string that units name with `template = \"..\"`"),
-            ));
+            problems.push(src, span, format!("templates[{i}]: expected an `id`, a string that units name with `template = \"..\"`"));
             continue;
         };
         if let Some(t) = table.get("template") {
-            problems.push(src.diagnostic(
-                Some(t.span()),
+            problems.push(
+                src,
+                t.span(),
                 format!("templates[{i}].template: a template cannot name another template"),
-            ));
+            );
         }
-        if out.iter().any(|t| t.id == id) {
-            problems.push(src.diagnostic(
-                Some(id_span),
+        if !seen.insert(id.clone()) {
+            problems.push(
+                src,
+                id_span,
                 format!("templates[{i}].id: template id {id:?} is defined twice"),
-            ));
+            );
             continue;
         }
         out.push(Template {
@@ -152,27 +196,32 @@ fn templates<'i>(
 fn apply<'i>(
     src: &SourceFile,
     unit: &mut DeTable<'i>,
-    templates: &mut [Template<'i>],
-    problems: &mut Vec<Diagnostic>,
+    templates: &mut Templates<'_, 'i>,
+    problems: &mut Problems,
 ) {
     let Some(named) = unit.remove("template") else {
         return;
     };
     let Some(name) = named.get_ref().as_str() else {
-        problems.push(src.diagnostic(
-            Some(named.span()),
+        problems.push(
+            src,
+            named.span(),
             "template: expected the id of a `[[templates]]` entry, a string".into(),
-        ));
+        );
         return;
     };
-    let Some(t) = templates.iter_mut().find(|t| t.id == name) else {
-        let ids: Vec<&str> = templates.iter().map(|t| t.id.as_str()).collect();
-        problems.push(src.diagnostic(
-            Some(named.span()),
-            format!("template: {}", unknown("template", name, ids.iter())),
-        ));
+    let Some(&i) = templates.index.get(name) else {
+        let ids: Vec<&str> = templates.list.iter().map(|t| t.id.as_str()).collect();
+        // "Did you mean" scores every template: for the first few problems only.
+        let what = if problems.list.len() < MAX_SUGGESTIONS {
+            unknown("template", name, ids.iter())
+        } else {
+            format!("unknown template {name:?}")
+        };
+        problems.push(src, named.span(), format!("template: {what}"));
         return;
     };
+    let t = &mut templates.list[i];
     t.used = true;
     for (k, v) in t.table.iter() {
         if OWN.contains(&k.get_ref().as_ref()) || unit.contains_key(k.get_ref().as_ref()) {

@@ -22,8 +22,7 @@ impl Documents {
     /// Read a scenario file (checked by the loader first) and its database files; an error
     /// names the file at fault, and is the sweep's input at fault.
     pub fn read(path: &Path) -> Result<Documents, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read the file: {e}", path.display()))?;
+        let text = scenario::source::read_text(path).map_err(|d| d.to_string())?;
         // Syntax and meaning are checked (with positions) by the normal loader first.
         let sc = scenario::load(scenario::Origin::Disk(path.to_path_buf()))
             .map_err(|e| e.to_string())?;
@@ -43,8 +42,7 @@ impl Documents {
             .unwrap_or_default();
         for n in names {
             let p = dir.join(&n);
-            let t = std::fs::read_to_string(&p)
-                .map_err(|e| format!("{}: cannot read the file: {e}", p.display()))?;
+            let t = scenario::source::read_text(&p).map_err(|d| d.to_string())?;
             let d: DocumentMut = t.parse().map_err(|e| format!("{}: {e}", p.display()))?;
             databases.push((n, d));
         }

@@ -7,10 +7,14 @@ pub struct Axis {
     pub values: Vec<f64>,
 }
 
-/// Most grid points a sweep may ask for.
+/// Most grid points a sweep may ask for, whatever `--max-points` says.
 pub const MAX_POINTS: usize = 100_000;
 
-/// Parse `KEY=FROM..TO:STEP`.
+/// Grid points a sweep runs without being asked for more with `--max-points`: each is a
+/// whole run.
+pub const DEFAULT_MAX_POINTS: usize = 1_000;
+
+/// Parse `KEY=FROM..TO:STEP`. The number of values is bounded before any is made.
 pub fn parse_axis(s: &str) -> Result<Axis, String> {
     let bad = |why: &str| {
         format!(
@@ -44,39 +48,85 @@ pub fn parse_axis(s: &str) -> Result<Axis, String> {
     if to < from {
         return Err(bad("TO is below FROM"));
     }
-    let n = ((to - from) / step + 1e-9).floor() as usize + 1;
-    if n > MAX_POINTS {
-        return Err(bad(&format!("{n} values, more than {MAX_POINTS}")));
+    // Counted in floating point first: (TO - FROM) / STEP may be far beyond any integer.
+    let steps = ((to - from) / step + 1e-9).floor();
+    if steps >= MAX_POINTS as f64 {
+        return Err(bad(&format!(
+            "(TO - FROM) / STEP gives {:.3e} values, more than {MAX_POINTS}",
+            steps + 1.0
+        )));
     }
+    let n = steps as usize + 1;
     // Round away the binary noise of repeated steps (0.1 + 0.2).
-    let values = (0..n)
+    let values: Vec<f64> = (0..n)
         .map(|i| {
             let v = from + i as f64 * step;
             (v * 1e12).round() / 1e12
         })
         .collect();
+    if values.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(bad(&format!(
+            "the values repeat: STEP {step} is finer than numbers near {from} can tell apart"
+        )));
+    }
     Ok(Axis {
         key: key.to_string(),
         values,
     })
 }
 
-/// The grid points, first axis slowest.
-pub fn grid(axes: &[Axis]) -> Vec<Vec<f64>> {
-    let mut points = vec![Vec::new()];
-    for a in axes {
-        points = points
-            .into_iter()
-            .flat_map(|p| {
-                a.values.iter().map(move |&v| {
-                    let mut q = p.clone();
-                    q.push(v);
-                    q
-                })
-            })
-            .collect();
+/// The grid's points, or why it is refused: a key given twice, or more points than
+/// `max_points` (at most [`MAX_POINTS`]). Checked before any point is made.
+pub fn check_grid(axes: &[Axis], max_points: usize) -> Result<usize, String> {
+    for (i, a) in axes.iter().enumerate() {
+        if axes[..i].iter().any(|b| b.key == a.key) {
+            return Err(format!(
+                "--vary {}: the key is given twice; give each key once, with all its values",
+                a.key
+            ));
+        }
     }
-    points
+    let size = axes
+        .iter()
+        .try_fold(1usize, |n, a| n.checked_mul(a.values.len()));
+    let shape = axes
+        .iter()
+        .map(|a| a.values.len().to_string())
+        .collect::<Vec<_>>()
+        .join(" x ");
+    match size {
+        Some(n) if n <= max_points.min(MAX_POINTS) => Ok(n),
+        Some(n) if n <= MAX_POINTS => Err(format!(
+            "--vary: the grid has {n} points ({shape}), more than --max-points {max_points}; each point is a whole run: pass --max-points {n} to run them all"
+        )),
+        _ => {
+            let n = axes
+                .iter()
+                .fold(1u128, |n, a| n.saturating_mul(a.values.len() as u128));
+            Err(format!(
+                "--vary: the grid has {n} points ({shape}), more than the {MAX_POINTS} a sweep may run"
+            ))
+        }
+    }
+}
+
+/// Grid point `i` of the grid, first axis slowest.
+pub fn point(axes: &[Axis], mut i: usize) -> Vec<f64> {
+    let mut p = vec![0.0; axes.len()];
+    for (k, a) in axes.iter().enumerate().rev() {
+        p[k] = a.values[i % a.values.len()];
+        i /= a.values.len();
+    }
+    p
+}
+
+/// The grid points, first axis slowest, made one at a time (`check_grid` bounds them).
+pub fn grid(axes: &[Axis]) -> impl Iterator<Item = Vec<f64>> + '_ {
+    let n = axes
+        .iter()
+        .try_fold(1usize, |n, a| n.checked_mul(a.values.len()))
+        .unwrap_or(0);
+    (0..n).map(move |i| point(axes, i))
 }
 
 #[cfg(test)]
@@ -99,9 +149,37 @@ mod tests {
             "k=a..2:1",
             "=1..2:1",
             "a..b=1..2:1",
+            "k=0..1e20:1",
+            "k=0..100000:1",
+            "k=1e20..1.00000000001e20:1",
+            "k=0..1e-13:1e-14",
         ] {
             assert!(parse_axis(bad).is_err(), "{bad}");
         }
+        assert_eq!(parse_axis("k=1..99999:1").unwrap().values.len(), 99_999);
+    }
+
+    #[test]
+    fn grids_are_bounded_before_they_are_made_and_keys_are_given_once() {
+        let axis = |key: &str, n: usize| Axis {
+            key: key.into(),
+            values: (0..n).map(|i| i as f64).collect(),
+        };
+        assert_eq!(check_grid(&[axis("a", 10), axis("b", 100)], 1000), Ok(1000));
+        let e = check_grid(&[axis("a", 100), axis("b", 100)], 1000).unwrap_err();
+        assert!(
+            e.contains("10000 points (100 x 100)") && e.contains("--max-points 10000"),
+            "{e}"
+        );
+        assert_eq!(
+            check_grid(&[axis("a", 100), axis("b", 100)], 10_000),
+            Ok(10_000)
+        );
+        let e = check_grid(&[axis("a", 99_999), axis("b", 99_999)], MAX_POINTS).unwrap_err();
+        assert!(e.contains("9999800001 points (99999 x 99999)"), "{e}");
+        let e = check_grid(&[axis("a", 2), axis("b", 2), axis("a", 2)], 1000).unwrap_err();
+        assert!(e.contains("--vary a: the key is given twice"), "{e}");
+        assert_eq!(point(&[axis("a", 3), axis("b", 2)], 5), vec![2.0, 1.0]);
     }
 
     #[test]
@@ -114,7 +192,7 @@ mod tests {
             key: "b".into(),
             values: vec![10.0, 20.0],
         };
-        let g = grid(&[a, b]);
+        let g: Vec<Vec<f64>> = grid(&[a, b]).collect();
         assert_eq!(g.len(), 6);
         assert_eq!(g[0], vec![1.0, 10.0]);
         assert_eq!(g[1], vec![1.0, 20.0]);

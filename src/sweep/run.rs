@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Axis, Documents, MAX_POINTS, grid};
+use super::{Axis, Documents, check_grid, grid};
 use crate::engine::plan::{self, Plan};
 use crate::report::{self, Stat, format_number};
 use crate::scenario::{self, LoadError, Scenario};
@@ -31,8 +31,8 @@ pub struct SweepResult {
 /// Why a sweep stopped. Every kind but [`SweepError::Run`] is bad input.
 #[derive(Clone, Debug)]
 pub enum SweepError {
-    /// The grid has more than [`MAX_POINTS`] points.
-    TooManyPoints(usize),
+    /// A key given twice, or more points than asked for (`check_grid`'s message).
+    Grid(String),
     /// A `--vary` key does not name a number of the scenario or its database.
     Key(String),
     /// The edited files do not pass the checker at the grid point `at`.
@@ -53,9 +53,7 @@ impl SweepError {
 impl fmt::Display for SweepError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SweepError::TooManyPoints(n) => {
-                write!(f, "--vary: the grid has {n} points, more than {MAX_POINTS}")
-            }
+            SweepError::Grid(e) => f.write_str(e),
             SweepError::Key(e) => write!(f, "--vary {e}"),
             SweepError::Invalid { at, error } => {
                 write!(f, "the scenario is not valid at {at}:\n{error}")
@@ -74,8 +72,10 @@ pub struct SweepConfig {
     pub seed: u32,
     /// CPU worker threads (default: all cores).
     pub threads: Option<usize>,
-    /// Memory one grid point's run may use for per-replicate state.
+    /// Memory one grid point's run may use.
     pub memory_budget: u64,
+    /// Most grid points to run (`--max-points`; at most `MAX_POINTS`).
+    pub max_points: usize,
 }
 
 /// Run every grid point. A point whose run would not fit the memory budget stops the sweep
@@ -86,22 +86,16 @@ pub fn run(
     config: &SweepConfig,
     mut progress: impl FnMut(usize),
 ) -> Result<SweepResult, SweepError> {
-    let points = grid(axes);
-    if points.len() > MAX_POINTS {
-        return Err(SweepError::TooManyPoints(points.len()));
-    }
+    check_grid(axes, config.max_points).map_err(SweepError::Grid)?;
     // Every key must resolve before anything runs.
     for a in axes {
-        docs.clone()
-            .set(&a.key, a.values[0])
-            .map_err(SweepError::Key)?;
+        let first = a.values.first().copied().unwrap_or_default();
+        docs.clone().set(&a.key, first).map_err(SweepError::Key)?;
     }
     let mut figures: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for (i, p) in points.iter().enumerate() {
-        let (sc, plan) = load_point(docs, axes, p)?;
-        plan.check_budget(config.replicates, config.memory_budget)
-            .map_err(|e| SweepError::Refused(e.to_string()))?;
+    for (i, p) in grid(axes).enumerate() {
+        let (sc, plan) = load_point(docs, axes, &p, config)?;
         let run_config = RunConfig {
             replicates: config.replicates,
             seed: config.seed,
@@ -131,7 +125,7 @@ pub fn run(
         };
         let (defence, offence) = (total("defence_usd_"), total("offence_usd_"));
         out.push(PointResult {
-            values: p.clone(),
+            values: p,
             stats,
             cost_exchange: if offence > 0.0 {
                 defence / offence
@@ -148,11 +142,13 @@ pub fn run(
     })
 }
 
-/// The scenario edited to one grid point, checked and planned.
+/// The scenario edited to one grid point, checked, and planned within the memory budget
+/// (refused as [`SweepError::Refused`] when it cannot fit).
 fn load_point(
     docs: &Documents,
     axes: &[Axis],
     point: &[f64],
+    config: &SweepConfig,
 ) -> Result<(Arc<Scenario>, Arc<Plan>), SweepError> {
     let mut d = docs.clone();
     for (a, v) in axes.iter().zip(point) {
@@ -172,7 +168,9 @@ fn load_point(
                 error,
             }
         })?;
-    let plan = plan::build(&sc);
+    let budget = report::budget(&sc, config.replicates, 0, config.memory_budget);
+    let (plan, _) =
+        plan::build_for(&sc, &budget).map_err(|e| SweepError::Refused(e.to_string()))?;
     Ok((Arc::new(sc), Arc::new(plan)))
 }
 

@@ -97,7 +97,7 @@ pub(crate) fn execute(
             let threshold = crate::engine::rng::threshold(*fraction);
             let words = plan.launcher_words;
             for r in replicates.clone() {
-                let base = (r * words) as usize;
+                let base = r as usize * words as usize;
                 let mut destroyed = 0;
                 for &s in sites {
                     let site = &sc.sites[s];

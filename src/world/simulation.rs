@@ -24,7 +24,7 @@ pub fn run_cpu(
     threads: Option<usize>,
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
-    let batch = plan.batch_size(config.replicates, u64::MAX, CPU_BATCH);
+    let batch = config.replicates.clamp(1, CPU_BATCH);
     run_collected(
         &scenario,
         &plan,
@@ -47,7 +47,7 @@ pub fn run_gpu(
     progress: impl FnMut(u32, u32),
 ) -> Result<RunOutput, String> {
     let _ = threads;
-    let batch = plan.batch_size(config.replicates, u64::MAX, GPU_BATCH);
+    let batch = config.replicates.clamp(1, GPU_BATCH);
     run_collected(&scenario, &plan, config, Engine::Gpu, batch, progress)
 }
 
@@ -433,7 +433,12 @@ impl Simulation {
     pub fn finish(mut self) -> Result<RunOutput, String> {
         let final_state = self.backend.finish()?;
         let shared = self.shared();
-        let reps = self.world.resource::<Replicates>().clone();
+        // Taken, not cloned: a copy of every replicate's launchers and group starts would
+        // cost what the memory estimate does not count.
+        let (count, seed, fired) = {
+            let mut reps = self.world.resource_mut::<Replicates>();
+            (reps.count, reps.seed, std::mem::take(&mut reps.fired))
+        };
         // Ticks in flight: what a naive per-tick stepper would have moved.
         let end = self.clock().end;
         let t = shared.plan.tracks.len();
@@ -452,10 +457,10 @@ impl Simulation {
         let mut log = self.world.resource::<Log>().entries.clone();
         log.sort_by_key(|e| (e.tick, e.replicate));
         Ok(RunOutput {
-            replicates: reps.count,
-            seed: reps.seed,
+            replicates: count,
+            seed,
             final_state,
-            fired: reps.fired,
+            fired,
             events: self.events,
             log,
             stats: self.stats,

@@ -78,8 +78,9 @@ pub(super) fn build_world(
 }
 
 fn spawn_units(world: &mut World, sc: &Scenario) {
+    let mut assets = Vec::with_capacity(sc.assets.len());
     for (i, a) in sc.assets.iter().enumerate() {
-        world.spawn((
+        let e = world.spawn((
             Unit {
                 id: a.id.clone(),
                 name: a.name.clone(),
@@ -89,17 +90,11 @@ fn spawn_units(world: &mut World, sc: &Scenario) {
             Placed(a.placement),
             AssetIndex(i),
         ));
+        assets.push(e.id());
     }
     for (i, c) in sc.carriers.iter().enumerate() {
         // The carrier's own asset entity carries the route index too.
-        let asset = c.asset;
-        let mut q = world.query::<(Entity, &AssetIndex)>();
-        let e = q
-            .iter(world)
-            .find(|(_, a)| a.0 == asset)
-            .map(|(e, _)| e)
-            .expect("carrier asset spawned above");
-        world.entity_mut(e).insert(CarrierIndex(i));
+        world.entity_mut(assets[c.asset]).insert(CarrierIndex(i));
     }
     for (i, b) in sc.batteries.iter().enumerate() {
         world.spawn((

@@ -244,7 +244,7 @@ pub(crate) fn fire_triggers(
             if let When::After { trigger, delay } = o.when
                 && trigger == ti
             {
-                reps.pending.insert((tick + delay, r, oi));
+                reps.pending.insert((tick.saturating_add(delay), r, oi));
             }
         }
         if reps.logged.contains(&r) {

@@ -7,6 +7,8 @@
 
 #[cfg(feature = "desktop")]
 pub mod app;
+#[cfg(unix)]
+mod bounded;
 mod closed_form;
 pub mod logistics;
 pub mod mechanisms;
@@ -16,6 +18,8 @@ pub mod setups;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+#[cfg(unix)]
+pub use bounded::{Bounded, hormuz_within};
 pub use closed_form::{Battery, Db, Setup, assert_close, battery, run};
 pub use require::{in_ci, require_chromium, require_gpu, require_xvfb};
 

@@ -11,7 +11,9 @@
 //! engagement can start at `a` if some `h` of the window allows it: from the smallest
 //! `h - tof(h)` to the largest.
 
+use super::TrackInfo;
 use crate::engine::layout::{FLYOUT_KNOTS, MAX_FLYOUT};
+use crate::scenario::{Scenario, ThreatClass};
 
 /// An engagement window and its fly-out table, for an `Opportunity`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +64,43 @@ pub fn launches(hit_first: u32, tof: &[u32], earliest: u32) -> Option<Launches> 
         step,
         flyout,
     })
+}
+
+/// Ticks an interceptor of mean speed `kms` needs from the battery to where the threat
+/// is in the middle of each age of `ages`: the straight-line distance (through the
+/// chord, with the threat's altitude) over the speed, rounded to ticks.
+pub(super) fn ticks(
+    sc: &Scenario,
+    info: &TrackInfo,
+    class: ThreatClass,
+    battery: usize,
+    launch_s: f64,
+    ages: std::ops::RangeInclusive<u32>,
+    kms: f64,
+) -> Vec<u32> {
+    let tick_s = sc.tick_seconds as f64;
+    let arc = crate::geo::Arc::new(info.origin, info.aim);
+    let ballistic = matches!(class, ThreatClass::Ballistic | ThreatClass::Rocket);
+    let fixed =
+        (!sc.battery_moves(battery)).then(|| sc.battery_position(battery, launch_s).to_unit());
+    ages.map(|h| {
+        let t = ((h as f64 + 0.5) * tick_s).min(info.flight_s);
+        // Same kinematics as `TrackInfo::position`, on unit vectors.
+        let f = (t / info.flight_s).clamp(0.0, 1.0);
+        let alt = if ballistic {
+            4.0 * info.peak_km * f * (1.0 - f)
+        } else {
+            info.peak_km
+        };
+        let g = arc.at(f);
+        let b = fixed.unwrap_or_else(|| sc.battery_position(battery, launch_s + t).to_unit());
+        let chord =
+            libm::sqrt((g[0] - b[0]).powi(2) + (g[1] - b[1]).powi(2) + (g[2] - b[2]).powi(2))
+                * crate::geo::EARTH_RADIUS_KM;
+        let d = libm::sqrt(chord * chord + alt * alt);
+        libm::round(d / kms / tick_s).min(MAX_FLYOUT as f64) as u32
+    })
+    .collect()
 }
 
 #[cfg(test)]

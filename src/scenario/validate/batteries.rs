@@ -8,7 +8,6 @@ use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
 use super::canonical::by_id;
 use super::database::Database;
-use super::suggest::unknown;
 use super::units::{UnitIds, Units};
 use super::values::{envelope, position, probability};
 use super::{Checker, SCENARIO, Time};
@@ -76,11 +75,7 @@ pub(super) fn check(
             .and_then(|h| match units.asset_ids.get(h.as_str()) {
                 Some(&a) => Some(a),
                 None => {
-                    ck.err(
-                        SCENARIO,
-                        &p.key("host"),
-                        unknown("asset", h, units.asset_ids.keys()),
-                    );
+                    ck.unknown(SCENARIO, &p.key("host"), "asset", h, units.asset_ids.keys());
                     None
                 }
             });
@@ -240,10 +235,12 @@ fn magazines(
     for (k, m) in specs.iter().enumerate() {
         let mp = p.key("magazine").index(k);
         let Some(&interceptor) = db.interceptor_ids.get(m.interceptor.as_str()) else {
-            ck.err(
+            ck.unknown(
                 SCENARIO,
                 &mp.key("interceptor"),
-                unknown("interceptor", &m.interceptor, db.interceptor_ids.keys()),
+                "interceptor",
+                &m.interceptor,
+                db.interceptor_ids.keys(),
             );
             continue;
         };

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::super::limits::{MAX_DECOYS, MAX_SCATTER_M, MAX_SUBMUNITIONS};
+use super::super::limits::{
+    MAX_DECOYS, MAX_FLIGHT_TIME_S, MAX_SCATTER_M, MAX_SUBMUNITIONS, MIN_SPEED_KMH,
+};
 use super::super::model::{Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
@@ -153,10 +155,27 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         ThreatClass::Ballistic | ThreatClass::Rocket => {
             flight_time_s = need(ck, "flight_time_s", &t.flight_time_s, Kind::Positive);
             apogee_km = need(ck, "apogee_km", &t.apogee_km, Kind::Positive);
+            // Bounded so that every flight, in ticks, fits the engine's clock.
+            if flight_time_s > MAX_FLIGHT_TIME_S {
+                ck.err(
+                    file,
+                    &p.key("flight_time_s").key("value"),
+                    format!(
+                        "expected a time of flight of at most {MAX_FLIGHT_TIME_S} s (a day), found {flight_time_s}"
+                    ),
+                );
+            }
         }
         ThreatClass::Cruise | ThreatClass::Drone => {
             speed_kmh = need(ck, "speed_kmh", &t.speed_kmh, Kind::Positive);
             altitude_km = need(ck, "altitude_m", &t.altitude_m, Kind::NonNegative) / 1000.0;
+            if speed_kmh > 0.0 && speed_kmh < MIN_SPEED_KMH {
+                ck.err(
+                    file,
+                    &p.key("speed_kmh").key("value"),
+                    format!("expected a speed of at least {MIN_SPEED_KMH} km/h, found {speed_kmh}"),
+                );
+            }
         }
     }
     Weapon {

@@ -33,9 +33,15 @@ mod values;
 
 pub use suggest::unknown;
 
-use super::limits::MAX_BATTERIES;
+use std::cell::OnceCell;
+
+use toml::de::DeTable;
+
+use super::limits::{MAX_BATTERIES, MAX_TICKS, MAX_TRACKS};
 use super::model::*;
-use super::source::{KeyPath, Place, SourceFile, span_of};
+use super::source::{
+    KeyPath, MAX_DIAGNOSTICS, MAX_SUGGESTIONS, Place, SourceFile, SpanTree, span_in,
+};
 use super::types::{self, Clock};
 
 /// The scenario file is file 0 of a [`Checker`]; database files follow.
@@ -45,18 +51,68 @@ const SCENARIO: usize = 0;
 pub(crate) struct Checker<'a> {
     pub files: Vec<&'a SourceFile>,
     pub diagnostics: Vec<super::source::Diagnostic>,
+    /// Problems found beyond the first `MAX_DIAGNOSTICS`: counted, not reported.
+    pub omitted: usize,
+    /// "Did you mean" lists computed so far (at most `MAX_SUGGESTIONS`).
+    suggested: usize,
+    /// Each file parsed for spans once, when the first place in it is asked for (a file
+    /// with many errors is not parsed again for each).
+    trees: Vec<OnceCell<Option<SpanTree<'a>>>>,
 }
 
 impl<'a> Checker<'a> {
+    pub fn new(files: Vec<&'a SourceFile>) -> Checker<'a> {
+        Checker {
+            trees: files.iter().map(|_| OnceCell::new()).collect(),
+            files,
+            diagnostics: Vec::new(),
+            omitted: 0,
+            suggested: 0,
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
+    }
+
     fn err(&mut self, file: usize, path: &KeyPath, message: impl Into<String>) {
+        if self.full() {
+            self.omitted += 1;
+            return;
+        }
         let d = self.place(file, path).error(message);
         self.diagnostics.push(d);
+    }
+
+    /// An id that names nothing `what` is, with the near misses among `known` while
+    /// fewer than `MAX_SUGGESTIONS` lists have been computed.
+    fn unknown<'k>(
+        &mut self,
+        file: usize,
+        path: &KeyPath,
+        what: &str,
+        id: &str,
+        known: impl Iterator<Item = &'k (impl AsRef<str> + 'k + ?Sized)>,
+    ) {
+        if self.full() {
+            self.omitted += 1;
+            return;
+        }
+        let message = if self.suggested < MAX_SUGGESTIONS {
+            self.suggested += 1;
+            unknown(what, id, known)
+        } else {
+            format!("unknown {what} {id:?}")
+        };
+        self.err(file, path, message);
     }
 
     /// Where the value at `path` of a file is written.
     fn place(&self, file: usize, path: &KeyPath) -> Place {
         let f = self.files[file];
-        let at = f.diagnostic(span_of(&f.text, path), String::new());
+        let tree = self.trees[file].get_or_init(|| DeTable::parse(&f.text).ok());
+        let span = tree.as_ref().map(|t| span_in(t, path));
+        let at = f.diagnostic(span, String::new());
         Place {
             file: at.file,
             line: at.line,
@@ -106,6 +162,8 @@ pub(crate) fn validate(
         units: &units,
         sites: &sites,
         triggers: &triggers,
+        battery_ids: orders::first_of(units.batteries.iter().map(|b| b.id.as_str())),
+        carrier_ids: orders::first_of(units.carriers.iter().map(|c| c.id.as_str())),
     };
     let (mut orders, order_paths, at_sea) = orders::orders(ck, &file.orders, &known, time);
     let incidents = orders::incidents(ck, &file.incidents, time);
@@ -136,6 +194,11 @@ pub(crate) fn validate(
         );
     }
     let reported = reported::check(ck, &file.reported);
+    let sites::Sites {
+        list: site_list,
+        paths: site_paths,
+        ..
+    } = sites;
     let h = &file.scenario;
     let scenario = Scenario {
         name: h.name.clone(),
@@ -151,18 +214,69 @@ pub(crate) fn validate(
         assets,
         carriers,
         batteries,
-        sites: sites.list,
+        sites: site_list,
         orders,
         triggers: triggers.list,
         incidents,
         reported,
     };
     orders::check_at_sea(ck, &at_sea, &scenario);
+    if ck.diagnostics.is_empty() {
+        launches(ck, &site_paths, &order_paths, &scenario);
+    }
     // The sections walk their entries in canonical order; problems read in file order.
     let files = &ck.files;
     let rank = |d: &super::source::Diagnostic| files.iter().position(|f| f.name == d.file);
     ck.diagnostics.sort_by_key(|d| (rank(d), d.line, d.column));
     ck.diagnostics.is_empty().then_some(scenario)
+}
+
+/// What the rest of the checks make computable: the launches each salvo order and militia
+/// plans. Each weapon of a militia reaches a target when the militia can first fire (a
+/// ship may have sailed out of range by then), and the threats planned in all stay within
+/// what the engine numbers; the order or militia that plans the most is named.
+fn launches(ck: &mut Checker, site_paths: &[KeyPath], order_paths: &[KeyPath], sc: &Scenario) {
+    let militia_path = |site: usize| site_paths[site].clone();
+    let starts = sc.militia_starts();
+    for (si, s) in sc.sites.iter().enumerate() {
+        for (reach, &(w, _)) in sc.militia_reach(si, starts[si]).iter().zip(&s.inventory) {
+            if reach.is_empty() {
+                let wp = &sc.weapons[w];
+                ck.err(
+                    SCENARIO,
+                    &militia_path(si).key("inventory").key(&wp.id),
+                    format!(
+                        "no target is within the {} km range of {} when the militia can first fire ({})",
+                        wp.range_km,
+                        wp.id,
+                        Clock(starts[si].nominal.saturating_mul(sc.tick_seconds))
+                    ),
+                );
+            }
+        }
+    }
+    let orders = (0..sc.orders.len()).filter_map(|o| {
+        let r = sc.salvo_rounds(o)?;
+        let p = &order_paths[o];
+        Some((p.key("salvo").key("count"), r.tracks))
+    });
+    let militias = (0..sc.sites.len()).filter_map(|s| {
+        let r = sc.militia_rounds(s)?;
+        Some((militia_path(s).key("inventory"), r.tracks))
+    });
+    let groups: Vec<(KeyPath, u64)> = orders.chain(militias).collect();
+    let total: u64 = groups.iter().map(|g| g.1).sum();
+    if total > MAX_TRACKS
+        && let Some((path, most)) = groups.iter().max_by_key(|g| g.1)
+    {
+        ck.err(
+            SCENARIO,
+            path,
+            format!(
+                "plans {most} threats, and the scenario {total} in all; hormuz plans at most {MAX_TRACKS} threats per replicate (rounds that would launch after the end are not planned)"
+            ),
+        );
+    }
 }
 
 /// `[scenario]`: the tick and the duration.
@@ -186,9 +300,20 @@ fn header(ck: &mut Checker, h: &types::Header) -> Time {
         );
     }
     let tick_s = h.tick_seconds.clamp(1, 600);
+    let ticks = h.duration.seconds().div_ceil(tick_s).max(1);
+    if ticks > MAX_TICKS {
+        ck.err(
+            SCENARIO,
+            &hp.key("duration"),
+            format!(
+                "{} at {tick_s} s a tick is {ticks} ticks; hormuz runs at most {MAX_TICKS}: shorten the scenario or lengthen `tick_seconds`",
+                h.duration
+            ),
+        );
+    }
     Time {
         tick_s,
-        ticks: h.duration.seconds().div_ceil(tick_s).max(1),
+        ticks: ticks.min(MAX_TICKS),
         end: h.duration,
     }
 }

@@ -9,7 +9,6 @@ use super::super::types;
 use super::canonical::{by_id, by_key};
 use super::database::Database;
 use super::sites::Sites;
-use super::suggest::unknown;
 use super::units::Units;
 use super::values::{position, probability};
 use super::{Checker, SCENARIO, Time};
@@ -27,6 +26,18 @@ pub(super) struct Known<'a, 'f> {
     pub units: &'a Units<'f>,
     pub sites: &'a Sites,
     pub triggers: &'a Triggers<'f>,
+    /// The first battery and the first carrier with each id.
+    pub battery_ids: HashMap<&'a str, usize>,
+    pub carrier_ids: HashMap<&'a str, usize>,
+}
+
+/// The first of `ids` with each id, by position.
+pub(super) fn first_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut map = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        map.entry(id).or_insert(i);
+    }
+    map
 }
 
 /// Triggers come before orders, which refer to them.
@@ -130,6 +141,7 @@ pub(super) fn orders(
         spent.when = when.clone();
         spent.inject = o.inject;
         if let Some(action) = action(ck, &p, o, known, time, &mut spent, repeat.times) {
+            let at = ck.place(SCENARIO, &p);
             for k in 0..repeat.times {
                 out.push(Order {
                     id: repeat.id(&o.id, k),
@@ -137,6 +149,7 @@ pub(super) fn orders(
                     action: action.clone(),
                     inject: o.inject,
                     note: o.note.clone(),
+                    at: at.clone(),
                 });
                 paths.push(p.clone());
             }
@@ -284,10 +297,12 @@ fn when(ck: &mut Checker, p: &KeyPath, o: &types::OrderSpec, t: &Triggers, time:
                 delay: a.delay.seconds().div_ceil(time.tick_s).max(1),
             },
             None => {
-                ck.err(
+                ck.unknown(
                     SCENARIO,
                     &p.key("after").key("trigger"),
-                    unknown("trigger", &a.trigger, t.ids.keys()),
+                    "trigger",
+                    &a.trigger,
+                    t.ids.keys(),
                 );
                 When::At(0)
             }
@@ -374,18 +389,22 @@ fn salvo(
 ) -> Option<Action> {
     let (sites, db, units) = (known.sites, known.db, known.units);
     let Some(&site) = sites.ids.get(s.from.as_str()) else {
-        ck.err(
+        ck.unknown(
             SCENARIO,
             &sp.key("from"),
-            unknown("launch site or militia", &s.from, sites.ids.keys()),
+            "launch site or militia",
+            &s.from,
+            sites.ids.keys(),
         );
         return None;
     };
     let Some(&weapon) = db.weapon_ids.get(s.weapon.as_str()) else {
-        ck.err(
+        ck.unknown(
             SCENARIO,
             &sp.key("weapon"),
-            unknown("weapon", &s.weapon, db.weapon_ids.keys()),
+            "weapon",
+            &s.weapon,
+            db.weapon_ids.keys(),
         );
         return None;
     };
@@ -447,10 +466,12 @@ fn strike(ck: &mut Checker, sp: &KeyPath, s: &types::StrikeSpec, sites: &Sites) 
     for (k, t) in s.sites.iter().enumerate() {
         match sites.ids.get(t.as_str()) {
             Some(&x) => struck.push(x),
-            None => ck.err(
+            None => ck.unknown(
                 SCENARIO,
                 &sp.key("sites").index(k),
-                unknown("launch site or militia", t, sites.ids.keys()),
+                "launch site or militia",
+                t,
+                sites.ids.keys(),
             ),
         }
     }
@@ -475,11 +496,7 @@ fn activate(ck: &mut Checker, ap: &KeyPath, list: &[String], sites: &Sites) -> A
                 &ap.index(k),
                 format!("{t:?} is a launch site, not a militia: order a salvo from it"),
             ),
-            None => ck.err(
-                SCENARIO,
-                &ap.index(k),
-                unknown("militia", t, sites.ids.keys()),
-            ),
+            None => ck.unknown(SCENARIO, &ap.index(k), "militia", t, sites.ids.keys()),
         }
     }
     Action::Activate { militias }
@@ -493,10 +510,10 @@ pub(super) fn battery_of(
     known: &Known,
 ) -> Option<usize> {
     let batteries = &known.units.batteries;
-    let found = batteries.iter().position(|b| b.id == id);
+    let found = known.battery_ids.get(id).copied();
     if found.is_none() {
         let ids: Vec<&str> = batteries.iter().map(|b| b.id.as_str()).collect();
-        ck.err(SCENARIO, path, unknown("battery", id, ids.iter()));
+        ck.unknown(SCENARIO, path, "battery", id, ids.iter());
     }
     found
 }
@@ -528,12 +545,14 @@ fn relocate(
 /// A carrier sent towards a point at a speed.
 fn divert(ck: &mut Checker, dp: &KeyPath, d: &types::DivertSpec, known: &Known) -> Option<Action> {
     let carriers = &known.units.carriers;
-    let Some(carrier) = carriers.iter().position(|c| c.id == d.carrier) else {
+    let Some(&carrier) = known.carrier_ids.get(d.carrier.as_str()) else {
         let ids: Vec<&str> = carriers.iter().map(|c| c.id.as_str()).collect();
-        ck.err(
+        ck.unknown(
             SCENARIO,
             &dp.key("carrier"),
-            unknown("carrier", &d.carrier, ids.iter()),
+            "carrier",
+            &d.carrier,
+            ids.iter(),
         );
         return None;
     };

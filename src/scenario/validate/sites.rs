@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use super::super::limits::MAX_LAUNCHERS;
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types;
 use super::canonical::by_id;
 use super::database::Database;
-use super::suggest::unknown;
 use super::units::{UnitIds, Units};
 use super::values::{position, probability};
 use super::{Checker, SCENARIO, Time};
@@ -17,12 +17,16 @@ use super::{Checker, SCENARIO, Time};
 pub(super) struct Sites {
     pub list: Vec<Site>,
     pub ids: HashMap<String, usize>,
+    /// Where each site of `list` is written (the list is in canonical order, not the
+    /// file's).
+    pub paths: Vec<KeyPath>,
 }
 
 impl Sites {
-    fn add(&mut self, site: Site) {
+    fn add(&mut self, site: Site, path: KeyPath) {
         self.ids.insert(site.id.clone(), self.list.len());
         self.list.push(site);
+        self.paths.push(path);
     }
 
     /// The next site's first launcher: launchers are numbered across all sites in order.
@@ -53,18 +57,40 @@ pub(super) fn check(
     let mut sites = Sites {
         list: Vec::new(),
         ids: HashMap::new(),
+        paths: Vec::new(),
     };
     for (i, s) in by_id(&file.launch_sites, |s| &s.id) {
         let p = KeyPath::default().key("launch_sites").index(i);
         let site = launch_site(ck, &p, s, &refs, unit_ids, sites.next_launcher());
-        sites.add(site);
+        sites.add(site, p);
     }
     for (i, m) in by_id(&file.militias, |m| &m.id) {
         let p = KeyPath::default().key("militias").index(i);
         let site = militia(ck, &p, m, &refs, unit_ids, sites.next_launcher());
-        sites.add(site);
+        sites.add(site, p);
     }
+    launcher_limit(ck, &sites);
     sites
+}
+
+/// Every launcher is a bit in every replicate and a draw in every strike: their number is
+/// bounded, and the site that passes the bound is named.
+fn launcher_limit(ck: &mut Checker, sites: &Sites) {
+    let mut total = 0u64;
+    for (s, p) in sites.list.iter().zip(&sites.paths) {
+        total += s.launchers as u64;
+        if total > MAX_LAUNCHERS {
+            ck.err(
+                SCENARIO,
+                &p.key("launchers"),
+                format!(
+                    "{} launchers bring the scenario's launch sites and militias to {total}; hormuz supports at most {MAX_LAUNCHERS} in all",
+                    s.launchers
+                ),
+            );
+            return;
+        }
+    }
 }
 
 /// The weapons of an inventory that the database knows, with their rounds, in id order.
@@ -78,11 +104,7 @@ fn inventory(
     for (w, n) in inv {
         match db.weapon_ids.get(w.as_str()) {
             Some(&k) => out.push((k, *n)),
-            None => ck.err(
-                SCENARIO,
-                &path.key(w),
-                unknown("weapon", w, db.weapon_ids.keys()),
-            ),
+            None => ck.unknown(SCENARIO, &path.key(w), "weapon", w, db.weapon_ids.keys()),
         }
     }
     out
@@ -124,6 +146,7 @@ fn launch_site(
         launch_reliability,
         inventory,
         militia: None,
+        at: ck.place(SCENARIO, p),
     }
 }
 
@@ -215,5 +238,6 @@ fn militia(
             targets,
             active,
         }),
+        at: ck.place(SCENARIO, p),
     }
 }

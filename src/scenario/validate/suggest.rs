@@ -1,5 +1,10 @@
 //! "Did you mean": the known ids closest to an unknown one.
 
+/// Ids compared for near misses: beyond this many known ids, or this many characters,
+/// none are suggested (each comparison costs the product of two ids' lengths).
+const MAX_KNOWN: usize = 10_000;
+const MAX_ID_CHARS: usize = 64;
+
 /// The message for an id that names nothing: `unknown <what> "<id>"`, followed by up to
 /// three known ids that are near misses (in name order), if any.
 pub fn unknown<'k>(
@@ -7,7 +12,10 @@ pub fn unknown<'k>(
     id: &str,
     known: impl Iterator<Item = &'k (impl AsRef<str> + 'k + ?Sized)>,
 ) -> String {
-    let mut known: Vec<&str> = known.map(|k| k.as_ref()).collect();
+    let mut known: Vec<&str> = known.take(MAX_KNOWN + 1).map(|k| k.as_ref()).collect();
+    if known.len() > MAX_KNOWN || id.chars().count() > MAX_ID_CHARS {
+        return format!("unknown {what} {id:?}");
+    }
     known.sort_unstable();
     let close: Vec<&str> = known
         .iter()
@@ -30,6 +38,9 @@ fn strsim_close(a: &str, b: &str) -> bool {
         return true;
     }
     let (x, y): (Vec<char>, Vec<char>) = (na.chars().collect(), nb.chars().collect());
+    if x.len() > MAX_ID_CHARS || x.len().abs_diff(y.len()) > 2 {
+        return false;
+    }
     let mut prev: Vec<usize> = (0..=y.len()).collect();
     for i in 1..=x.len() {
         let mut cur = vec![i; y.len() + 1];

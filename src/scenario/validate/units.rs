@@ -10,7 +10,6 @@ use super::super::types::{self, ThreatClass};
 use super::batteries::{Identity, battery, fire_control};
 use super::canonical::by_id;
 use super::database::Database;
-use super::suggest::unknown;
 use super::values::{Vulnerability, class_probabilities, position, provenance, vulnerability};
 use super::{Checker, SCENARIO, Time};
 use crate::geo::{self, LatLon as Geo};
@@ -27,7 +26,7 @@ impl Sides<'_> {
         match self.ids.get(id) {
             Some(&k) => k,
             None => {
-                ck.err(SCENARIO, path, unknown("side", id, self.ids.keys()));
+                ck.unknown(SCENARIO, path, "side", id, self.ids.keys());
                 0
             }
         }
@@ -98,11 +97,9 @@ impl Units<'_> {
             for (i, id) in ids.iter().enumerate() {
                 match self.asset_ids.get(id.as_str()) {
                     Some(&a) => list.push(a),
-                    None => ck.err(
-                        SCENARIO,
-                        &path.index(i),
-                        unknown("asset", id, self.asset_ids.keys()),
-                    ),
+                    None => {
+                        ck.unknown(SCENARIO, &path.index(i), "asset", id, self.asset_ids.keys())
+                    }
                 }
             }
             if let Some(b) = b {
@@ -116,11 +113,7 @@ impl Units<'_> {
         match self.asset_ids.get(id) {
             Some(&a) => Some(a),
             None => {
-                ck.err(
-                    SCENARIO,
-                    path,
-                    unknown("target asset", id, self.asset_ids.keys()),
-                );
+                ck.unknown(SCENARIO, path, "target asset", id, self.asset_ids.keys());
                 None
             }
         }
@@ -247,10 +240,12 @@ fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
                     "a side cannot be hostile to itself",
                 ),
                 Some(&x) => hostile[x] = true,
-                None => ck.err(
+                None => ck.unknown(
                     SCENARIO,
                     &p.key("hostile_to").index(j),
-                    unknown("side", h, ids.keys()),
+                    "side",
+                    h,
+                    ids.keys(),
                 ),
             }
         }
