@@ -9,6 +9,7 @@ pub mod gpu;
 pub mod lanes;
 pub mod layout;
 pub mod next_tick;
+pub mod params;
 pub mod plan;
 pub mod rng;
 pub mod snapshot;

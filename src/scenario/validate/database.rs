@@ -11,7 +11,9 @@ use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
 use super::Checker;
 use super::canonical::natural;
-use super::values::{Kind, class_probabilities, count, envelope, figure, provenance};
+use super::values::{
+    Kind, class_probabilities, count, envelope, figure, highest, number, provenance,
+};
 
 /// The database: weapons and interceptors, and their ids (a duplicated id names the
 /// later entry).
@@ -93,8 +95,25 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
 /// A weapon: a ballistic missile or rocket needs its time of flight and apogee; a cruise
 /// missile or drone its speed and altitude.
 fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
+    let (t, p) = (f.spec, &f.path);
+    ck.entry = Some((format!("threats.{}", t.id), p.0.len()));
+    let w = weapon_figures(ck, f);
+    ck.entry = None;
+    w
+}
+
+fn weapon_figures(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
     let (t, p, file) = (f.spec, &f.path, f.file);
     let range_km = figure(ck, file, &p.key("range_km"), &t.range_km, Kind::Positive);
+    if t.range_km.value.as_point().is_none() {
+        // Every salvo target is checked against it at load: a drawn range could make
+        // orders invalid in some replicates.
+        ck.err(
+            file,
+            &p.key("range_km").key("value"),
+            "a weapon's range is a validity bound and stays one number: give its uncertainty in the note",
+        );
+    }
     let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
     let launch_reliability = figure(
         ck,
@@ -111,11 +130,14 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         Kind::Probability,
     );
     let cep_m = figure(ck, file, &p.key("cep_m"), &t.cep_m, Kind::NonNegative);
-    if cep_m > MAX_SCATTER_M {
+    if highest(&t.cep_m.value) > MAX_SCATTER_M {
         ck.err(
             file,
             &p.key("cep_m").key("value"),
-            format!("expected a CEP of at most {MAX_SCATTER_M} m, found {cep_m}"),
+            format!(
+                "expected a CEP of at most {MAX_SCATTER_M} m, found {}",
+                highest(&t.cep_m.value)
+            ),
         );
     }
     let decoys = t.decoys.as_ref().map_or(0, |d| {
@@ -156,12 +178,13 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
             flight_time_s = need(ck, "flight_time_s", &t.flight_time_s, Kind::Positive);
             apogee_km = need(ck, "apogee_km", &t.apogee_km, Kind::Positive);
             // Bounded so that every flight, in ticks, fits the engine's clock.
-            if flight_time_s > MAX_FLIGHT_TIME_S {
+            let longest = t.flight_time_s.as_ref().map_or(0.0, |f| highest(&f.value));
+            if longest > MAX_FLIGHT_TIME_S {
                 ck.err(
                     file,
                     &p.key("flight_time_s").key("value"),
                     format!(
-                        "expected a time of flight of at most {MAX_FLIGHT_TIME_S} s (a day), found {flight_time_s}"
+                        "expected a time of flight of at most {MAX_FLIGHT_TIME_S} s (a day), found {longest}"
                     ),
                 );
             }
@@ -205,7 +228,7 @@ fn tier_factors(ck: &mut Checker, file: usize, path: &KeyPath, m: &types::TierFa
     for (i, slot) in out.iter_mut().enumerate() {
         if let Some(v) = m.get(i) {
             let key = path.key(&format!("tier{}", i + 1));
-            last = super::values::probability(ck, file, &key, v);
+            last = number(ck, file, &key, v, Kind::Probability, None);
         }
         *slot = last;
     }
@@ -251,6 +274,13 @@ fn submunitions(
 /// An interceptor: its cost, a kill probability per class it can engage, and an envelope
 /// for each such class.
 fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
+    ck.entry = Some((format!("interceptors.{}", f.spec.id), f.path.0.len()));
+    let i = interceptor_figures(ck, f);
+    ck.entry = None;
+    i
+}
+
+fn interceptor_figures(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
     let (t, p, file) = (f.spec, &f.path, f.file);
     let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
     let mean_speed_kms = figure(

@@ -43,6 +43,7 @@ use super::source::{
     KeyPath, MAX_DIAGNOSTICS, MAX_SUGGESTIONS, Place, SourceFile, SpanTree, span_in,
 };
 use super::types::{self, Clock};
+use super::uncertain::Parameter;
 
 /// The scenario file is file 0 of a [`Checker`]; database files follow.
 const SCENARIO: usize = 0;
@@ -58,6 +59,11 @@ pub(crate) struct Checker<'a> {
     /// Each file parsed for spans once, when the first place in it is asked for (a file
     /// with many errors is not parsed again for each).
     trees: Vec<OnceCell<Option<SpanTree<'a>>>>,
+    /// The entry being checked, for naming its uncertain figures: its parameter path
+    /// prefix (`threats.emad`) and the depth of its key path.
+    pub entry: Option<(String, usize)>,
+    /// The figures written as distributions so far.
+    pub parameters: Vec<Parameter>,
 }
 
 impl<'a> Checker<'a> {
@@ -68,6 +74,8 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             omitted: 0,
             suggested: 0,
+            entry: None,
+            parameters: Vec::new(),
         }
     }
 
@@ -105,6 +113,29 @@ impl<'a> Checker<'a> {
             format!("unknown {what} {id:?}")
         };
         self.err(file, path, message);
+    }
+
+    /// The parameter path of the figure at `path` of the current entry: its prefix, then
+    /// the keys below the entry (`threats.emad` + `cep_m`; a figure's `value` key left out).
+    fn parameter_path(&self, path: &KeyPath) -> String {
+        let Some((prefix, depth)) = &self.entry else {
+            return path.to_string();
+        };
+        let mut out = prefix.clone();
+        for step in path.0.iter().skip(*depth) {
+            match step {
+                super::source::Step::Key(k) if k == "value" => {}
+                super::source::Step::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                super::source::Step::Index(i) => {
+                    out.push('.');
+                    out.push_str(&i.to_string());
+                }
+            }
+        }
+        out
     }
 
     /// Where the value at `path` of a file is written.
@@ -219,6 +250,7 @@ pub(crate) fn validate(
         triggers: triggers.list,
         incidents,
         reported,
+        parameters: values::parameters(ck),
     };
     orders::check_at_sea(ck, &at_sea, &scenario);
     if ck.diagnostics.is_empty() {

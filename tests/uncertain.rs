@@ -1,0 +1,264 @@
+//! Uncertain figures: distributions in the database and the scenario, as written and as
+//! checked (docs/scenario.md, "Uncertain figures").
+
+mod common;
+
+use common::data_dir;
+use hormuz::scenario::{self, Scenario, uncertain::Distribution};
+
+/// The smoke scenario with its database edited: each `(from, to)` replaced once.
+fn edited(
+    db_edits: &[(&str, &str)],
+    scenario_edits: &[(&str, &str)],
+) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut db = std::fs::read_to_string(data_dir().join("db.toml")).unwrap();
+    for (from, to) in db_edits {
+        assert!(db.contains(from), "{from:?} not in db.toml");
+        db = db.replacen(from, to, 1);
+    }
+    let mut sc = std::fs::read_to_string(data_dir().join("smoke.toml")).unwrap();
+    for (from, to) in scenario_edits {
+        assert!(sc.contains(from), "{from:?} not in smoke.toml");
+        sc = sc.replacen(from, to, 1);
+    }
+    std::fs::write(dir.path().join("db.toml"), &db).unwrap();
+    (dir, sc, db)
+}
+
+fn load(db_edits: &[(&str, &str)], scenario_edits: &[(&str, &str)]) -> Result<Scenario, String> {
+    let (dir, sc, _) = edited(db_edits, scenario_edits);
+    scenario::load_str("smoke.toml", &sc, dir.path()).map_err(|e| e.to_string())
+}
+
+/// The database edited with `to` fails to load with `needle`, pointed at the line where
+/// (the last line of) `to` stands in db.toml.
+fn rejected(from: &str, to: &str, needle: &str) {
+    let (dir, sc, db) = edited(&[(from, to)], &[]);
+    let e = scenario::load_str("smoke.toml", &sc, dir.path())
+        .unwrap_err()
+        .to_string();
+    let last = to.lines().last().unwrap();
+    let line = db.lines().position(|l| l.contains(last)).unwrap() + 1;
+    assert!(e.contains(needle), "{needle:?} not in:\n{e}");
+    assert!(
+        e.contains(&format!("db.toml:{line}:")),
+        "not at db.toml:{line}:\n{e}"
+    );
+}
+
+const PK: &str = "pk = { ballistic = 0.8, drone = 0.8,";
+const CEP: &str = "cep_m = { value = 0, assumed = true, note = \"test\" }";
+
+#[test]
+fn distributions_become_parameters_at_their_point_values() {
+    let sc = load(
+        &[
+            (
+                PK,
+                "pk = { ballistic = { low = 0.6, mode = 0.8, high = 0.9 }, drone = 0.8,",
+            ),
+            (
+                CEP,
+                "cep_m = { value = { dist = \"uniform\", low = 0, high = 200, point = 50 }, assumed = true, note = \"test\" }",
+            ),
+            (
+                "reliability = { value = 1, assumed = true, note = \"test\" }",
+                "reliability = { value = { dist = \"beta\", alpha = 18, beta = 2, point = 0.9 }, assumed = true, note = \"test\" }",
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    let paths: Vec<&str> = sc.parameters.iter().map(|p| p.path.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "interceptors.lower.pk.ballistic",
+            "interceptors.lower.reliability",
+            "threats.tbm.cep_m"
+        ]
+    );
+    let lower = sc.interceptors.iter().find(|i| i.id == "lower").unwrap();
+    assert_eq!(lower.pk[0], 0.8);
+    assert_eq!(lower.reliability, 0.9);
+    let tbm = sc.weapons.iter().find(|w| w.id == "tbm").unwrap();
+    assert_eq!(tbm.cep_m, 50.0);
+    assert_eq!(
+        sc.parameters[0].dist,
+        Distribution::Triangular {
+            low: 0.6,
+            mode: 0.8,
+            high: 0.9
+        }
+    );
+    assert_eq!(
+        sc.parameters[1].dist,
+        Distribution::Beta {
+            alpha: 18.0,
+            beta: 2.0,
+            low: 0.0,
+            high: 1.0,
+            point: 0.9
+        }
+    );
+    // Each parameter is drawn by its own path unless a key joins it to a group.
+    assert!(sc.parameters.iter().all(|p| p.key == p.path));
+}
+
+#[test]
+fn a_side_detection_and_a_shared_key_are_parameters_too() {
+    let sc = load(
+        &[(
+            PK,
+            "pk = { ballistic = { low = 0.6, mode = 0.8, high = 0.9, key = \"lower-tier.pk\" }, drone = { low = 0.5, mode = 0.8, high = 0.9, key = \"lower-tier.pk\" },",
+        )],
+        &[(
+            "id = \"blue\"\nname = \"Blue\"\n",
+            "id = \"blue\"\nname = \"Blue\"\ndetection = { ballistic = { dist = \"uniform\", low = 0.8, high = 1.0, point = 0.95 }, assumed = true, note = \"test\" }\n",
+        )],
+    )
+    .unwrap();
+    let by_path = |p: &str| sc.parameters.iter().find(|x| x.path == p).unwrap();
+    let ballistic = by_path("interceptors.lower.pk.ballistic");
+    let drone = by_path("interceptors.lower.pk.drone");
+    assert_eq!(ballistic.key, "lower-tier.pk");
+    assert_eq!(ballistic.id, drone.id);
+    let det = by_path("sides.blue.detection.ballistic");
+    assert_eq!(det.point(), 0.95);
+    assert_eq!(sc.sides[0].detection[0], 0.95);
+}
+
+#[test]
+fn the_parameters_do_not_depend_on_file_order() {
+    let edits = [
+        (
+            PK,
+            "pk = { ballistic = { low = 0.6, mode = 0.8, high = 0.9 }, drone = 0.8,",
+        ),
+        (
+            CEP,
+            "cep_m = { value = { low = 0, mode = 10, high = 200 }, assumed = true, note = \"test\" }",
+        ),
+    ];
+    let (dir, sc, db) = edited(&edits, &[]);
+    let forward = scenario::load_str("smoke.toml", &sc, dir.path()).unwrap();
+    // The database's entries in reverse order.
+    let mut entries: Vec<String> = db
+        .split("\n[[")
+        .enumerate()
+        .map(|(i, e)| {
+            if i == 0 {
+                e.to_string()
+            } else {
+                format!("[[{e}")
+            }
+        })
+        .collect();
+    let header = entries.remove(0);
+    let header_entry = header.find("[[").map(|at| header[at..].to_string());
+    let mut reversed = header[..header.find("[[").unwrap_or(header.len())].to_string();
+    if let Some(h) = header_entry {
+        entries.insert(0, h);
+    }
+    entries.reverse();
+    for e in entries {
+        reversed.push('\n');
+        reversed.push_str(&e);
+    }
+    std::fs::write(dir.path().join("db.toml"), reversed).unwrap();
+    let backward = scenario::load_str("smoke.toml", &sc, dir.path()).unwrap();
+    assert_eq!(forward.parameters, backward.parameters);
+}
+
+#[test]
+fn bad_distributions_are_named_where_they_stand() {
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, mode = 0.95, high = 0.9 }, drone = 0.8,",
+        "expected `mode` within [low, high] = [0.6, 0.9], found 0.95",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, mode = 0.8, high = 1.2 }, drone = 0.8,",
+        "expected a probability between 0 and 1, found 1.2",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.9, mode = 0.9, high = 0.9 }, drone = 0.8,",
+        "expected `low` below `high`",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, high = 0.9 }, drone = 0.8,",
+        "a triangular distribution needs `mode`",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, mode = 0.7, high = 0.9, point = 0.7 }, drone = 0.8,",
+        "a triangular distribution takes no `point` (its point value is its `mode`)",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { dist = \"uniform\", low = 0.6, high = 0.9, point = 0.95 }, drone = 0.8,",
+        "expected `point` within [low, high] = [0.6, 0.9], found 0.95",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { dist = \"beta\", alpha = 0, beta = 2 }, drone = 0.8,",
+        "expected `alpha` above 0, found 0",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { dist = \"normal\", low = 0.6, high = 0.9 }, drone = 0.8,",
+        "unknown variant `normal`",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, mean = 0.7, high = 0.9 }, drone = 0.8,",
+        "unknown field `mean`",
+    );
+    rejected(
+        PK,
+        "pk = { ballistic = { low = 0.6, mode = 0.7, high = 0.9, key = \"Bad Key\" }, drone = 0.8,",
+        "a draw key is 1-200 characters",
+    );
+    rejected(
+        CEP,
+        "cep_m = { value = { low = -5, mode = 10, high = 20 }, assumed = true, note = \"test\" }",
+        "expected a number of 0 or more, found -5",
+    );
+    rejected(
+        CEP,
+        "cep_m = { value = { low = 0, mode = 10, high = 40000 }, assumed = true, note = \"test\" }",
+        "expected a CEP of at most",
+    );
+    rejected(
+        "range_km = { value = 1000, assumed = true, note = \"test\" }",
+        "range_km = { value = { low = 800, mode = 1000, high = 1200 }, assumed = true, note = \"test\" }",
+        "a weapon's range is a validity bound",
+    );
+    rejected(
+        CEP,
+        "cep_m = { value = 0, assumed = true, note = \"test\" }\ndecoys = { value = { low = 0, mode = 1.5, high = 3 }, assumed = true, note = \"test\" }",
+        "expected a whole number of decoys from 0 to 8, found 1.5",
+    );
+}
+
+#[test]
+fn hormuz_check_exits_2_on_a_bad_distribution() {
+    let (dir, sc, _) = edited(
+        &[(
+            PK,
+            "pk = { ballistic = { low = 0.6, mode = 0.95, high = 0.9 }, drone = 0.8,",
+        )],
+        &[],
+    );
+    let path = dir.path().join("smoke.toml");
+    std::fs::write(&path, sc).unwrap();
+    let out = common::hormuz(&["check", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("db.toml:"), "{err}");
+    assert!(err.contains("expected `mode` within"), "{err}");
+}
