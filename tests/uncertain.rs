@@ -262,3 +262,111 @@ fn hormuz_check_exits_2_on_a_bad_distribution() {
     assert!(err.contains("db.toml:"), "{err}");
     assert!(err.contains("expected `mode` within"), "{err}");
 }
+
+/// The built-in scenario and its database in a folder of their own, the database edited.
+fn built_in_copy(db_edits: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root.join("gulf-2026.toml"),
+        dir.path().join("gulf-2026.toml"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("db")).unwrap();
+    let mut db = std::fs::read_to_string(root.join("db/weapons.toml")).unwrap();
+    for (from, to) in db_edits {
+        assert_eq!(db.matches(from).count(), 1, "{from:?} once in weapons.toml");
+        db = db.replacen(from, to, 1);
+    }
+    std::fs::write(dir.path().join("db/weapons.toml"), db).unwrap();
+    dir
+}
+
+/// `hormuz run` of the copy in `dir` (20 replicates on the CPU), and its outputs
+/// (`summary.json` without its timing).
+fn run_copy(dir: &std::path::Path, parameters: &str) -> (std::process::Output, Vec<Vec<u8>>) {
+    let out = common::hormuz_in(
+        dir,
+        &[
+            "run",
+            "gulf-2026.toml",
+            "-n",
+            "20",
+            "--backend",
+            "cpu",
+            "-q",
+            "--out",
+            "out",
+            "--parameters",
+            parameters,
+        ],
+    );
+    let mut files: Vec<Vec<u8>> = ["summary.json", "replicates.csv", "log.csv"]
+        .iter()
+        .map(|f| std::fs::read(dir.join("out").join(f)).unwrap_or_default())
+        .collect();
+    // summary.json but its timing (as tests/canonical.rs compares it).
+    if let Ok(mut v) = serde_json::from_slice::<serde_json::Value>(&files[0]) {
+        v["run"].as_object_mut().unwrap().remove("timing");
+        files[0] = serde_json::to_vec(&v).unwrap();
+    }
+    (out, files)
+}
+
+/// Figures of the built-in database written as distributions whose point values are the
+/// figures as they stand: a kill probability, a side's CEP, a count and a reliability.
+const RANGED: &[(&str, &str)] = &[
+    (
+        "pk = { ballistic = 0.70, assumed = true, note = \"no public Pk exists; assumed, the default of research-figures.md sec. 7 (0.5-0.85 against an MRBM above the atmosphere).",
+        "pk = { ballistic = { low = 0.45, mode = 0.70, high = 0.90 }, assumed = true, note = \"no public Pk exists; assumed, the default of research-figures.md sec. 7 (0.5-0.85 against an MRBM above the atmosphere).",
+    ),
+    (
+        "decoys = { value = 1, assumed = true, note = \"assumed 1 (0-3): Shahab-3 upgrade",
+        "decoys = { value = { low = 0, mode = 1, high = 3 }, assumed = true, note = \"assumed 1 (0-3): Shahab-3 upgrade",
+    ),
+    (
+        "cep_m = { value = 150, assumed = true,",
+        "cep_m = { value = { dist = \"uniform\", low = 20, high = 300, point = 150 }, assumed = true,",
+    ),
+    (
+        "pk = { rocket = 0.90, drone = 0.80, cruise = 0.70,",
+        "pk = { rocket = { dist = \"beta\", alpha = 9, beta = 1, point = 0.90 }, drone = 0.80, cruise = 0.70,",
+    ),
+];
+
+#[test]
+fn point_parameters_reproduce_the_built_in_run_byte_for_byte() {
+    let plain = built_in_copy(&[]);
+    let ranged = built_in_copy(RANGED);
+    let (a, expected) = run_copy(plain.path(), "point");
+    assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
+    let (b, got) = run_copy(ranged.path(), "point");
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    assert!(!expected[1].is_empty());
+    for (i, name) in ["summary.json", "replicates.csv", "log.csv"]
+        .iter()
+        .enumerate()
+    {
+        assert!(expected[i] == got[i], "{name} differs");
+    }
+    // The copy does hold four parameters.
+    let sc = scenario::load_path(Some(&ranged.path().join("gulf-2026.toml"))).unwrap();
+    assert_eq!(sc.parameters.len(), 4, "{:?}", sc.parameters);
+    // A run that has nothing to draw draws nothing: the same bytes again.
+    let (c, drawn) = run_copy(plain.path(), "draw");
+    assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
+    assert!(drawn == expected);
+}
+
+#[test]
+fn drawing_is_refused_until_the_kernels_read_drawn_values() {
+    let ranged = built_in_copy(RANGED);
+    let (out, _) = run_copy(ranged.path(), "draw");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--parameters draw"), "{err}");
+    assert!(
+        err.contains("the first interceptors.arrow-3.pk.ballistic"),
+        "{err}"
+    );
+}
