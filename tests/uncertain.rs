@@ -4,7 +4,8 @@
 mod common;
 
 use common::data_dir;
-use hormuz::scenario::{self, Scenario, uncertain::Distribution};
+use hormuz::scenario::uncertain::{Distribution, Owner};
+use hormuz::scenario::{self, Scenario};
 
 /// The smoke scenario with its database edited: each `(from, to)` replaced once.
 fn edited(
@@ -127,6 +128,34 @@ fn a_side_detection_and_a_shared_key_are_parameters_too() {
     let det = by_path("sides.blue.detection.ballistic");
     assert_eq!(det.point(), 0.95);
     assert_eq!(sc.sides[0].detection[0], 0.95);
+}
+
+#[test]
+fn a_tier_left_out_takes_the_draw_of_the_tier_above() {
+    let sc = load(
+        &[(
+            CEP,
+            "cep_m = { value = 0, assumed = true, note = \"test\" }\nmanoeuvre = { tier2 = { low = 0.5, mode = 0.8, high = 1 }, assumed = true, note = \"test\" }",
+        )],
+        &[],
+    )
+    .unwrap();
+    let paths: Vec<(&str, &str)> = sc
+        .parameters
+        .iter()
+        .map(|p| (p.path.as_str(), p.key.as_str()))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            ("threats.tbm.manoeuvre.tier2", "threats.tbm.manoeuvre.tier2"),
+            ("threats.tbm.manoeuvre.tier3", "threats.tbm.manoeuvre.tier2"),
+            ("threats.tbm.manoeuvre.tier4", "threats.tbm.manoeuvre.tier2"),
+        ]
+    );
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap();
+    assert!(sc.parameters.iter().all(|p| p.owner == Owner::Weapon(tbm)));
+    assert_eq!(sc.weapons[tbm].manoeuvre, [1.0, 0.8, 0.8, 0.8]);
 }
 
 #[test]

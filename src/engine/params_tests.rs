@@ -1,5 +1,5 @@
 use super::*;
-use crate::scenario::uncertain::{Distribution, parameter_id};
+use crate::scenario::uncertain::{Distribution, Owner, parameter_id};
 
 fn param(path: &str, dist: Distribution, integer: bool) -> Parameter {
     Parameter {
@@ -8,6 +8,8 @@ fn param(path: &str, dist: Distribution, integer: bool) -> Parameter {
         id: parameter_id(path),
         dist,
         integer,
+        owner: Owner::Weapon(0),
+        field: path.to_string(),
     }
 }
 

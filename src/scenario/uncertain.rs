@@ -232,6 +232,16 @@ fn beta_quantile(a: f64, b: f64, u: f64) -> f64 {
     0.5 * (lo + hi)
 }
 
+/// Whose figure a parameter is: an index into the scenario's weapons, interceptors or
+/// sides (canonical order), so that the plan finds what a drawn value changes without
+/// reading paths.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    Weapon(usize),
+    Interceptor(usize),
+    Side(usize),
+}
+
 /// One uncertain figure of a scenario and its database.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Parameter {
@@ -245,6 +255,10 @@ pub struct Parameter {
     pub dist: Distribution,
     /// A count: drawn from the shape widened by half a unit and rounded.
     pub integer: bool,
+    /// Whose figure it is, and which (the path below the owner: `pk.ballistic`,
+    /// `manoeuvre.tier2`, `cep_m`, `detection.drone`).
+    pub owner: Owner,
+    pub field: String,
 }
 
 impl Parameter {

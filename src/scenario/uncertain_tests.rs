@@ -111,6 +111,8 @@ fn a_count_is_rounded_into_its_support() {
             high: 3.0,
         },
         integer: true,
+        owner: Owner::Weapon(0),
+        field: "decoys".into(),
     };
     assert_eq!(p.value_at(1e-9), 0.0);
     assert_eq!(p.value_at(1.0 - 1e-9), 3.0);

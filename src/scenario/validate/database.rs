@@ -9,11 +9,12 @@ use super::super::limits::{
 use super::super::model::{Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
-use super::Checker;
+use super::super::uncertain::{Owner, Parameter};
 use super::canonical::natural;
 use super::values::{
     Kind, class_probabilities, count, envelope, figure, highest, number, provenance,
 };
+use super::{Checker, Entry};
 
 /// The database: weapons and interceptors, and their ids (a duplicated id names the
 /// later entry).
@@ -67,7 +68,8 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
                 format!("weapon id {:?} is defined twice", f.spec.id),
             );
         }
-        weapons.push(weapon(ck, &f));
+        let index = weapons.len();
+        weapons.push(weapon(ck, &f, index));
     }
     let mut interceptors = Vec::new();
     let mut interceptor_ids = HashMap::new();
@@ -82,7 +84,8 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
                 format!("interceptor id {:?} is defined twice", f.spec.id),
             );
         }
-        interceptors.push(interceptor(ck, &f));
+        let index = interceptors.len();
+        interceptors.push(interceptor(ck, &f, index));
     }
     Database {
         weapons,
@@ -94,9 +97,12 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
 
 /// A weapon: a ballistic missile or rocket needs its time of flight and apogee; a cruise
 /// missile or drone its speed and altitude.
-fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
-    let (t, p) = (f.spec, &f.path);
-    ck.entry = Some((format!("threats.{}", t.id), p.0.len()));
+fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>, index: usize) -> Weapon {
+    ck.entry = Some(Entry {
+        prefix: format!("threats.{}", f.spec.id),
+        depth: f.path.0.len(),
+        owner: Owner::Weapon(index),
+    });
     let w = weapon_figures(ck, f);
     ck.entry = None;
     w
@@ -225,10 +231,25 @@ fn weapon_figures(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
 fn tier_factors(ck: &mut Checker, file: usize, path: &KeyPath, m: &types::TierFactors) -> [f64; 4] {
     let mut out = [1.0; 4];
     let mut last = 1.0;
+    // The parameter of the last tier written as a distribution: a tier left out after it
+    // takes the same draw (its own parameter, of the same draw key).
+    let mut drawn: Option<Parameter> = None;
     for (i, slot) in out.iter_mut().enumerate() {
         if let Some(v) = m.get(i) {
             let key = path.key(&format!("tier{}", i + 1));
+            let before = ck.parameters.len();
             last = number(ck, file, &key, v, Kind::Probability, None);
+            drawn = (ck.parameters.len() > before)
+                .then(|| ck.parameters.last().cloned())
+                .flatten();
+        } else if let Some(p) = &drawn {
+            let field = format!("manoeuvre.tier{}", i + 1);
+            let prefix = p.path.strip_suffix(&p.field).unwrap_or(&p.path);
+            ck.parameters.push(Parameter {
+                path: format!("{prefix}{field}"),
+                field,
+                ..p.clone()
+            });
         }
         *slot = last;
     }
@@ -273,8 +294,12 @@ fn submunitions(
 
 /// An interceptor: its cost, a kill probability per class it can engage, and an envelope
 /// for each such class.
-fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
-    ck.entry = Some((format!("interceptors.{}", f.spec.id), f.path.0.len()));
+fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>, index: usize) -> Interceptor {
+    ck.entry = Some(Entry {
+        prefix: format!("interceptors.{}", f.spec.id),
+        depth: f.path.0.len(),
+        owner: Owner::Interceptor(index),
+    });
     let i = interceptor_figures(ck, f);
     ck.entry = None;
     i

@@ -67,13 +67,24 @@ pub(super) fn number(
         Value::Distribution(spec) => match distribution(ck, file, path, spec, kind, whole) {
             Some(dist) => {
                 let point = dist.point();
-                let key = spec.key.clone().unwrap_or_else(|| ck.parameter_path(path));
+                let (Some((owner, field)), Some(e)) = (ck.parameter_field(path), &ck.entry) else {
+                    ck.err(
+                        file,
+                        path,
+                        "only a figure of the database or a side's detection can be a distribution",
+                    );
+                    return point;
+                };
+                let full = format!("{}.{field}", e.prefix);
+                let key = spec.key.clone().unwrap_or_else(|| full.clone());
                 ck.parameters.push(Parameter {
-                    path: ck.parameter_path(path),
+                    path: full,
                     id: parameter_id(&key),
                     key,
                     dist,
                     integer: whole.is_some(),
+                    owner,
+                    field,
                 });
                 point
             }
