@@ -399,3 +399,73 @@ fn drawing_is_refused_until_the_kernels_read_drawn_values() {
         "{err}"
     );
 }
+
+#[test]
+fn drawn_kill_thresholds_are_the_plans_at_point_values() {
+    use hormuz::engine::layout::KILL_BASE;
+    use hormuz::engine::params::{DrawnKills, Parameters, draw_rows};
+    use hormuz::engine::rng::threshold;
+    let sc = load(
+        &[
+            (
+                PK,
+                "pk = { ballistic = { low = 0.6, mode = 0.8, high = 0.9 }, drone = 0.8,",
+            ),
+            (
+                CEP,
+                "cep_m = { value = 0, assumed = true, note = \"test\" }\nmanoeuvre = { tier1 = { low = 0.5, mode = 0.9, high = 1 }, assumed = true, note = \"test\" }",
+            ),
+        ],
+        &[],
+    )
+    .unwrap();
+    let plan = hormuz::engine::plan::build(&sc);
+    let drawn = DrawnKills::new(&sc, &plan.slots);
+    assert!(drawn.words() > 0);
+    let weapons = sc.weapons.len() as u32;
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
+    // Every entry is a (slot, weapon) of the tbm (manoeuvre drawn) or a lower-tier
+    // interceptor against a ballistic weapon (Pk drawn).
+    for &e in &drawn.entries {
+        let (slot, weapon) = (e / weapons, e % weapons);
+        let ic = &sc.interceptors[plan.slots[slot as usize].interceptor as usize];
+        assert!(weapon == tbm || ic.id == "lower", "entry {e}");
+    }
+    // At the point values, the row is the plan's own kill table, bit for bit.
+    let points = draw_rows(&sc.parameters, Parameters::Point, 5, 0, 1);
+    let mut row = Vec::new();
+    drawn.row(&points, &mut row);
+    for (i, &e) in drawn.entries.iter().enumerate() {
+        assert_eq!(row[i], plan.tables[(KILL_BASE + e) as usize], "entry {e}");
+    }
+    // Drawn, each is the threshold of the drawn Pk times the drawn factor.
+    let n = sc.parameters.len();
+    let values = draw_rows(&sc.parameters, Parameters::Draw, 5, 0, 3);
+    for r in 0..3 {
+        let v = &values[r * n..(r + 1) * n];
+        let mut row = Vec::new();
+        drawn.row(v, &mut row);
+        for (i, &e) in drawn.entries.iter().enumerate() {
+            let (slot, weapon) = (e / weapons, e % weapons);
+            let s = plan.slots[slot as usize];
+            let ic = &sc.interceptors[s.interceptor as usize];
+            let w = &sc.weapons[weapon as usize];
+            let tier = sc.batteries[s.battery as usize].tier;
+            let value_of = |path: &str, point: f64| {
+                sc.parameters
+                    .iter()
+                    .position(|p| p.path == path)
+                    .map_or(point, |j| v[j])
+            };
+            let pk = value_of(
+                &format!("interceptors.{}.pk.{}", ic.id, w.class.name()),
+                ic.pk[w.class.index()],
+            );
+            let factor = value_of(
+                &format!("threats.{}.manoeuvre.tier{}", w.id, tier.clamp(1, 4)),
+                w.manoeuvre_factor(tier),
+            );
+            assert_eq!(row[i], threshold(pk * factor), "replicate {r}, entry {e}");
+        }
+    }
+}

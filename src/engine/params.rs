@@ -10,7 +10,12 @@
 //! The kernels never see a float from here: the plan turns each drawn value into the u32
 //! thresholds (or integer rows) the kernels read, per replicate.
 
-use crate::scenario::uncertain::Parameter;
+use std::collections::HashMap;
+
+use crate::engine::layout::{NONE, SlotRow};
+use crate::engine::rng::threshold;
+use crate::scenario::Scenario;
+use crate::scenario::uncertain::{Owner, Parameter};
 
 /// Whether a run draws its uncertain figures per replicate or takes their central values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -64,6 +69,77 @@ pub fn draw_rows(
         out.extend(params.iter().map(|p| value(p, mode, seed, r)));
     }
     out
+}
+
+/// The kill thresholds that depend on drawn parameters: which entries of the plan's kill
+/// table (`slot * weapons + weapon`, as `plan::kill_table` lays them out) a replicate
+/// takes from its own row instead, and what each is made of: the interceptor's Pk against
+/// the weapon's class times the weapon's manoeuvre factor at the battery's tier, either
+/// of which may be drawn.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DrawnKills {
+    /// The entries, ascending: word `i` of a replicate's row is entry `entries[i]`.
+    pub entries: Vec<u32>,
+    /// Per entry: the Pk's parameter (index into `Scenario::parameters`, or `NONE`) and
+    /// point value, the manoeuvre factor's parameter and point value.
+    parts: Vec<(u32, f64, u32, f64)>,
+}
+
+impl DrawnKills {
+    pub fn new(sc: &Scenario, slots: &[SlotRow]) -> DrawnKills {
+        let mut by_field: HashMap<(Owner, &str), u32> = HashMap::new();
+        for (i, p) in sc.parameters.iter().enumerate() {
+            by_field.insert((p.owner, p.field.as_str()), i as u32);
+        }
+        let mut out = DrawnKills::default();
+        let weapons = sc.weapons.len() as u32;
+        for (s, slot) in slots.iter().enumerate() {
+            let ic = slot.interceptor as usize;
+            let tier = sc.batteries[slot.battery as usize].tier;
+            for (w, weapon) in sc.weapons.iter().enumerate() {
+                let class = weapon.class;
+                let pk_field = format!("pk.{}", class.name());
+                let tier_field = format!("manoeuvre.tier{}", tier.clamp(1, 4));
+                let pk = by_field
+                    .get(&(Owner::Interceptor(ic), pk_field.as_str()))
+                    .copied()
+                    .unwrap_or(NONE);
+                let factor = by_field
+                    .get(&(Owner::Weapon(w), tier_field.as_str()))
+                    .copied()
+                    .unwrap_or(NONE);
+                if pk == NONE && factor == NONE {
+                    continue;
+                }
+                out.entries.push(s as u32 * weapons + w as u32);
+                out.parts.push((
+                    pk,
+                    sc.interceptors[ic].pk[class.index()],
+                    factor,
+                    weapon.manoeuvre_factor(tier),
+                ));
+            }
+        }
+        out
+    }
+
+    /// Words of a replicate's row.
+    pub fn words(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// A replicate's row, from its parameter values (one per `Scenario::parameters`),
+    /// appended to `out`: the same product, and threshold, as the plan's kill table.
+    pub fn row(&self, values: &[f64], out: &mut Vec<u32>) {
+        let value = |p: u32, point: f64| {
+            if p == NONE { point } else { values[p as usize] }
+        };
+        out.extend(
+            self.parts.iter().map(|&(pk, pk_point, f, f_point)| {
+                threshold(value(pk, pk_point) * value(f, f_point))
+            }),
+        );
+    }
 }
 
 #[cfg(test)]

@@ -235,7 +235,7 @@ fn beta_quantile(a: f64, b: f64, u: f64) -> f64 {
 /// Whose figure a parameter is: an index into the scenario's weapons, interceptors or
 /// sides (canonical order), so that the plan finds what a drawn value changes without
 /// reading paths.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Owner {
     Weapon(usize),
     Interceptor(usize),
