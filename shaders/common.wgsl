@@ -174,9 +174,9 @@ struct Params {
     record_first: u32,
     record_count: u32,
     fire_control: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
+    kill_index: u32,
+    drawn_base: u32,
+    drawn_words: u32,
 }
 
 struct Started {
@@ -416,6 +416,20 @@ fn record(r: u32, tick: u32, track: u32, kind: u32, arg: u32) {
 
 fn rand(r: u32, track: u32, k: u32) -> u32 {
     return draw(params.seed, params.first_replicate + r, track, params.tick, k);
+}
+
+// The kill threshold of `slot` against `weapon` in replicate `r`: its drawn value when
+// the run draws it (a word of the replicate's row in `tables`), the plan's otherwise.
+// Twin of `kill_threshold` in `cpu/mod.rs`.
+fn kill_threshold(r: u32, slot: u32, weapon: u32) -> u32 {
+    let i = slot * params.weapons + weapon;
+    if params.drawn_words != 0u {
+        let at = tables[params.kill_index + i];
+        if at != NONE {
+            return tables[params.drawn_base + r * params.drawn_words + at];
+        }
+    }
+    return tables[KILL_BASE + i];
 }
 
 fn roll(r: u32, track: u32, k: u32, threshold: u32) -> bool {

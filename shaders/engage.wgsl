@@ -62,7 +62,7 @@ fn engage_one(r: u32, k: u32) {
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
     let slot = slots[o.slot];
-    let pk = tables[KILL_BASE + o.slot * params.weapons + tr.weapon];
+    let pk = kill_threshold(r, o.slot, tr.weapon);
     var killed = false;
     var failed = 0u;
     var s = 0u;

@@ -388,14 +388,14 @@ fn point_parameters_reproduce_the_built_in_run_byte_for_byte() {
 }
 
 #[test]
-fn drawing_is_refused_until_the_kernels_read_drawn_values() {
+fn drawing_figures_the_kernels_cannot_draw_yet_is_refused() {
     let ranged = built_in_copy(RANGED);
     let (out, _) = run_copy(ranged.path(), "draw");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--parameters draw"), "{err}");
     assert!(
-        err.contains("the first interceptors.arrow-3.pk.ballistic"),
+        err.contains("2 uncertain figures (the first threats.abu-mahdi.cep_m)"),
         "{err}"
     );
 }
@@ -468,4 +468,143 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
             assert_eq!(row[i], threshold(pk * factor), "replicate {r}, entry {e}");
         }
     }
+}
+
+/// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
+/// on [0, 1] (point 0.5), planned for a run that draws it with `seed`.
+fn drawn_smoke(
+    seed: u32,
+) -> (
+    std::sync::Arc<Scenario>,
+    std::sync::Arc<hormuz::engine::plan::Plan>,
+) {
+    let sc = load(
+        &[(
+            PK,
+            "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 }, drone = 0.8,",
+        )],
+        &[],
+    )
+    .unwrap();
+    let mut plan = hormuz::engine::plan::build(&sc);
+    plan.draws = Some(std::sync::Arc::new(hormuz::engine::params::Draws::new(
+        &sc,
+        &plan.slots,
+        seed,
+    )));
+    (std::sync::Arc::new(sc), std::sync::Arc::new(plan))
+}
+
+/// Every replicate's counters of a run that draws its parameters, in batches of `batch`.
+fn drawn_counters(engine: hormuz::world::Engine, batch: u32) -> Vec<u32> {
+    let (sc, plan) = drawn_smoke(9);
+    let config = hormuz::world::RunConfig {
+        replicates: 60,
+        seed: 9,
+        record: 0..0,
+    };
+    hormuz::world::run_collected(&sc, &plan, &config, engine, batch, |_, _| {})
+        .unwrap()
+        .final_state
+        .counters
+}
+
+#[test]
+fn drawn_kill_probabilities_do_not_depend_on_batches_threads_or_backend() {
+    use hormuz::world::Engine;
+    let whole = drawn_counters(Engine::Cpu(Some(2)), 60);
+    assert_eq!(drawn_counters(Engine::Cpu(Some(1)), 7), whole);
+    assert_eq!(drawn_counters(Engine::Cpu(None), 25), whole);
+    if common::require_gpu().is_some() {
+        assert_eq!(drawn_counters(Engine::Gpu, 60), whole, "GPU and CPU differ");
+        assert_eq!(drawn_counters(Engine::Gpu, 13), whole, "GPU batches differ");
+    }
+}
+
+#[test]
+fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
+    let (dir, sc, _) = edited(
+        &[(
+            PK,
+            "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 }, drone = 0.8,",
+        )],
+        &[],
+    );
+    std::fs::write(dir.path().join("smoke.toml"), sc).unwrap();
+    let run = |parameters: &str| {
+        common::hormuz_in(
+            dir.path(),
+            &[
+                "run",
+                "smoke.toml",
+                "-n",
+                "200",
+                "-s",
+                "4",
+                "--backend",
+                "cpu",
+                "-q",
+                "--out",
+                parameters,
+                "--parameters",
+                parameters,
+            ],
+        )
+    };
+    let out = run("draw");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("1 uncertain figures drawn per replicate"),
+        "{err}"
+    );
+    let mut csv = csv::Reader::from_path(dir.path().join("draw/replicates.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (pk, kills) = (
+        column("param_interceptors.lower.pk.ballistic"),
+        column("intercepted_ballistic"),
+    );
+    let rows: Vec<(f64, f64)> = csv
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[pk].parse().unwrap(), r[kills].parse().unwrap())
+        })
+        .collect();
+    assert_eq!(rows.len(), 200);
+    // The column holds the host's draws for seed 4, replicate by replicate.
+    let loaded = scenario::load_path(Some(&dir.path().join("smoke.toml"))).unwrap();
+    let draws = hormuz::engine::params::draw_rows(
+        &loaded.parameters,
+        hormuz::engine::params::Parameters::Draw,
+        4,
+        0,
+        200,
+    );
+    for (r, (p, _)) in rows.iter().enumerate() {
+        assert_eq!(*p, draws[r], "replicate {r}");
+    }
+    // The kernels use them: replicates that drew a high Pk kill far more (20 missiles at
+    // 16 rounds; at a Pk of 0.25 about 4 kills, at 0.75 about 12). Were the draws ignored,
+    // the two halves would differ by chance alone (a standard error of about 0.4).
+    let mean = |f: &dyn Fn(f64) -> bool| {
+        let v: Vec<f64> = rows.iter().filter(|r| f(r.0)).map(|r| r.1).collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let (low, high) = (mean(&|p| p < 0.5), mean(&|p| p >= 0.5));
+    assert!(high - low > 3.0, "kills at low Pk {low}, at high Pk {high}");
+    // A point run has no parameter columns.
+    let out = run("point");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(dir.path().join("point/replicates.csv")).unwrap();
+    assert!(!text.lines().next().unwrap().contains("param_"));
 }

@@ -10,11 +10,12 @@ use super::progress::progress_bar;
 use super::{create_out, load};
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
-use crate::engine::params::Parameters;
+use crate::engine::params::{Draws, Parameters};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::Scenario;
 use crate::scenario::types::Clock;
+use crate::scenario::uncertain::Parameter;
 use crate::world::{Engine, Progress, RunConfig};
 
 #[derive(Args, Debug, Clone)]
@@ -60,14 +61,17 @@ impl From<ParametersChoice> for Parameters {
     }
 }
 
-/// Whether the run can take its parameters as asked. Issue 10 is under way: the draws
-/// exist on the host (`engine::params`) but the kernels still read one value per figure,
-/// so a run that would draw refuses rather than report intervals it did not compute.
+/// Whether the run can take its parameters as asked. Issue 10 is under way: the kernels
+/// read drawn kill probabilities and manoeuvre factors (`engine::params::DrawnKills`) but
+/// one value of every other figure, so a run that would draw another refuses rather than
+/// report intervals it did not compute.
 fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
-    match (mode, sc.parameters.first()) {
+    let drawable = |p: &&Parameter| p.field.starts_with("pk.") || p.field.starts_with("manoeuvre.");
+    let other: Vec<&Parameter> = sc.parameters.iter().filter(|p| !drawable(p)).collect();
+    match (mode, other.first()) {
         (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels do not read per-replicate values yet, so the {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
-            sc.parameters.len(),
+            "--parameters draw: the kernels read drawn kill probabilities and manoeuvre factors only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
+            other.len(),
             first.path
         ))),
         _ => Ok(()),
@@ -90,7 +94,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     });
     let gpu = choose_backend(a.backend)?;
     // The run streams through batches: its memory is one batch's, the estimate's to size.
-    let (sc, plan, estimate) = load(
+    let (sc, mut plan, estimate) = load(
         a.scenario.as_deref(),
         f.replicates,
         recorded,
@@ -98,6 +102,17 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
     check_parameters(&sc, a.parameters.into())?;
+    if a.parameters == ParametersChoice::Draw && !sc.parameters.is_empty() {
+        let draws = Draws::new(&sc, &plan.slots, f.seed);
+        // The plan was just made: no other holder yet.
+        std::sync::Arc::get_mut(&mut plan)
+            .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
+            .draws = Some(std::sync::Arc::new(draws));
+        eprintln!(
+            "parameters: {} uncertain figures drawn per replicate (param_<path> columns in replicates.csv)",
+            sc.parameters.len()
+        );
+    }
     let batch = estimate.batch;
     create_out(&a.out)?;
     let config = RunConfig {

@@ -71,6 +71,78 @@ pub fn draw_rows(
     out
 }
 
+/// Where a batch's drawn kill thresholds are in `tables` (`Params::kill_index`,
+/// `drawn_base`, `drawn_words`); all 0 when nothing is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DrawnLayout {
+    pub kill_index: u32,
+    pub base: u32,
+    pub words: u32,
+}
+
+/// What a run that draws its parameters needs to make each batch's rows: the scenario's
+/// parameters, which kill thresholds they change, and the run's seed.
+#[derive(Clone, Debug)]
+pub struct Draws {
+    pub parameters: Vec<Parameter>,
+    pub kills: DrawnKills,
+    pub seed: u32,
+}
+
+impl Draws {
+    pub fn new(sc: &Scenario, slots: &[SlotRow], seed: u32) -> Draws {
+        Draws {
+            parameters: sc.parameters.clone(),
+            kills: DrawnKills::new(sc, slots),
+            seed,
+        }
+    }
+
+    /// The parameter values of replicates `first..first + n` (`draw_rows`).
+    pub fn values(&self, first: u32, n: u32) -> Vec<f64> {
+        draw_rows(&self.parameters, Parameters::Draw, self.seed, first, n)
+    }
+
+    /// The plan of the batch of replicates `first..first + n`: the run's, its `tables`
+    /// followed by the kill index (one word per (slot, weapon)) and the replicates' rows.
+    /// Refused when the tables would outgrow what a u32 index reaches.
+    pub fn batch_plan(
+        &self,
+        plan: &std::sync::Arc<crate::engine::plan::Plan>,
+        first: u32,
+        n: u32,
+    ) -> Result<std::sync::Arc<crate::engine::plan::Plan>, String> {
+        let words = self.kills.words();
+        if words == 0 {
+            return Ok(plan.clone());
+        }
+        let entries = plan.slots.len() * plan.weapons.len();
+        let total = plan.tables.len() as u64 + entries as u64 + n as u64 * words as u64;
+        if total > (u32::MAX / 2) as u64 {
+            return Err(format!(
+                "{n} replicates of {words} drawn kill thresholds each do not fit the kernels' tables: use a smaller --memory-budget (smaller batches)"
+            ));
+        }
+        let mut p = (**plan).clone();
+        p.draws = None;
+        let mut index = vec![NONE; entries];
+        for (i, &e) in self.kills.entries.iter().enumerate() {
+            index[e as usize] = i as u32;
+        }
+        p.drawn.kill_index = p.tables.len() as u32;
+        p.tables.extend_from_slice(&index);
+        p.drawn.base = p.tables.len() as u32;
+        p.drawn.words = words as u32;
+        p.tables.reserve(n as usize * words);
+        let values = self.values(first, n);
+        let np = self.parameters.len();
+        for r in 0..n as usize {
+            self.kills.row(&values[r * np..(r + 1) * np], &mut p.tables);
+        }
+        Ok(std::sync::Arc::new(p))
+    }
+}
+
 /// The kill thresholds that depend on drawn parameters: which entries of the plan's kill
 /// table (`slot * weapons + weapon`, as `plan::kill_table` lays them out) a replicate
 /// takes from its own row instead, and what each is made of: the interceptor's Pk against

@@ -108,6 +108,10 @@ pub struct Plan {
     pub dropped_opportunities: Vec<(u32, u32)>,
     /// Sweep steps planning took (against [`Limits::sweep_steps`]).
     pub sweep_steps: u64,
+    /// Where a batch's drawn kill thresholds are in `tables` (all 0: none), and, in the
+    /// run's plan of a run that draws its parameters, how each batch's are made.
+    pub drawn: super::params::DrawnLayout,
+    pub draws: Option<std::sync::Arc<super::params::Draws>>,
     /// Each group by what starts it: an order or militia finds its group at once, however
     /// many there are.
     group_index: std::collections::HashMap<GroupKey, usize>,
@@ -191,7 +195,9 @@ impl Plan {
             record_first: 0,
             record_count: 0,
             fire_control: self.fire_control.len() as u32,
-            ..Params::default()
+            kill_index: self.drawn.kill_index,
+            drawn_base: self.drawn.base,
+            drawn_words: self.drawn.words,
         }
     }
 
@@ -635,6 +641,8 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
         sweep_steps: work.spent(),
+        drawn: Default::default(),
+        draws: None,
         group_index: groups
             .iter()
             .enumerate()

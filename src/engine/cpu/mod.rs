@@ -269,6 +269,22 @@ pub fn rand(tb: &Tables, lane: &Lane, track: u32, k: u32) -> u32 {
     )
 }
 
+/// The kill threshold of `slot` against `weapon` in this lane's replicate: its drawn
+/// value when the run draws it (a word of the replicate's row in `tables`), the plan's
+/// otherwise. Twin of `kill_threshold` in `common.wgsl`.
+#[inline]
+pub fn kill_threshold(tb: &Tables, lane: &Lane, slot: u32, weapon: u32) -> u32 {
+    let p = &tb.params;
+    let i = slot * p.weapons + weapon;
+    if p.drawn_words != 0 {
+        let at = tb.tables[(p.kill_index + i) as usize];
+        if at != NONE {
+            return tb.tables[(p.drawn_base + lane.replicate * p.drawn_words + at) as usize];
+        }
+    }
+    tb.tables[(KILL_BASE + i) as usize]
+}
+
 #[inline]
 pub fn roll(tb: &Tables, lane: &Lane, track: u32, k: u32, threshold: u32) -> bool {
     chance(rand(tb, lane, track, k), threshold)

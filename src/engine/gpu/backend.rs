@@ -309,6 +309,8 @@ impl GpuBackend {
                 first_replicate: params.first_replicate.wrapping_add(b.first),
                 record_first: self.record.start.wrapping_sub(b.first),
                 record_count,
+                // This batch's rows start at its first replicate's.
+                drawn_base: params.drawn_base + b.first * params.drawn_words,
                 ..params
             };
             self.ctx

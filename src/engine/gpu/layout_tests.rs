@@ -57,9 +57,9 @@ fn rust_structs() -> Vec<StructLayout> {
             record_first,
             record_count,
             fire_control,
-            _pad0,
-            _pad1,
-            _pad2,
+            kill_index,
+            drawn_base,
+            drawn_words,
         }),
         rust_layout!(Started {
             group,
