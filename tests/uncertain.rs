@@ -543,7 +543,6 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
                 "4",
                 "--backend",
                 "cpu",
-                "-q",
                 "--out",
                 parameters,
                 "--parameters",
@@ -598,7 +597,19 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
     };
     let (low, high) = (mean(&|p| p < 0.5), mean(&|p| p >= 0.5));
     assert!(high - low > 3.0, "kills at low Pk {low}, at high Pk {high}");
-    // A point run has no parameter columns.
+    // The intervals say what they include, in the table and in summary.json.
+    let table = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        table.contains("mean [p5–p95] across replicates (parameter and chance uncertainty"),
+        "{table}"
+    );
+    let summary = std::fs::read_to_string(dir.path().join("draw/summary.json")).unwrap();
+    assert!(
+        summary.contains("\"uncertainty\": \"parameter and chance uncertainty: 1 uncertain figures drawn per replicate\""),
+        "{summary}"
+    );
+    // A point run has no parameter columns, and its intervals are chance alone.
+    let point_summary = || std::fs::read_to_string(dir.path().join("point/summary.json")).unwrap();
     let out = run("point");
     assert!(
         out.status.success(),
@@ -607,4 +618,5 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
     );
     let text = std::fs::read_to_string(dir.path().join("point/replicates.csv")).unwrap();
     assert!(!text.lines().next().unwrap().contains("param_"));
+    assert!(!point_summary().contains("uncertainty"));
 }

@@ -68,7 +68,13 @@ pub fn stream(
     rows.finish().map_err(io)?;
     let recorded = recorded.ok_or("a run of no replicates")?;
     let backend = backend.unwrap_or_else(|| recorded.backend.clone());
-    let facts = RunFacts::of(config.replicates, config.seed, &backend, &stats);
+    let mut facts = RunFacts::of(config.replicates, config.seed, &backend, &stats);
+    if let Some(d) = &draws {
+        facts.uncertainty = Some(format!(
+            "parameter and chance uncertainty: {} uncertain figures drawn per replicate",
+            d.parameters.len()
+        ));
+    }
     let summary = builder.finish(facts, &mut |visit, columns| {
         read_columns(csv, columns, visit)
     })?;

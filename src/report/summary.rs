@@ -51,6 +51,11 @@ pub struct RunFacts {
     pub threat_ticks_in_flight: u64,
     /// The only figures that change from run to run of the same seed.
     pub timing: Timing,
+    /// What the intervals show when the run drew uncertain figures per replicate
+    /// (`--parameters draw`): parameter and chance uncertainty. Absent otherwise (chance
+    /// alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -362,6 +367,7 @@ impl RunFacts {
                 replicates_per_second: replicates as f64 / wall,
                 threat_ticks_per_second: stats.threat_ticks_in_flight as f64 / wall,
             },
+            uncertainty: None,
         }
     }
 }
