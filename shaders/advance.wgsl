@@ -77,7 +77,6 @@ fn advance_one(r: u32, k: u32) {
     }
     let tr = tracks[k];
     var th = threats[row];
-    let w = weapons[tr.weapon];
     // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
     let missile = tr.stream == k;
     let base = select(NONE, tr.weapon * WEAPON_COUNTERS, missile);
@@ -113,7 +112,7 @@ fn advance_one(r: u32, k: u32) {
         } else {
             count_if(r, base, C_UNDETECTED);
         }
-        if !roll(r, tr.stream, D_FLIGHT, w.flight_ok) {
+        if !roll(r, tr.stream, D_FLIGHT, flight_ok(r, tr.weapon)) {
             th.fail_age = rand(r, tr.stream, D_FAIL_AGE) % tr.flight;
         }
         if missile {

@@ -174,7 +174,7 @@ struct Params {
     record_first: u32,
     record_count: u32,
     fire_control: u32,
-    kill_index: u32,
+    drawn_index: u32,
     drawn_base: u32,
     drawn_words: u32,
 }
@@ -418,18 +418,35 @@ fn rand(r: u32, track: u32, k: u32) -> u32 {
     return draw(params.seed, params.first_replicate + r, track, params.tick, k);
 }
 
-// The kill threshold of `slot` against `weapon` in replicate `r`: its drawn value when
-// the run draws it (a word of the replicate's row in `tables`), the plan's otherwise.
-// Twin of `kill_threshold` in `cpu/mod.rs`.
-fn kill_threshold(r: u32, slot: u32, weapon: u32) -> u32 {
-    let i = slot * params.weapons + weapon;
+// Threshold `site` of replicate `r` (`engine::params::DrawnThresholds` numbers the
+// sites): its drawn value when the run draws it (a word of the replicate's row in
+// `tables`), `planned` (the plan's) otherwise. Twin of `drawn_or` in `cpu/mod.rs`.
+fn drawn_or(r: u32, site: u32, planned: u32) -> u32 {
     if params.drawn_words != 0u {
-        let at = tables[params.kill_index + i];
+        let at = tables[params.drawn_index + site];
         if at != NONE {
             return tables[params.drawn_base + r * params.drawn_words + at];
         }
     }
-    return tables[KILL_BASE + i];
+    return planned;
+}
+
+// The kill threshold of `slot` against `weapon` in replicate `r`.
+fn kill_threshold(r: u32, slot: u32, weapon: u32) -> u32 {
+    let i = slot * params.weapons + weapon;
+    return drawn_or(r, i, tables[KILL_BASE + i]);
+}
+
+// The threshold that a launched `weapon` does not fail in flight, in replicate `r`.
+fn flight_ok(r: u32, weapon: u32) -> u32 {
+    let site = params.slots * params.weapons + weapon;
+    return drawn_or(r, site, weapons[weapon].flight_ok);
+}
+
+// The threshold that a round of `slot` works, in replicate `r`.
+fn round_works(r: u32, slot: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + slot;
+    return drawn_or(r, site, slots[slot].reliability);
 }
 
 fn roll(r: u32, track: u32, k: u32, threshold: u32) -> bool {

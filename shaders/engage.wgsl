@@ -61,13 +61,12 @@ fn engage_one(r: u32, k: u32) {
     let threat_class = weapons[tr.weapon].threat_class;
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
-    let slot = slots[o.slot];
     let pk = kill_threshold(r, o.slot, tr.weapon);
     var killed = false;
     var failed = 0u;
     var s = 0u;
     for (; s < th.shots; s += 1u) {
-        if !roll(r, k, D_WORKS + s, slot.reliability) {
+        if !roll(r, k, D_WORKS + s, round_works(r, o.slot)) {
             failed += 1u;
         } else if roll(r, k, D_KILL + s, pk) {
             killed = true;

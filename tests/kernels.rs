@@ -178,8 +178,10 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
     })
 }
 
-/// The mechanisms run with the lower tier's Pk against ballistic missiles drawn per
-/// replicate (`engine::params`): `engage` reads it from each replicate's row of `tables`.
+/// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
+/// reliability and the warhead's in-flight reliability drawn per replicate
+/// (`engine::params`): `engage` and `advance` read them from each replicate's row of
+/// `tables`.
 fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
     use hormuz::engine::params::Draws;
     use hormuz::scenario::uncertain::{Distribution, Owner, Parameter, parameter_id};
@@ -203,8 +205,38 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
         owner: Owner::Interceptor(lower),
         field: "pk.ballistic".into(),
     });
+    // The lower tier's rounds and the warhead's flight are drawn too (`engage`, `advance`).
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap();
+    for (path, owner, field, low) in [
+        (
+            "interceptors.lower.reliability",
+            Owner::Interceptor(lower),
+            "reliability",
+            0.5,
+        ),
+        (
+            "threats.tbm.flight_reliability",
+            Owner::Weapon(tbm),
+            "flight_reliability",
+            0.4,
+        ),
+    ] {
+        sc.parameters.push(Parameter {
+            path: path.into(),
+            key: path.into(),
+            id: parameter_id(path),
+            dist: Distribution::Uniform {
+                low,
+                high: 1.0,
+                point: 0.9,
+            },
+            integer: false,
+            owner,
+            field: field.into(),
+        });
+    }
     let draws = Draws::new(&sc, &plan.slots, config.seed);
-    assert!(draws.kills.words() > 0);
+    assert!(draws.thresholds.words() > 0);
     let plan = draws.batch_plan(plan, 0, config.replicates).unwrap();
     (Arc::new(sc), plan)
 }

@@ -403,7 +403,7 @@ fn drawing_figures_the_kernels_cannot_draw_yet_is_refused() {
 #[test]
 fn drawn_kill_thresholds_are_the_plans_at_point_values() {
     use hormuz::engine::layout::KILL_BASE;
-    use hormuz::engine::params::{DrawnKills, Parameters, draw_rows};
+    use hormuz::engine::params::{DrawnThresholds, Parameters, draw_rows};
     use hormuz::engine::rng::threshold;
     let sc = load(
         &[
@@ -420,7 +420,7 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
     )
     .unwrap();
     let plan = hormuz::engine::plan::build(&sc);
-    let drawn = DrawnKills::new(&sc, &plan.slots);
+    let drawn = DrawnThresholds::new(&sc, &plan.slots);
     assert!(drawn.words() > 0);
     let weapons = sc.weapons.len() as u32;
     let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
@@ -471,7 +471,8 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
 }
 
 /// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
-/// on [0, 1] (point 0.5), planned for a run that draws it with `seed`.
+/// on [0, 1] (point 0.5), the ballistic missile's in-flight reliability and the lower
+/// tier's round reliability drawn too, planned for a run that draws them with `seed`.
 fn drawn_smoke(
     seed: u32,
 ) -> (
@@ -479,10 +480,21 @@ fn drawn_smoke(
     std::sync::Arc<hormuz::engine::plan::Plan>,
 ) {
     let sc = load(
-        &[(
-            PK,
-            "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 }, drone = 0.8,",
-        )],
+        &[
+            (
+                PK,
+                "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 }, drone = 0.8,",
+            ),
+            // The ballistic missile's in-flight reliability and the lower tier's rounds.
+            (
+                "flight_reliability = { value = 1.0,",
+                "flight_reliability = { value = { low = 0.6, mode = 0.9, high = 1 },",
+            ),
+            (
+                "reliability = { value = 1, assumed = true, note = \"test\" }",
+                "reliability = { value = { dist = \"beta\", alpha = 8, beta = 2, point = 0.8 }, assumed = true, note = \"test\" }",
+            ),
+        ],
         &[],
     )
     .unwrap();
@@ -510,7 +522,7 @@ fn drawn_counters(engine: hormuz::world::Engine, batch: u32) -> Vec<u32> {
 }
 
 #[test]
-fn drawn_kill_probabilities_do_not_depend_on_batches_threads_or_backend() {
+fn drawn_thresholds_do_not_depend_on_batches_threads_or_backend() {
     use hormuz::world::Engine;
     let whole = drawn_counters(Engine::Cpu(Some(2)), 60);
     assert_eq!(drawn_counters(Engine::Cpu(Some(1)), 7), whole);
@@ -619,4 +631,35 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
     let text = std::fs::read_to_string(dir.path().join("point/replicates.csv")).unwrap();
     assert!(!text.lines().next().unwrap().contains("param_"));
     assert!(!point_summary().contains("uncertainty"));
+}
+
+#[test]
+fn drawn_reliabilities_are_the_plans_at_point_values() {
+    use hormuz::engine::params::{DrawnThresholds, Parameters, draw_rows};
+    let (sc, plan) = drawn_smoke(3);
+    let drawn = DrawnThresholds::new(&sc, &plan.slots);
+    let (slots, weapons) = (plan.slots.len() as u32, plan.weapons.len() as u32);
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
+    let lower: Vec<u32> = (0..slots)
+        .filter(|&s| sc.interceptors[plan.slots[s as usize].interceptor as usize].id == "lower")
+        .collect();
+    // The sites: the lower tier's kill thresholds, the tbm's flight, the lower slots' rounds.
+    let flight = slots * weapons + tbm;
+    assert!(drawn.entries.contains(&flight));
+    for s in &lower {
+        assert!(drawn.entries.contains(&(slots * weapons + weapons + s)));
+    }
+    let points = draw_rows(&sc.parameters, Parameters::Point, 3, 0, 1);
+    let mut row = Vec::new();
+    drawn.row(&points, &mut row);
+    for (i, &e) in drawn.entries.iter().enumerate() {
+        let expected = if e < slots * weapons {
+            continue;
+        } else if e < slots * weapons + weapons {
+            plan.weapons[(e - slots * weapons) as usize].flight_ok
+        } else {
+            plan.slots[(e - slots * weapons - weapons) as usize].reliability
+        };
+        assert_eq!(row[i], expected, "site {e}");
+    }
 }

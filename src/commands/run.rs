@@ -10,7 +10,7 @@ use super::progress::progress_bar;
 use super::{create_out, load};
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
-use crate::engine::params::{Draws, Parameters};
+use crate::engine::params::{DrawnThresholds, Draws, Parameters};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::Scenario;
@@ -62,15 +62,18 @@ impl From<ParametersChoice> for Parameters {
 }
 
 /// Whether the run can take its parameters as asked. Issue 10 is under way: the kernels
-/// read drawn kill probabilities and manoeuvre factors (`engine::params::DrawnKills`) but
-/// one value of every other figure, so a run that would draw another refuses rather than
-/// report intervals it did not compute.
+/// read drawn kill probabilities, manoeuvre factors and reliabilities
+/// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
+/// would draw another refuses rather than report intervals it did not compute.
 fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
-    let drawable = |p: &&Parameter| p.field.starts_with("pk.") || p.field.starts_with("manoeuvre.");
-    let other: Vec<&Parameter> = sc.parameters.iter().filter(|p| !drawable(p)).collect();
+    let other: Vec<&Parameter> = sc
+        .parameters
+        .iter()
+        .filter(|p| !DrawnThresholds::reads(p))
+        .collect();
     match (mode, other.first()) {
         (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels read drawn kill probabilities and manoeuvre factors only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
+            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities and interceptor reliabilities only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
             other.len(),
             first.path
         ))),

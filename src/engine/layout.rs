@@ -217,11 +217,11 @@ pub struct Params {
     pub record_count: u32,
     /// Fire-control words per replicate: channels, then radar tracks.
     pub fire_control: u32,
-    /// A run that draws its parameters (`engine::params`): where in `tables` each
-    /// (slot, weapon) kill threshold's word in a replicate's row is (or `NONE`: the plan's),
-    /// where the row of the dispatch's first replicate starts, and the words of a row (0:
-    /// nothing drawn, the plan's kill thresholds throughout).
-    pub kill_index: u32,
+    /// A run that draws its parameters (`engine::params::DrawnThresholds`): where in
+    /// `tables` the index of drawn thresholds is (per site, its word in a replicate's row,
+    /// or `NONE`: the plan's), where the row of the dispatch's first replicate starts, and
+    /// the words of a row (0: nothing drawn, the plan's thresholds throughout).
+    pub drawn_index: u32,
     pub drawn_base: u32,
     pub drawn_words: u32,
 }

@@ -71,21 +71,21 @@ pub fn draw_rows(
     out
 }
 
-/// Where a batch's drawn kill thresholds are in `tables` (`Params::kill_index`,
+/// Where a batch's drawn thresholds are in `tables` (`Params::drawn_index`,
 /// `drawn_base`, `drawn_words`); all 0 when nothing is drawn.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DrawnLayout {
-    pub kill_index: u32,
+    pub index: u32,
     pub base: u32,
     pub words: u32,
 }
 
 /// What a run that draws its parameters needs to make each batch's rows: the scenario's
-/// parameters, which kill thresholds they change, and the run's seed.
+/// parameters, which thresholds they change, and the run's seed.
 #[derive(Clone, Debug)]
 pub struct Draws {
     pub parameters: Vec<Parameter>,
-    pub kills: DrawnKills,
+    pub thresholds: DrawnThresholds,
     pub seed: u32,
 }
 
@@ -93,7 +93,7 @@ impl Draws {
     pub fn new(sc: &Scenario, slots: &[SlotRow], seed: u32) -> Draws {
         Draws {
             parameters: sc.parameters.clone(),
-            kills: DrawnKills::new(sc, slots),
+            thresholds: DrawnThresholds::new(sc, slots),
             seed,
         }
     }
@@ -104,32 +104,33 @@ impl Draws {
     }
 
     /// The plan of the batch of replicates `first..first + n`: the run's, its `tables`
-    /// followed by the kill index (one word per (slot, weapon)) and the replicates' rows.
-    /// Refused when the tables would outgrow what a u32 index reaches.
+    /// followed by the index of drawn thresholds ([`DrawnThresholds::sites`] words) and
+    /// the replicates' rows. Refused when the tables would outgrow what a u32 index reaches.
     pub fn batch_plan(
         &self,
         plan: &std::sync::Arc<crate::engine::plan::Plan>,
         first: u32,
         n: u32,
     ) -> Result<std::sync::Arc<crate::engine::plan::Plan>, String> {
-        let words = self.kills.words();
+        let t = &self.thresholds;
+        let words = t.words();
         if words == 0 {
             return Ok(plan.clone());
         }
-        let entries = plan.slots.len() * plan.weapons.len();
-        let total = plan.tables.len() as u64 + entries as u64 + n as u64 * words as u64;
+        let sites = DrawnThresholds::sites(plan.slots.len(), plan.weapons.len());
+        let total = plan.tables.len() as u64 + sites as u64 + n as u64 * words as u64;
         if total > (u32::MAX / 2) as u64 {
             return Err(format!(
-                "{n} replicates of {words} drawn kill thresholds each do not fit the kernels' tables: use a smaller --memory-budget (smaller batches)"
+                "{n} replicates of {words} drawn thresholds each do not fit the kernels' tables: use a smaller --memory-budget (smaller batches)"
             ));
         }
         let mut p = (**plan).clone();
         p.draws = None;
-        let mut index = vec![NONE; entries];
-        for (i, &e) in self.kills.entries.iter().enumerate() {
+        let mut index = vec![NONE; sites];
+        for (i, &e) in t.entries.iter().enumerate() {
             index[e as usize] = i as u32;
         }
-        p.drawn.kill_index = p.tables.len() as u32;
+        p.drawn.index = p.tables.len() as u32;
         p.tables.extend_from_slice(&index);
         p.drawn.base = p.tables.len() as u32;
         p.drawn.words = words as u32;
@@ -137,60 +138,82 @@ impl Draws {
         let values = self.values(first, n);
         let np = self.parameters.len();
         for r in 0..n as usize {
-            self.kills.row(&values[r * np..(r + 1) * np], &mut p.tables);
+            t.row(&values[r * np..(r + 1) * np], &mut p.tables);
         }
         Ok(std::sync::Arc::new(p))
     }
 }
 
-/// The kill thresholds that depend on drawn parameters: which entries of the plan's kill
-/// table (`slot * weapons + weapon`, as `plan::kill_table` lays them out) a replicate
-/// takes from its own row instead, and what each is made of: the interceptor's Pk against
-/// the weapon's class times the weapon's manoeuvre factor at the battery's tier, either
-/// of which may be drawn.
+/// A drawn value as the plan would have it: a parameter (index into
+/// `Scenario::parameters`, or `NONE`) and the point value it replaces.
+type Part = (u32, f64);
+
+/// The thresholds the kernels read that depend on drawn parameters. Each *site* is one
+/// threshold of the plan, numbered as the kernels' helpers number them (`cpu/mod.rs`,
+/// `common.wgsl`): the kill thresholds (`slot * weapons + weapon`, as `plan::kill_table`
+/// lays them out: the interceptor's Pk against the weapon's class times the weapon's
+/// manoeuvre factor at the battery's tier), then each weapon's in-flight reliability
+/// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`).
+/// A replicate's row holds a word for each site a drawn parameter changes.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct DrawnKills {
-    /// The entries, ascending: word `i` of a replicate's row is entry `entries[i]`.
+pub struct DrawnThresholds {
+    /// The sites drawn, ascending: word `i` of a replicate's row is site `entries[i]`.
     pub entries: Vec<u32>,
-    /// Per entry: the Pk's parameter (index into `Scenario::parameters`, or `NONE`) and
-    /// point value, the manoeuvre factor's parameter and point value.
-    parts: Vec<(u32, f64, u32, f64)>,
+    /// Per entry, the factors whose product is its probability.
+    parts: Vec<[Part; 2]>,
 }
 
-impl DrawnKills {
-    pub fn new(sc: &Scenario, slots: &[SlotRow]) -> DrawnKills {
+impl DrawnThresholds {
+    /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities.
+    pub fn sites(slots: usize, weapons: usize) -> usize {
+        slots * weapons + weapons + slots
+    }
+
+    pub fn new(sc: &Scenario, slots: &[SlotRow]) -> DrawnThresholds {
         let mut by_field: HashMap<(Owner, &str), u32> = HashMap::new();
         for (i, p) in sc.parameters.iter().enumerate() {
             by_field.insert((p.owner, p.field.as_str()), i as u32);
         }
-        let mut out = DrawnKills::default();
-        let weapons = sc.weapons.len() as u32;
+        let find =
+            |owner: Owner, field: &str| by_field.get(&(owner, field)).copied().unwrap_or(NONE);
+        let mut out = DrawnThresholds::default();
+        let mut add = |site: usize, parts: [Part; 2]| {
+            if parts.iter().any(|p| p.0 != NONE) {
+                out.entries.push(site as u32);
+                out.parts.push(parts);
+            }
+        };
+        let weapons = sc.weapons.len();
         for (s, slot) in slots.iter().enumerate() {
             let ic = slot.interceptor as usize;
             let tier = sc.batteries[slot.battery as usize].tier;
             for (w, weapon) in sc.weapons.iter().enumerate() {
                 let class = weapon.class;
-                let pk_field = format!("pk.{}", class.name());
+                let pk = find(Owner::Interceptor(ic), &format!("pk.{}", class.name()));
                 let tier_field = format!("manoeuvre.tier{}", tier.clamp(1, 4));
-                let pk = by_field
-                    .get(&(Owner::Interceptor(ic), pk_field.as_str()))
-                    .copied()
-                    .unwrap_or(NONE);
-                let factor = by_field
-                    .get(&(Owner::Weapon(w), tier_field.as_str()))
-                    .copied()
-                    .unwrap_or(NONE);
-                if pk == NONE && factor == NONE {
-                    continue;
-                }
-                out.entries.push(s as u32 * weapons + w as u32);
-                out.parts.push((
-                    pk,
-                    sc.interceptors[ic].pk[class.index()],
-                    factor,
-                    weapon.manoeuvre_factor(tier),
-                ));
+                let factor = find(Owner::Weapon(w), &tier_field);
+                add(
+                    s * weapons + w,
+                    [
+                        (pk, sc.interceptors[ic].pk[class.index()]),
+                        (factor, weapon.manoeuvre_factor(tier)),
+                    ],
+                );
             }
+        }
+        let flight = slots.len() * weapons;
+        for (w, weapon) in sc.weapons.iter().enumerate() {
+            let p = find(Owner::Weapon(w), "flight_reliability");
+            add(flight + w, [(p, weapon.flight_reliability), (NONE, 1.0)]);
+        }
+        let rounds = flight + weapons;
+        for (s, slot) in slots.iter().enumerate() {
+            let ic = slot.interceptor as usize;
+            let p = find(Owner::Interceptor(ic), "reliability");
+            add(
+                rounds + s,
+                [(p, sc.interceptors[ic].reliability), (NONE, 1.0)],
+            );
         }
         out
     }
@@ -200,16 +223,26 @@ impl DrawnKills {
         self.entries.len()
     }
 
+    /// Whether the kernels read this parameter per replicate (the others are refused by a
+    /// run that draws).
+    pub fn reads(p: &Parameter) -> bool {
+        match p.owner {
+            Owner::Interceptor(_) => p.field.starts_with("pk.") || p.field == "reliability",
+            Owner::Weapon(_) => {
+                p.field.starts_with("manoeuvre.") || p.field == "flight_reliability"
+            }
+            Owner::Side(_) => false,
+        }
+    }
+
     /// A replicate's row, from its parameter values (one per `Scenario::parameters`),
-    /// appended to `out`: the same product, and threshold, as the plan's kill table.
+    /// appended to `out`: the same product, and threshold, as the plan's own.
     pub fn row(&self, values: &[f64], out: &mut Vec<u32>) {
-        let value = |p: u32, point: f64| {
-            if p == NONE { point } else { values[p as usize] }
-        };
+        let value = |(p, point): Part| if p == NONE { point } else { values[p as usize] };
         out.extend(
-            self.parts.iter().map(|&(pk, pk_point, f, f_point)| {
-                threshold(value(pk, pk_point) * value(f, f_point))
-            }),
+            self.parts
+                .iter()
+                .map(|&[a, b]| threshold(value(a) * value(b))),
         );
     }
 }

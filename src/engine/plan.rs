@@ -195,7 +195,7 @@ impl Plan {
             record_first: 0,
             record_count: 0,
             fire_control: self.fire_control.len() as u32,
-            kill_index: self.drawn.kill_index,
+            drawn_index: self.drawn.index,
             drawn_base: self.drawn.base,
             drawn_words: self.drawn.words,
         }

@@ -44,7 +44,6 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     }
     let tr = tb.tracks[k as usize];
     let mut th = lane.threats[k as usize];
-    let w = tb.weapons[tr.weapon as usize];
     // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
     let missile = tr.stream == k;
     let base = if missile {
@@ -84,7 +83,13 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         } else {
             count_if(lane, base, C_UNDETECTED);
         }
-        if !roll(tb, lane, tr.stream, D_FLIGHT, w.flight_ok) {
+        if !roll(
+            tb,
+            lane,
+            tr.stream,
+            D_FLIGHT,
+            flight_ok(tb, lane, tr.weapon),
+        ) {
             th.fail_age = rand(tb, lane, tr.stream, D_FAIL_AGE) % tr.flight;
         }
         if missile {

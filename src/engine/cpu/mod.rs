@@ -269,20 +269,42 @@ pub fn rand(tb: &Tables, lane: &Lane, track: u32, k: u32) -> u32 {
     )
 }
 
-/// The kill threshold of `slot` against `weapon` in this lane's replicate: its drawn
-/// value when the run draws it (a word of the replicate's row in `tables`), the plan's
-/// otherwise. Twin of `kill_threshold` in `common.wgsl`.
+/// Threshold `site` of this lane's replicate (`engine::params::DrawnThresholds`
+/// numbers the sites): its drawn value when the run draws it (a word of the replicate's
+/// row in `tables`), `planned` (the plan's) otherwise. Twin of `drawn_or` in `common.wgsl`;
+/// every threshold a drawn parameter can change is read through it.
 #[inline]
-pub fn kill_threshold(tb: &Tables, lane: &Lane, slot: u32, weapon: u32) -> u32 {
+pub fn drawn_or(tb: &Tables, lane: &Lane, site: u32, planned: u32) -> u32 {
     let p = &tb.params;
-    let i = slot * p.weapons + weapon;
     if p.drawn_words != 0 {
-        let at = tb.tables[(p.kill_index + i) as usize];
+        let at = tb.tables[(p.drawn_index + site) as usize];
         if at != NONE {
             return tb.tables[(p.drawn_base + lane.replicate * p.drawn_words + at) as usize];
         }
     }
-    tb.tables[(KILL_BASE + i) as usize]
+    planned
+}
+
+/// The kill threshold of `slot` against `weapon` in this lane's replicate.
+#[inline]
+pub fn kill_threshold(tb: &Tables, lane: &Lane, slot: u32, weapon: u32) -> u32 {
+    let i = slot * tb.params.weapons + weapon;
+    drawn_or(tb, lane, i, tb.tables[(KILL_BASE + i) as usize])
+}
+
+/// The threshold that a launched `weapon` does not fail in flight, in this replicate.
+#[inline]
+pub fn flight_ok(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
+    let site = tb.params.slots * tb.params.weapons + weapon;
+    drawn_or(tb, lane, site, tb.weapons[weapon as usize].flight_ok)
+}
+
+/// The threshold that a round of `slot` works, in this replicate.
+#[inline]
+pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + slot;
+    drawn_or(tb, lane, site, tb.slots[slot as usize].reliability)
 }
 
 #[inline]

@@ -57,7 +57,7 @@ fn rust_structs() -> Vec<StructLayout> {
             record_first,
             record_count,
             fire_control,
-            kill_index,
+            drawn_index,
             drawn_base,
             drawn_words,
         }),
