@@ -105,18 +105,25 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
     check_parameters(&sc, a.parameters.into())?;
+    let mut batch = estimate.batch;
     if a.parameters == ParametersChoice::Draw && !sc.parameters.is_empty() {
         let draws = Draws::new(&sc, &plan.slots, f.seed);
+        // A replicate's row of drawn thresholds is state the estimate did not count:
+        // smaller batches keep a batch's state within what the budget gave it.
+        let row = draws.thresholds.words() as u64 * 4;
+        let per = estimate.per_replicate.max(1);
+        batch = ((batch as u64 * per) / (per + row)).clamp(1, batch as u64) as u32;
+        eprintln!(
+            "parameters: {} uncertain figures drawn per replicate ({} drawn thresholds, {} bytes a replicate; param_<path> columns in replicates.csv)",
+            sc.parameters.len(),
+            draws.thresholds.words(),
+            row
+        );
         // The plan was just made: no other holder yet.
         std::sync::Arc::get_mut(&mut plan)
             .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
             .draws = Some(std::sync::Arc::new(draws));
-        eprintln!(
-            "parameters: {} uncertain figures drawn per replicate (param_<path> columns in replicates.csv)",
-            sc.parameters.len()
-        );
     }
-    let batch = estimate.batch;
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,

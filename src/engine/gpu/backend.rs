@@ -232,6 +232,15 @@ impl GpuBackend {
         let shape = RunShape::of(&plan, record.len() as u32);
         let limits = BatchLimits::of(&ctx.limits);
         let sizes = batch_sizes(&limits, &shape, replicates, max_batch)?;
+        // The tables grow with the replicates when a run draws its parameters (a row of
+        // drawn thresholds each, `engine::params`): bound them before the buffer is made.
+        let table_bytes = plan.tables.len() as u64 * 4;
+        if table_bytes > limits.storage_binding {
+            return Err(format!(
+                "{replicates} replicates' drawn thresholds make the kernels' tables {table_bytes} bytes, above the adapter's {} a buffer: use a smaller --memory-budget (smaller batches)",
+                limits.storage_binding
+            ));
+        }
 
         let c = ctx.clone();
         let scope = c.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
