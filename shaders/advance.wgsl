@@ -107,7 +107,7 @@ fn advance_one(r: u32, k: u32) {
         count_if(r, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(r, tr.stream, D_DETECT, tr.detect) {
+        if roll(r, tr.stream, D_DETECT, detect_ok(r, k)) {
             th.status |= DETECTED;
         } else {
             count_if(r, base, C_UNDETECTED);

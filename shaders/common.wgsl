@@ -443,6 +443,12 @@ fn flight_ok(r: u32, weapon: u32) -> u32 {
     return drawn_or(r, site, weapons[weapon].flight_ok);
 }
 
+// The threshold that the defence detects track `k`, in replicate `r`.
+fn detect_ok(r: u32, k: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + k;
+    return drawn_or(r, site, tracks[k].detect);
+}
+
 // The threshold that a round of `slot` works, in replicate `r`.
 fn round_works(r: u32, slot: u32) -> u32 {
     let site = params.slots * params.weapons + params.weapons + slot;

@@ -179,9 +179,9 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
 }
 
 /// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
-/// reliability and the warhead's in-flight reliability drawn per replicate
-/// (`engine::params`): `engage` and `advance` read them from each replicate's row of
-/// `tables`.
+/// reliability, the warhead's in-flight reliability and the defender's detection of
+/// ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
+/// them from each replicate's row of `tables`.
 fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
     use hormuz::engine::params::Draws;
     use hormuz::scenario::uncertain::{Distribution, Owner, Parameter, parameter_id};
@@ -205,8 +205,11 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
         owner: Owner::Interceptor(lower),
         field: "pk.ballistic".into(),
     });
-    // The lower tier's rounds and the warhead's flight are drawn too (`engage`, `advance`).
+    // The lower tier's rounds, the warhead's flight and the defender's detection of
+    // ballistic missiles are drawn too (`engage`, `advance`).
     let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap();
+    let defender = sc.assets[0].side;
+    let detection = format!("sides.{}.detection.ballistic", sc.sides[defender].id);
     for (path, owner, field, low) in [
         (
             "interceptors.lower.reliability",
@@ -219,6 +222,12 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
             Owner::Weapon(tbm),
             "flight_reliability",
             0.4,
+        ),
+        (
+            detection.as_str(),
+            Owner::Side(defender),
+            "detection.ballistic",
+            0.6,
         ),
     ] {
         sc.parameters.push(Parameter {
@@ -235,7 +244,7 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
             field: field.into(),
         });
     }
-    let draws = Draws::new(&sc, &plan.slots, config.seed);
+    let draws = Draws::new(&sc, plan, config.seed);
     assert!(draws.thresholds.words() > 0);
     let plan = draws.batch_plan(plan, 0, config.replicates).unwrap();
     (Arc::new(sc), plan)

@@ -420,13 +420,13 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
     )
     .unwrap();
     let plan = hormuz::engine::plan::build(&sc);
-    let drawn = DrawnThresholds::new(&sc, &plan.slots);
+    let drawn = DrawnThresholds::new(&sc, &plan);
     assert!(drawn.words() > 0);
     let weapons = sc.weapons.len() as u32;
     let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
     // Every entry is a (slot, weapon) of the tbm (manoeuvre drawn) or a lower-tier
     // interceptor against a ballistic weapon (Pk drawn).
-    for &e in &drawn.entries {
+    for &(e, _) in &drawn.entries {
         let (slot, weapon) = (e / weapons, e % weapons);
         let ic = &sc.interceptors[plan.slots[slot as usize].interceptor as usize];
         assert!(weapon == tbm || ic.id == "lower", "entry {e}");
@@ -435,8 +435,12 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
     let points = draw_rows(&sc.parameters, Parameters::Point, 5, 0, 1);
     let mut row = Vec::new();
     drawn.row(&points, &mut row);
-    for (i, &e) in drawn.entries.iter().enumerate() {
-        assert_eq!(row[i], plan.tables[(KILL_BASE + e) as usize], "entry {e}");
+    for &(e, i) in &drawn.entries {
+        assert_eq!(
+            row[i as usize],
+            plan.tables[(KILL_BASE + e) as usize],
+            "entry {e}"
+        );
     }
     // Drawn, each is the threshold of the drawn Pk times the drawn factor.
     let n = sc.parameters.len();
@@ -445,7 +449,7 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
         let v = &values[r * n..(r + 1) * n];
         let mut row = Vec::new();
         drawn.row(v, &mut row);
-        for (i, &e) in drawn.entries.iter().enumerate() {
+        for &(e, i) in &drawn.entries {
             let (slot, weapon) = (e / weapons, e % weapons);
             let s = plan.slots[slot as usize];
             let ic = &sc.interceptors[s.interceptor as usize];
@@ -465,14 +469,19 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
                 &format!("threats.{}.manoeuvre.tier{}", w.id, tier.clamp(1, 4)),
                 w.manoeuvre_factor(tier),
             );
-            assert_eq!(row[i], threshold(pk * factor), "replicate {r}, entry {e}");
+            assert_eq!(
+                row[i as usize],
+                threshold(pk * factor),
+                "replicate {r}, entry {e}"
+            );
         }
     }
 }
 
 /// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
-/// on [0, 1] (point 0.5), the ballistic missile's in-flight reliability and the lower
-/// tier's round reliability drawn too, planned for a run that draws them with `seed`.
+/// on [0, 1] (point 0.5), the ballistic missile's in-flight reliability, the lower tier's
+/// round reliability and the defender's detection of ballistic missiles drawn too, planned
+/// for a run that draws them with `seed`.
 fn drawn_smoke(
     seed: u32,
 ) -> (
@@ -495,15 +504,16 @@ fn drawn_smoke(
                 "reliability = { value = { dist = \"beta\", alpha = 8, beta = 2, point = 0.8 }, assumed = true, note = \"test\" }",
             ),
         ],
-        &[],
+        // The defending side's detection of ballistic missiles.
+        &[(
+            "id = \"blue\"\nname = \"Blue\"\n",
+            "id = \"blue\"\nname = \"Blue\"\ndetection = { ballistic = { dist = \"uniform\", low = 0.5, high = 1, point = 0.9 }, assumed = true, note = \"test\" }\n",
+        )],
     )
     .unwrap();
     let mut plan = hormuz::engine::plan::build(&sc);
-    plan.draws = Some(std::sync::Arc::new(hormuz::engine::params::Draws::new(
-        &sc,
-        &plan.slots,
-        seed,
-    )));
+    let draws = hormuz::engine::params::Draws::new(&sc, &plan, seed);
+    plan.draws = Some(std::sync::Arc::new(draws));
     (std::sync::Arc::new(sc), std::sync::Arc::new(plan))
 }
 
@@ -634,32 +644,52 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
 }
 
 #[test]
-fn drawn_reliabilities_are_the_plans_at_point_values() {
+fn drawn_reliabilities_and_detection_are_the_plans_at_point_values() {
     use hormuz::engine::params::{DrawnThresholds, Parameters, draw_rows};
     let (sc, plan) = drawn_smoke(3);
-    let drawn = DrawnThresholds::new(&sc, &plan.slots);
+    let drawn = DrawnThresholds::new(&sc, &plan);
     let (slots, weapons) = (plan.slots.len() as u32, plan.weapons.len() as u32);
     let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
     let lower: Vec<u32> = (0..slots)
         .filter(|&s| sc.interceptors[plan.slots[s as usize].interceptor as usize].id == "lower")
         .collect();
-    // The sites: the lower tier's kill thresholds, the tbm's flight, the lower slots' rounds.
-    let flight = slots * weapons + tbm;
-    assert!(drawn.entries.contains(&flight));
+    // The sites: the lower tier's kill thresholds, the tbm's flight, the lower slots'
+    // rounds, and the detection of every ballistic track (all aimed at blue's base), which
+    // share one word.
+    let sites: Vec<u32> = drawn.entries.iter().map(|e| e.0).collect();
+    assert!(sites.contains(&(slots * weapons + tbm)));
     for s in &lower {
-        assert!(drawn.entries.contains(&(slots * weapons + weapons + s)));
+        assert!(sites.contains(&(slots * weapons + weapons + s)));
     }
+    let detect = slots * weapons + weapons + slots;
+    let ballistic: Vec<u32> = (0..plan.tracks.len() as u32)
+        .filter(|&k| plan.tracks[k as usize].weapon == tbm)
+        .collect();
+    assert!(!ballistic.is_empty());
+    let words: std::collections::BTreeSet<u32> = drawn
+        .entries
+        .iter()
+        .filter(|e| e.0 >= detect)
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(words.len(), 1);
+    assert_eq!(
+        sites.iter().filter(|&&e| e >= detect).count(),
+        ballistic.len()
+    );
     let points = draw_rows(&sc.parameters, Parameters::Point, 3, 0, 1);
     let mut row = Vec::new();
     drawn.row(&points, &mut row);
-    for (i, &e) in drawn.entries.iter().enumerate() {
+    for &(e, i) in &drawn.entries {
         let expected = if e < slots * weapons {
             continue;
         } else if e < slots * weapons + weapons {
             plan.weapons[(e - slots * weapons) as usize].flight_ok
-        } else {
+        } else if e < detect {
             plan.slots[(e - slots * weapons - weapons) as usize].reliability
+        } else {
+            plan.tracks[(e - detect) as usize].detect
         };
-        assert_eq!(row[i], expected, "site {e}");
+        assert_eq!(row[i as usize], expected, "site {e}");
     }
 }

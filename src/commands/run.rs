@@ -73,7 +73,7 @@ fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
         .collect();
     match (mode, other.first()) {
         (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities and interceptor reliabilities only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
+            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities, interceptor reliabilities and side detection only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
             other.len(),
             first.path
         ))),
@@ -107,7 +107,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     check_parameters(&sc, a.parameters.into())?;
     let mut batch = estimate.batch;
     if a.parameters == ParametersChoice::Draw && !sc.parameters.is_empty() {
-        let draws = Draws::new(&sc, &plan.slots, f.seed);
+        let draws = Draws::new(&sc, &plan, f.seed);
         // A replicate's row of drawn thresholds is state the estimate did not count:
         // smaller batches keep a batch's state within what the budget gave it.
         let row = draws.thresholds.words() as u64 * 4;

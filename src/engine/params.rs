@@ -12,9 +12,11 @@
 
 use std::collections::HashMap;
 
-use crate::engine::layout::{NONE, SlotRow};
+use crate::engine::layout::NONE;
+use crate::engine::plan::Plan;
 use crate::engine::rng::threshold;
 use crate::scenario::Scenario;
+use crate::scenario::types::ThreatClass;
 use crate::scenario::uncertain::{Owner, Parameter};
 
 /// Whether a run draws its uncertain figures per replicate or takes their central values.
@@ -90,10 +92,10 @@ pub struct Draws {
 }
 
 impl Draws {
-    pub fn new(sc: &Scenario, slots: &[SlotRow], seed: u32) -> Draws {
+    pub fn new(sc: &Scenario, plan: &Plan, seed: u32) -> Draws {
         Draws {
             parameters: sc.parameters.clone(),
-            thresholds: DrawnThresholds::new(sc, slots),
+            thresholds: DrawnThresholds::new(sc, plan),
             seed,
         }
     }
@@ -108,16 +110,16 @@ impl Draws {
     /// the replicates' rows. Refused when the tables would outgrow what a u32 index reaches.
     pub fn batch_plan(
         &self,
-        plan: &std::sync::Arc<crate::engine::plan::Plan>,
+        plan: &std::sync::Arc<Plan>,
         first: u32,
         n: u32,
-    ) -> Result<std::sync::Arc<crate::engine::plan::Plan>, String> {
+    ) -> Result<std::sync::Arc<Plan>, String> {
         let t = &self.thresholds;
         let words = t.words();
         if words == 0 {
             return Ok(plan.clone());
         }
-        let sites = DrawnThresholds::sites(plan.slots.len(), plan.weapons.len());
+        let sites = DrawnThresholds::sites(plan);
         let total = plan.tables.len() as u64 + sites as u64 + n as u64 * words as u64;
         if total > (u32::MAX / 2) as u64 {
             return Err(format!(
@@ -127,8 +129,8 @@ impl Draws {
         let mut p = (**plan).clone();
         p.draws = None;
         let mut index = vec![NONE; sites];
-        for (i, &e) in t.entries.iter().enumerate() {
-            index[e as usize] = i as u32;
+        for &(site, word) in &t.entries {
+            index[site as usize] = word;
         }
         p.drawn.index = p.tables.len() as u32;
         p.tables.extend_from_slice(&index);
@@ -153,23 +155,28 @@ type Part = (u32, f64);
 /// `common.wgsl`): the kill thresholds (`slot * weapons + weapon`, as `plan::kill_table`
 /// lays them out: the interceptor's Pk against the weapon's class times the weapon's
 /// manoeuvre factor at the battery's tier), then each weapon's in-flight reliability
-/// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`).
-/// A replicate's row holds a word for each site a drawn parameter changes.
+/// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`),
+/// then each track's detection (`Track::detect`: its target's side against its class).
+/// A replicate's row holds a word for each distinct threshold a drawn parameter changes;
+/// several sites may read one word (every track of a side and class).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DrawnThresholds {
-    /// The sites drawn, ascending: word `i` of a replicate's row is site `entries[i]`.
-    pub entries: Vec<u32>,
-    /// Per entry, the factors whose product is its probability.
+    /// The sites drawn, ascending, each with its word in a replicate's row.
+    pub entries: Vec<(u32, u32)>,
+    /// Per word, the factors whose product is its probability.
     parts: Vec<[Part; 2]>,
 }
 
 impl DrawnThresholds {
-    /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities.
-    pub fn sites(slots: usize, weapons: usize) -> usize {
-        slots * weapons + weapons + slots
+    /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities,
+    /// detections.
+    pub fn sites(plan: &Plan) -> usize {
+        let (slots, weapons) = (plan.slots.len(), plan.weapons.len());
+        slots * weapons + weapons + slots + plan.tracks.len()
     }
 
-    pub fn new(sc: &Scenario, slots: &[SlotRow]) -> DrawnThresholds {
+    pub fn new(sc: &Scenario, plan: &Plan) -> DrawnThresholds {
+        let slots = &plan.slots;
         let mut by_field: HashMap<(Owner, &str), u32> = HashMap::new();
         for (i, p) in sc.parameters.iter().enumerate() {
             by_field.insert((p.owner, p.field.as_str()), i as u32);
@@ -179,7 +186,7 @@ impl DrawnThresholds {
         let mut out = DrawnThresholds::default();
         let mut add = |site: usize, parts: [Part; 2]| {
             if parts.iter().any(|p| p.0 != NONE) {
-                out.entries.push(site as u32);
+                out.entries.push((site as u32, out.parts.len() as u32));
                 out.parts.push(parts);
             }
         };
@@ -215,12 +222,30 @@ impl DrawnThresholds {
                 [(p, sc.interceptors[ic].reliability), (NONE, 1.0)],
             );
         }
+        // One word per (side, class) drawn, read by every track aimed at that side.
+        let detect = rounds + slots.len();
+        let mut words: HashMap<(usize, usize), u32> = HashMap::new();
+        for (k, track) in plan.tracks.iter().enumerate() {
+            let side = sc.assets[track.target as usize].side;
+            let class = sc.weapons[track.weapon as usize].class.index();
+            let field = format!("detection.{}", ThreatClass::ALL[class].name());
+            let p = find(Owner::Side(side), &field);
+            if p == NONE {
+                continue;
+            }
+            let word = *words.entry((side, class)).or_insert_with(|| {
+                out.parts
+                    .push([(p, sc.sides[side].detection[class]), (NONE, 1.0)]);
+                out.parts.len() as u32 - 1
+            });
+            out.entries.push(((detect + k) as u32, word));
+        }
         out
     }
 
     /// Words of a replicate's row.
     pub fn words(&self) -> usize {
-        self.entries.len()
+        self.parts.len()
     }
 
     /// Whether the kernels read this parameter per replicate (the others are refused by a
@@ -231,7 +256,7 @@ impl DrawnThresholds {
             Owner::Weapon(_) => {
                 p.field.starts_with("manoeuvre.") || p.field == "flight_reliability"
             }
-            Owner::Side(_) => false,
+            Owner::Side(_) => p.field.starts_with("detection."),
         }
     }
 

@@ -78,7 +78,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         count_if(lane, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(tb, lane, tr.stream, D_DETECT, tr.detect) {
+        if roll(tb, lane, tr.stream, D_DETECT, detect_ok(tb, lane, k)) {
             th.status |= DETECTED;
         } else {
             count_if(lane, base, C_UNDETECTED);

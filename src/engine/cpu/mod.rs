@@ -299,6 +299,14 @@ pub fn flight_ok(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
     drawn_or(tb, lane, site, tb.weapons[weapon as usize].flight_ok)
 }
 
+/// The threshold that the defence detects track `k`, in this replicate.
+#[inline]
+pub fn detect_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].detect)
+}
+
 /// The threshold that a round of `slot` works, in this replicate.
 #[inline]
 pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
