@@ -94,7 +94,7 @@ fn advance_one(r: u32, k: u32) {
             set_wake(row, DONE);
             return;
         }
-        if !roll(r, tr.stream, D_LAUNCH, tr.launch_ok) {
+        if !roll(r, tr.stream, D_LAUNCH, launch_ok(r, k)) {
             th.status = FAILED_LAUNCH;
             count_if(r, base, C_FAILED_LAUNCH);
             if missile {

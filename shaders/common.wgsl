@@ -449,6 +449,12 @@ fn detect_ok(r: u32, k: u32) -> u32 {
     return drawn_or(r, site, tracks[k].detect);
 }
 
+// The threshold that track `k` launches, in replicate `r`.
+fn launch_ok(r: u32, k: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + params.tracks + k;
+    return drawn_or(r, site, tracks[k].launch_ok);
+}
+
 // The threshold that a round of `slot` works, in replicate `r`.
 fn round_works(r: u32, slot: u32) -> u32 {
     let site = params.slots * params.weapons + params.weapons + slot;

@@ -179,7 +179,7 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
 }
 
 /// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
-/// reliability, the warhead's in-flight reliability and the defender's detection of
+/// reliability, the warhead's launch and in-flight reliability and the defender's detection of
 /// ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
 /// them from each replicate's row of `tables`.
 fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
@@ -228,6 +228,12 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
             Owner::Side(defender),
             "detection.ballistic",
             0.6,
+        ),
+        (
+            "threats.tbm.launch_reliability",
+            Owner::Weapon(tbm),
+            "launch_reliability",
+            0.7,
         ),
     ] {
         sc.parameters.push(Parameter {

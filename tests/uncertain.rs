@@ -479,7 +479,7 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
 }
 
 /// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
-/// on [0, 1] (point 0.5), the ballistic missile's in-flight reliability, the lower tier's
+/// on [0, 1] (point 0.5), the ballistic missile's launch and in-flight reliability, the lower tier's
 /// round reliability and the defender's detection of ballistic missiles drawn too, planned
 /// for a run that draws them with `seed`.
 fn drawn_smoke(
@@ -498,6 +498,10 @@ fn drawn_smoke(
             (
                 "flight_reliability = { value = 1.0,",
                 "flight_reliability = { value = { low = 0.6, mode = 0.9, high = 1 },",
+            ),
+            (
+                "launch_reliability = { value = 1.0,",
+                "launch_reliability = { value = { dist = \"uniform\", low = 0.7, high = 1, point = 0.95 },",
             ),
             (
                 "reliability = { value = 1, assumed = true, note = \"test\" }",
@@ -644,7 +648,7 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
 }
 
 #[test]
-fn drawn_reliabilities_and_detection_are_the_plans_at_point_values() {
+fn drawn_reliabilities_detection_and_launch_are_the_plans_at_point_values() {
     use hormuz::engine::params::{DrawnThresholds, Parameters, draw_rows};
     let (sc, plan) = drawn_smoke(3);
     let drawn = DrawnThresholds::new(&sc, &plan);
@@ -666,15 +670,21 @@ fn drawn_reliabilities_and_detection_are_the_plans_at_point_values() {
         .filter(|&k| plan.tracks[k as usize].weapon == tbm)
         .collect();
     assert!(!ballistic.is_empty());
+    let launch = detect + plan.tracks.len() as u32;
     let words: std::collections::BTreeSet<u32> = drawn
         .entries
         .iter()
-        .filter(|e| e.0 >= detect)
+        .filter(|e| e.0 >= detect && e.0 < launch)
         .map(|e| e.1)
         .collect();
     assert_eq!(words.len(), 1);
     assert_eq!(
-        sites.iter().filter(|&&e| e >= detect).count(),
+        sites.iter().filter(|&&e| e >= detect && e < launch).count(),
+        ballistic.len()
+    );
+    // And the launch of every ballistic track (one launch site: one word).
+    assert_eq!(
+        sites.iter().filter(|&&e| e >= launch).count(),
         ballistic.len()
     );
     let points = draw_rows(&sc.parameters, Parameters::Point, 3, 0, 1);
@@ -687,8 +697,10 @@ fn drawn_reliabilities_and_detection_are_the_plans_at_point_values() {
             plan.weapons[(e - slots * weapons) as usize].flight_ok
         } else if e < detect {
             plan.slots[(e - slots * weapons - weapons) as usize].reliability
-        } else {
+        } else if e < launch {
             plan.tracks[(e - detect) as usize].detect
+        } else {
+            plan.tracks[(e - launch) as usize].launch_ok
         };
         assert_eq!(row[i as usize], expected, "site {e}");
     }

@@ -73,7 +73,7 @@ fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
         .collect();
     match (mode, other.first()) {
         (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities, interceptor reliabilities and side detection only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
+            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities, interceptor reliabilities, launch reliabilities and side detection only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
             other.len(),
             first.path
         ))),

@@ -156,7 +156,9 @@ type Part = (u32, f64);
 /// lays them out: the interceptor's Pk against the weapon's class times the weapon's
 /// manoeuvre factor at the battery's tier), then each weapon's in-flight reliability
 /// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`),
-/// then each track's detection (`Track::detect`: its target's side against its class).
+/// then each track's detection (`Track::detect`: its target's side against its class),
+/// then each track's launch (`Track::launch_ok`: its weapon's launch reliability times its
+/// launch site's).
 /// A replicate's row holds a word for each distinct threshold a drawn parameter changes;
 /// several sites may read one word (every track of a side and class).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -169,10 +171,10 @@ pub struct DrawnThresholds {
 
 impl DrawnThresholds {
     /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities,
-    /// detections.
+    /// detections, launches.
     pub fn sites(plan: &Plan) -> usize {
         let (slots, weapons) = (plan.slots.len(), plan.weapons.len());
-        slots * weapons + weapons + slots + plan.tracks.len()
+        slots * weapons + weapons + slots + 2 * plan.tracks.len()
     }
 
     pub fn new(sc: &Scenario, plan: &Plan) -> DrawnThresholds {
@@ -240,6 +242,23 @@ impl DrawnThresholds {
             });
             out.entries.push(((detect + k) as u32, word));
         }
+        // One word per (weapon, launch site) whose weapon's launch reliability is drawn.
+        let launch = detect + plan.tracks.len();
+        let mut words: HashMap<(usize, usize), u32> = HashMap::new();
+        for (k, info) in plan.track_info.iter().enumerate() {
+            let p = find(Owner::Weapon(info.weapon), "launch_reliability");
+            if p == NONE {
+                continue;
+            }
+            let word = *words.entry((info.weapon, info.site)).or_insert_with(|| {
+                out.parts.push([
+                    (p, sc.weapons[info.weapon].launch_reliability),
+                    (NONE, sc.sites[info.site].launch_reliability),
+                ]);
+                out.parts.len() as u32 - 1
+            });
+            out.entries.push(((launch + k) as u32, word));
+        }
         out
     }
 
@@ -254,7 +273,9 @@ impl DrawnThresholds {
         match p.owner {
             Owner::Interceptor(_) => p.field.starts_with("pk.") || p.field == "reliability",
             Owner::Weapon(_) => {
-                p.field.starts_with("manoeuvre.") || p.field == "flight_reliability"
+                p.field.starts_with("manoeuvre.")
+                    || p.field == "flight_reliability"
+                    || p.field == "launch_reliability"
             }
             Owner::Side(_) => p.field.starts_with("detection."),
         }

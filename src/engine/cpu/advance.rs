@@ -65,7 +65,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             set_wake(lane, k, DONE);
             return;
         }
-        if !roll(tb, lane, tr.stream, D_LAUNCH, tr.launch_ok) {
+        if !roll(tb, lane, tr.stream, D_LAUNCH, launch_ok(tb, lane, k)) {
             th.status = FAILED_LAUNCH;
             count_if(lane, base, C_FAILED_LAUNCH);
             if missile {

@@ -307,6 +307,14 @@ pub fn detect_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
     drawn_or(tb, lane, site, tb.tracks[k as usize].detect)
 }
 
+/// The threshold that track `k` launches, in this replicate.
+#[inline]
+pub fn launch_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + p.tracks + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].launch_ok)
+}
+
 /// The threshold that a round of `slot` works, in this replicate.
 #[inline]
 pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
