@@ -437,27 +437,9 @@ fn kill_threshold(r: u32, slot: u32, weapon: u32) -> u32 {
     return drawn_or(r, i, tables[KILL_BASE + i]);
 }
 
-// The threshold that a launched `weapon` does not fail in flight, in replicate `r`.
-fn flight_ok(r: u32, weapon: u32) -> u32 {
-    let site = params.slots * params.weapons + weapon;
-    return drawn_or(r, site, weapons[weapon].flight_ok);
-}
-
-// The threshold that the defence detects track `k`, in replicate `r`.
-fn detect_ok(r: u32, k: u32) -> u32 {
-    let site = params.slots * params.weapons + params.weapons + params.slots + k;
-    return drawn_or(r, site, tracks[k].detect);
-}
-
-// The threshold that track `k` launches, in replicate `r`.
-fn launch_ok(r: u32, k: u32) -> u32 {
-    let site = params.slots * params.weapons + params.weapons + params.slots + params.tracks + k;
-    return drawn_or(r, site, tracks[k].launch_ok);
-}
-
 // The threshold that a round of `slot` works, in replicate `r`.
 fn round_works(r: u32, slot: u32) -> u32 {
-    let site = params.slots * params.weapons + params.weapons + slot;
+    let site = params.slots * params.weapons + slot;
     return drawn_or(r, site, slots[slot].reliability);
 }
 

@@ -44,6 +44,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     }
     let tr = tb.tracks[k as usize];
     let mut th = lane.threats[k as usize];
+    let w = tb.weapons[tr.weapon as usize];
     // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
     let missile = tr.stream == k;
     let base = if missile {
@@ -65,7 +66,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             set_wake(lane, k, DONE);
             return;
         }
-        if !roll(tb, lane, tr.stream, D_LAUNCH, launch_ok(tb, lane, k)) {
+        if !roll(tb, lane, tr.stream, D_LAUNCH, tr.launch_ok) {
             th.status = FAILED_LAUNCH;
             count_if(lane, base, C_FAILED_LAUNCH);
             if missile {
@@ -78,18 +79,12 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         count_if(lane, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(tb, lane, tr.stream, D_DETECT, detect_ok(tb, lane, k)) {
+        if roll(tb, lane, tr.stream, D_DETECT, tr.detect) {
             th.status |= DETECTED;
         } else {
             count_if(lane, base, C_UNDETECTED);
         }
-        if !roll(
-            tb,
-            lane,
-            tr.stream,
-            D_FLIGHT,
-            flight_ok(tb, lane, tr.weapon),
-        ) {
+        if !roll(tb, lane, tr.stream, D_FLIGHT, w.flight_ok) {
             th.fail_age = rand(tb, lane, tr.stream, D_FAIL_AGE) % tr.flight;
         }
         if missile {

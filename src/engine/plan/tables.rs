@@ -9,6 +9,7 @@
 //! floating point (`cpu::scatter`).
 
 use crate::engine::layout::*;
+use crate::engine::rng::threshold;
 use crate::scenario::{Footprint, Scenario};
 
 /// The quantile of the standard Rayleigh distribution at knot `i` (probability `i /
@@ -48,6 +49,21 @@ pub fn frame_units(metres: f64) -> u32 {
 /// `cep_m`, in frame units.
 pub fn cep_sigma(cep_m: f64) -> u32 {
     frame_units(cep_m / libm::sqrt(2.0 * std::f64::consts::LN_2))
+}
+
+/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
+/// times the weapon's manoeuvre factor at the battery's tier (`engine::params` draws the
+/// same product per replicate).
+pub fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
+    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
+    for s in slots {
+        let ic = &sc.interceptors[s.interceptor as usize];
+        let tier = sc.batteries[s.battery as usize].tier;
+        for w in &sc.weapons {
+            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
+        }
+    }
+    kill
 }
 
 /// The kernels' tables: the constant ones, the kill thresholds per (slot, weapon), the
