@@ -473,20 +473,6 @@ fn defence(sc: &Scenario) -> Defence {
     d
 }
 
-/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
-/// times the weapon's manoeuvre factor at the battery's tier.
-fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
-    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
-    for s in slots {
-        let ic = &sc.interceptors[s.interceptor as usize];
-        let tier = sc.batteries[s.battery as usize].tier;
-        for w in &sc.weapons {
-            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
-        }
-    }
-    kill
-}
-
 /// Tracks swept at a time: planning's memory beyond the plan itself is this many swept
 /// tracks, and the budget is checked after each chunk.
 pub const CHUNK: usize = 4096;
@@ -559,7 +545,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             ..AssetRow::default()
         })
         .collect();
-    let tables = tables::build(sc, &kill_table(sc, &slots), &mut assets);
+    let tables = tables::build(sc, &slots, &mut assets);
     let weapons = sc
         .weapons
         .iter()

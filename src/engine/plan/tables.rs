@@ -9,6 +9,7 @@
 //! floating point (`cpu::scatter`).
 
 use crate::engine::layout::*;
+use crate::engine::rng::threshold;
 use crate::scenario::{Footprint, Scenario};
 
 /// The quantile of the standard Rayleigh distribution at knot `i` (probability `i /
@@ -53,9 +54,9 @@ pub fn cep_sigma(cep_m: f64) -> u32 {
 /// The kernels' tables: the constant ones, the kill thresholds per (slot, weapon), the
 /// footprint vertices; and each asset's footprint fields of its `AssetRow` (squared
 /// radius, or where its vertices are).
-pub fn build(sc: &Scenario, kill: &[u32], rows: &mut [AssetRow]) -> Vec<u32> {
+pub fn build(sc: &Scenario, slots: &[SlotRow], rows: &mut [AssetRow]) -> Vec<u32> {
     let mut t = constant_tables();
-    t.extend_from_slice(kill);
+    t.extend(kill_table(sc, slots));
     for (a, row) in sc.assets.iter().zip(rows.iter_mut()) {
         match &a.footprint {
             Footprint::Circle { radius_km } => {
@@ -75,6 +76,20 @@ pub fn build(sc: &Scenario, kill: &[u32], rows: &mut [AssetRow]) -> Vec<u32> {
         }
     }
     t
+}
+
+/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
+/// times the weapon's manoeuvre factor at the battery's tier.
+fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
+    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
+    for s in slots {
+        let ic = &sc.interceptors[s.interceptor as usize];
+        let tier = sc.batteries[s.battery as usize].tier;
+        for w in &sc.weapons {
+            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
+        }
+    }
+    kill
 }
 
 #[cfg(test)]
