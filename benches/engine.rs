@@ -1,6 +1,8 @@
 //! One full run of the default scenario on the CPU backend, the speed target of the
 //! engine-core issue (1,000 replicates of gulf-2026 in under 10 s on 2 cores, release).
-//! `cargo bench --bench engine`; `hormuz bench` prints the same figures as a table.
+//! `cargo bench --bench engine` (replicates/s as criterion's throughput; then threat-steps
+//! per replicate, peak memory and the scaling from 100 to 1,000 replicates, printed);
+//! `hormuz bench` prints the same figures as a table.
 
 use std::sync::Arc;
 
@@ -31,6 +33,43 @@ fn gulf_2026(c: &mut Criterion) {
         });
     }
     g.finish();
+    scaling(&sc, &plan);
+}
+
+/// What criterion does not measure, from one run at each count: threat-steps per replicate
+/// (flat when the cost is linear in replicates), the process's peak resident memory during
+/// the run, and the wall-time ratio of each count to the previous one.
+fn scaling(sc: &Arc<scenario::Scenario>, plan: &Arc<plan::Plan>) {
+    let mut previous: Option<(f64, u32)> = None;
+    for replicates in [100u32, 1000] {
+        let counted = hormuz::bench::reset_peak_rss();
+        let config = RunConfig {
+            replicates,
+            seed: 1,
+            record: 0..0,
+        };
+        let t0 = std::time::Instant::now();
+        let out = hormuz::world::run_cpu(sc.clone(), plan.clone(), &config, None, |_, _| {})
+            .expect("run");
+        let wall = t0.elapsed().as_secs_f64();
+        let peak = hormuz::bench::peak_rss()
+            .filter(|_| counted)
+            .map_or("n/a".into(), |b| {
+                format!("{:.1} MiB", b as f64 / (1 << 20) as f64)
+            });
+        let ratio = previous.map_or(String::new(), |(w, n)| {
+            format!(
+                ", wall x{:.2} for x{}",
+                wall / w.max(1e-9),
+                replicates / n.max(1)
+            )
+        });
+        println!(
+            "gulf-2026 cpu run, {replicates} replicates: {:.0} threat-steps per replicate, peak memory {peak}{ratio}",
+            out.stats.threat_steps as f64 / replicates as f64
+        );
+        previous = Some((wall, replicates));
+    }
 }
 
 criterion_group! {

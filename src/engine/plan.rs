@@ -551,7 +551,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             ..AssetRow::default()
         })
         .collect();
-    let tables = tables::build(sc, &tables::kill_table(sc, &slots), &mut assets);
+    let tables = tables::build(sc, &slots, &mut assets);
     let weapons = sc
         .weapons
         .iter()

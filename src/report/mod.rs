@@ -32,12 +32,13 @@ pub use summary::*;
 /// recording events, in `bytes`: the estimate counts a row of this report's figures for
 /// each replicate.
 pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budget {
+    let figures = table(sc);
     Budget {
         bytes,
         replicates,
         recorded,
-        figures: table(sc).len() as u64,
-        many_valued: table(sc).iter().filter(|f| f.is_money()).count() as u64,
+        figures: figures.len() as u64,
+        many_valued: figures.iter().filter(|f| f.is_money()).count() as u64,
         batch_cap: None,
     }
 }

@@ -32,9 +32,10 @@ const SECTIONS: [&str; 5] = [
 const OWN: [&str; 2] = ["id", "note"];
 
 /// The templates, and each by its id.
-struct Templates<'a, 'i> {
-    list: &'a mut Vec<Template<'i>>,
-    index: &'a HashMap<String, usize>,
+#[derive(Default)]
+struct Templates<'i> {
+    list: Vec<Template<'i>>,
+    index: HashMap<String, usize>,
 }
 
 struct Template<'i> {
@@ -85,16 +86,7 @@ pub fn parse_scenario(src: &SourceFile) -> Result<ScenarioFile, LoadError> {
 fn expand<'i>(src: &SourceFile, root: &mut DeTable<'i>, problems: &mut Problems) {
     let mut templates = match root.remove("templates") {
         Some(list) => templates(src, list, problems),
-        None => Vec::new(),
-    };
-    let index: HashMap<String, usize> = templates
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.id.clone(), i))
-        .collect();
-    let mut templates = Templates {
-        list: &mut templates,
-        index: &index,
+        None => Templates::default(),
     };
     for section in SECTIONS {
         let Some(v) = root.get_mut(section) else {
@@ -142,7 +134,7 @@ fn templates<'i>(
     src: &SourceFile,
     list: Spanned<DeValue<'i>>,
     problems: &mut Problems,
-) -> Vec<Template<'i>> {
+) -> Templates<'i> {
     let span = list.span();
     let DeValue::Array(items) = list.into_inner() else {
         problems.push(
@@ -150,10 +142,9 @@ fn templates<'i>(
             span,
             "templates: expected an array of tables, `[[templates]]`".into(),
         );
-        return Vec::new();
+        return Templates::default();
     };
-    let mut out: Vec<Template> = Vec::new();
-    let mut seen = std::collections::HashSet::new();
+    let mut out = Templates::default();
     for (i, item) in items.into_iter().enumerate() {
         let span = item.span();
         let DeValue::Table(table) = item.into_inner() else {
@@ -174,7 +165,7 @@ fn templates<'i>(
                 format!("templates[{i}].template: a template cannot name another template"),
             );
         }
-        if !seen.insert(id.clone()) {
+        if out.index.contains_key(&id) {
             problems.push(
                 src,
                 id_span,
@@ -182,7 +173,8 @@ fn templates<'i>(
             );
             continue;
         }
-        out.push(Template {
+        out.index.insert(id.clone(), out.list.len());
+        out.list.push(Template {
             id,
             id_span,
             table,
@@ -196,7 +188,7 @@ fn templates<'i>(
 fn apply<'i>(
     src: &SourceFile,
     unit: &mut DeTable<'i>,
-    templates: &mut Templates<'_, 'i>,
+    templates: &mut Templates<'i>,
     problems: &mut Problems,
 ) {
     let Some(named) = unit.remove("template") else {

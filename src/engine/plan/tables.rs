@@ -69,9 +69,9 @@ pub fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
 /// The kernels' tables: the constant ones, the kill thresholds per (slot, weapon), the
 /// footprint vertices; and each asset's footprint fields of its `AssetRow` (squared
 /// radius, or where its vertices are).
-pub fn build(sc: &Scenario, kill: &[u32], rows: &mut [AssetRow]) -> Vec<u32> {
+pub fn build(sc: &Scenario, slots: &[SlotRow], rows: &mut [AssetRow]) -> Vec<u32> {
     let mut t = constant_tables();
-    t.extend_from_slice(kill);
+    t.extend(kill_table(sc, slots));
     for (a, row) in sc.assets.iter().zip(rows.iter_mut()) {
         match &a.footprint {
             Footprint::Circle { radius_km } => {
