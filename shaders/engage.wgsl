@@ -58,7 +58,7 @@ fn engage_one(r: u32, k: u32) {
         set_wake(row, next_wake(r, tr, th, tick));
         return;
     }
-    let threat_class = weapons[tr.weapon].threat_class;
+    let threat_class = weapon_row(tr.weapon).threat_class;
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
     let pk = kill_threshold(r, o.slot, tr.weapon);

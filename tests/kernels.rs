@@ -178,9 +178,10 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
     })
 }
 
-/// The mechanisms run with the lower tier's Pk against ballistic missiles and its round
-/// reliability drawn per replicate (`engine::params`): `engage` reads them from each
-/// replicate's row of `tables`.
+/// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
+/// reliability, the warhead's launch and in-flight reliability and the defender's detection of
+/// ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
+/// them from each replicate's row of `tables`.
 fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
     use hormuz::engine::params::Draws;
     use hormuz::scenario::uncertain::{Distribution, Owner, Parameter, parameter_id};
@@ -204,21 +205,51 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
         owner: Owner::Interceptor(lower),
         field: "pk.ballistic".into(),
     });
-    // The lower tier's rounds are drawn too.
-    let path = "interceptors.lower.reliability";
-    sc.parameters.push(Parameter {
-        path: path.into(),
-        key: path.into(),
-        id: parameter_id(path),
-        dist: Distribution::Uniform {
-            low: 0.5,
-            high: 1.0,
-            point: 0.9,
-        },
-        integer: false,
-        owner: Owner::Interceptor(lower),
-        field: "reliability".into(),
-    });
+    // The lower tier's rounds, the warhead's flight and the defender's detection of
+    // ballistic missiles are drawn too (`engage`, `advance`).
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap();
+    let defender = sc.assets[0].side;
+    let detection = format!("sides.{}.detection.ballistic", sc.sides[defender].id);
+    for (path, owner, field, low) in [
+        (
+            "interceptors.lower.reliability",
+            Owner::Interceptor(lower),
+            "reliability",
+            0.5,
+        ),
+        (
+            "threats.tbm.flight_reliability",
+            Owner::Weapon(tbm),
+            "flight_reliability",
+            0.4,
+        ),
+        (
+            detection.as_str(),
+            Owner::Side(defender),
+            "detection.ballistic",
+            0.6,
+        ),
+        (
+            "threats.tbm.launch_reliability",
+            Owner::Weapon(tbm),
+            "launch_reliability",
+            0.7,
+        ),
+    ] {
+        sc.parameters.push(Parameter {
+            path: path.into(),
+            key: path.into(),
+            id: parameter_id(path),
+            dist: Distribution::Uniform {
+                low,
+                high: 1.0,
+                point: 0.9,
+            },
+            integer: false,
+            owner,
+            field: field.into(),
+        });
+    }
     let draws = Draws::new(&sc, plan, config.seed);
     assert!(draws.thresholds.words() > 0);
     let plan = draws.batch_plan(plan, 0, config.replicates).unwrap();

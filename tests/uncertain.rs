@@ -479,8 +479,9 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
 }
 
 /// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
-/// on [0, 1] (point 0.5) and its round reliability drawn too, planned for a run that draws
-/// them with `seed`.
+/// on [0, 1] (point 0.5), the ballistic missile's launch and in-flight reliability, the lower tier's
+/// round reliability and the defender's detection of ballistic missiles drawn too, planned
+/// for a run that draws them with `seed`.
 fn drawn_smoke(
     seed: u32,
 ) -> (
@@ -493,13 +494,25 @@ fn drawn_smoke(
                 PK,
                 "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 }, drone = 0.8,",
             ),
-            // The lower tier's rounds.
+            // The ballistic missile's in-flight reliability and the lower tier's rounds.
+            (
+                "flight_reliability = { value = 1.0,",
+                "flight_reliability = { value = { low = 0.6, mode = 0.9, high = 1 },",
+            ),
+            (
+                "launch_reliability = { value = 1.0,",
+                "launch_reliability = { value = { dist = \"uniform\", low = 0.7, high = 1, point = 0.95 },",
+            ),
             (
                 "reliability = { value = 1, assumed = true, note = \"test\" }",
                 "reliability = { value = { dist = \"beta\", alpha = 8, beta = 2, point = 0.8 }, assumed = true, note = \"test\" }",
             ),
         ],
-        &[],
+        // The defending side's detection of ballistic missiles.
+        &[(
+            "id = \"blue\"\nname = \"Blue\"\n",
+            "id = \"blue\"\nname = \"Blue\"\ndetection = { ballistic = { dist = \"uniform\", low = 0.5, high = 1, point = 0.9 }, assumed = true, note = \"test\" }\n",
+        )],
     )
     .unwrap();
     let mut plan = hormuz::engine::plan::build(&sc);
@@ -635,26 +648,60 @@ fn a_run_that_draws_kill_probabilities_reports_them_and_they_act() {
 }
 
 #[test]
-fn drawn_round_reliabilities_are_the_plans_at_point_values() {
+fn drawn_reliabilities_detection_and_launch_are_the_plans_at_point_values() {
     use hormuz::engine::params::{DrawnThresholds, Parameters, draw_rows};
     let (sc, plan) = drawn_smoke(3);
     let drawn = DrawnThresholds::new(&sc, &plan);
     let (slots, weapons) = (plan.slots.len() as u32, plan.weapons.len() as u32);
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap() as u32;
     let lower: Vec<u32> = (0..slots)
         .filter(|&s| sc.interceptors[plan.slots[s as usize].interceptor as usize].id == "lower")
         .collect();
-    // The sites: the lower tier's kill thresholds, and its slots' rounds.
+    // The sites: the lower tier's kill thresholds, the tbm's flight, the lower slots'
+    // rounds, and the detection of every ballistic track (all aimed at blue's base), which
+    // share one word.
     let sites: Vec<u32> = drawn.entries.iter().map(|e| e.0).collect();
+    assert!(sites.contains(&(slots * weapons + tbm)));
     for s in &lower {
-        assert!(sites.contains(&(slots * weapons + s)));
+        assert!(sites.contains(&(slots * weapons + weapons + s)));
     }
+    let detect = slots * weapons + weapons + slots;
+    let ballistic: Vec<u32> = (0..plan.tracks.len() as u32)
+        .filter(|&k| plan.tracks[k as usize].weapon == tbm)
+        .collect();
+    assert!(!ballistic.is_empty());
+    let launch = detect + plan.tracks.len() as u32;
+    let words: std::collections::BTreeSet<u32> = drawn
+        .entries
+        .iter()
+        .filter(|e| e.0 >= detect && e.0 < launch)
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(words.len(), 1);
+    assert_eq!(
+        sites.iter().filter(|&&e| e >= detect && e < launch).count(),
+        ballistic.len()
+    );
+    // And the launch of every ballistic track (one launch site: one word).
+    assert_eq!(
+        sites.iter().filter(|&&e| e >= launch).count(),
+        ballistic.len()
+    );
     let points = draw_rows(&sc.parameters, Parameters::Point, 3, 0, 1);
     let mut row = Vec::new();
     drawn.row(&points, &mut row);
     for &(e, i) in &drawn.entries {
-        if e >= slots * weapons {
-            let expected = plan.slots[(e - slots * weapons) as usize].reliability;
-            assert_eq!(row[i as usize], expected, "site {e}");
-        }
+        let expected = if e < slots * weapons {
+            continue;
+        } else if e < slots * weapons + weapons {
+            plan.weapons[(e - slots * weapons) as usize].flight_ok
+        } else if e < detect {
+            plan.slots[(e - slots * weapons - weapons) as usize].reliability
+        } else if e < launch {
+            plan.tracks[(e - detect) as usize].detect
+        } else {
+            plan.tracks[(e - launch) as usize].launch_ok
+        };
+        assert_eq!(row[i as usize], expected, "site {e}");
     }
 }

@@ -62,7 +62,7 @@ impl From<ParametersChoice> for Parameters {
 }
 
 /// Whether the run can take its parameters as asked. Issue 10 is under way: the kernels
-/// read drawn kill probabilities, manoeuvre factors and interceptor reliabilities
+/// read drawn kill probabilities, manoeuvre factors and reliabilities
 /// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
 /// would draw another refuses rather than report intervals it did not compute.
 fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
@@ -73,7 +73,7 @@ fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
         .collect();
     match (mode, other.first()) {
         (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors and interceptor reliabilities only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
+            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities, interceptor reliabilities, launch reliabilities and side detection only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
             other.len(),
             first.path
         ))),

@@ -90,7 +90,8 @@ pub const FRAME_LIMIT: i32 = 8191;
 // The constant tables at the head of `tables` (`Plan::tables`): the standard Rayleigh
 // radius at `QUANTILE_KNOTS` probabilities (fixed point, `QUANTILE_BITS`), then the cosine
 // and the sine of `ANGLES` directions (fixed point, `TRIG_BITS`); then the kill
-// thresholds, one per (slot, weapon); then footprint vertices, x and y.
+// thresholds, one per (slot, weapon); then the weapons' rows (`WEAPON_WORDS` each); then
+// footprint vertices, x and y.
 pub const QUANTILE_KNOTS: u32 = 1025;
 pub const QUANTILE_BITS: u32 = 12;
 pub const ANGLES: u32 = 256;
@@ -99,6 +100,8 @@ pub const Q_BASE: u32 = 0;
 pub const COS_BASE: u32 = Q_BASE + QUANTILE_KNOTS;
 pub const SIN_BASE: u32 = COS_BASE + ANGLES;
 pub const KILL_BASE: u32 = SIN_BASE + ANGLES;
+/// Words of a `WeaponRow` in `tables` (`plan::tables::weapon_base`).
+pub const WEAPON_WORDS: u32 = (std::mem::size_of::<WeaponRow>() / 4) as u32;
 /// Knots of an opportunity's fly-out table: 16 bits each, two per word.
 pub const FLYOUT_KNOTS: u32 = 8;
 /// Fly-out ticks at most (a knot holds 12 bits of it, so that interpolating fits a u32).

@@ -16,6 +16,7 @@ use crate::engine::layout::NONE;
 use crate::engine::plan::Plan;
 use crate::engine::rng::threshold;
 use crate::scenario::Scenario;
+use crate::scenario::types::ThreatClass;
 use crate::scenario::uncertain::{Owner, Parameter};
 
 /// Whether a run draws its uncertain figures per replicate or takes their central values.
@@ -151,11 +152,15 @@ type Part = (u32, f64);
 
 /// The thresholds the kernels read that depend on drawn parameters. Each *site* is one
 /// threshold of the plan, numbered as the kernels' helpers number them (`cpu/mod.rs`,
-/// `common.wgsl`): the kill thresholds (`slot * weapons + weapon`, as
-/// `plan::tables::kill_table` lays them out: the interceptor's Pk against the weapon's
-/// class times the weapon's manoeuvre factor at the battery's tier), then each slot's round
-/// reliability (`SlotRow::reliability`). A replicate's row holds a word for each distinct
-/// threshold a drawn parameter changes; several sites may read one word.
+/// `common.wgsl`): the kill thresholds (`slot * weapons + weapon`, as `plan::kill_table`
+/// lays them out: the interceptor's Pk against the weapon's class times the weapon's
+/// manoeuvre factor at the battery's tier), then each weapon's in-flight reliability
+/// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`),
+/// then each track's detection (`Track::detect`: its target's side against its class),
+/// then each track's launch (`Track::launch_ok`: its weapon's launch reliability times its
+/// launch site's).
+/// A replicate's row holds a word for each distinct threshold a drawn parameter changes;
+/// several sites may read one word (every track of a side and class).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DrawnThresholds {
     /// The sites drawn, ascending, each with its word in a replicate's row.
@@ -165,9 +170,11 @@ pub struct DrawnThresholds {
 }
 
 impl DrawnThresholds {
-    /// Sites of a plan: kill thresholds, round reliabilities.
+    /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities,
+    /// detections, launches.
     pub fn sites(plan: &Plan) -> usize {
-        plan.slots.len() * plan.weapons.len() + plan.slots.len()
+        let (slots, weapons) = (plan.slots.len(), plan.weapons.len());
+        slots * weapons + weapons + slots + 2 * plan.tracks.len()
     }
 
     pub fn new(sc: &Scenario, plan: &Plan) -> DrawnThresholds {
@@ -203,7 +210,12 @@ impl DrawnThresholds {
                 );
             }
         }
-        let rounds = slots.len() * weapons;
+        let flight = slots.len() * weapons;
+        for (w, weapon) in sc.weapons.iter().enumerate() {
+            let p = find(Owner::Weapon(w), "flight_reliability");
+            add(flight + w, [(p, weapon.flight_reliability), (NONE, 1.0)]);
+        }
+        let rounds = flight + weapons;
         for (s, slot) in slots.iter().enumerate() {
             let ic = slot.interceptor as usize;
             let p = find(Owner::Interceptor(ic), "reliability");
@@ -211,6 +223,41 @@ impl DrawnThresholds {
                 rounds + s,
                 [(p, sc.interceptors[ic].reliability), (NONE, 1.0)],
             );
+        }
+        // One word per (side, class) drawn, read by every track aimed at that side.
+        let detect = rounds + slots.len();
+        let mut words: HashMap<(usize, usize), u32> = HashMap::new();
+        for (k, track) in plan.tracks.iter().enumerate() {
+            let side = sc.assets[track.target as usize].side;
+            let class = sc.weapons[track.weapon as usize].class.index();
+            let field = format!("detection.{}", ThreatClass::ALL[class].name());
+            let p = find(Owner::Side(side), &field);
+            if p == NONE {
+                continue;
+            }
+            let word = *words.entry((side, class)).or_insert_with(|| {
+                out.parts
+                    .push([(p, sc.sides[side].detection[class]), (NONE, 1.0)]);
+                out.parts.len() as u32 - 1
+            });
+            out.entries.push(((detect + k) as u32, word));
+        }
+        // One word per (weapon, launch site) whose weapon's launch reliability is drawn.
+        let launch = detect + plan.tracks.len();
+        let mut words: HashMap<(usize, usize), u32> = HashMap::new();
+        for (k, info) in plan.track_info.iter().enumerate() {
+            let p = find(Owner::Weapon(info.weapon), "launch_reliability");
+            if p == NONE {
+                continue;
+            }
+            let word = *words.entry((info.weapon, info.site)).or_insert_with(|| {
+                out.parts.push([
+                    (p, sc.weapons[info.weapon].launch_reliability),
+                    (NONE, sc.sites[info.site].launch_reliability),
+                ]);
+                out.parts.len() as u32 - 1
+            });
+            out.entries.push(((launch + k) as u32, word));
         }
         out
     }
@@ -225,9 +272,12 @@ impl DrawnThresholds {
     pub fn reads(p: &Parameter) -> bool {
         match p.owner {
             Owner::Interceptor(_) => p.field.starts_with("pk.") || p.field == "reliability",
-            Owner::Weapon(_) => p.field.starts_with("manoeuvre."),
-            // Read in `advance`, which cannot bind `tables` as well (NOTES-10.md).
-            Owner::Side(_) => false,
+            Owner::Weapon(_) => {
+                p.field.starts_with("manoeuvre.")
+                    || p.field == "flight_reliability"
+                    || p.field == "launch_reliability"
+            }
+            Owner::Side(_) => p.field.starts_with("detection."),
         }
     }
 

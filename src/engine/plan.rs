@@ -551,8 +551,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             ..AssetRow::default()
         })
         .collect();
-    let tables = tables::build(sc, &slots, &mut assets);
-    let weapons = sc
+    let weapons: Vec<WeaponRow> = sc
         .weapons
         .iter()
         .map(|w| WeaponRow {
@@ -563,6 +562,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             sub_scatter: w.submunitions.map_or(0, |s| tables::frame_units(s.1)),
         })
         .collect();
+    let tables = tables::build(sc, &slots, &weapons, &mut assets);
 
     let work = Work::new(limits.sweep_steps);
     let mut tracks = Vec::with_capacity(specs.len());

@@ -292,11 +292,34 @@ pub fn kill_threshold(tb: &Tables, lane: &Lane, slot: u32, weapon: u32) -> u32 {
     drawn_or(tb, lane, i, tb.tables[(KILL_BASE + i) as usize])
 }
 
+/// The threshold that a launched `weapon` does not fail in flight, in this replicate.
+#[inline]
+pub fn flight_ok(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
+    let site = tb.params.slots * tb.params.weapons + weapon;
+    drawn_or(tb, lane, site, tb.weapons[weapon as usize].flight_ok)
+}
+
+/// The threshold that the defence detects track `k`, in this replicate.
+#[inline]
+pub fn detect_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].detect)
+}
+
+/// The threshold that track `k` launches, in this replicate.
+#[inline]
+pub fn launch_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + p.tracks + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].launch_ok)
+}
+
 /// The threshold that a round of `slot` works, in this replicate.
 #[inline]
 pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
     let p = &tb.params;
-    let site = p.slots * p.weapons + slot;
+    let site = p.slots * p.weapons + p.weapons + slot;
     drawn_or(tb, lane, site, tb.slots[slot as usize].reliability)
 }
 

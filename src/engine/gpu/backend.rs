@@ -21,7 +21,6 @@ use crate::engine::plan::Plan;
 /// Buffers shared by every batch of a run: the plan's tables and the run's own.
 pub(super) struct RunBuffers {
     pub(super) tracks: wgpu::Buffer,
-    pub(super) weapons: wgpu::Buffer,
     pub(super) opportunities: wgpu::Buffer,
     pub(super) slots: wgpu::Buffer,
     pub(super) batteries: wgpu::Buffer,
@@ -47,7 +46,6 @@ impl RunBuffers {
     ) -> RunBuffers {
         RunBuffers {
             tracks: c.storage("tracks", &plan.tracks),
-            weapons: c.storage("weapons", &plan.weapons),
             opportunities: c.storage("opportunities", &plan.opportunities),
             slots: c.storage("slots", &plan.slots),
             batteries: c.uniform("batteries", battery_rows),
@@ -147,7 +145,6 @@ impl Batch {
         let buffers = Buffers {
             params: &batch.params,
             tracks: &run.tracks,
-            weapons: &run.weapons,
             opportunities: &run.opportunities,
             slots: &run.slots,
             batteries: &run.batteries,

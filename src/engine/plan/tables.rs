@@ -39,6 +39,14 @@ fn constant_tables() -> Vec<u32> {
     t
 }
 
+/// Where the weapons' rows start in `tables`: after the kill thresholds. The GPU reads a
+/// `WeaponRow` there (`weapon_row` in `common.wgsl`) rather than from a binding of its own,
+/// so that `advance`, which reads drawn thresholds in `tables`, binds no more than the 16
+/// storage buffers GL allows; the CPU twin reads `Tables::weapons`, the same rows.
+pub fn weapon_base(slots: usize, weapons: usize) -> usize {
+    KILL_BASE as usize + slots * weapons
+}
+
 /// A length in metres as frame units, within the frame.
 pub fn frame_units(metres: f64) -> u32 {
     let u = libm::round(metres / FRAME_M as f64);
@@ -67,11 +75,18 @@ pub fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
 }
 
 /// The kernels' tables: the constant ones, the kill thresholds per (slot, weapon), the
-/// footprint vertices; and each asset's footprint fields of its `AssetRow` (squared
-/// radius, or where its vertices are).
-pub fn build(sc: &Scenario, slots: &[SlotRow], rows: &mut [AssetRow]) -> Vec<u32> {
+/// weapons' rows (`weapon_base`), the footprint vertices; and each asset's footprint fields
+/// of its `AssetRow` (squared radius, or where its vertices are).
+pub fn build(
+    sc: &Scenario,
+    slots: &[SlotRow],
+    weapons: &[WeaponRow],
+    rows: &mut [AssetRow],
+) -> Vec<u32> {
     let mut t = constant_tables();
     t.extend(kill_table(sc, slots));
+    debug_assert_eq!(t.len(), weapon_base(slots.len(), weapons.len()));
+    t.extend_from_slice(bytemuck::cast_slice(weapons));
     for (a, row) in sc.assets.iter().zip(rows.iter_mut()) {
         match &a.footprint {
             Footprint::Circle { radius_km } => {
