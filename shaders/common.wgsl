@@ -463,6 +463,12 @@ fn launch_ok(r: u32, k: u32) -> u32 {
     return drawn_or(r, site, tracks[k].launch_ok);
 }
 
+// The per-axis scatter of `weapon`'s impact point, in replicate `r` (from its CEP).
+fn scatter(r: u32, weapon: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + 2u * params.tracks + weapon;
+    return drawn_or(r, site, weapon_row(weapon).scatter);
+}
+
 // The threshold that a round of `slot` works, in replicate `r`.
 fn round_works(r: u32, slot: u32) -> u32 {
     let site = params.slots * params.weapons + params.weapons + slot;
@@ -608,7 +614,7 @@ fn shift(p: vec2<i32>, q: vec2<i32>) -> vec2<i32> {
 }
 
 fn impact_point(r: u32, k: u32, th: Threat) -> vec2<i32> {
-    let sigma = weapon_row(tracks[k].weapon).scatter;
+    let sigma = scatter(r, tracks[k].weapon);
     let rad = radius(keyed(r, k, th.launch, D_SCATTER), sigma);
     return shift(vec2<i32>(0), polar(rad, keyed(r, k, th.launch, D_SCATTER_ANGLE)));
 }

@@ -179,8 +179,8 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
 }
 
 /// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
-/// reliability, the warhead's launch and in-flight reliability and the defender's detection of
-/// ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
+/// reliability, the warhead's launch and in-flight reliability and CEP and the defender's
+/// detection of ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
 /// them from each replicate's row of `tables`.
 fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
     use hormuz::engine::params::Draws;
@@ -250,6 +250,22 @@ fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Sce
             field: field.into(),
         });
     }
+    // And the warhead's CEP: `impact` (and any kernel that asks where it lands) reads a
+    // drawn scatter.
+    let path = "threats.tbm.cep_m";
+    sc.parameters.push(Parameter {
+        path: path.into(),
+        key: path.into(),
+        id: parameter_id(path),
+        dist: Distribution::Uniform {
+            low: 0.0,
+            high: 2000.0,
+            point: 0.0,
+        },
+        integer: false,
+        owner: Owner::Weapon(tbm),
+        field: "cep_m".into(),
+    });
     let draws = Draws::new(&sc, plan, config.seed);
     assert!(draws.thresholds.words() > 0);
     let plan = draws.batch_plan(plan, 0, config.replicates).unwrap();

@@ -394,10 +394,12 @@ fn drawing_figures_the_kernels_cannot_draw_yet_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--parameters draw"), "{err}");
+    // A CEP is drawn (the kernels read a drawn scatter), the count of decoys not yet.
     assert!(
-        err.contains("2 uncertain figures (the first threats.abu-mahdi.cep_m)"),
+        err.contains("1 uncertain figures (the first threats."),
         "{err}"
     );
+    assert!(err.contains(".decoys)"), "{err}");
 }
 
 #[test]
@@ -479,8 +481,9 @@ fn drawn_kill_thresholds_are_the_plans_at_point_values() {
 }
 
 /// The smoke scenario with the lower-tier Pk against ballistic missiles drawn uniformly
-/// on [0, 1] (point 0.5), the ballistic missile's launch and in-flight reliability, the lower tier's
-/// round reliability and the defender's detection of ballistic missiles drawn too, planned
+/// on [0, 1] (point 0.5), the ballistic missile's launch and in-flight reliability and CEP,
+/// the lower tier's round reliability and the defender's detection of ballistic missiles
+/// drawn too, planned
 /// for a run that draws them with `seed`.
 fn drawn_smoke(
     seed: u32,
@@ -506,6 +509,11 @@ fn drawn_smoke(
             (
                 "reliability = { value = 1, assumed = true, note = \"test\" }",
                 "reliability = { value = { dist = \"beta\", alpha = 8, beta = 2, point = 0.8 }, assumed = true, note = \"test\" }",
+            ),
+            // The ballistic missile's CEP: where it lands, so the hits, change per replicate.
+            (
+                CEP,
+                "cep_m = { value = { low = 0, mode = 500, high = 3000 }, assumed = true, note = \"test\" }",
             ),
         ],
         // The defending side's detection of ballistic missiles.
@@ -683,10 +691,17 @@ fn drawn_reliabilities_detection_and_launch_are_the_plans_at_point_values() {
         ballistic.len()
     );
     // And the launch of every ballistic track (one launch site: one word).
+    let scatter = launch + plan.tracks.len() as u32;
     assert_eq!(
-        sites.iter().filter(|&&e| e >= launch).count(),
+        sites
+            .iter()
+            .filter(|&&e| e >= launch && e < scatter)
+            .count(),
         ballistic.len()
     );
+    // And the tbm's scatter, from its CEP.
+    assert_eq!(sites.iter().filter(|&&e| e >= scatter).count(), 1);
+    assert!(sites.contains(&(scatter + tbm)));
     let points = draw_rows(&sc.parameters, Parameters::Point, 3, 0, 1);
     let mut row = Vec::new();
     drawn.row(&points, &mut row);
@@ -699,9 +714,85 @@ fn drawn_reliabilities_detection_and_launch_are_the_plans_at_point_values() {
             plan.slots[(e - slots * weapons - weapons) as usize].reliability
         } else if e < launch {
             plan.tracks[(e - detect) as usize].detect
-        } else {
+        } else if e < scatter {
             plan.tracks[(e - launch) as usize].launch_ok
+        } else {
+            plan.weapons[(e - scatter) as usize].scatter
         };
         assert_eq!(row[i as usize], expected, "site {e}");
     }
+}
+
+#[test]
+fn drawn_unit_costs_price_each_replicate() {
+    // The lower tier's unit cost drawn: each replicate's defence cost is its rounds fired
+    // times its own draw, and the interceptor's cost interval in summary.json is that of
+    // those products.
+    let (dir, sc, _) = edited(
+        &[(
+            "cost_usd = { value = 4000000,",
+            "cost_usd = { value = { low = 2000000, mode = 4000000, high = 9000000 },",
+        )],
+        &[],
+    );
+    std::fs::write(dir.path().join("smoke.toml"), sc).unwrap();
+    let out = common::hormuz_in(
+        dir.path(),
+        &[
+            "run",
+            "smoke.toml",
+            "-n",
+            "50",
+            "-s",
+            "8",
+            "--backend",
+            "cpu",
+            "--out",
+            "o",
+            "--parameters",
+            "draw",
+            "-q",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut csv = csv::Reader::from_path(dir.path().join("o/replicates.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name} not in {header:?}"))
+    };
+    let (cost, fired, usd) = (
+        column("param_interceptors.lower.cost_usd"),
+        column("fired_lower"),
+        column("defence_usd_blue"),
+    );
+    let mut distinct = std::collections::BTreeSet::new();
+    for r in csv.records() {
+        let r = r.unwrap();
+        let (c, n, d): (f64, f64, f64) = (
+            r[cost].parse().unwrap(),
+            r[fired].parse().unwrap(),
+            r[usd].parse().unwrap(),
+        );
+        assert!((2e6..=9e6).contains(&c), "{c}");
+        distinct.insert(c.to_bits());
+        // The upper tier's rounds keep their fixed cost.
+        let upper: f64 = r[column("fired_upper")].parse().unwrap();
+        let expected = n * c + upper * 12e6;
+        assert!(
+            (d - expected).abs() <= 1e-6 * expected.max(1.0),
+            "{d} vs {expected}"
+        );
+    }
+    assert!(
+        distinct.len() > 40,
+        "the draws vary: {} distinct",
+        distinct.len()
+    );
 }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use crate::engine::layout::NONE;
 use crate::engine::plan::Plan;
+use crate::engine::plan::tables::cep_sigma;
 use crate::engine::rng::threshold;
 use crate::scenario::Scenario;
 use crate::scenario::types::ThreatClass;
@@ -158,23 +159,33 @@ type Part = (u32, f64);
 /// (`WeaponRow::flight_ok`), then each slot's round reliability (`SlotRow::reliability`),
 /// then each track's detection (`Track::detect`: its target's side against its class),
 /// then each track's launch (`Track::launch_ok`: its weapon's launch reliability times its
-/// launch site's).
+/// launch site's), then each weapon's scatter (`WeaponRow::scatter`, from its CEP).
 /// A replicate's row holds a word for each distinct threshold a drawn parameter changes;
 /// several sites may read one word (every track of a side and class).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct DrawnThresholds {
     /// The sites drawn, ascending, each with its word in a replicate's row.
     pub entries: Vec<(u32, u32)>,
-    /// Per word, the factors whose product is its probability.
-    parts: Vec<[Part; 2]>,
+    /// Per word, the factors whose product is its value, and how that value becomes the
+    /// word the kernels read.
+    parts: Vec<([Part; 2], Word)>,
+}
+
+/// How a drawn value becomes a kernel's word, as the plan makes the same word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Word {
+    /// A probability: `rng::threshold`.
+    Threshold,
+    /// A CEP in metres: the per-axis sigma in frame units (`plan::tables::cep_sigma`).
+    Sigma,
 }
 
 impl DrawnThresholds {
     /// Sites of a plan: kill thresholds, flight reliabilities, round reliabilities,
-    /// detections, launches.
+    /// detections, launches, scatters.
     pub fn sites(plan: &Plan) -> usize {
         let (slots, weapons) = (plan.slots.len(), plan.weapons.len());
-        slots * weapons + weapons + slots + 2 * plan.tracks.len()
+        slots * weapons + weapons + slots + 2 * plan.tracks.len() + weapons
     }
 
     pub fn new(sc: &Scenario, plan: &Plan) -> DrawnThresholds {
@@ -189,7 +200,7 @@ impl DrawnThresholds {
         let mut add = |site: usize, parts: [Part; 2]| {
             if parts.iter().any(|p| p.0 != NONE) {
                 out.entries.push((site as u32, out.parts.len() as u32));
-                out.parts.push(parts);
+                out.parts.push((parts, Word::Threshold));
             }
         };
         let weapons = sc.weapons.len();
@@ -236,8 +247,10 @@ impl DrawnThresholds {
                 continue;
             }
             let word = *words.entry((side, class)).or_insert_with(|| {
-                out.parts
-                    .push([(p, sc.sides[side].detection[class]), (NONE, 1.0)]);
+                out.parts.push((
+                    [(p, sc.sides[side].detection[class]), (NONE, 1.0)],
+                    Word::Threshold,
+                ));
                 out.parts.len() as u32 - 1
             });
             out.entries.push(((detect + k) as u32, word));
@@ -251,13 +264,26 @@ impl DrawnThresholds {
                 continue;
             }
             let word = *words.entry((info.weapon, info.site)).or_insert_with(|| {
-                out.parts.push([
-                    (p, sc.weapons[info.weapon].launch_reliability),
-                    (NONE, sc.sites[info.site].launch_reliability),
-                ]);
+                out.parts.push((
+                    [
+                        (p, sc.weapons[info.weapon].launch_reliability),
+                        (NONE, sc.sites[info.site].launch_reliability),
+                    ],
+                    Word::Threshold,
+                ));
                 out.parts.len() as u32 - 1
             });
             out.entries.push(((launch + k) as u32, word));
+        }
+        let scatter = launch + plan.tracks.len();
+        for (w, weapon) in sc.weapons.iter().enumerate() {
+            let p = find(Owner::Weapon(w), "cep_m");
+            if p != NONE {
+                out.entries
+                    .push(((scatter + w) as u32, out.parts.len() as u32));
+                out.parts
+                    .push(([(p, weapon.cep_m), (NONE, 1.0)], Word::Sigma));
+            }
         }
         out
     }
@@ -267,15 +293,20 @@ impl DrawnThresholds {
         self.parts.len()
     }
 
-    /// Whether the kernels read this parameter per replicate (the others are refused by a
-    /// run that draws).
+    /// Whether a run reads this parameter per replicate: the kernels (through a drawn
+    /// word), or the report (unit costs, `report::figures`). The others are refused by a
+    /// run that draws.
     pub fn reads(p: &Parameter) -> bool {
         match p.owner {
-            Owner::Interceptor(_) => p.field.starts_with("pk.") || p.field == "reliability",
+            Owner::Interceptor(_) => {
+                p.field.starts_with("pk.") || p.field == "reliability" || p.field == "cost_usd"
+            }
             Owner::Weapon(_) => {
                 p.field.starts_with("manoeuvre.")
                     || p.field == "flight_reliability"
                     || p.field == "launch_reliability"
+                    || p.field == "cep_m"
+                    || p.field == "cost_usd"
             }
             Owner::Side(_) => p.field.starts_with("detection."),
         }
@@ -285,11 +316,13 @@ impl DrawnThresholds {
     /// appended to `out`: the same product, and threshold, as the plan's own.
     pub fn row(&self, values: &[f64], out: &mut Vec<u32>) {
         let value = |(p, point): Part| if p == NONE { point } else { values[p as usize] };
-        out.extend(
-            self.parts
-                .iter()
-                .map(|&[a, b]| threshold(value(a) * value(b))),
-        );
+        out.extend(self.parts.iter().map(|&([a, b], word)| {
+            let v = value(a) * value(b);
+            match word {
+                Word::Threshold => threshold(v),
+                Word::Sigma => cep_sigma(v),
+            }
+        }));
     }
 }
 

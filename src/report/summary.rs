@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::figures::{Counters, Figure, Figures, Outcome};
+use super::figures::{Counters, Figure, Figures, Outcome, UnitCosts};
 use super::stat::{self, Stat, StatAcc};
 use crate::engine::backend::BackendInfo;
 use crate::engine::layout::*;
@@ -220,9 +220,13 @@ impl<'a> SummaryBuilder<'a> {
                 acc.push(v);
             }
         }
-        for (i, ic) in self.sc.interceptors.iter().enumerate() {
-            for n in fig.column_of(Figure::Fired(i)) {
-                self.cost[i].push(n * ic.cost_usd);
+        let fired: Vec<Vec<f64>> = (0..self.sc.interceptors.len())
+            .map(|i| fig.column_of(Figure::Fired(i)))
+            .collect();
+        for r in 0..fig.rows.len() {
+            let costs = UnitCosts::of(self.sc, self.plan, fig.first + r as u32);
+            for (i, column) in fired.iter().enumerate() {
+                self.cost[i].push(column[r] * costs.interceptor[i]);
             }
         }
         let ns = self.plan.slots.len();

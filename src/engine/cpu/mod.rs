@@ -315,6 +315,14 @@ pub fn launch_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
     drawn_or(tb, lane, site, tb.tracks[k as usize].launch_ok)
 }
 
+/// The per-axis scatter of `weapon`'s impact point, in this replicate (from its CEP).
+#[inline]
+pub fn scatter(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + 2 * p.tracks + weapon;
+    drawn_or(tb, lane, site, tb.weapons[weapon as usize].scatter)
+}
+
 /// The threshold that a round of `slot` works, in this replicate.
 #[inline]
 pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
@@ -511,7 +519,7 @@ pub fn shift(p: [i32; 2], q: [i32; 2]) -> [i32; 2] {
 /// tick (the same in every kernel that asks).
 #[inline]
 pub fn impact_point(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> [i32; 2] {
-    let sigma = tb.weapons[tb.tracks[k as usize].weapon as usize].scatter;
+    let sigma = scatter(tb, lane, tb.tracks[k as usize].weapon);
     let rad = radius(tb, keyed(tb, lane, k, th.launch, D_SCATTER), sigma);
     shift(
         [0, 0],
