@@ -293,22 +293,66 @@ fn hormuz_check_exits_2_on_a_bad_distribution() {
 }
 
 /// The built-in scenario and its database in a folder of their own, the database edited.
-fn built_in_copy(db_edits: &[(&str, &str)]) -> tempfile::TempDir {
+/// The built-in scenario and database, copied into a folder, with `db_edits` made to the
+/// database; `pointed`: every distribution replaced by its point value, as a number.
+fn built_in_copy(db_edits: &[(&str, &str)], pointed: bool) -> tempfile::TempDir {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        root.join("gulf-2026.toml"),
-        dir.path().join("gulf-2026.toml"),
-    )
-    .unwrap();
     std::fs::create_dir(dir.path().join("db")).unwrap();
     let mut db = std::fs::read_to_string(root.join("db/weapons.toml")).unwrap();
     for (from, to) in db_edits {
         assert_eq!(db.matches(from).count(), 1, "{from:?} once in weapons.toml");
         db = db.replacen(from, to, 1);
     }
+    let mut scenario = std::fs::read_to_string(root.join("gulf-2026.toml")).unwrap();
+    if pointed {
+        db = point_values(&db);
+        scenario = point_values(&scenario);
+    }
     std::fs::write(dir.path().join("db/weapons.toml"), db).unwrap();
+    std::fs::write(dir.path().join("gulf-2026.toml"), scenario).unwrap();
     dir
+}
+
+/// A TOML text with every distribution (an inline table with `low` and `high`, or `dist`)
+/// replaced by its point value as written: a triangular's `mode`, a uniform's or beta's
+/// `point`.
+fn point_values(text: &str) -> String {
+    fn visit(v: &mut toml_edit::Value) {
+        if let Some(t) = v.as_inline_table() {
+            let is_distribution =
+                t.contains_key("dist") || (t.contains_key("low") && t.contains_key("high"));
+            if is_distribution {
+                let point = t
+                    .get("mode")
+                    .or_else(|| t.get("point"))
+                    .unwrap_or_else(|| panic!("a distribution without mode or point: {t}"))
+                    .clone();
+                let decor = v.decor().clone();
+                *v = point;
+                *v.decor_mut() = decor;
+                return;
+            }
+        }
+        match v {
+            toml_edit::Value::InlineTable(t) => t.iter_mut().for_each(|(_, v)| visit(v)),
+            toml_edit::Value::Array(a) => a.iter_mut().for_each(visit),
+            _ => {}
+        }
+    }
+    fn visit_item(item: &mut toml_edit::Item) {
+        match item {
+            toml_edit::Item::Value(v) => visit(v),
+            toml_edit::Item::Table(t) => t.iter_mut().for_each(|(_, i)| visit_item(i)),
+            toml_edit::Item::ArrayOfTables(a) => a
+                .iter_mut()
+                .for_each(|t| t.iter_mut().for_each(|(_, i)| visit_item(i))),
+            toml_edit::Item::None => {}
+        }
+    }
+    let mut doc: toml_edit::DocumentMut = text.parse().unwrap();
+    doc.iter_mut().for_each(|(_, i)| visit_item(i));
+    doc.to_string()
 }
 
 /// `hormuz run` of the copy in `dir` (20 replicates on the CPU), and its outputs
@@ -342,31 +386,13 @@ fn run_copy(dir: &std::path::Path, parameters: &str) -> (std::process::Output, V
     (out, files)
 }
 
-/// Figures of the built-in database written as distributions whose point values are the
-/// figures as they stand: a kill probability, a side's CEP, a count and a reliability.
-const RANGED: &[(&str, &str)] = &[
-    (
-        "pk = { ballistic = 0.70, assumed = true, note = \"no public Pk exists; assumed, the default of research-figures.md sec. 7 (0.5-0.85 against an MRBM above the atmosphere).",
-        "pk = { ballistic = { low = 0.45, mode = 0.70, high = 0.90 }, assumed = true, note = \"no public Pk exists; assumed, the default of research-figures.md sec. 7 (0.5-0.85 against an MRBM above the atmosphere).",
-    ),
-    (
-        "decoys = { value = 1, assumed = true, note = \"assumed 1 (0-3): Shahab-3 upgrade",
-        "decoys = { value = { low = 0, mode = 1, high = 3 }, assumed = true, note = \"assumed 1 (0-3): Shahab-3 upgrade",
-    ),
-    (
-        "cep_m = { value = 150, assumed = true,",
-        "cep_m = { value = { dist = \"uniform\", low = 20, high = 300, point = 150 }, assumed = true,",
-    ),
-    (
-        "pk = { rocket = 0.90, drone = 0.80, cruise = 0.70,",
-        "pk = { rocket = { dist = \"beta\", alpha = 9, beta = 1, point = 0.90 }, drone = 0.80, cruise = 0.70,",
-    ),
-];
-
+/// The built-in database and scenario write their assumed figures as distributions: a point
+/// run of them gives the bytes of the same files with each distribution written as its
+/// point value.
 #[test]
 fn point_parameters_reproduce_the_built_in_run_byte_for_byte() {
-    let plain = built_in_copy(&[]);
-    let ranged = built_in_copy(RANGED);
+    let plain = built_in_copy(&[], true);
+    let ranged = built_in_copy(&[], false);
     let (a, expected) = run_copy(plain.path(), "point");
     assert!(a.status.success(), "{}", String::from_utf8_lossy(&a.stderr));
     let (b, got) = run_copy(ranged.path(), "point");
@@ -378,9 +404,11 @@ fn point_parameters_reproduce_the_built_in_run_byte_for_byte() {
     {
         assert!(expected[i] == got[i], "{name} differs");
     }
-    // The copy does hold four parameters.
+    // The copies: the built-in holds well over a hundred parameters, the pointed none.
     let sc = scenario::load_path(Some(&ranged.path().join("gulf-2026.toml"))).unwrap();
-    assert_eq!(sc.parameters.len(), 4, "{:?}", sc.parameters);
+    assert!(sc.parameters.len() > 100, "{}", sc.parameters.len());
+    let sc = scenario::load_path(Some(&plain.path().join("gulf-2026.toml"))).unwrap();
+    assert!(sc.parameters.is_empty(), "{:?}", sc.parameters);
     // A run that has nothing to draw draws nothing: the same bytes again.
     let (c, drawn) = run_copy(plain.path(), "draw");
     assert!(c.status.success(), "{}", String::from_utf8_lossy(&c.stderr));
@@ -389,16 +417,19 @@ fn point_parameters_reproduce_the_built_in_run_byte_for_byte() {
 
 #[test]
 fn drawing_figures_the_kernels_cannot_draw_yet_is_refused() {
-    let ranged = built_in_copy(RANGED);
+    // A count of decoys sets how many objects a replicate tracks: not drawn yet.
+    let ranged = built_in_copy(
+        &[(
+            "decoys = { value = 1, assumed = true, note = \"assumed 1 (0-3): Shahab-3 variant",
+            "decoys = { value = { low = 0, mode = 1, high = 3 }, assumed = true, note = \"assumed 1 (0-3): Shahab-3 variant",
+        )],
+        false,
+    );
     let (out, _) = run_copy(ranged.path(), "draw");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--parameters draw"), "{err}");
-    // A CEP is drawn (the kernels read a drawn scatter), the count of decoys not yet.
-    assert!(
-        err.contains("1 uncertain figures (the first threats."),
-        "{err}"
-    );
+    assert!(err.contains("1 uncertain figures (the first threats."), "{err}");
     assert!(err.contains(".decoys)"), "{err}");
 }
 
