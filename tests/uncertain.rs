@@ -429,7 +429,10 @@ fn drawing_figures_the_kernels_cannot_draw_yet_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--parameters draw"), "{err}");
-    assert!(err.contains("1 uncertain figures (the first threats."), "{err}");
+    assert!(
+        err.contains("1 uncertain figures (the first threats."),
+        "{err}"
+    );
     assert!(err.contains(".decoys)"), "{err}");
 }
 

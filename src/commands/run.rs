@@ -1,16 +1,17 @@
 //! `hormuz run`: Monte Carlo replicates of a scenario; the summary table on stdout,
 //! `summary.json`, `replicates.csv` and `log.csv` in `--out`, and the event tables.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
 use super::flags::RunFlags;
 use super::progress::progress_bar;
 use super::{create_out, load};
+use crate::engine::budget::Estimate;
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
-use crate::engine::params::{DrawnThresholds, Draws, Parameters};
+use crate::engine::params::{DrawnThresholds, Draws};
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::Scenario;
@@ -41,22 +42,40 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub event_replicates: u32,
     /// The figures written as distributions (docs/scenario.md, "Uncertain figures"):
-    /// `point` runs every one at its central value; `draw` draws them per replicate.
-    #[arg(long, value_enum, default_value_t = ParametersChoice::Point)]
-    pub parameters: ParametersChoice,
+    /// `posterior` (the default) draws them per replicate from the posterior fitted to the
+    /// calibration events (the built-in scenarios/posterior.json, or --posterior), and
+    /// from their priors where it has none; `draw` from their priors; `point` runs every
+    /// one at its central value.
+    #[arg(long, value_enum)]
+    pub parameters: Option<ParametersChoice>,
+    /// The posterior to draw from: a file written by `hormuz calibrate --fit`.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParametersChoice {
     Point,
     Draw,
+    Posterior,
 }
 
-impl From<ParametersChoice> for Parameters {
-    fn from(c: ParametersChoice) -> Parameters {
-        match c {
-            ParametersChoice::Point => Parameters::Point,
-            ParametersChoice::Draw => Parameters::Draw,
+impl RunArgs {
+    /// The parameters asked for, and the posterior file where they come from one (`None`:
+    /// the built-in); a posterior file with `point` or `draw` is bad input.
+    fn parameters(&self) -> Result<(ParametersChoice, Option<&Path>), Failure> {
+        match (self.parameters, self.posterior.as_deref()) {
+            (Some(c @ (ParametersChoice::Point | ParametersChoice::Draw)), Some(p)) => {
+                Err(Failure::input(format!(
+                    "--posterior {} is for --parameters posterior, not {:?}",
+                    p.display(),
+                    c
+                )))
+            }
+            (None | Some(ParametersChoice::Posterior), file) => {
+                Ok((ParametersChoice::Posterior, file))
+            }
+            (Some(c), None) => Ok((c, None)),
         }
     }
 }
@@ -65,20 +84,36 @@ impl From<ParametersChoice> for Parameters {
 /// read drawn kill probabilities, manoeuvre factors and reliabilities
 /// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
 /// would draw another refuses rather than report intervals it did not compute.
-fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
+fn check_parameters(sc: &Scenario, mode: ParametersChoice) -> Result<(), Failure> {
     let other: Vec<&Parameter> = sc
         .parameters
         .iter()
         .filter(|p| !DrawnThresholds::reads(p))
         .collect();
     match (mode, other.first()) {
-        (Parameters::Draw, Some(first)) => Err(Failure::input(format!(
-            "--parameters draw: the kernels read drawn kill probabilities, manoeuvre factors, flight reliabilities, interceptor reliabilities, launch reliabilities and side detection only so far, so {} uncertain figures (the first {}) cannot be drawn; run with --parameters point (their central values)",
-            other.len(),
-            first.path
-        ))),
+        (ParametersChoice::Draw | ParametersChoice::Posterior, Some(first)) => {
+            Err(Failure::input(format!(
+                "--parameters {}: a run draws kill probabilities, manoeuvre factors, reliabilities, detection, CEPs and unit costs per replicate, so {} uncertain figures (the first {}) cannot be drawn; write them as one number, or run with --parameters point (their central values)",
+                if mode == ParametersChoice::Draw {
+                    "draw"
+                } else {
+                    "posterior"
+                },
+                other.len(),
+                first.path
+            )))
+        }
         _ => Ok(()),
     }
+}
+
+/// The batch of a run that draws its parameters: a replicate's row of drawn thresholds is
+/// state the estimate did not count, so smaller batches keep a batch's state within what
+/// the budget gave it.
+pub(super) fn drawn_batch(estimate: &Estimate, draws: &Draws) -> u32 {
+    let row = draws.thresholds.words() as u64 * 4;
+    let per = estimate.per_replicate.max(1);
+    ((estimate.batch as u64 * per) / (per + row)).clamp(1, estimate.batch.max(1) as u64) as u32
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,18 +139,24 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         f.memory_budget,
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
-    check_parameters(&sc, a.parameters.into())?;
+    let (mode, file) = a.parameters()?;
+    check_parameters(&sc, mode)?;
     let mut batch = estimate.batch;
-    if a.parameters == ParametersChoice::Draw && !sc.parameters.is_empty() {
-        let draws = Draws::new(&sc, &plan, f.seed);
-        // A replicate's row of drawn thresholds is state the estimate did not count:
-        // smaller batches keep a batch's state within what the budget gave it.
+    if mode != ParametersChoice::Point && !sc.parameters.is_empty() {
+        let draws = match mode {
+            ParametersChoice::Posterior => {
+                let (posterior, name) =
+                    super::calibrate::load_posterior(file.unwrap_or(Path::new("built-in")))?;
+                Draws::from_posterior(&sc, &plan, f.seed, posterior, &name)
+                    .map_err(Failure::input)?
+            }
+            _ => Draws::new(&sc, &plan, f.seed),
+        };
         let row = draws.thresholds.words() as u64 * 4;
-        let per = estimate.per_replicate.max(1);
-        batch = ((batch as u64 * per) / (per + row)).clamp(1, batch as u64) as u32;
+        batch = drawn_batch(&estimate, &draws);
         eprintln!(
-            "parameters: {} uncertain figures drawn per replicate ({} drawn thresholds, {} bytes a replicate; param_<path> columns in replicates.csv)",
-            sc.parameters.len(),
+            "parameters: {} ({} drawn thresholds, {} bytes a replicate; param_<path> columns in replicates.csv; --parameters point for central values)",
+            draws.describe(),
             draws.thresholds.words(),
             row
         );
@@ -192,7 +233,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
 
 /// Whether to run on the GPU, saying on stderr what `auto` chose and why. `--backend gpu`
 /// without an adapter is bad input: the message says how to get one.
-fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
+pub(super) fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
     match choice {
         BackendChoice::Cpu => Ok(false),
         BackendChoice::Gpu => match GpuContext::shared() {

@@ -11,6 +11,7 @@ pub mod layout;
 pub mod next_tick;
 pub mod params;
 pub mod plan;
+pub mod posterior;
 pub mod rng;
 pub mod snapshot;
 

@@ -11,14 +11,16 @@
 //! thresholds (or integer rows) the kernels read, per replicate.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::engine::layout::NONE;
 use crate::engine::plan::Plan;
 use crate::engine::plan::tables::cep_sigma;
+use crate::engine::posterior::{POSTERIOR_KEY, Posterior};
 use crate::engine::rng::threshold;
 use crate::scenario::Scenario;
 use crate::scenario::types::ThreatClass;
-use crate::scenario::uncertain::{Owner, Parameter};
+use crate::scenario::uncertain::{Owner, Parameter, parameter_id};
 
 /// Whether a run draws its uncertain figures per replicate or takes their central values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -84,26 +86,126 @@ pub struct DrawnLayout {
 }
 
 /// What a run that draws its parameters needs to make each batch's rows: the scenario's
-/// parameters, which thresholds they change, and the run's seed.
+/// parameters, which thresholds they change, the run's seed, and where the values come
+/// from.
 #[derive(Clone, Debug)]
 pub struct Draws {
     pub parameters: Vec<Parameter>,
     pub thresholds: DrawnThresholds,
     pub seed: u32,
+    pub source: Source,
+}
+
+/// Where a run's parameter values come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// Each parameter's own distribution (its prior).
+    Prior,
+    /// A posterior's accepted sets (`engine::posterior`): per parameter its column there,
+    /// or `None` for one the posterior does not name (drawn from its prior).
+    Posterior {
+        name: String,
+        posterior: Arc<Posterior>,
+        columns: Vec<Option<usize>>,
+    },
 }
 
 impl Draws {
+    /// Draws from the priors.
     pub fn new(sc: &Scenario, plan: &Plan, seed: u32) -> Draws {
         Draws {
             parameters: sc.parameters.clone(),
             thresholds: DrawnThresholds::new(sc, plan),
             seed,
+            source: Source::Prior,
         }
     }
 
-    /// The parameter values of replicates `first..first + n` (`draw_rows`).
+    /// Draws from a posterior's sets where it names a parameter, from the prior elsewhere.
+    /// A set's value outside its parameter's range (a posterior fitted to another database)
+    /// is refused, naming both.
+    pub fn from_posterior(
+        sc: &Scenario,
+        plan: &Plan,
+        seed: u32,
+        posterior: Arc<Posterior>,
+        name: &str,
+    ) -> Result<Draws, String> {
+        let mut columns = Vec::with_capacity(sc.parameters.len());
+        for p in &sc.parameters {
+            let c = posterior.column(&p.path);
+            if let Some(c) = c {
+                let (low, high) = p.dist.support();
+                if let Some((i, v)) = posterior
+                    .samples
+                    .iter()
+                    .map(|s| s[c])
+                    .enumerate()
+                    .find(|&(_, v)| v < low || v > high)
+                {
+                    return Err(format!(
+                        "{name}: set {i} gives {} = {v}, outside its range [{low}, {high}] in this scenario's figures: the posterior was fitted to other figures (refit with hormuz calibrate --fit)",
+                        p.path
+                    ));
+                }
+            }
+            columns.push(c);
+        }
+        Ok(Draws {
+            source: Source::Posterior {
+                name: name.to_string(),
+                posterior,
+                columns,
+            },
+            ..Draws::new(sc, plan, seed)
+        })
+    }
+
+    /// The parameters a posterior names, of the scenario's (0 when drawing from priors).
+    pub fn from_posterior_count(&self) -> usize {
+        match &self.source {
+            Source::Prior => 0,
+            Source::Posterior { columns, .. } => columns.iter().flatten().count(),
+        }
+    }
+
+    /// What the run's intervals include, in words (summary.json `run.uncertainty`).
+    pub fn describe(&self) -> String {
+        let n = self.parameters.len();
+        match &self.source {
+            Source::Prior => format!(
+                "parameter and chance uncertainty: {n} uncertain figures drawn per replicate"
+            ),
+            Source::Posterior { name, .. } => format!(
+                "parameter and chance uncertainty: {n} uncertain figures drawn per replicate, {} of them from the posterior {name}, the others from their priors",
+                self.from_posterior_count()
+            ),
+        }
+    }
+
+    /// The parameter values of replicates `first..first + n`, row by row: each row a
+    /// function of its replicate alone.
     pub fn values(&self, first: u32, n: u32) -> Vec<f64> {
-        draw_rows(&self.parameters, Parameters::Draw, self.seed, first, n)
+        let Source::Posterior {
+            posterior, columns, ..
+        } = &self.source
+        else {
+            return draw_rows(&self.parameters, Parameters::Draw, self.seed, first, n);
+        };
+        let sets = posterior.samples.len();
+        let pick = parameter_id(POSTERIOR_KEY);
+        let mut out = Vec::with_capacity(self.parameters.len() * n as usize);
+        for r in first..first.saturating_add(n) {
+            let j = ((quantile_of(self.seed, r, pick) * sets as f64) as usize).min(sets - 1);
+            let set = &posterior.samples[j];
+            for (p, c) in self.parameters.iter().zip(columns) {
+                out.push(match c {
+                    Some(c) => set[*c],
+                    None => value(p, Parameters::Draw, self.seed, r),
+                });
+            }
+        }
+        out
     }
 
     /// The plan of the batch of replicates `first..first + n`: the run's, its `tables`

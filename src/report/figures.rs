@@ -299,6 +299,12 @@ impl Figures {
         let e = super::expr::parse(figure, &self.names)?;
         Ok(self.rows.iter().filter_map(|r| e.eval(r)).collect())
     }
+
+    /// As [`Figures::values`], one entry per replicate: `None` where it has no value.
+    pub fn values_by_row(&self, figure: &str) -> Result<Vec<Option<f64>>, String> {
+        let e = super::expr::parse(figure, &self.names)?;
+        Ok(self.rows.iter().map(|r| e.eval(r)).collect())
+    }
 }
 
 /// Build the per-replicate figures from a run.

@@ -70,10 +70,7 @@ pub fn stream(
     let backend = backend.unwrap_or_else(|| recorded.backend.clone());
     let mut facts = RunFacts::of(config.replicates, config.seed, &backend, &stats);
     if let Some(d) = &draws {
-        facts.uncertainty = Some(format!(
-            "parameter and chance uncertainty: {} uncertain figures drawn per replicate",
-            d.parameters.len()
-        ));
+        facts.uncertainty = Some(d.describe());
     }
     let summary = builder.finish(facts, &mut |visit, columns| {
         read_columns(csv, columns, visit)
