@@ -65,7 +65,7 @@ impl From<ParametersChoice> for Parameters {
 /// read drawn kill probabilities, manoeuvre factors and interceptor reliabilities
 /// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
 /// would draw another refuses rather than report intervals it did not compute.
-fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
+pub(super) fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
     let other: Vec<&Parameter> = sc
         .parameters
         .iter()
@@ -79,6 +79,39 @@ fn check_parameters(sc: &Scenario, mode: Parameters) -> Result<(), Failure> {
         ))),
         _ => Ok(()),
     }
+}
+
+/// Make the run draw its parameters (when the scenario has any): the draws go into the
+/// plan, and the batch size the estimate gave shrinks so that a batch's state, with the
+/// replicates' rows of drawn thresholds, stays within what the budget gave it. Returns the
+/// batch size. `note` ends the line that says so on stderr.
+pub(super) fn draw_parameters(
+    sc: &Scenario,
+    plan: &mut std::sync::Arc<crate::engine::plan::Plan>,
+    estimate: &crate::engine::budget::Estimate,
+    seed: u32,
+    note: &str,
+) -> Result<u32, Failure> {
+    let mut batch = estimate.batch;
+    if sc.parameters.is_empty() {
+        return Ok(batch);
+    }
+    let draws = Draws::new(sc, plan, seed);
+    // A replicate's row of drawn thresholds is state the estimate did not count.
+    let row = draws.thresholds.words() as u64 * 4;
+    let per = estimate.per_replicate.max(1);
+    batch = ((batch as u64 * per) / (per + row)).clamp(1, batch as u64) as u32;
+    eprintln!(
+        "parameters: {} uncertain figures drawn per replicate ({} drawn thresholds, {} bytes a replicate{note})",
+        sc.parameters.len(),
+        draws.thresholds.words(),
+        row
+    );
+    // The plan was just made: no other holder yet.
+    std::sync::Arc::get_mut(plan)
+        .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
+        .draws = Some(std::sync::Arc::new(draws));
+    Ok(batch)
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,25 +138,17 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
     check_parameters(&sc, a.parameters.into())?;
-    let mut batch = estimate.batch;
-    if a.parameters == ParametersChoice::Draw && !sc.parameters.is_empty() {
-        let draws = Draws::new(&sc, &plan, f.seed);
-        // A replicate's row of drawn thresholds is state the estimate did not count:
-        // smaller batches keep a batch's state within what the budget gave it.
-        let row = draws.thresholds.words() as u64 * 4;
-        let per = estimate.per_replicate.max(1);
-        batch = ((batch as u64 * per) / (per + row)).clamp(1, batch as u64) as u32;
-        eprintln!(
-            "parameters: {} uncertain figures drawn per replicate ({} drawn thresholds, {} bytes a replicate; param_<path> columns in replicates.csv)",
-            sc.parameters.len(),
-            draws.thresholds.words(),
-            row
-        );
-        // The plan was just made: no other holder yet.
-        std::sync::Arc::get_mut(&mut plan)
-            .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
-            .draws = Some(std::sync::Arc::new(draws));
-    }
+    let batch = if a.parameters == ParametersChoice::Draw {
+        draw_parameters(
+            &sc,
+            &mut plan,
+            &estimate,
+            f.seed,
+            "; param_<path> columns in replicates.csv",
+        )?
+    } else {
+        estimate.batch
+    };
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,
@@ -192,7 +217,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
 
 /// Whether to run on the GPU, saying on stderr what `auto` chose and why. `--backend gpu`
 /// without an adapter is bad input: the message says how to get one.
-fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
+pub(super) fn choose_backend(choice: BackendChoice) -> Result<bool, Failure> {
     match choice {
         BackendChoice::Cpu => Ok(false),
         BackendChoice::Gpu => match GpuContext::shared() {
