@@ -111,6 +111,9 @@ pub fn samples_needed(parameters: usize) -> usize {
 /// halves, so a genuinely independent column stays far above it).
 const SINGULAR: f64 = 1e-10;
 
+/// Unexplained share of the figure's rank variance below which the fit counts as exact.
+const EXACT: f64 = 1e-12;
+
 /// PRCC of `y` against each of `columns` (all of `y`'s length). A column that does not
 /// vary gets no coefficient (its note says so) and is left out of the others' regressions.
 pub fn prcc(columns: &[Vec<f64>], y: &[f64]) -> Result<Prcc, PrccError> {
@@ -155,26 +158,34 @@ pub fn prcc(columns: &[Vec<f64>], y: &[f64]) -> Result<Prcc, PrccError> {
         };
         columns.len()
     ];
+    // The parameters' ranks determine the figure's exactly (to rounding): every partial
+    // correlation is ±1 or, for a parameter the fit does not use, undefined (its residual
+    // figure is zero).
+    let exact = s2 < EXACT;
     for (j, &i) in varying.iter().enumerate() {
-        let denominator = (s2 * p[j][j] + b[j] * b[j]).sqrt();
-        coefficients[i] = if denominator > 0.0 {
-            let r = (b[j] / denominator).clamp(-1.0, 1.0);
-            let (t, pv) = t_test(r, df);
-            Coefficient {
-                prcc: Some(r),
-                t: Some(t),
-                p: Some(pv),
-                note: None,
-            }
+        let r = if exact {
+            (b[j].abs() > EXACT.sqrt()).then(|| b[j].signum())
         } else {
-            Coefficient {
+            Some((b[j] / (s2 * p[j][j] + b[j] * b[j]).sqrt()).clamp(-1.0, 1.0))
+        };
+        coefficients[i] = match r {
+            Some(r) => {
+                let (t, pv) = t_test(r, df);
+                Coefficient {
+                    prcc: Some(r),
+                    t: Some(t),
+                    p: Some(pv),
+                    note: None,
+                }
+            }
+            None => Coefficient {
                 prcc: None,
                 t: None,
                 p: None,
                 note: Some(
                     "undefined: the other parameters determine the figure exactly".to_string(),
                 ),
-            }
+            },
         };
     }
     Ok(Prcc {
