@@ -336,6 +336,14 @@ fn bad_input_is_refused_with_exit_2_saying_what() {
         &base("leaked_ballistic", "3"),
         &["too few replicates for 2 drawn parameters", "at least 4"],
     );
+    // More replicates than the budget holds draws for: refused before anything runs.
+    let mut big = base("leaked_ballistic", "10000000");
+    big.extend(["--memory-budget", "64MiB"]);
+    refused(
+        d,
+        &big,
+        &["the analysis holds 228.9 MiB of draws and figure values (2 parameters)"],
+    );
     // A figure that never varies.
     refused(
         d,

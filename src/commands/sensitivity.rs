@@ -3,17 +3,20 @@
 //! `sensitivity.csv` and `tornado.png` in `--out`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::Args;
 
+use super::create_out;
 use super::flags::RunFlags;
 use super::progress::progress_bar;
 use super::run::{BackendChoice, check_parameters, choose_backend, draw_parameters};
-use super::{create_out, load};
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::params::Parameters;
+use crate::engine::plan;
 use crate::error::Failure;
 use crate::report::{expr, reportable_names, table};
+use crate::scenario;
 use crate::sensitivity::{self, Prcc, PrccError, Ranked, prcc::samples_needed, tornado};
 use crate::world::{Engine, Progress, RunConfig};
 
@@ -44,20 +47,14 @@ pub struct SensitivityArgs {
 pub fn main(a: &SensitivityArgs) -> Result<(), Failure> {
     let f = &a.flags;
     let gpu = choose_backend(a.backend)?;
-    let (sc, mut plan, estimate) = load(
-        Some(&a.scenario),
-        f.replicates,
-        0,
-        f.memory_budget,
-        if gpu { GPU_BATCH } else { CPU_BATCH },
-    )?;
+    let sc = scenario::load_path(Some(&a.scenario))?;
+    crate::report::check_reported(&sc)?;
     // The figure is checked against the names an analyst sees (`replicate` is no figure),
     // then read from the whole row.
-    expr::parse(&a.figure, &reportable_names(&sc))
-        .map_err(|e| Failure::input(format!("--figure: {e}")))?;
+    let bad_figure = |e: String| Failure::input(format!("--figure: {e}"));
+    expr::parse(&a.figure, &reportable_names(&sc)).map_err(bad_figure)?;
     let names: Vec<String> = table(&sc).iter().map(|x| x.name(&sc)).collect();
-    let figure =
-        expr::parse(&a.figure, &names).map_err(|e| Failure::input(format!("--figure: {e}")))?;
+    let figure = expr::parse(&a.figure, &names).map_err(bad_figure)?;
     if sc.parameters.is_empty() {
         return Err(Failure::input(format!(
             "{}: no figure is written as a distribution, so nothing is drawn and there is nothing to rank; write the uncertain ones as distributions (docs/scenario.md, \"Uncertain figures\")",
@@ -74,9 +71,10 @@ pub fn main(a: &SensitivityArgs) -> Result<(), Failure> {
             groups.len()
         )));
     }
-    // The draws and the figure are held for every replicate: bounded by the budget.
+    // The draws and the figure are held for every replicate: they come out of the budget
+    // before the run is sized in what is left.
     let held = sensitivity::sample_bytes(f.replicates, groups.len());
-    if held > f.memory_budget {
+    if held >= f.memory_budget {
         return Err(Failure::input(format!(
             "-n {}: the analysis holds {} of draws and figure values ({} parameters), more than --memory-budget {}",
             f.replicates,
@@ -85,6 +83,10 @@ pub fn main(a: &SensitivityArgs) -> Result<(), Failure> {
             human_bytes(f.memory_budget)
         )));
     }
+    let budget = crate::report::budget(&sc, f.replicates, 0, f.memory_budget - held)
+        .streamed(if gpu { GPU_BATCH } else { CPU_BATCH });
+    let (plan, estimate) = plan::build_for(&sc, &budget)?;
+    let (sc, mut plan) = (Arc::new(sc), Arc::new(plan));
     let question = sensitivity::Question { figure, groups };
     let batch = draw_parameters(&sc, &mut plan, &estimate, f.seed, "")?;
     let engine = if gpu {
