@@ -180,7 +180,10 @@ fn render(name: &str, figure: &str, seed: u32, rows: &[Ranked], r: &Prcc, top: u
 }
 
 fn p_value(p: f64) -> String {
-    if p < 1e-4 {
+    if p == 0.0 {
+        // Below what an f64 holds (or a PRCC of exactly ±1).
+        "< 1e-300".to_string()
+    } else if p < 1e-4 {
         format!("{p:.1e}")
     } else {
         format!("{p:.4}")
