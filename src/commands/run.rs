@@ -12,6 +12,7 @@ use crate::engine::budget::Estimate;
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
 use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
 use crate::engine::params::{DrawnThresholds, Draws};
+use crate::engine::posterior::Posterior;
 use crate::error::Failure;
 use crate::report;
 use crate::scenario::Scenario;
@@ -84,7 +85,7 @@ impl RunArgs {
 /// read drawn kill probabilities, manoeuvre factors and reliabilities
 /// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
 /// would draw another refuses rather than report intervals it did not compute.
-fn check_parameters(sc: &Scenario, mode: ParametersChoice) -> Result<(), Failure> {
+pub(super) fn check_parameters(sc: &Scenario, mode: ParametersChoice) -> Result<(), Failure> {
     let other: Vec<&Parameter> = sc
         .parameters
         .iter()
@@ -116,12 +117,51 @@ pub(super) fn drawn_batch(estimate: &Estimate, draws: &Draws) -> u32 {
     ((estimate.batch as u64 * per) / (per + row)).clamp(1, estimate.batch.max(1) as u64) as u32
 }
 
+/// Make the run draw its parameters (when the scenario has any), from `posterior` (a
+/// posterior and its name) where it names them and from their priors otherwise: the draws
+/// go into the plan, and the batch shrinks for the replicates' rows (`drawn_batch`).
+/// Returns the batch size; `note` ends the line that says so on stderr.
+pub(super) fn draw_parameters(
+    sc: &Scenario,
+    plan: &mut std::sync::Arc<crate::engine::plan::Plan>,
+    estimate: &Estimate,
+    seed: u32,
+    posterior: Option<(std::sync::Arc<Posterior>, String)>,
+    note: &str,
+) -> Result<u32, Failure> {
+    if sc.parameters.is_empty() {
+        return Ok(estimate.batch);
+    }
+    let draws = match posterior {
+        Some((p, name)) => {
+            Draws::from_posterior(sc, plan, seed, p, &name).map_err(Failure::input)?
+        }
+        None => Draws::new(sc, plan, seed),
+    };
+    let batch = drawn_batch(estimate, &draws);
+    eprintln!(
+        "parameters: {} ({} drawn thresholds, {} bytes a replicate{note})",
+        draws.describe(),
+        draws.thresholds.words(),
+        draws.thresholds.words() * 4
+    );
+    // The plan was just made: no other holder yet.
+    std::sync::Arc::get_mut(plan)
+        .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
+        .draws = Some(std::sync::Arc::new(draws));
+    Ok(batch)
+}
+
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BackendChoice {
     Auto,
     Cpu,
     Gpu,
 }
+
+/// How a run that draws its parameters ends the line that says so.
+const NOTE: &str =
+    "; param_<path> columns in replicates.csv; --parameters point for central values";
 
 pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let f = &a.flags;
@@ -141,30 +181,15 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     )?;
     let (mode, file) = a.parameters()?;
     check_parameters(&sc, mode)?;
-    let mut batch = estimate.batch;
-    if mode != ParametersChoice::Point && !sc.parameters.is_empty() {
-        let draws = match mode {
-            ParametersChoice::Posterior => {
-                let (posterior, name) =
-                    super::calibrate::load_posterior(file.unwrap_or(Path::new("built-in")))?;
-                Draws::from_posterior(&sc, &plan, f.seed, posterior, &name)
-                    .map_err(Failure::input)?
-            }
-            _ => Draws::new(&sc, &plan, f.seed),
-        };
-        let row = draws.thresholds.words() as u64 * 4;
-        batch = drawn_batch(&estimate, &draws);
-        eprintln!(
-            "parameters: {} ({} drawn thresholds, {} bytes a replicate; param_<path> columns in replicates.csv; --parameters point for central values)",
-            draws.describe(),
-            draws.thresholds.words(),
-            row
-        );
-        // The plan was just made: no other holder yet.
-        std::sync::Arc::get_mut(&mut plan)
-            .ok_or_else(|| Failure::runtime("the run's plan is already shared"))?
-            .draws = Some(std::sync::Arc::new(draws));
-    }
+    let batch = match mode {
+        ParametersChoice::Point => estimate.batch,
+        ParametersChoice::Draw => draw_parameters(&sc, &mut plan, &estimate, f.seed, None, NOTE)?,
+        ParametersChoice::Posterior => {
+            let posterior =
+                super::calibrate::load_posterior(file.unwrap_or(Path::new("built-in")))?;
+            draw_parameters(&sc, &mut plan, &estimate, f.seed, Some(posterior), NOTE)?
+        }
+    };
     create_out(&a.out)?;
     let config = RunConfig {
         replicates: f.replicates,

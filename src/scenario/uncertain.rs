@@ -154,7 +154,7 @@ fn triangular(low: f64, mode: f64, high: f64, u: f64) -> f64 {
 /// The regularised incomplete beta function I_x(a, b), by its continued fraction (modified
 /// Lentz; Press et al., Numerical Recipes, 3rd ed., sec. 6.4), on the side where it
 /// converges fast.
-fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+pub fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
