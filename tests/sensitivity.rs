@@ -351,14 +351,18 @@ fn bad_input_is_refused_with_exit_2_saying_what() {
         &base("leaked_ballistic", "50"),
         &["smoke.toml: no figure is written as a distribution"],
     );
-    // A distribution the kernels do not read per replicate yet.
+    // A distribution a run cannot draw per replicate: a time of flight shapes the plan.
     let db = std::fs::read_to_string(data_dir().join("db.toml")).unwrap().replacen(
-        "cep_m = { value = 0, assumed = true, note = \"test\" }",
-        "cep_m = { value = { dist = \"uniform\", low = 0, high = 200, point = 50 }, assumed = true, note = \"test\" }",
+        "flight_time_s = { value = 600, assumed = true, note = \"test\" }",
+        "flight_time_s = { value = { dist = \"uniform\", low = 500, high = 700, point = 600 }, assumed = true, note = \"test\" }",
         1,
     );
     std::fs::write(d.join("db.toml"), db).unwrap();
-    refused(d, &base("leaked_ballistic", "50"), &["threats.tbm.cep_m"]);
+    refused(
+        d,
+        &base("leaked_ballistic", "50"),
+        &["threats.tbm.flight_time_s"],
+    );
     // Flags out of range, and a missing --figure.
     refused(
         d,
