@@ -77,7 +77,6 @@ fn advance_one(r: u32, k: u32) {
     }
     let tr = tracks[k];
     var th = threats[row];
-    let w = weapons[tr.weapon];
     // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
     let missile = tr.stream == k;
     let base = select(NONE, tr.weapon * WEAPON_COUNTERS, missile);
@@ -95,7 +94,7 @@ fn advance_one(r: u32, k: u32) {
             set_wake(row, DONE);
             return;
         }
-        if !roll(r, tr.stream, D_LAUNCH, tr.launch_ok) {
+        if !roll(r, tr.stream, D_LAUNCH, launch_ok(r, k)) {
             th.status = FAILED_LAUNCH;
             count_if(r, base, C_FAILED_LAUNCH);
             if missile {
@@ -108,12 +107,12 @@ fn advance_one(r: u32, k: u32) {
         count_if(r, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(r, tr.stream, D_DETECT, tr.detect) {
+        if roll(r, tr.stream, D_DETECT, detect_ok(r, k)) {
             th.status |= DETECTED;
         } else {
             count_if(r, base, C_UNDETECTED);
         }
-        if !roll(r, tr.stream, D_FLIGHT, w.flight_ok) {
+        if !roll(r, tr.stream, D_FLIGHT, flight_ok(r, tr.weapon)) {
             th.fail_age = rand(r, tr.stream, D_FAIL_AGE) % tr.flight;
         }
         if missile {

@@ -120,7 +120,7 @@ fn allocate_one(r: u32) {
         let row = r * params.tracks + k;
         let tr = tracks[k];
         var th = threats[row];
-        let threat_class = weapons[tr.weapon].threat_class;
+        let threat_class = weapon_row(tr.weapon).threat_class;
         let age = tick - th.launch;
         // The best opportunity so far: its index, rank and rounds ready.
         var best = NONE;
@@ -217,7 +217,7 @@ fn engage_with(r: u32, k: u32, threat: Threat, j: u32, tick: u32) -> Threat {
     let tr = tracks[k];
     let o = opportunities[tr.opp_first + j];
     let slot = slots[o.slot];
-    let threat_class = weapons[tr.weapon].threat_class;
+    let threat_class = weapon_row(tr.weapon).threat_class;
     let e = select(0u, th.engagements, th.last_opp == j);
     let shots = shots_for(o.slot, threat_class, e);
     let ms = r * params.slots + o.slot;

@@ -95,6 +95,7 @@ const Q_BASE: u32 = 0u;
 const COS_BASE: u32 = 1025u;
 const SIN_BASE: u32 = 1281u;
 const KILL_BASE: u32 = 1537u;
+const WEAPON_WORDS: u32 = 5u;
 const FLYOUT_KNOTS: u32 = 8u;
 const MAX_FLYOUT: u32 = 4095u;
 
@@ -174,9 +175,9 @@ struct Params {
     record_first: u32,
     record_count: u32,
     fire_control: u32,
-    _pad0: u32,
-    _pad1: u32,
-    _pad2: u32,
+    drawn_index: u32,
+    drawn_base: u32,
+    drawn_words: u32,
 }
 
 struct Started {
@@ -303,7 +304,6 @@ struct Event {
 @group(0) @binding(0) var<uniform> params: Params;
 // Shared tables.
 @group(0) @binding(1) var<storage, read> tracks: array<Track>;
-@group(0) @binding(2) var<storage, read> weapons: array<WeaponRow>;
 @group(0) @binding(3) var<storage, read> opportunities: array<Opportunity>;
 @group(0) @binding(4) var<storage, read> slots: array<SlotRow>;
 // The plan's battery table with the host's on/off switches; at most MAX_BATTERIES.
@@ -418,6 +418,63 @@ fn rand(r: u32, track: u32, k: u32) -> u32 {
     return draw(params.seed, params.first_replicate + r, track, params.tick, k);
 }
 
+// Threshold `site` of replicate `r` (`engine::params::DrawnThresholds` numbers the
+// sites): its drawn value when the run draws it (a word of the replicate's row in
+// `tables`), `planned` (the plan's) otherwise. Twin of `drawn_or` in `cpu/mod.rs`.
+fn drawn_or(r: u32, site: u32, planned: u32) -> u32 {
+    if params.drawn_words != 0u {
+        let at = tables[params.drawn_index + site];
+        if at != NONE {
+            return tables[params.drawn_base + r * params.drawn_words + at];
+        }
+    }
+    return planned;
+}
+
+// The kill threshold of `slot` against `weapon` in replicate `r`.
+fn kill_threshold(r: u32, slot: u32, weapon: u32) -> u32 {
+    let i = slot * params.weapons + weapon;
+    return drawn_or(r, i, tables[KILL_BASE + i]);
+}
+
+// Weapon `w`'s row. The rows live in `tables` after the kill thresholds
+// (`plan::tables::weapon_base`), not in a binding of their own, so that `advance`, which
+// reads drawn thresholds there, binds no more than the 16 storage buffers GL allows.
+fn weapon_row(w: u32) -> WeaponRow {
+    let b = KILL_BASE + params.slots * params.weapons + w * WEAPON_WORDS;
+    return WeaponRow(tables[b], tables[b + 1u], tables[b + 2u], tables[b + 3u], tables[b + 4u]);
+}
+
+// The threshold that a launched `weapon` does not fail in flight, in replicate `r`.
+fn flight_ok(r: u32, weapon: u32) -> u32 {
+    let site = params.slots * params.weapons + weapon;
+    return drawn_or(r, site, weapon_row(weapon).flight_ok);
+}
+
+// The threshold that the defence detects track `k`, in replicate `r`.
+fn detect_ok(r: u32, k: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + k;
+    return drawn_or(r, site, tracks[k].detect);
+}
+
+// The threshold that track `k` launches, in replicate `r`.
+fn launch_ok(r: u32, k: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + params.tracks + k;
+    return drawn_or(r, site, tracks[k].launch_ok);
+}
+
+// The per-axis scatter of `weapon`'s impact point, in replicate `r` (from its CEP).
+fn scatter(r: u32, weapon: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + params.slots + 2u * params.tracks + weapon;
+    return drawn_or(r, site, weapon_row(weapon).scatter);
+}
+
+// The threshold that a round of `slot` works, in replicate `r`.
+fn round_works(r: u32, slot: u32) -> u32 {
+    let site = params.slots * params.weapons + params.weapons + slot;
+    return drawn_or(r, site, slots[slot].reliability);
+}
+
 fn roll(r: u32, track: u32, k: u32, threshold: u32) -> bool {
     return chance(rand(r, track, k), threshold);
 }
@@ -479,7 +536,7 @@ fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {
         return OPP_SPENT;
     }
     let slot = slots[o.slot];
-    let threat_class = weapons[tr.weapon].threat_class;
+    let threat_class = weapon_row(tr.weapon).threat_class;
     let n = select(0u, th.engagements, th.last_opp == j);
     let shots = shots_for(o.slot, threat_class, n);
     if shots == 0u {
@@ -557,7 +614,7 @@ fn shift(p: vec2<i32>, q: vec2<i32>) -> vec2<i32> {
 }
 
 fn impact_point(r: u32, k: u32, th: Threat) -> vec2<i32> {
-    let sigma = weapons[tracks[k].weapon].scatter;
+    let sigma = scatter(r, tracks[k].weapon);
     let rad = radius(keyed(r, k, th.launch, D_SCATTER), sigma);
     return shift(vec2<i32>(0), polar(rad, keyed(r, k, th.launch, D_SCATTER_ANGLE)));
 }

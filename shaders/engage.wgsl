@@ -58,16 +58,15 @@ fn engage_one(r: u32, k: u32) {
         set_wake(row, next_wake(r, tr, th, tick));
         return;
     }
-    let threat_class = weapons[tr.weapon].threat_class;
+    let threat_class = weapon_row(tr.weapon).threat_class;
     let j = th.shot_opp;
     let o = opportunities[tr.opp_first + j];
-    let slot = slots[o.slot];
-    let pk = tables[KILL_BASE + o.slot * params.weapons + tr.weapon];
+    let pk = kill_threshold(r, o.slot, tr.weapon);
     var killed = false;
     var failed = 0u;
     var s = 0u;
     for (; s < th.shots; s += 1u) {
-        if !roll(r, k, D_WORKS + s, slot.reliability) {
+        if !roll(r, k, D_WORKS + s, round_works(r, o.slot)) {
             failed += 1u;
         } else if roll(r, k, D_KILL + s, pk) {
             killed = true;

@@ -98,7 +98,7 @@ fn impact_one(r: u32, k: u32) {
     if status == FLYING && wake[row] == tick && tick - threats[row].launch >= tracks[k].flight {
         var th = threats[row];
         let tr = tracks[k];
-        let w = weapons[tr.weapon];
+        let w = weapon_row(tr.weapon);
         let at = tr.target_asset;
         var arg = tr.target_asset;
         if tr.stream == k {

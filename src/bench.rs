@@ -13,6 +13,7 @@ use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, Sizes};
 use crate::engine::gpu::{GpuBackend, GpuContext, KERNELS};
+use crate::engine::params::Draws;
 use crate::engine::plan::Plan;
 use crate::scenario::Scenario;
 use crate::world::{Engine, RunConfig, Simulation};
@@ -56,6 +57,9 @@ pub struct BenchConfig {
     pub profile_replicates: Option<u32>,
     /// Memory for per-replicate state: it decides the batches, as in `hormuz run`.
     pub memory_budget: u64,
+    /// The scenario's uncertain figures drawn as `hormuz run` draws them: each count then
+    /// runs twice, at point values and drawn, and the host's cost of the draws is timed.
+    pub draws: Option<Arc<Draws>>,
 }
 
 impl Default for BenchConfig {
@@ -67,6 +71,7 @@ impl Default for BenchConfig {
             threads: None,
             profile_replicates: None,
             memory_budget: 16 << 30,
+            draws: None,
         }
     }
 }
@@ -76,6 +81,8 @@ impl Default for BenchConfig {
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct BenchRow {
     pub backend: String,
+    /// `point`, or `drawn` (the uncertain figures drawn per replicate).
+    pub parameters: String,
     pub adapter: String,
     pub replicates: u32,
     /// Replicates per batch.
@@ -123,10 +130,22 @@ pub struct Bandwidth {
     pub profiled_replicates: u32,
 }
 
+/// The host's cost of drawing the parameters of a run: each batch's rows of drawn
+/// thresholds, the `param_<path>` columns and the drawn unit costs, timed alone.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct DrawCost {
+    pub replicates: u32,
+    pub parameters: usize,
+    pub seconds: f64,
+    /// The point run's wall time at that count, on the first backend.
+    pub point_wall_seconds: f64,
+}
+
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Bench {
     pub scenario: String,
     pub rows: Vec<BenchRow>,
+    pub draw_cost: Option<DrawCost>,
     pub bandwidth: Bandwidth,
     /// Why a backend was left out, and the like.
     pub notes: Vec<String>,
@@ -191,36 +210,51 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
         }
         config.backends.clone()
     };
+    let drawn = config.draws.as_ref().map(|d| {
+        let mut p = (*plan).clone();
+        p.draws = Some(d.clone());
+        Arc::new(p)
+    });
+    let plans: Vec<(&str, &Arc<Plan>)> = std::iter::once(("point", &plan))
+        .chain(drawn.as_ref().map(|p| ("drawn", p)))
+        .collect();
     let mut rows = Vec::new();
     for &backend in &backends {
         // Warm-up: thread pools, shader compilation, caches.
         run(&sc, &plan, backend, 8, config)?;
-        let mut previous: Option<(f64, u32)> = None;
-        for &replicates in &config.replicates {
-            let counted = reset_peak_rss();
-            let t0 = Instant::now();
-            let (out, batch) = run(&sc, &plan, backend, replicates, config)?;
-            let wall = t0.elapsed().as_secs_f64();
-            let steps = out.stats.threat_steps;
-            rows.push(BenchRow {
-                backend: backend.name().into(),
-                adapter: out.backend.adapter.clone(),
-                replicates,
-                batch,
-                threats_per_replicate: plan.tracks.len(),
-                visited_ticks: out.stats.visited_ticks,
-                threat_steps: steps,
-                threat_steps_per_replicate: steps as f64 / replicates.max(1) as f64,
-                wall_seconds: wall,
-                threat_steps_per_second: steps as f64 / wall.max(1e-9),
-                replicates_per_second: replicates as f64 / wall.max(1e-9),
-                peak_memory: if counted { peak_rss() } else { None },
-                wall_ratio: previous.map(|(w, _)| wall / w.max(1e-9)),
-                replicate_ratio: previous.map(|(_, n)| replicates as f64 / n.max(1) as f64),
-            });
-            previous = Some((wall, replicates));
+        for &(parameters, plan) in &plans {
+            let mut previous: Option<(f64, u32)> = None;
+            for &replicates in &config.replicates {
+                let counted = reset_peak_rss();
+                let t0 = Instant::now();
+                let (out, batch) = run(&sc, plan, backend, replicates, config)?;
+                let wall = t0.elapsed().as_secs_f64();
+                let steps = out.stats.threat_steps;
+                rows.push(BenchRow {
+                    backend: backend.name().into(),
+                    parameters: parameters.into(),
+                    adapter: out.backend.adapter.clone(),
+                    replicates,
+                    batch,
+                    threats_per_replicate: plan.tracks.len(),
+                    visited_ticks: out.stats.visited_ticks,
+                    threat_steps: steps,
+                    threat_steps_per_replicate: steps as f64 / replicates.max(1) as f64,
+                    wall_seconds: wall,
+                    threat_steps_per_second: steps as f64 / wall.max(1e-9),
+                    replicates_per_second: replicates as f64 / wall.max(1e-9),
+                    peak_memory: if counted { peak_rss() } else { None },
+                    wall_ratio: previous.map(|(w, _)| wall / w.max(1e-9)),
+                    replicate_ratio: previous.map(|(_, n)| replicates as f64 / n.max(1) as f64),
+                });
+                previous = Some((wall, replicates));
+            }
         }
     }
+    let draw_cost = match (&drawn, config.replicates.iter().max()) {
+        (Some(p), Some(&n)) => Some(draw_cost(p, n, &rows)?),
+        _ => None,
+    };
 
     let mut bandwidth = Bandwidth {
         host_copy: host_copy_bandwidth(),
@@ -268,8 +302,42 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
     Ok(Bench {
         scenario: sc.name.clone(),
         rows,
+        draw_cost,
         bandwidth,
         notes,
+    })
+}
+
+/// Time what drawing adds on the host to a run of `n` replicates of `plan` (which draws):
+/// every batch's rows of drawn thresholds (in batches of `CPU_BATCH`), the parameter
+/// columns, and the unit costs the report draws per replicate (twice: the figures and the
+/// summary).
+fn draw_cost(plan: &Arc<Plan>, n: u32, rows: &[BenchRow]) -> Result<DrawCost, String> {
+    let d = plan.draws.as_ref().ok_or("the plan draws nothing")?;
+    let costs = d.parameters.iter().any(|p| p.field == "cost_usd");
+    let t0 = Instant::now();
+    let mut first = 0;
+    while first < n {
+        let b = CPU_BATCH.min(n - first);
+        std::hint::black_box(d.batch_plan(plan, first, b)?);
+        std::hint::black_box(d.values(first, b));
+        if costs {
+            for r in first..first + b {
+                std::hint::black_box(d.values(r, 1));
+                std::hint::black_box(d.values(r, 1));
+            }
+        }
+        first += b;
+    }
+    let point = rows
+        .iter()
+        .find(|r| r.parameters == "point" && r.replicates == n)
+        .map_or(0.0, |r| r.wall_seconds);
+    Ok(DrawCost {
+        replicates: n,
+        parameters: d.parameters.len(),
+        seconds: t0.elapsed().as_secs_f64(),
+        point_wall_seconds: point,
     })
 }
 
@@ -356,6 +424,7 @@ pub fn render(b: &Bench) -> String {
     t.load_style(UTF8_FULL_CONDENSED);
     t.set_header([
         "backend",
+        "parameters",
         "adapter",
         "replicates",
         "batch",
@@ -369,6 +438,7 @@ pub fn render(b: &Bench) -> String {
     for r in &b.rows {
         t.add_row([
             r.backend.clone(),
+            r.parameters.clone(),
             r.adapter.clone(),
             r.replicates.to_string(),
             r.batch.to_string(),
@@ -385,6 +455,16 @@ pub fn render(b: &Bench) -> String {
         ]);
     }
     let mut out = format!("{}\n{t}\n", b.scenario);
+    if let Some(c) = &b.draw_cost {
+        out.push_str(&format!(
+            "drawing {} uncertain figures for {} replicates (rows of drawn thresholds, parameter columns, unit costs): {:.3} s on the host, {:.1}% of the point run's {:.2} s\n",
+            c.parameters,
+            c.replicates,
+            c.seconds,
+            100.0 * c.seconds / c.point_wall_seconds.max(1e-9),
+            c.point_wall_seconds
+        ));
+    }
     let bw = &b.bandwidth;
     out.push_str(&format!("memory copy: host {}B/s", si(bw.host_copy)));
     if let Some(g) = bw.gpu_copy {
@@ -441,6 +521,7 @@ mod tests {
             scenario: "s".into(),
             rows: vec![BenchRow {
                 backend: "cpu".into(),
+                parameters: "point".into(),
                 adapter: "host".into(),
                 replicates: 10,
                 batch: 10,
@@ -455,6 +536,12 @@ mod tests {
                 wall_ratio: Some(9.5),
                 replicate_ratio: Some(10.0),
             }],
+            draw_cost: Some(DrawCost {
+                replicates: 10,
+                parameters: 4,
+                seconds: 0.01,
+                point_wall_seconds: 0.5,
+            }),
             bandwidth: Bandwidth {
                 host_copy: 2e10,
                 ..Bandwidth::default()
@@ -467,5 +554,9 @@ mod tests {
         assert!(text.contains("3.15 MB"), "{text}");
         assert!(text.contains("20.00 GB/s"), "{text}");
         assert!(text.contains("gpu left out"), "{text}");
+        assert!(
+            text.contains("drawing 4 uncertain figures for 10 replicates (rows of drawn thresholds, parameter columns, unit costs): 0.010 s on the host, 2.0% of the point run's 0.50 s"),
+            "{text}"
+        );
     }
 }

@@ -13,7 +13,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::backend::CpuBackend;
 use crate::engine::budget::DEFAULT_BUDGET_BYTES;
+use crate::engine::params::{DrawnThresholds, Draws};
 use crate::engine::plan::{self, Plan};
+use crate::engine::posterior::{BUILT_IN_NAME, Posterior};
 use crate::geo::LatLon;
 use crate::scenario::{self, LoadError, Origin, Scenario};
 use crate::world::{RunConfig, Simulation};
@@ -184,7 +186,7 @@ impl Exercise {
     /// Replicate 0 of the exercise, replayed up to and including `tick`.
     pub fn replay(&self, tick: u32) -> Result<Simulation, String> {
         let sc = Arc::new(self.scenario().map_err(|e| e.to_string())?);
-        let plan = Arc::new(plan_live(&sc)?);
+        let plan = Arc::new(plan_live(&sc, self.seed)?);
         let mut sim = live(sc, plan, self.seed)?;
         sim.advance_to(tick)?;
         Ok(sim)
@@ -192,12 +194,31 @@ impl Exercise {
 }
 
 /// The plan of an exercise's live run (one replicate, recording its events), within the
-/// default memory budget.
-pub fn plan_live(sc: &Scenario) -> Result<Plan, String> {
+/// default memory budget. Its uncertain figures are drawn per replicate as `hormuz run`
+/// draws them by default: from the built-in posterior, and from their priors where it names
+/// none (or where it was fitted to other figures); at their point values when the scenario
+/// has a figure a run cannot draw.
+pub fn plan_live(sc: &Scenario, seed: u32) -> Result<Plan, String> {
     let budget = crate::report::budget(sc, 1, 1, DEFAULT_BUDGET_BYTES);
-    plan::build_for(sc, &budget)
+    let mut plan = plan::build_for(sc, &budget)
         .map(|(p, _)| p)
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+    if !sc.parameters.is_empty() && sc.parameters.iter().all(DrawnThresholds::reads) {
+        let posterior = Arc::new(Posterior::built_in()?);
+        let draws = Draws::from_posterior(sc, &plan, seed, posterior, BUILT_IN_NAME)
+            .unwrap_or_else(|_| Draws::new(sc, &plan, seed));
+        plan.draws = Some(Arc::new(draws));
+    }
+    Ok(plan)
+}
+
+/// The plan of `n` replicates from replicate `first` of a run planned as `plan`: with
+/// their rows of drawn thresholds when it draws its parameters (`Draws::batch_plan`).
+pub fn batch_plan(plan: &Arc<Plan>, first: u32, n: u32) -> Result<Arc<Plan>, String> {
+    match &plan.draws {
+        Some(d) => d.batch_plan(plan, first, n),
+        None => Ok(plan.clone()),
+    }
 }
 
 /// A one-replicate simulation that records its events: the live run of the desktop app.
@@ -207,6 +228,7 @@ pub fn live(sc: Arc<Scenario>, plan: Arc<Plan>, seed: u32) -> Result<Simulation,
         seed,
         record: 0..1,
     };
+    let plan = batch_plan(&plan, 0, 1)?;
     let backend = CpuBackend::new(plan.clone(), 1, 0..1, Some(1))?;
     Ok(Simulation::new(sc, plan, &config, Box::new(backend)))
 }

@@ -20,5 +20,6 @@ pub mod geo;
 pub mod report;
 pub mod salvo;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sweep;
 pub mod world;

@@ -109,11 +109,16 @@ fn bench_prints_its_table() {
     ] {
         assert!(text.contains(col), "bench table lacks {col}:\n{text}");
     }
-    assert_eq!(
-        text.matches("│ cpu").count(),
-        2,
-        "one row per replicate count:\n{text}"
-    );
+    // The built-in scenario's uncertain figures: each count at point values and drawn, and
+    // the host's cost of drawing.
+    for parameters in ["point", "drawn"] {
+        assert_eq!(
+            text.matches(&format!("│ cpu     ┆ {parameters}")).count(),
+            2,
+            "one {parameters} row per replicate count:\n{text}"
+        );
+    }
+    assert!(text.contains("% of the point run's"), "{text}");
     assert!(
         text.contains(" for x2"),
         "the second row's scaling:\n{text}"

@@ -398,6 +398,7 @@ fn help_says_the_exit_status_and_every_command_has_help() {
         "calibrate",
         "salvo-model",
         "sweep",
+        "sensitivity",
         "app",
     ] {
         let o = hormuz(&[c, "--help"]);
@@ -413,12 +414,13 @@ fn help_says_the_exit_status_and_every_command_has_help() {
 fn every_command_takes_the_same_replicate_limits() {
     let (_d, p) = variant(|t| t);
     let vary = "orders.wave.salvo.count=10..10:1";
-    let commands: [&[&str]; 5] = [
+    let commands: [&[&str]; 6] = [
         &["run", &p, "-q"],
         &["check", &p],
         &["bench", &p],
         &["calibrate"],
         &["sweep", &p, "--vary", vary],
+        &["sensitivity", &p, "--figure", "leaked_total"],
     ];
     for c in commands {
         for n in ["0", "10000001"] {

@@ -195,3 +195,63 @@ fn diverting_the_carrier_changes_its_track_from_then_on() {
     let later = 3600.0 * 5.0;
     assert!(r1.position_at(later).distance_km(r0.position_at(later)) > 50.0);
 }
+
+/// The smoke scenario with the interceptor's Pk drawn uniformly on [0, 1].
+fn drawn_pk() -> (tempfile::TempDir, Exercise) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    let db = std::fs::read_to_string(data.join("db.toml"))
+        .unwrap()
+        .replacen(
+            "pk = { ballistic = 0.8,",
+            "pk = { ballistic = { dist = \"uniform\", low = 0, high = 1, point = 0.5 },",
+            1,
+        );
+    std::fs::write(dir.path().join("db.toml"), db).unwrap();
+    std::fs::copy(data.join("smoke.toml"), dir.path().join("smoke.toml")).unwrap();
+    let ex = Exercise::new(Origin::Disk(dir.path().join("smoke.toml")), 5);
+    (dir, ex)
+}
+
+#[test]
+fn a_what_if_draws_each_fork_its_own_parameters_as_a_run_does() {
+    use std::sync::Arc;
+    let (_dir, ex) = drawn_pk();
+    let sc = Arc::new(ex.scenario().unwrap());
+    let plan = Arc::new(hormuz::exercise::plan_live(&sc, ex.seed).unwrap());
+    // The live plan draws, as `hormuz run` does by default: this figure is not in the
+    // built-in posterior, so from its prior.
+    let draws = plan
+        .draws
+        .clone()
+        .expect("the live plan draws its parameters");
+    assert!(
+        draws.describe().contains("0 of them from the posterior"),
+        "{}",
+        draws.describe()
+    );
+    let mut live = hormuz::exercise::live(sc.clone(), plan.clone(), ex.seed).unwrap();
+    live.advance_to(100).unwrap(); // before the first missile arrives
+    let first = live.first_replicate() + 1;
+    let fork = |threads| {
+        let p = hormuz::exercise::batch_plan(&plan, first, 200).unwrap();
+        live.fork_with(p, 200, Some(threads))
+            .unwrap()
+            .run(|_, _| {})
+            .unwrap()
+    };
+    let out = fork(2);
+    let fig = hormuz::report::figures_of_batch(&sc, &plan, &out, first);
+    let kills = fig.column("intercepted_ballistic").unwrap();
+    // Fork i drew replicate first + i's Pk, and acted on it: high draws kill more.
+    let pk = draws.values(first, 200);
+    let mean = |f: &dyn Fn(f64) -> bool| {
+        let v: Vec<f64> = (0..200).filter(|&i| f(pk[i])).map(|i| kills[i]).collect();
+        v.iter().sum::<f64>() / v.len() as f64
+    };
+    let (low, high) = (mean(&|p| p < 0.5), mean(&|p| p >= 0.5));
+    assert!(high - low > 3.0, "kills at low Pk {low}, at high Pk {high}");
+    // The same bytes on one thread.
+    let again = fork(1);
+    assert_eq!(again.final_state.counters, out.final_state.counters);
+}

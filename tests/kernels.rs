@@ -7,8 +7,10 @@
 //! events), of a small setup with reloads (`common::setups::reloading`) and of one in which
 //! every engagement mechanism does its work (`common::mechanisms::kernel_cases`: decoys,
 //! random launch times, let-fall, radar and channel limits, failed rounds, submunitions),
-//! observed before every kernel of every tick (`CpuBackend::observe`). For each kernel the recorder keeps ticks where the twin
-//! does real work: at least `MIN_TICKS` of them, and every tick that shows a kind of work
+//! observed before every kernel of every tick (`CpuBackend::observe`); the last with a
+//! kill probability drawn per replicate (`drawn_pk`). For each kernel the recorder keeps
+//! ticks where the twin does real work: at least `MIN_TICKS` of them, and every tick that
+//! shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
 //! then checks that its kernel's ticks cover the kinds of work it exists for.
 //!
@@ -169,10 +171,105 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
             seed: 7,
             record: 1..3,
         };
+        let (sc, plan) = drawn_pk(sc, &plan, &config);
         record(&recorder, "mechanisms", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })
+}
+
+/// The mechanisms run with the lower tier's Pk against ballistic missiles, its round
+/// reliability, the warhead's launch and in-flight reliability and CEP and the defender's
+/// detection of ballistic missiles drawn per replicate (`engine::params`): `engage` and `advance` read
+/// them from each replicate's row of `tables`.
+fn drawn_pk(sc: Arc<Scenario>, plan: &Arc<Plan>, config: &RunConfig) -> (Arc<Scenario>, Arc<Plan>) {
+    use hormuz::engine::params::Draws;
+    use hormuz::scenario::uncertain::{Distribution, Owner, Parameter, parameter_id};
+    let mut sc = (*sc).clone();
+    let lower = sc
+        .interceptors
+        .iter()
+        .position(|i| i.id == "lower")
+        .unwrap();
+    let path = "interceptors.lower.pk.ballistic";
+    sc.parameters.push(Parameter {
+        path: path.into(),
+        key: path.into(),
+        id: parameter_id(path),
+        dist: Distribution::Triangular {
+            low: 0.2,
+            mode: 0.8,
+            high: 0.95,
+        },
+        integer: false,
+        owner: Owner::Interceptor(lower),
+        field: "pk.ballistic".into(),
+    });
+    // The lower tier's rounds, the warhead's flight and the defender's detection of
+    // ballistic missiles are drawn too (`engage`, `advance`).
+    let tbm = sc.weapons.iter().position(|w| w.id == "tbm").unwrap();
+    let defender = sc.assets[0].side;
+    let detection = format!("sides.{}.detection.ballistic", sc.sides[defender].id);
+    for (path, owner, field, low) in [
+        (
+            "interceptors.lower.reliability",
+            Owner::Interceptor(lower),
+            "reliability",
+            0.5,
+        ),
+        (
+            "threats.tbm.flight_reliability",
+            Owner::Weapon(tbm),
+            "flight_reliability",
+            0.4,
+        ),
+        (
+            detection.as_str(),
+            Owner::Side(defender),
+            "detection.ballistic",
+            0.6,
+        ),
+        (
+            "threats.tbm.launch_reliability",
+            Owner::Weapon(tbm),
+            "launch_reliability",
+            0.7,
+        ),
+    ] {
+        sc.parameters.push(Parameter {
+            path: path.into(),
+            key: path.into(),
+            id: parameter_id(path),
+            dist: Distribution::Uniform {
+                low,
+                high: 1.0,
+                point: 0.9,
+            },
+            integer: false,
+            owner,
+            field: field.into(),
+        });
+    }
+    // And the warhead's CEP: `impact` (and any kernel that asks where it lands) reads a
+    // drawn scatter.
+    let path = "threats.tbm.cep_m";
+    sc.parameters.push(Parameter {
+        path: path.into(),
+        key: path.into(),
+        id: parameter_id(path),
+        dist: Distribution::Uniform {
+            low: 0.0,
+            high: 2000.0,
+            point: 0.0,
+        },
+        integer: false,
+        owner: Owner::Weapon(tbm),
+        field: "cep_m".into(),
+    });
+    let draws = Draws::new(&sc, plan, config.seed);
+    assert!(draws.thresholds.words() > 0);
+    let plan = draws.batch_plan(plan, 0, config.replicates).unwrap();
+    (Arc::new(sc), plan)
 }
 
 /// Where the twin and the WGSL disagree, one line each.

@@ -270,8 +270,8 @@ pub fn what_if_title(session: &Session, w: &super::whatif::WhatIf, asset: Option
         w.injects.join("; ")
     };
     format!(
-        "{what}, {} replicates from T+{from} ({injects})",
-        w.replicates
+        "{what}, {} replicates from T+{from} ({injects}); intervals under {}",
+        w.replicates, w.uncertainty
     )
 }
 

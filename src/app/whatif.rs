@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use super::checks;
 use super::live::{Session, clock, describe_inject};
 use crate::engine::budget::{Sizes, human_bytes};
+use crate::engine::plan::Plan;
 use crate::exercise::{Exercise, live as live_sim};
 use crate::report::{self, Stat};
 use crate::world::Simulation;
@@ -31,6 +32,8 @@ pub struct WhatIf {
     pub leakers: Vec<f64>,
     /// Per asset: (id, name, hits per replicate).
     pub hits: Vec<(String, String, Vec<f64>)>,
+    /// What its intervals include (`uncertainty`).
+    pub uncertainty: String,
 }
 
 impl WhatIf {
@@ -83,19 +86,36 @@ pub fn memory_check(session: &Session, replicates: u32, runs: u32) -> Result<(),
     let (sc, plan) = (&session.scenario, &session.plan);
     let all = replicates.saturating_mul(runs);
     let budget = crate::report::budget(sc, all, 0, MEMORY_LIMIT);
-    budget
-        .check(sc, &Sizes::of_plan(plan, sc))
-        .map(|_| ())
-        .map_err(|e| {
-            let need = match e.estimate {
-                Some(x) => human_bytes(x.total),
-                None => "more than 16 EiB".into(),
-            };
-            format!(
-                "{all} replicates would need {need}, more than the {} a what-if may use; ask for fewer",
-                human_bytes(MEMORY_LIMIT)
-            )
+    // A what-if's replicates each carry a row of drawn thresholds beside their state.
+    let rows = plan
+        .draws
+        .as_ref()
+        .map_or(0, |d| d.thresholds.words() as u64 * 4)
+        * all as u64;
+    let refuse = |need: String| {
+        format!(
+            "{all} replicates would need {need}, more than the {} a what-if may use; ask for fewer",
+            human_bytes(MEMORY_LIMIT)
+        )
+    };
+    let estimate = budget.check(sc, &Sizes::of_plan(plan, sc)).map_err(|e| {
+        refuse(match e.estimate {
+            Some(x) => human_bytes(x.total),
+            None => "more than 16 EiB".into(),
         })
+    })?;
+    if estimate.total.saturating_add(rows) > MEMORY_LIMIT {
+        return Err(refuse(human_bytes(estimate.total.saturating_add(rows))));
+    }
+    Ok(())
+}
+
+/// What a what-if's intervals include, in words.
+pub fn uncertainty(session: &Session) -> String {
+    match &session.plan.draws {
+        Some(d) => d.describe(),
+        None => "chance alone: every figure at its point value".into(),
+    }
 }
 
 /// Run a what-if on a thread of its own; progress and the outcome go to `tx`, and
@@ -139,10 +159,10 @@ fn run(
             from_tick = tick;
             for (label, ex) in runs {
                 let sc = Arc::new(ex.scenario().map_err(|e| checks::plain(&e))?);
-                let plan = Arc::new(crate::exercise::plan_live(&sc)?);
+                let plan = Arc::new(crate::exercise::plan_live(&sc, ex.seed)?);
                 let mut sim = live_sim(sc.clone(), plan.clone(), ex.seed)?;
                 sim.advance_to(tick.min(sc.ticks))?;
-                let fork = sim.fork(replicates, None)?;
+                let fork = fork_of(&sim, &plan, replicates)?;
                 let injects = injects_in_force(&ex, sc.tick_seconds);
                 let s = Arc::new(Session::planned(sc, plan, &ex, 0));
                 forks.push((label, injects, s, fork));
@@ -153,6 +173,7 @@ fn run(
     let mut runs = Vec::new();
     let mut last = Instant::now();
     for (i, (label, injects, s, fork)) in forks.into_iter().enumerate() {
+        let first = fork.first_replicate();
         let end = s.scenario.ticks;
         let span = end.saturating_sub(from_tick).max(1);
         let out = fork.run(|tick, end| {
@@ -164,7 +185,7 @@ fn run(
             }
         })?;
         let sc = &s.scenario;
-        let fig = report::figures(sc, &s.plan, &out);
+        let fig = report::figures_of_batch(sc, &s.plan, &out, first);
         runs.push(WhatIf {
             label,
             from_tick,
@@ -183,7 +204,16 @@ fn run(
                     )
                 })
                 .collect(),
+            uncertainty: uncertainty(&s),
         });
     }
     Ok(Outcome { runs })
+}
+
+/// `replicates` forks of the live simulation `sim`, whose run plan is `plan`: each carries
+/// on with its own parameter set when the plan draws them.
+pub fn fork_of(sim: &Simulation, plan: &Arc<Plan>, replicates: u32) -> Result<Simulation, String> {
+    let first = sim.first_replicate() + 1;
+    let fork_plan = crate::exercise::batch_plan(plan, first, replicates)?;
+    sim.fork_with(fork_plan, replicates, None)
 }

@@ -189,7 +189,7 @@ impl Engine {
         words: fn(&LoadError) -> String,
     ) -> Result<(Session, Simulation), String> {
         let sc = Arc::new(exercise.scenario().map_err(|e| words(&e))?);
-        let plan = Arc::new(crate::exercise::plan_live(&sc)?);
+        let plan = Arc::new(crate::exercise::plan_live(&sc, exercise.seed)?);
         let mut sim = live_sim(sc.clone(), plan.clone(), exercise.seed)?;
         let tick = match at {
             Tick::Tick(t) => t,
@@ -495,7 +495,7 @@ impl Engine {
         let tick_s = session.scenario.tick_seconds;
         let from = match branch {
             None => whatif::memory_check(&session, replicates, 1)
-                .and_then(|_| live.sim.fork(replicates, None))
+                .and_then(|_| whatif::fork_of(&live.sim, &session.plan, replicates))
                 .map(|s| From::Live(Box::new(s))),
             Some(i) => match live.exercise.injects.get(i) {
                 None => Err(format!("there is no inject-{}", i + 1)),

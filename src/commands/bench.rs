@@ -9,6 +9,7 @@ use super::flags::{self, DEFAULT_SEED, parse_bytes};
 use super::load;
 use crate::bench::{BenchBackend, BenchConfig};
 use crate::engine::gpu::GpuContext;
+use crate::engine::params::{DrawnThresholds, Draws};
 use crate::error::Failure;
 
 /// The flags of `run`, but `--replicates` is a list (one row each) and the budget, for the
@@ -45,6 +46,17 @@ pub fn main(a: &BenchArgs) -> Result<(), Failure> {
     // Runs stream through batches the budget sizes: one batch must fit.
     let most = a.replicates.iter().copied().max().unwrap_or(1);
     let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget, 1)?;
+    // Each count runs at point values and drawn as `hormuz run` draws by default (the
+    // built-in posterior), when the scenario has uncertain figures a run can draw.
+    let draws = if !sc.parameters.is_empty() && sc.parameters.iter().all(DrawnThresholds::reads) {
+        let (posterior, name) = super::calibrate::load_posterior(std::path::Path::new("built-in"))?;
+        Some(std::sync::Arc::new(
+            Draws::from_posterior(&sc, &plan, a.seed, posterior, &name)
+                .unwrap_or_else(|_| Draws::new(&sc, &plan, a.seed)),
+        ))
+    } else {
+        None
+    };
     let backends = a
         .backend
         .iter()
@@ -64,6 +76,7 @@ pub fn main(a: &BenchArgs) -> Result<(), Failure> {
         seed: a.seed,
         threads: a.threads.map(|t| t as usize),
         memory_budget: a.memory_budget,
+        draws,
         ..BenchConfig::default()
     };
     // The bench's errors are the engine's and the device's: failures while running.

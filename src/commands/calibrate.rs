@@ -7,10 +7,19 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::flags::RunFlags;
-use crate::calibrate::{describe_misses, render, run_event};
+use super::progress::progress_bar;
+use super::run::drawn_batch;
+use super::run::{BackendChoice, choose_backend};
+use crate::calibrate::fit::{FitConfig, fit, joint_parameters, simulate};
+use crate::calibrate::{describe_misses, fit_report, render, run_event};
+use crate::engine::budget::Estimate;
+use crate::engine::params::{DrawnThresholds, Draws};
 use crate::engine::plan;
+use crate::engine::posterior::Posterior;
 use crate::error::Failure;
+use crate::scenario::Scenario;
 use crate::scenario::{self, CALIBRATION_SCENARIOS, Origin};
+use crate::world::{Engine, Progress};
 
 #[derive(Args, Debug, Clone)]
 #[command(
@@ -25,6 +34,38 @@ pub struct CalibrateArgs {
     /// calibration scenarios built into hormuz, e.g. after editing the database.
     #[arg(long)]
     pub dir: Option<PathBuf>,
+    /// Fit the uncertain figures to every reported figure by rejection ABC, and write
+    /// posterior.json and fit.md (prior against posterior, leave-one-event-out) into
+    /// this folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "posterior")]
+    pub fit: Option<PathBuf>,
+    /// Prior parameter sets a fit simulates (one replicate each, per event).
+    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u32).range(100..=1_000_000), requires = "fit")]
+    pub sets: u32,
+    /// Fraction of the sets a fit accepts, the closest to the reports (at least
+    /// 20 sets).
+    #[arg(long, default_value_t = 0.05, value_parser = fraction, requires = "fit")]
+    pub accept: f64,
+    /// Run the events with their uncertain figures drawn from this posterior (a file
+    /// written by --fit; `built-in` for scenarios/posterior.json), to compare the fitted
+    /// model with the reports.
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
+    /// Where a fit runs: `auto` takes a hardware GPU when there is one.
+    #[arg(long, value_enum, default_value_t = BackendChoice::Auto, requires = "fit")]
+    pub backend: BackendChoice,
+}
+
+/// A fraction in (0, 1].
+fn fraction(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("expected a fraction such as 0.05, found {s:?}"))?;
+    if v > 0.0 && v <= 1.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not in (0, 1]"))
+    }
 }
 
 /// The built-in calibration scenarios, or the scenarios among the `*.toml` of `dir`, in
@@ -113,6 +154,11 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
     let f = &a.flags;
+    let replicates = if a.fit.is_some() {
+        a.sets
+    } else {
+        f.replicates
+    };
     // Every event is loaded and planned within the budget before the first one runs, and
     // every bad one is reported, not only the first.
     let mut events = Vec::new();
@@ -121,9 +167,9 @@ pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
         let planned = crate::calibrate::load_event(o)
             .map_err(Failure::from)
             .and_then(|sc| {
-                let budget = crate::report::budget(&sc, f.replicates, 0, f.memory_budget);
-                let (plan, _) = plan::build_for(&sc, &budget)?;
-                Ok((Arc::new(sc), Arc::new(plan)))
+                let budget = crate::report::budget(&sc, replicates, 0, f.memory_budget);
+                let (plan, estimate) = plan::build_for(&sc, &budget)?;
+                Ok((Arc::new(sc), Arc::new(plan), estimate))
             });
         match planned {
             Ok(e) => events.push(e),
@@ -133,8 +179,23 @@ pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
     if !refused.is_empty() {
         return Err(Failure::input(refused.join("\n")));
     }
+    if let Some(dir) = &a.fit {
+        return fit_main(a, dir, events);
+    }
+    let posterior = match &a.posterior {
+        Some(p) => Some(load_posterior(p)?),
+        None => None,
+    };
     let mut results = Vec::new();
-    for (sc, plan) in events {
+    for (sc, mut plan, _) in events {
+        if let Some((posterior, name)) = &posterior {
+            check_drawable(&sc, "--posterior")?;
+            let draws = Draws::from_posterior(&sc, &plan, f.seed, posterior.clone(), name)
+                .map_err(Failure::input)?;
+            Arc::get_mut(&mut plan)
+                .ok_or_else(|| Failure::runtime("the event's plan is already shared"))?
+                .draws = Some(Arc::new(draws));
+        }
         eprintln!("calibrating: {} ({} replicates)", sc.file, f.replicates);
         let r = run_event(sc, plan, f.replicates, f.seed, f.threads()).map_err(Failure::runtime)?;
         results.push(r);
@@ -149,4 +210,102 @@ pub fn main(a: &CalibrateArgs) -> Result<(), Failure> {
         misses.len(),
         misses.join("\n  ")
     )))
+}
+
+/// A posterior file, or the built-in one (`built-in`), with the name errors give it.
+pub(super) fn load_posterior(path: &Path) -> Result<(Arc<Posterior>, String), Failure> {
+    let p = if path == Path::new("built-in") {
+        Posterior::built_in().map_err(Failure::runtime)?
+    } else {
+        Posterior::load(path).map_err(|e| Failure::input(format!("--posterior {e}")))?
+    };
+    let name = if path == Path::new("built-in") {
+        crate::engine::posterior::BUILT_IN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    };
+    Ok((Arc::new(p), name))
+}
+
+/// Refuse a scenario with an uncertain figure the run cannot draw per replicate.
+fn check_drawable(sc: &Scenario, what: &str) -> Result<(), Failure> {
+    match sc.parameters.iter().find(|p| !DrawnThresholds::reads(p)) {
+        Some(p) => Err(Failure::input(format!(
+            "{what}: {}: {} cannot be drawn per replicate yet (docs/scenario.md, Uncertain figures); write it as one number",
+            sc.file, p.path
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// `--fit`: every event once per prior set, then the posterior, `fit.md` and the tables.
+fn fit_main(
+    a: &CalibrateArgs,
+    dir: &Path,
+    events: Vec<(Arc<Scenario>, Arc<plan::Plan>, Estimate)>,
+) -> Result<(), Failure> {
+    let f = &a.flags;
+    for (sc, _, _) in &events {
+        check_drawable(sc, "--fit")?;
+    }
+    let scenarios: Vec<Arc<Scenario>> = events.iter().map(|e| e.0.clone()).collect();
+    let priors = joint_parameters(&scenarios).map_err(Failure::input)?;
+    if priors.is_empty() {
+        return Err(Failure::input(
+            "--fit: the events have no uncertain figure to fit (docs/scenario.md, Uncertain figures)",
+        ));
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Failure::runtime(format!("--fit {}: {e}", dir.display())))?;
+    let gpu = choose_backend(a.backend)?;
+    let engine = if gpu {
+        Engine::Gpu
+    } else {
+        Engine::Cpu(f.threads())
+    };
+    let config = FitConfig {
+        sets: a.sets,
+        accept: a.accept,
+        seed: f.seed,
+    };
+    let started = std::time::Instant::now();
+    let mut sims = Vec::new();
+    for (sc, plan, estimate) in &events {
+        let draws = Draws::new(sc, plan, f.seed);
+        let batch = drawn_batch(estimate, &draws);
+        let pb = progress_bar(
+            a.sets as u64 * sc.ticks as u64,
+            "fitting",
+            "{percent:>3}% {msg} (ETA {eta})",
+        );
+        pb.set_message(sc.file.clone());
+        let progress = |p: Progress| pb.set_position(p.done);
+        let s = simulate(sc, plan, &config, engine, batch, progress).map_err(Failure::runtime)?;
+        pb.finish_and_clear();
+        eprintln!(
+            "fit: {} simulated for {} prior sets ({:.0} s so far)",
+            sc.file,
+            a.sets,
+            started.elapsed().as_secs_f64()
+        );
+        sims.push(s);
+    }
+    let result = fit(&sims, priors, &config);
+    let json = result.posterior.to_json();
+    let text = fit_report::render(&result);
+    let io =
+        |p: PathBuf| move |e: std::io::Error| Failure::runtime(format!("{}: {e}", p.display()));
+    let (pj, pm) = (dir.join("posterior.json"), dir.join("fit.md"));
+    std::fs::write(&pj, json).map_err(io(pj.clone()))?;
+    std::fs::write(&pm, &text).map_err(io(pm.clone()))?;
+    print!("{text}");
+    eprintln!(
+        "fit: {} of {} sets accepted in {:.0} s; wrote {} and {}",
+        result.posterior.fit.accepted,
+        a.sets,
+        started.elapsed().as_secs_f64(),
+        pj.display(),
+        pm.display()
+    );
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod flags;
 pub mod progress;
 pub mod run;
 pub mod salvo_model;
+pub mod sensitivity;
 pub mod sweep;
 
 use std::path::Path;
@@ -52,6 +53,9 @@ pub enum Command {
     SalvoModel(salvo_model::SalvoArgs),
     /// Run a scenario over a grid of edited values: a CSV and the saturation and cost-exchange plots.
     Sweep(sweep::SweepArgs),
+    /// Rank the uncertain parameters that drive a figure, by partial rank correlation
+    /// (PRCC): a table, sensitivity.csv and tornado.png.
+    Sensitivity(sensitivity::SensitivityArgs),
     /// Open the exercise app: the live run on a map, injects, what-ifs (feature `desktop`).
     App(app::AppArgs),
 }
@@ -91,6 +95,7 @@ pub fn main() -> i32 {
         Command::Calibrate(a) => calibrate::main(&a),
         Command::SalvoModel(a) => salvo_model::main(&a),
         Command::Sweep(a) => sweep::main(&a),
+        Command::Sensitivity(a) => sensitivity::main(&a),
         Command::App(a) => app::main(&a),
     };
     match result {

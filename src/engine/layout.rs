@@ -90,7 +90,8 @@ pub const FRAME_LIMIT: i32 = 8191;
 // The constant tables at the head of `tables` (`Plan::tables`): the standard Rayleigh
 // radius at `QUANTILE_KNOTS` probabilities (fixed point, `QUANTILE_BITS`), then the cosine
 // and the sine of `ANGLES` directions (fixed point, `TRIG_BITS`); then the kill
-// thresholds, one per (slot, weapon); then footprint vertices, x and y.
+// thresholds, one per (slot, weapon); then the weapons' rows (`WEAPON_WORDS` each); then
+// footprint vertices, x and y.
 pub const QUANTILE_KNOTS: u32 = 1025;
 pub const QUANTILE_BITS: u32 = 12;
 pub const ANGLES: u32 = 256;
@@ -99,6 +100,8 @@ pub const Q_BASE: u32 = 0;
 pub const COS_BASE: u32 = Q_BASE + QUANTILE_KNOTS;
 pub const SIN_BASE: u32 = COS_BASE + ANGLES;
 pub const KILL_BASE: u32 = SIN_BASE + ANGLES;
+/// Words of a `WeaponRow` in `tables` (`plan::tables::weapon_base`).
+pub const WEAPON_WORDS: u32 = (std::mem::size_of::<WeaponRow>() / 4) as u32;
 /// Knots of an opportunity's fly-out table: 16 bits each, two per word.
 pub const FLYOUT_KNOTS: u32 = 8;
 /// Fly-out ticks at most (a knot holds 12 bits of it, so that interpolating fits a u32).
@@ -217,9 +220,13 @@ pub struct Params {
     pub record_count: u32,
     /// Fire-control words per replicate: channels, then radar tracks.
     pub fire_control: u32,
-    pub _pad0: u32,
-    pub _pad1: u32,
-    pub _pad2: u32,
+    /// A run that draws its parameters (`engine::params::DrawnThresholds`): where in
+    /// `tables` the index of drawn thresholds is (per site, its word in a replicate's row,
+    /// or `NONE`: the plan's), where the row of the dispatch's first replicate starts, and
+    /// the words of a row (0: nothing drawn, the plan's thresholds throughout).
+    pub drawn_index: u32,
+    pub drawn_base: u32,
+    pub drawn_words: u32,
 }
 
 /// A group (an order's salvo or a militia) that starts this tick in some replicate: its

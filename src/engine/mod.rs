@@ -9,7 +9,9 @@ pub mod gpu;
 pub mod lanes;
 pub mod layout;
 pub mod next_tick;
+pub mod params;
 pub mod plan;
+pub mod posterior;
 pub mod rng;
 pub mod snapshot;
 

@@ -108,6 +108,10 @@ pub struct Plan {
     pub dropped_opportunities: Vec<(u32, u32)>,
     /// Sweep steps planning took (against [`Limits::sweep_steps`]).
     pub sweep_steps: u64,
+    /// Where a batch's drawn kill thresholds are in `tables` (all 0: none), and, in the
+    /// run's plan of a run that draws its parameters, how each batch's are made.
+    pub drawn: super::params::DrawnLayout,
+    pub draws: Option<std::sync::Arc<super::params::Draws>>,
     /// Each group by what starts it: an order or militia finds its group at once, however
     /// many there are.
     group_index: std::collections::HashMap<GroupKey, usize>,
@@ -191,7 +195,9 @@ impl Plan {
             record_first: 0,
             record_count: 0,
             fire_control: self.fire_control.len() as u32,
-            ..Params::default()
+            drawn_index: self.drawn.index,
+            drawn_base: self.drawn.base,
+            drawn_words: self.drawn.words,
         }
     }
 
@@ -545,8 +551,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             ..AssetRow::default()
         })
         .collect();
-    let tables = tables::build(sc, &slots, &mut assets);
-    let weapons = sc
+    let weapons: Vec<WeaponRow> = sc
         .weapons
         .iter()
         .map(|w| WeaponRow {
@@ -557,6 +562,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
             sub_scatter: w.submunitions.map_or(0, |s| tables::frame_units(s.1)),
         })
         .collect();
+    let tables = tables::build(sc, &slots, &weapons, &mut assets);
 
     let work = Work::new(limits.sweep_steps);
     let mut tracks = Vec::with_capacity(specs.len());
@@ -621,6 +627,8 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         launcher_words: launchers.div_ceil(32).max(1),
         dropped_opportunities: dropped,
         sweep_steps: work.spent(),
+        drawn: Default::default(),
+        draws: None,
         group_index: groups
             .iter()
             .enumerate()

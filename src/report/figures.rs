@@ -6,6 +6,7 @@
 use crate::engine::backend::FinalState;
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
+use crate::scenario::uncertain::Owner;
 use crate::scenario::{Diagnostic, LoadError, Scenario, ThreatClass};
 use crate::world::RunOutput;
 
@@ -265,6 +266,8 @@ pub struct Figures {
     /// The column names: each figure's name.
     pub names: Vec<String>,
     pub rows: Vec<Vec<f64>>,
+    /// The run's index of the first row's replicate.
+    pub first: u32,
 }
 
 impl Figures {
@@ -296,6 +299,12 @@ impl Figures {
         let e = super::expr::parse(figure, &self.names)?;
         Ok(self.rows.iter().filter_map(|r| e.eval(r)).collect())
     }
+
+    /// As [`Figures::values`], one entry per replicate: `None` where it has no value.
+    pub fn values_by_row(&self, figure: &str) -> Result<Vec<Option<f64>>, String> {
+        let e = super::expr::parse(figure, &self.names)?;
+        Ok(self.rows.iter().map(|r| e.eval(r)).collect())
+    }
 }
 
 /// Build the per-replicate figures from a run.
@@ -310,7 +319,8 @@ pub fn figures_of_batch(sc: &Scenario, plan: &Plan, out: &RunOutput, first: u32)
     let names = figures.iter().map(|f| f.name(sc)).collect();
     let rows = (0..out.replicates as usize)
         .map(|rep| {
-            let mut tally = Tally::of(sc, plan, out, rep);
+            let costs = UnitCosts::of(sc, plan, first + rep as u32);
+            let mut tally = Tally::of(sc, plan, out, rep, &costs);
             tally.replicate += first as usize;
             figures.iter().map(|f| f.value(&tally)).collect()
         })
@@ -319,6 +329,38 @@ pub fn figures_of_batch(sc: &Scenario, plan: &Plan, out: &RunOutput, first: u32)
         figures,
         names,
         rows,
+        first,
+    }
+}
+
+/// The unit costs of one replicate: the scenario's, or the replicate's own draws of those
+/// written as distributions when the run draws its parameters.
+pub(super) struct UnitCosts {
+    pub weapon: Vec<f64>,
+    pub interceptor: Vec<f64>,
+}
+
+impl UnitCosts {
+    pub fn of(sc: &Scenario, plan: &Plan, replicate: u32) -> UnitCosts {
+        let mut costs = UnitCosts {
+            weapon: sc.weapons.iter().map(|w| w.cost_usd).collect(),
+            interceptor: sc.interceptors.iter().map(|i| i.cost_usd).collect(),
+        };
+        let Some(d) = &plan.draws else {
+            return costs;
+        };
+        if !d.parameters.iter().any(|p| p.field == "cost_usd") {
+            return costs;
+        }
+        let values = d.values(replicate, 1);
+        for (p, v) in d.parameters.iter().zip(values) {
+            match (p.owner, p.field.as_str()) {
+                (Owner::Weapon(w), "cost_usd") => costs.weapon[w] = v,
+                (Owner::Interceptor(i), "cost_usd") => costs.interceptor[i] = v,
+                _ => {}
+            }
+        }
+        costs
     }
 }
 
@@ -350,7 +392,13 @@ struct Tally<'a> {
 }
 
 impl<'a> Tally<'a> {
-    fn of(sc: &Scenario, plan: &Plan, out: &'a RunOutput, rep: usize) -> Tally<'a> {
+    fn of(
+        sc: &Scenario,
+        plan: &Plan,
+        out: &'a RunOutput,
+        rep: usize,
+        costs: &UnitCosts,
+    ) -> Tally<'a> {
         let fs = &out.final_state;
         let (na, ns, nt, nsides) = (
             plan.assets.len(),
@@ -379,8 +427,8 @@ impl<'a> Tally<'a> {
         };
         let counters = Counters::of(plan, fs, rep);
         t.count_weapons(sc, &counters);
-        t.count_threats(sc, plan, fs, rep);
-        t.count_interceptors(sc, plan, &counters);
+        t.count_threats(sc, plan, fs, rep, costs);
+        t.count_interceptors(sc, plan, &counters, costs);
         for (a, spec) in sc.assets.iter().enumerate() {
             let frac = (t.assets[a].damage as f64 / spec.staying_power as f64).min(1.0);
             t.losses_usd[spec.side] += spec.value_usd * frac;
@@ -409,7 +457,14 @@ impl<'a> Tally<'a> {
 
     /// What only the threat rows tell: threats never started or still flying, kills per
     /// side of the killing battery, and the cost of what each side launched.
-    fn count_threats(&mut self, sc: &Scenario, plan: &Plan, fs: &FinalState, rep: usize) {
+    fn count_threats(
+        &mut self,
+        sc: &Scenario,
+        plan: &Plan,
+        fs: &FinalState,
+        rep: usize,
+        costs: &UnitCosts,
+    ) {
         let n = plan.tracks.len();
         for (k, th) in fs.threats[rep * n..(rep + 1) * n].iter().enumerate() {
             if plan.is_decoy(k) {
@@ -430,13 +485,13 @@ impl<'a> Tally<'a> {
                 self.kills[sc.batteries[o.battery as usize].side][w.class.index()] += 1;
             }
             if st != PENDING && st != ABORTED {
-                self.offence_usd[sc.sites[info.site].side] += w.cost_usd;
+                self.offence_usd[sc.sites[info.site].side] += costs.weapon[info.weapon];
             }
         }
     }
 
     /// Rounds fired per magazine slot, per interceptor and per side, and their cost.
-    fn count_interceptors(&mut self, sc: &Scenario, plan: &Plan, c: &Counters) {
+    fn count_interceptors(&mut self, sc: &Scenario, plan: &Plan, c: &Counters, costs: &UnitCosts) {
         for (s, slot) in plan.slots.iter().enumerate() {
             let n = c.slot(s, C_FIRED) as u64;
             self.fired[slot.interceptor as usize] += n;
@@ -444,8 +499,7 @@ impl<'a> Tally<'a> {
             self.malfunctioned[slot.interceptor as usize] += c.slot(s, C_MALFUNCTIONS) as u64;
             let side = sc.batteries[slot.battery as usize].side;
             self.fired_by[side] += n;
-            self.defence_usd[side] +=
-                n as f64 * sc.interceptors[slot.interceptor as usize].cost_usd;
+            self.defence_usd[side] += n as f64 * costs.interceptor[slot.interceptor as usize];
         }
     }
 }

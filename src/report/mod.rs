@@ -64,8 +64,21 @@ impl RowWriter {
     }
 
     pub fn write(&mut self, fig: &Figures) -> std::io::Result<()> {
-        for row in &fig.rows {
-            self.w.write_record(row.iter().map(|v| format_number(*v)))?;
+        self.write_with(fig, &[], 0)
+    }
+
+    /// Rows with `per_row` more values each after the figures: a run's drawn parameters
+    /// (`param_<path>` columns), row-major in `extra`.
+    pub fn write_with(
+        &mut self,
+        fig: &Figures,
+        extra: &[f64],
+        per_row: usize,
+    ) -> std::io::Result<()> {
+        for (r, row) in fig.rows.iter().enumerate() {
+            let more = extra.get(r * per_row..(r + 1) * per_row).unwrap_or(&[]);
+            self.w
+                .write_record(row.iter().chain(more).map(|v| format_number(*v)))?;
         }
         Ok(())
     }

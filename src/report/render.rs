@@ -26,8 +26,12 @@ pub fn render(s: &Summary) -> String {
         t.set_header(header.iter().copied());
         t
     };
+    let across = match &s.run.uncertainty {
+        Some(u) => format!("across replicates ({u})"),
+        None => "across replicates".to_string(),
+    };
     out.push_str(&format!(
-        "{} — {} replicates, seed {}, {} ({})\nfigures: mean [p5–p95] across replicates\n\n",
+        "{} — {} replicates, seed {}, {} ({})\nfigures: mean [p5–p95] {across}\n\n",
         s.scenario.name, s.run.replicates, s.run.seed, s.run.backend, s.run.adapter
     ));
     let mut t = new_table(&[

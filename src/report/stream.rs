@@ -34,14 +34,26 @@ pub fn stream(
     progress: impl FnMut(Progress),
 ) -> Result<Streamed, String> {
     let io = |e: std::io::Error| format!("{}: {e}", csv.display());
-    let names: Vec<String> = super::table(sc).iter().map(|f| f.name(sc)).collect();
+    let mut names: Vec<String> = super::table(sc).iter().map(|f| f.name(sc)).collect();
+    // A run that draws its parameters: each replicate's values, after the figures.
+    let draws = plan.draws.clone();
+    if let Some(d) = &draws {
+        names.extend(d.parameters.iter().map(|p| format!("param_{}", p.path)));
+    }
     let mut rows = RowWriter::create(csv, &names).map_err(io)?;
     let mut builder = SummaryBuilder::new(sc, plan);
     let mut recorded: Option<RunOutput> = None;
     let mut backend = None;
     let stats = run_batches(sc, plan, config, engine, batch, progress, |b| {
         let fig = figures_of_batch(sc, plan, &b.out, b.first);
-        rows.write(&fig).map_err(io)?;
+        match &draws {
+            Some(d) => {
+                let values = d.values(b.first, b.out.replicates);
+                rows.write_with(&fig, &values, d.parameters.len())
+            }
+            None => rows.write(&fig),
+        }
+        .map_err(io)?;
         builder.add(&b.out, &fig);
         backend.get_or_insert_with(|| b.out.backend.clone());
         let mut out = b.out;
@@ -56,7 +68,10 @@ pub fn stream(
     rows.finish().map_err(io)?;
     let recorded = recorded.ok_or("a run of no replicates")?;
     let backend = backend.unwrap_or_else(|| recorded.backend.clone());
-    let facts = RunFacts::of(config.replicates, config.seed, &backend, &stats);
+    let mut facts = RunFacts::of(config.replicates, config.seed, &backend, &stats);
+    if let Some(d) = &draws {
+        facts.uncertainty = Some(d.describe());
+    }
     let summary = builder.finish(facts, &mut |visit, columns| {
         read_columns(csv, columns, visit)
     })?;

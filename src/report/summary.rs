@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::figures::{Counters, Figure, Figures, Outcome};
+use super::figures::{Counters, Figure, Figures, Outcome, UnitCosts};
 use super::stat::{self, Stat, StatAcc};
 use crate::engine::backend::BackendInfo;
 use crate::engine::layout::*;
@@ -51,6 +51,11 @@ pub struct RunFacts {
     pub threat_ticks_in_flight: u64,
     /// The only figures that change from run to run of the same seed.
     pub timing: Timing,
+    /// What the intervals show when the run drew uncertain figures per replicate
+    /// (`--parameters draw`): parameter and chance uncertainty. Absent otherwise (chance
+    /// alone).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -215,9 +220,13 @@ impl<'a> SummaryBuilder<'a> {
                 acc.push(v);
             }
         }
-        for (i, ic) in self.sc.interceptors.iter().enumerate() {
-            for n in fig.column_of(Figure::Fired(i)) {
-                self.cost[i].push(n * ic.cost_usd);
+        let fired: Vec<Vec<f64>> = (0..self.sc.interceptors.len())
+            .map(|i| fig.column_of(Figure::Fired(i)))
+            .collect();
+        for r in 0..fig.rows.len() {
+            let costs = UnitCosts::of(self.sc, self.plan, fig.first + r as u32);
+            for (i, column) in fired.iter().enumerate() {
+                self.cost[i].push(column[r] * costs.interceptor[i]);
             }
         }
         let ns = self.plan.slots.len();
@@ -362,6 +371,7 @@ impl RunFacts {
                 replicates_per_second: replicates as f64 / wall,
                 threat_ticks_per_second: stats.threat_ticks_in_flight as f64 / wall,
             },
+            uncertainty: None,
         }
     }
 }

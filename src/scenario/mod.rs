@@ -8,6 +8,7 @@ pub mod model;
 pub mod source;
 mod templates;
 pub mod types;
+pub mod uncertain;
 mod validate;
 
 use std::path::Path;

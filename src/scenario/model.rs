@@ -31,6 +31,9 @@ pub struct Scenario {
     pub incidents: Vec<Incident>,
     /// Publicly reported outcomes (calibration scenarios), in file order.
     pub reported: Vec<Reported>,
+    /// The figures written as distributions, by path (canonical order). The fields above
+    /// hold each one's point value.
+    pub parameters: Vec<super::uncertain::Parameter>,
 }
 
 #[derive(Clone, Debug)]

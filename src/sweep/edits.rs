@@ -142,6 +142,19 @@ fn set_number(node: Node, key: &str, v: f64) -> Result<(), String> {
         },
         Node::Item(_) => return Err(format!("{key}: not a number")),
     };
+    // A distribution (docs/scenario.md, "Uncertain figures"): the sweep fixes the figure
+    // at each of its values, so the distribution gives way to the number.
+    if let Value::InlineTable(t) = value
+        && !t.contains_key("value")
+        && ["low", "high", "dist", "alpha"]
+            .iter()
+            .any(|k| t.contains_key(k))
+    {
+        let decor = value.decor().clone();
+        *value = Value::from(v);
+        *value.decor_mut() = decor;
+        return Ok(());
+    }
     // A figure written inline: set its `value`.
     if let Value::InlineTable(t) = value {
         return match t.get_mut("value") {
@@ -171,6 +184,38 @@ fn set_number(node: Node, key: &str, v: f64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_swept_distribution_becomes_a_number() {
+        let mut d = Documents {
+            name: "s.toml".into(),
+            dir: ".".into(),
+            scenario: "".parse().unwrap(),
+            databases: vec![(
+                "db.toml".into(),
+                "[[threats]]\nid = \"tbm\"\ncep_m = { value = { low = 10, mode = 50, high = 100 }, assumed = true }\n\n[[interceptors]]\nid = \"lower\"\npk = { ballistic = { dist = \"uniform\", low = 0.5, high = 0.9 }, assumed = true }\n"
+                    .parse()
+                    .unwrap(),
+            )],
+        };
+        d.set("threats.tbm.cep_m", 75.0).unwrap();
+        d.set("interceptors.lower.pk.ballistic", 0.6).unwrap();
+        let (_, dbs) = d.texts();
+        assert!(
+            dbs[0]
+                .1
+                .contains("cep_m = { value = 75.0, assumed = true }"),
+            "{}",
+            dbs[0].1
+        );
+        assert!(
+            dbs[0]
+                .1
+                .contains("pk = { ballistic = 0.6, assumed = true }"),
+            "{}",
+            dbs[0].1
+        );
+    }
 
     #[test]
     fn keys_edit_numbers_in_place() {

@@ -86,6 +86,11 @@ pub fn run_batches(
             seed: config.seed,
             record: record.clone(),
         };
+        // A run that draws its parameters: this batch's plan carries its replicates' rows.
+        let plan = match &plan.draws {
+            Some(d) => &d.batch_plan(plan, first, n)?,
+            None => plan,
+        };
         let backend = engine.backend(plan, n, record)?;
         let sim = Simulation::batch(scenario.clone(), plan.clone(), &local, first, backend);
         let before = first as u64 * ticks;

@@ -328,7 +328,27 @@ impl Simulation {
     /// state in host memory (the CPU) can be forked. The forks' random keys are 1, 2, ..,
     /// so none repeats the live run's future.
     pub fn fork(&self, replicates: u32, threads: Option<usize>) -> Result<Simulation, String> {
-        let shared = self.shared();
+        self.fork_with(self.shared().plan, replicates, threads)
+    }
+
+    /// The run's first replicate (its index in the whole run).
+    pub fn first_replicate(&self) -> u32 {
+        self.world.resource::<Replicates>().first
+    }
+
+    /// As [`Simulation::fork`], the forks run with `plan`: this simulation's, or one that
+    /// carries the forks' rows of drawn thresholds (`Draws::batch_plan` for replicates
+    /// `first_replicate() + 1..`).
+    pub fn fork_with(
+        &self,
+        plan: Arc<Plan>,
+        replicates: u32,
+        threads: Option<usize>,
+    ) -> Result<Simulation, String> {
+        let shared = Shared {
+            plan,
+            ..self.shared()
+        };
         let lane = self
             .backend
             .lane(0)

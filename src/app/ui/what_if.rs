@@ -73,6 +73,7 @@ impl ExerciseApp {
             ))
             .wrap(),
         );
+        ui.add(egui::Label::new(format!("intervals under {}", first.uncertainty)).wrap());
         self.chart_choice(ui, &w);
         let series: Vec<(&str, &[f64])> = w
             .runs

@@ -44,7 +44,6 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
     }
     let tr = tb.tracks[k as usize];
     let mut th = lane.threats[k as usize];
-    let w = tb.weapons[tr.weapon as usize];
     // A decoy counts in no figure of its weapon's: it adds 0 to its weapon's counters.
     let missile = tr.stream == k;
     let base = if missile {
@@ -66,7 +65,7 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
             set_wake(lane, k, DONE);
             return;
         }
-        if !roll(tb, lane, tr.stream, D_LAUNCH, tr.launch_ok) {
+        if !roll(tb, lane, tr.stream, D_LAUNCH, launch_ok(tb, lane, k)) {
             th.status = FAILED_LAUNCH;
             count_if(lane, base, C_FAILED_LAUNCH);
             if missile {
@@ -79,12 +78,18 @@ pub fn advance(tb: &Tables, lane: &mut Lane, k: u32) {
         count_if(lane, base, C_LAUNCHED);
         th.status = FLYING;
         th.launch = tick;
-        if roll(tb, lane, tr.stream, D_DETECT, tr.detect) {
+        if roll(tb, lane, tr.stream, D_DETECT, detect_ok(tb, lane, k)) {
             th.status |= DETECTED;
         } else {
             count_if(lane, base, C_UNDETECTED);
         }
-        if !roll(tb, lane, tr.stream, D_FLIGHT, w.flight_ok) {
+        if !roll(
+            tb,
+            lane,
+            tr.stream,
+            D_FLIGHT,
+            flight_ok(tb, lane, tr.weapon),
+        ) {
             th.fail_age = rand(tb, lane, tr.stream, D_FAIL_AGE) % tr.flight;
         }
         if missile {

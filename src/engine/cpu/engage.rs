@@ -44,12 +44,11 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     let threat_class = tb.weapons[tr.weapon as usize].class;
     let j = th.shot_opp;
     let o = tb.opportunities[(tr.opp_first + j) as usize];
-    let slot = tb.slots[o.slot as usize];
-    let pk = tb.tables[(KILL_BASE + o.slot * tb.params.weapons + tr.weapon) as usize];
+    let pk = kill_threshold(tb, lane, o.slot, tr.weapon);
     let mut killed = false;
     let mut failed = 0u32;
     for s in 0..th.shots {
-        if !roll(tb, lane, k, D_WORKS + s, slot.reliability) {
+        if !roll(tb, lane, k, D_WORKS + s, round_works(tb, lane, o.slot)) {
             failed += 1;
         } else if roll(tb, lane, k, D_KILL + s, pk) {
             killed = true;

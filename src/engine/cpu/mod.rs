@@ -269,6 +269,68 @@ pub fn rand(tb: &Tables, lane: &Lane, track: u32, k: u32) -> u32 {
     )
 }
 
+/// Threshold `site` of this lane's replicate (`engine::params::DrawnThresholds`
+/// numbers the sites): its drawn value when the run draws it (a word of the replicate's
+/// row in `tables`), `planned` (the plan's) otherwise. Twin of `drawn_or` in `common.wgsl`;
+/// every threshold a drawn parameter can change is read through it.
+#[inline]
+pub fn drawn_or(tb: &Tables, lane: &Lane, site: u32, planned: u32) -> u32 {
+    let p = &tb.params;
+    if p.drawn_words != 0 {
+        let at = tb.tables[(p.drawn_index + site) as usize];
+        if at != NONE {
+            return tb.tables[(p.drawn_base + lane.replicate * p.drawn_words + at) as usize];
+        }
+    }
+    planned
+}
+
+/// The kill threshold of `slot` against `weapon` in this lane's replicate.
+#[inline]
+pub fn kill_threshold(tb: &Tables, lane: &Lane, slot: u32, weapon: u32) -> u32 {
+    let i = slot * tb.params.weapons + weapon;
+    drawn_or(tb, lane, i, tb.tables[(KILL_BASE + i) as usize])
+}
+
+/// The threshold that a launched `weapon` does not fail in flight, in this replicate.
+#[inline]
+pub fn flight_ok(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
+    let site = tb.params.slots * tb.params.weapons + weapon;
+    drawn_or(tb, lane, site, tb.weapons[weapon as usize].flight_ok)
+}
+
+/// The threshold that the defence detects track `k`, in this replicate.
+#[inline]
+pub fn detect_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].detect)
+}
+
+/// The threshold that track `k` launches, in this replicate.
+#[inline]
+pub fn launch_ok(tb: &Tables, lane: &Lane, k: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + p.tracks + k;
+    drawn_or(tb, lane, site, tb.tracks[k as usize].launch_ok)
+}
+
+/// The per-axis scatter of `weapon`'s impact point, in this replicate (from its CEP).
+#[inline]
+pub fn scatter(tb: &Tables, lane: &Lane, weapon: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + p.slots + 2 * p.tracks + weapon;
+    drawn_or(tb, lane, site, tb.weapons[weapon as usize].scatter)
+}
+
+/// The threshold that a round of `slot` works, in this replicate.
+#[inline]
+pub fn round_works(tb: &Tables, lane: &Lane, slot: u32) -> u32 {
+    let p = &tb.params;
+    let site = p.slots * p.weapons + p.weapons + slot;
+    drawn_or(tb, lane, site, tb.slots[slot as usize].reliability)
+}
+
 #[inline]
 pub fn roll(tb: &Tables, lane: &Lane, track: u32, k: u32, threshold: u32) -> bool {
     chance(rand(tb, lane, track, k), threshold)
@@ -457,7 +519,7 @@ pub fn shift(p: [i32; 2], q: [i32; 2]) -> [i32; 2] {
 /// tick (the same in every kernel that asks).
 #[inline]
 pub fn impact_point(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> [i32; 2] {
-    let sigma = tb.weapons[tb.tracks[k as usize].weapon as usize].scatter;
+    let sigma = scatter(tb, lane, tb.tracks[k as usize].weapon);
     let rad = radius(tb, keyed(tb, lane, k, th.launch, D_SCATTER), sigma);
     shift(
         [0, 0],

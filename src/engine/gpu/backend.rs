@@ -21,7 +21,6 @@ use crate::engine::plan::Plan;
 /// Buffers shared by every batch of a run: the plan's tables and the run's own.
 pub(super) struct RunBuffers {
     pub(super) tracks: wgpu::Buffer,
-    pub(super) weapons: wgpu::Buffer,
     pub(super) opportunities: wgpu::Buffer,
     pub(super) slots: wgpu::Buffer,
     pub(super) batteries: wgpu::Buffer,
@@ -47,7 +46,6 @@ impl RunBuffers {
     ) -> RunBuffers {
         RunBuffers {
             tracks: c.storage("tracks", &plan.tracks),
-            weapons: c.storage("weapons", &plan.weapons),
             opportunities: c.storage("opportunities", &plan.opportunities),
             slots: c.storage("slots", &plan.slots),
             batteries: c.uniform("batteries", battery_rows),
@@ -147,7 +145,6 @@ impl Batch {
         let buffers = Buffers {
             params: &batch.params,
             tracks: &run.tracks,
-            weapons: &run.weapons,
             opportunities: &run.opportunities,
             slots: &run.slots,
             batteries: &run.batteries,
@@ -232,6 +229,15 @@ impl GpuBackend {
         let shape = RunShape::of(&plan, record.len() as u32);
         let limits = BatchLimits::of(&ctx.limits);
         let sizes = batch_sizes(&limits, &shape, replicates, max_batch)?;
+        // The tables grow with the replicates when a run draws its parameters (a row of
+        // drawn thresholds each, `engine::params`): bound them before the buffer is made.
+        let table_bytes = plan.tables.len() as u64 * 4;
+        if table_bytes > limits.storage_binding {
+            return Err(format!(
+                "{replicates} replicates' drawn thresholds make the kernels' tables {table_bytes} bytes, above the adapter's {} a buffer: use a smaller --memory-budget (smaller batches)",
+                limits.storage_binding
+            ));
+        }
 
         let c = ctx.clone();
         let scope = c.device.push_error_scope(wgpu::ErrorFilter::OutOfMemory);
@@ -309,6 +315,8 @@ impl GpuBackend {
                 first_replicate: params.first_replicate.wrapping_add(b.first),
                 record_first: self.record.start.wrapping_sub(b.first),
                 record_count,
+                // This batch's rows start at its first replicate's.
+                drawn_base: params.drawn_base + b.first * params.drawn_words,
                 ..params
             };
             self.ctx

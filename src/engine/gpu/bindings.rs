@@ -7,7 +7,7 @@ use super::context::{GpuContext, Pipeline};
 pub mod binding {
     pub const PARAMS: u32 = 0;
     pub const TRACKS: u32 = 1;
-    pub const WEAPONS: u32 = 2;
+    // 2 was the weapons' rows, now in `tables` (`plan::tables::weapon_base`).
     pub const OPPORTUNITIES: u32 = 3;
     pub const SLOTS: u32 = 4;
     pub const BATTERIES: u32 = 5;
@@ -73,7 +73,6 @@ pub fn used_bindings(source: &str, entry: &str) -> Result<Vec<u32>, String> {
 pub(super) struct Buffers<'a> {
     pub(super) params: &'a wgpu::Buffer,
     pub(super) tracks: &'a wgpu::Buffer,
-    pub(super) weapons: &'a wgpu::Buffer,
     pub(super) opportunities: &'a wgpu::Buffer,
     pub(super) slots: &'a wgpu::Buffer,
     pub(super) batteries: &'a wgpu::Buffer,
@@ -104,7 +103,6 @@ impl Buffers<'_> {
         Some(match b {
             binding::PARAMS => self.params,
             binding::TRACKS => self.tracks,
-            binding::WEAPONS => self.weapons,
             binding::OPPORTUNITIES => self.opportunities,
             binding::SLOTS => self.slots,
             binding::BATTERIES => self.batteries,

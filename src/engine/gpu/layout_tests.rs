@@ -57,9 +57,9 @@ fn rust_structs() -> Vec<StructLayout> {
             record_first,
             record_count,
             fire_control,
-            _pad0,
-            _pad1,
-            _pad2,
+            drawn_index,
+            drawn_base,
+            drawn_words,
         }),
         rust_layout!(Started {
             group,
@@ -281,6 +281,7 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("COS_BASE", COS_BASE),
         ("SIN_BASE", SIN_BASE),
         ("KILL_BASE", KILL_BASE),
+        ("WEAPON_WORDS", WEAPON_WORDS),
         ("FLYOUT_KNOTS", FLYOUT_KNOTS),
         ("MAX_FLYOUT", MAX_FLYOUT),
         ("S_ASSETS_CHANGED", S_ASSETS_CHANGED as u32),
@@ -413,7 +414,6 @@ fn the_binding_table_matches_the_shader_declarations() {
     let expected: &[(&str, u32)] = &[
         ("params", binding::PARAMS),
         ("tracks", binding::TRACKS),
-        ("weapons", binding::WEAPONS),
         ("opportunities", binding::OPPORTUNITIES),
         ("slots", binding::SLOTS),
         ("batteries", binding::BATTERIES),

@@ -39,6 +39,14 @@ fn constant_tables() -> Vec<u32> {
     t
 }
 
+/// Where the weapons' rows start in `tables`: after the kill thresholds. The GPU reads a
+/// `WeaponRow` there (`weapon_row` in `common.wgsl`) rather than from a binding of its own,
+/// so that `advance`, which reads drawn thresholds in `tables`, binds no more than the 16
+/// storage buffers GL allows; the CPU twin reads `Tables::weapons`, the same rows.
+pub fn weapon_base(slots: usize, weapons: usize) -> usize {
+    KILL_BASE as usize + slots * weapons
+}
+
 /// A length in metres as frame units, within the frame.
 pub fn frame_units(metres: f64) -> u32 {
     let u = libm::round(metres / FRAME_M as f64);
@@ -51,12 +59,34 @@ pub fn cep_sigma(cep_m: f64) -> u32 {
     frame_units(cep_m / libm::sqrt(2.0 * std::f64::consts::LN_2))
 }
 
+/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
+/// times the weapon's manoeuvre factor at the battery's tier (`engine::params` draws the
+/// same product per replicate).
+pub fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
+    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
+    for s in slots {
+        let ic = &sc.interceptors[s.interceptor as usize];
+        let tier = sc.batteries[s.battery as usize].tier;
+        for w in &sc.weapons {
+            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
+        }
+    }
+    kill
+}
+
 /// The kernels' tables: the constant ones, the kill thresholds per (slot, weapon), the
-/// footprint vertices; and each asset's footprint fields of its `AssetRow` (squared
-/// radius, or where its vertices are).
-pub fn build(sc: &Scenario, slots: &[SlotRow], rows: &mut [AssetRow]) -> Vec<u32> {
+/// weapons' rows (`weapon_base`), the footprint vertices; and each asset's footprint fields
+/// of its `AssetRow` (squared radius, or where its vertices are).
+pub fn build(
+    sc: &Scenario,
+    slots: &[SlotRow],
+    weapons: &[WeaponRow],
+    rows: &mut [AssetRow],
+) -> Vec<u32> {
     let mut t = constant_tables();
     t.extend(kill_table(sc, slots));
+    debug_assert_eq!(t.len(), weapon_base(slots.len(), weapons.len()));
+    t.extend_from_slice(bytemuck::cast_slice(weapons));
     for (a, row) in sc.assets.iter().zip(rows.iter_mut()) {
         match &a.footprint {
             Footprint::Circle { radius_km } => {
@@ -76,20 +106,6 @@ pub fn build(sc: &Scenario, slots: &[SlotRow], rows: &mut [AssetRow]) -> Vec<u32
         }
     }
     t
-}
-
-/// Kill thresholds per (slot, weapon): the interceptor's Pk against the weapon's class,
-/// times the weapon's manoeuvre factor at the battery's tier.
-fn kill_table(sc: &Scenario, slots: &[SlotRow]) -> Vec<u32> {
-    let mut kill = Vec::with_capacity(slots.len() * sc.weapons.len());
-    for s in slots {
-        let ic = &sc.interceptors[s.interceptor as usize];
-        let tier = sc.batteries[s.battery as usize].tier;
-        for w in &sc.weapons {
-            kill.push(threshold(ic.pk[w.class.index()] * w.manoeuvre_factor(tier)));
-        }
-    }
-    kill
 }
 
 #[cfg(test)]

@@ -98,10 +98,10 @@ pub struct ThreatSpec {
 #[derive(Clone, Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TierFactors {
-    pub tier1: Option<f64>,
-    pub tier2: Option<f64>,
-    pub tier3: Option<f64>,
-    pub tier4: Option<f64>,
+    pub tier1: Option<Value>,
+    pub tier2: Option<Value>,
+    pub tier3: Option<Value>,
+    pub tier4: Option<Value>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -111,8 +111,8 @@ pub struct TierFactors {
 }
 
 impl TierFactors {
-    pub fn get(&self, tier: usize) -> Option<f64> {
-        [self.tier1, self.tier2, self.tier3, self.tier4][tier]
+    pub fn get(&self, tier: usize) -> Option<&Value> {
+        [&self.tier1, &self.tier2, &self.tier3, &self.tier4][tier].as_ref()
     }
 }
 

@@ -9,10 +9,12 @@ use serde::Deserialize;
 
 mod database;
 mod orders;
+mod uncertain;
 mod units;
 
 pub use database::*;
 pub use orders::*;
+pub use uncertain::*;
 pub use units::*;
 
 /// A time of day relative to the scenario start, written `"HH:MM"` or `"HH:MM:SS"`
@@ -64,7 +66,8 @@ impl<'de> Deserialize<'de> for Clock {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Figure {
-    pub value: f64,
+    /// A number, or a distribution ([`Value`]).
+    pub value: Value,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -109,10 +112,10 @@ impl ThreatClass {
 #[derive(Clone, Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ClassProbabilities {
-    pub ballistic: Option<f64>,
-    pub cruise: Option<f64>,
-    pub drone: Option<f64>,
-    pub rocket: Option<f64>,
+    pub ballistic: Option<Value>,
+    pub cruise: Option<Value>,
+    pub drone: Option<Value>,
+    pub rocket: Option<Value>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
@@ -122,12 +125,12 @@ pub struct ClassProbabilities {
 }
 
 impl ClassProbabilities {
-    pub fn get(&self, c: ThreatClass) -> Option<f64> {
+    pub fn get(&self, c: ThreatClass) -> Option<&Value> {
         match c {
-            ThreatClass::Ballistic => self.ballistic,
-            ThreatClass::Cruise => self.cruise,
-            ThreatClass::Drone => self.drone,
-            ThreatClass::Rocket => self.rocket,
+            ThreatClass::Ballistic => self.ballistic.as_ref(),
+            ThreatClass::Cruise => self.cruise.as_ref(),
+            ThreatClass::Drone => self.drone.as_ref(),
+            ThreatClass::Rocket => self.rocket.as_ref(),
         }
     }
 }

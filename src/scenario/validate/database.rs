@@ -9,9 +9,12 @@ use super::super::limits::{
 use super::super::model::{Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
-use super::Checker;
+use super::super::uncertain::{Owner, Parameter};
 use super::canonical::natural;
-use super::values::{Kind, class_probabilities, count, envelope, figure, provenance};
+use super::values::{
+    Kind, class_probabilities, count, envelope, figure, highest, number, provenance,
+};
+use super::{Checker, Entry};
 
 /// The database: weapons and interceptors, and their ids (a duplicated id names the
 /// later entry).
@@ -65,7 +68,8 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
                 format!("weapon id {:?} is defined twice", f.spec.id),
             );
         }
-        weapons.push(weapon(ck, &f));
+        let index = weapons.len();
+        weapons.push(weapon(ck, &f, index));
     }
     let mut interceptors = Vec::new();
     let mut interceptor_ids = HashMap::new();
@@ -80,7 +84,8 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
                 format!("interceptor id {:?} is defined twice", f.spec.id),
             );
         }
-        interceptors.push(interceptor(ck, &f));
+        let index = interceptors.len();
+        interceptors.push(interceptor(ck, &f, index));
     }
     Database {
         weapons,
@@ -92,9 +97,29 @@ pub(super) fn check<'f>(ck: &mut Checker, dbs: &'f [types::DatabaseFile]) -> Dat
 
 /// A weapon: a ballistic missile or rocket needs its time of flight and apogee; a cruise
 /// missile or drone its speed and altitude.
-fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
+fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>, index: usize) -> Weapon {
+    ck.entry = Some(Entry {
+        prefix: format!("threats.{}", f.spec.id),
+        depth: f.path.0.len(),
+        owner: Owner::Weapon(index),
+    });
+    let w = weapon_figures(ck, f);
+    ck.entry = None;
+    w
+}
+
+fn weapon_figures(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
     let (t, p, file) = (f.spec, &f.path, f.file);
     let range_km = figure(ck, file, &p.key("range_km"), &t.range_km, Kind::Positive);
+    if t.range_km.value.as_point().is_none() {
+        // Every salvo target is checked against it at load: a drawn range could make
+        // orders invalid in some replicates.
+        ck.err(
+            file,
+            &p.key("range_km").key("value"),
+            "a weapon's range is a validity bound and stays one number: give its uncertainty in the note",
+        );
+    }
     let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
     let launch_reliability = figure(
         ck,
@@ -111,11 +136,14 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         Kind::Probability,
     );
     let cep_m = figure(ck, file, &p.key("cep_m"), &t.cep_m, Kind::NonNegative);
-    if cep_m > MAX_SCATTER_M {
+    if highest(&t.cep_m.value) > MAX_SCATTER_M {
         ck.err(
             file,
             &p.key("cep_m").key("value"),
-            format!("expected a CEP of at most {MAX_SCATTER_M} m, found {cep_m}"),
+            format!(
+                "expected a CEP of at most {MAX_SCATTER_M} m, found {}",
+                highest(&t.cep_m.value)
+            ),
         );
     }
     let decoys = t.decoys.as_ref().map_or(0, |d| {
@@ -156,12 +184,13 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
             flight_time_s = need(ck, "flight_time_s", &t.flight_time_s, Kind::Positive);
             apogee_km = need(ck, "apogee_km", &t.apogee_km, Kind::Positive);
             // Bounded so that every flight, in ticks, fits the engine's clock.
-            if flight_time_s > MAX_FLIGHT_TIME_S {
+            let longest = t.flight_time_s.as_ref().map_or(0.0, |f| highest(&f.value));
+            if longest > MAX_FLIGHT_TIME_S {
                 ck.err(
                     file,
                     &p.key("flight_time_s").key("value"),
                     format!(
-                        "expected a time of flight of at most {MAX_FLIGHT_TIME_S} s (a day), found {flight_time_s}"
+                        "expected a time of flight of at most {MAX_FLIGHT_TIME_S} s (a day), found {longest}"
                     ),
                 );
             }
@@ -202,10 +231,25 @@ fn weapon(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
 fn tier_factors(ck: &mut Checker, file: usize, path: &KeyPath, m: &types::TierFactors) -> [f64; 4] {
     let mut out = [1.0; 4];
     let mut last = 1.0;
+    // The parameter of the last tier written as a distribution: a tier left out after it
+    // takes the same draw (its own parameter, of the same draw key).
+    let mut drawn: Option<Parameter> = None;
     for (i, slot) in out.iter_mut().enumerate() {
         if let Some(v) = m.get(i) {
             let key = path.key(&format!("tier{}", i + 1));
-            last = super::values::probability(ck, file, &key, v);
+            let before = ck.parameters.len();
+            last = number(ck, file, &key, v, Kind::Probability, None);
+            drawn = (ck.parameters.len() > before)
+                .then(|| ck.parameters.last().cloned())
+                .flatten();
+        } else if let Some(p) = &drawn {
+            let field = format!("manoeuvre.tier{}", i + 1);
+            let prefix = p.path.strip_suffix(&p.field).unwrap_or(&p.path);
+            ck.parameters.push(Parameter {
+                path: format!("{prefix}{field}"),
+                field,
+                ..p.clone()
+            });
         }
         *slot = last;
     }
@@ -250,7 +294,18 @@ fn submunitions(
 
 /// An interceptor: its cost, a kill probability per class it can engage, and an envelope
 /// for each such class.
-fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
+fn interceptor(ck: &mut Checker, f: &Found<types::InterceptorSpec>, index: usize) -> Interceptor {
+    ck.entry = Some(Entry {
+        prefix: format!("interceptors.{}", f.spec.id),
+        depth: f.path.0.len(),
+        owner: Owner::Interceptor(index),
+    });
+    let i = interceptor_figures(ck, f);
+    ck.entry = None;
+    i
+}
+
+fn interceptor_figures(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> Interceptor {
     let (t, p, file) = (f.spec, &f.path, f.file);
     let cost_usd = figure(ck, file, &p.key("cost_usd"), &t.cost_usd, Kind::NonNegative);
     let mean_speed_kms = figure(

@@ -43,9 +43,18 @@ use super::source::{
     KeyPath, MAX_DIAGNOSTICS, MAX_SUGGESTIONS, Place, SourceFile, SpanTree, span_in,
 };
 use super::types::{self, Clock};
+use super::uncertain::{Owner, Parameter};
 
 /// The scenario file is file 0 of a [`Checker`]; database files follow.
 const SCENARIO: usize = 0;
+
+/// The database or scenario entry whose figures are being checked: its parameter path
+/// prefix (`threats.emad`), the depth of its key path, and its index.
+pub(crate) struct Entry {
+    pub prefix: String,
+    pub depth: usize,
+    pub owner: Owner,
+}
 
 /// Collects diagnostics against one of several files.
 pub(crate) struct Checker<'a> {
@@ -58,6 +67,10 @@ pub(crate) struct Checker<'a> {
     /// Each file parsed for spans once, when the first place in it is asked for (a file
     /// with many errors is not parsed again for each).
     trees: Vec<OnceCell<Option<SpanTree<'a>>>>,
+    /// The entry being checked, for naming its uncertain figures.
+    pub entry: Option<Entry>,
+    /// The figures written as distributions so far.
+    pub parameters: Vec<Parameter>,
 }
 
 impl<'a> Checker<'a> {
@@ -68,6 +81,8 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             omitted: 0,
             suggested: 0,
+            entry: None,
+            parameters: Vec::new(),
         }
     }
 
@@ -105,6 +120,25 @@ impl<'a> Checker<'a> {
             format!("unknown {what} {id:?}")
         };
         self.err(file, path, message);
+    }
+
+    /// The owner of the figure at `path` of the current entry, and the keys below the
+    /// entry (`pk.ballistic`; a figure's `value` key left out).
+    fn parameter_field(&self, path: &KeyPath) -> Option<(Owner, String)> {
+        let e = self.entry.as_ref()?;
+        let mut out = String::new();
+        for step in path.0.iter().skip(e.depth) {
+            let part = match step {
+                super::source::Step::Key(k) if k == "value" => continue,
+                super::source::Step::Key(k) => k.clone(),
+                super::source::Step::Index(i) => i.to_string(),
+            };
+            if !out.is_empty() {
+                out.push('.');
+            }
+            out.push_str(&part);
+        }
+        Some((e.owner, out))
     }
 
     /// Where the value at `path` of a file is written.
@@ -219,6 +253,7 @@ pub(crate) fn validate(
         triggers: triggers.list,
         incidents,
         reported,
+        parameters: values::parameters(ck),
     };
     orders::check_at_sea(ck, &at_sea, &scenario);
     if ck.diagnostics.is_empty() {

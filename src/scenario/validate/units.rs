@@ -252,7 +252,13 @@ fn sides<'f>(ck: &mut Checker, specs: &'f [types::SideSpec]) -> Sides<'f> {
         // A class the side does not name is always detected.
         let mut detection = [1.0; 4];
         if let Some(d) = &s.detection {
+            ck.entry = Some(super::Entry {
+                prefix: format!("sides.{}", s.id),
+                depth: p.0.len(),
+                owner: super::super::uncertain::Owner::Side(list.len()),
+            });
             let v = class_probabilities(ck, SCENARIO, &p.key("detection"), d, false);
+            ck.entry = None;
             for c in ThreatClass::ALL {
                 if d.get(c).is_some() {
                     detection[c.index()] = v[c.index()];

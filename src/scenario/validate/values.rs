@@ -3,7 +3,8 @@
 
 use super::super::model::Envelope;
 use super::super::source::KeyPath;
-use super::super::types::{self, ClassProbabilities, Figure, ThreatClass};
+use super::super::types::{self, ClassProbabilities, DistKind, Figure, ThreatClass, Value};
+use super::super::uncertain::{Distribution, Parameter, parameter_id, valid_key};
 use super::{Checker, SCENARIO};
 use crate::geo::LatLon as Geo;
 
@@ -28,13 +29,251 @@ pub(super) fn check_number(v: f64, kind: Kind) -> Option<String> {
     }
 }
 
-/// A database figure: its value in range, and its source (or `assumed = true`).
+/// A database figure: its value in range, and its source (or `assumed = true`); its point
+/// value (a distribution's central value).
 pub(super) fn figure(ck: &mut Checker, file: usize, path: &KeyPath, f: &Figure, kind: Kind) -> f64 {
-    if let Some(m) = check_number(f.value, kind) {
-        ck.err(file, &path.key("value"), m);
-    }
+    let v = number(ck, file, &path.key("value"), &f.value, kind, None);
     provenance(ck, file, path, f.source.as_deref(), f.assumed);
-    if f.value.is_finite() { f.value } else { 0.0 }
+    v
+}
+
+/// The largest value a figure can take: its number, or the top of its distribution.
+pub(super) fn highest(v: &Value) -> f64 {
+    match v {
+        Value::Point(x) => *x,
+        Value::Distribution(d) => d.high.or(d.mode).or(d.point).unwrap_or(1.0),
+    }
+}
+
+/// A figure's number in range: a point, or a distribution whose whole support is in range
+/// (and whole numbers in `whole` for a count). A distribution is recorded as a parameter
+/// of the current entry. Returns the point value (0 when it is wrong).
+pub(super) fn number(
+    ck: &mut Checker,
+    file: usize,
+    path: &KeyPath,
+    v: &Value,
+    kind: Kind,
+    whole: Option<(u32, u32, &str)>,
+) -> f64 {
+    match v {
+        Value::Point(x) => match check_number(*x, kind) {
+            Some(m) => {
+                ck.err(file, path, m);
+                0.0
+            }
+            None => *x,
+        },
+        Value::Distribution(spec) => match distribution(ck, file, path, spec, kind, whole) {
+            Some(dist) => {
+                let point = dist.point();
+                let (Some((owner, field)), Some(e)) = (ck.parameter_field(path), &ck.entry) else {
+                    ck.err(
+                        file,
+                        path,
+                        "only a figure of the database or a side's detection can be a distribution",
+                    );
+                    return point;
+                };
+                let full = format!("{}.{field}", e.prefix);
+                let key = spec.key.clone().unwrap_or_else(|| full.clone());
+                ck.parameters.push(Parameter {
+                    path: full,
+                    id: parameter_id(&key),
+                    key,
+                    dist,
+                    integer: whole.is_some(),
+                    owner,
+                    field,
+                });
+                point
+            }
+            // What it would be, so that one wrong distribution does not also make its
+            // entry look empty to the checks that follow (the load fails anyway).
+            None => spec
+                .mode
+                .or(spec.point)
+                .or(spec.low)
+                .filter(|x| x.is_finite())
+                .unwrap_or(0.0),
+        },
+    }
+}
+
+/// A distribution as written, checked: the keys its kind takes, finite numbers, `low <
+/// high` with the mode and point inside, the support within what the figure allows.
+fn distribution(
+    ck: &mut Checker,
+    file: usize,
+    path: &KeyPath,
+    d: &types::DistributionSpec,
+    kind: Kind,
+    whole: Option<(u32, u32, &str)>,
+) -> Option<Distribution> {
+    let errors = ck.diagnostics.len() + ck.omitted;
+    let (needs, forbids): (&[&str], &[&str]) = match d.dist {
+        DistKind::Triangular => (&["low", "mode", "high"], &["point", "alpha", "beta"]),
+        DistKind::Uniform => (&["low", "high"], &["mode", "alpha", "beta"]),
+        DistKind::Beta => (&["alpha", "beta"], &["mode"]),
+    };
+    let field = |k: &str| match k {
+        "low" => d.low,
+        "mode" => d.mode,
+        "high" => d.high,
+        "point" => d.point,
+        "alpha" => d.alpha,
+        _ => d.beta,
+    };
+    let name = match d.dist {
+        DistKind::Triangular => "a triangular distribution",
+        DistKind::Uniform => "a uniform distribution",
+        DistKind::Beta => "a beta distribution",
+    };
+    for k in needs {
+        if field(k).is_none() {
+            ck.err(file, path, format!("{name} needs `{k}`"));
+        }
+    }
+    for k in forbids {
+        if field(k).is_some() {
+            let why = match *k {
+                "point" => " (its point value is its `mode`)",
+                "mode" => " (give its point value as `point`)",
+                _ => "",
+            };
+            ck.err(file, &path.key(k), format!("{name} takes no `{k}`{why}"));
+        }
+    }
+    for k in ["low", "mode", "high", "point", "alpha", "beta"] {
+        if let Some(x) = field(k)
+            && !x.is_finite()
+        {
+            ck.err(
+                file,
+                &path.key(k),
+                format!("expected a finite number, found {x}"),
+            );
+        }
+    }
+    if let Some(key) = &d.key
+        && !valid_key(key)
+    {
+        ck.err(
+            file,
+            &path.key("key"),
+            format!("a draw key is 1-200 characters of a-z, 0-9 and .-_:#, found {key:?}"),
+        );
+    }
+    if ck.diagnostics.len() + ck.omitted > errors {
+        return None;
+    }
+    let beta_ends = matches!(d.dist, DistKind::Beta);
+    let low = d.low.unwrap_or(if beta_ends { 0.0 } else { f64::NAN });
+    let high = d.high.unwrap_or(if beta_ends { 1.0 } else { f64::NAN });
+    if low >= high {
+        ck.err(
+            file,
+            path,
+            format!("expected `low` below `high`, found low {low} and high {high} (a single value is written as a number)"),
+        );
+        return None;
+    }
+    for (k, x) in [("low", low), ("high", high)] {
+        if let Some(m) = check_number(x, kind) {
+            ck.err(file, &path.key(k), m);
+        }
+    }
+    for (k, x) in [("mode", d.mode), ("point", d.point)] {
+        if let Some(x) = x
+            && !(low..=high).contains(&x)
+        {
+            ck.err(
+                file,
+                &path.key(k),
+                format!("expected `{k}` within [low, high] = [{low}, {high}], found {x}"),
+            );
+        }
+    }
+    for (k, x) in [("alpha", d.alpha), ("beta", d.beta)] {
+        if let Some(x) = x
+            && x <= 0.0
+        {
+            ck.err(
+                file,
+                &path.key(k),
+                format!("expected `{k}` above 0, found {x}"),
+            );
+        }
+    }
+    if let Some((min, max, what)) = whole {
+        for (k, x) in [
+            ("low", Some(low)),
+            ("mode", d.mode),
+            ("high", Some(high)),
+            ("point", d.point),
+        ] {
+            if let Some(x) = x
+                && (x.fract() != 0.0 || x < min as f64 || x > max as f64)
+            {
+                ck.err(
+                    file,
+                    &path.key(k),
+                    format!("expected a whole number of {what} from {min} to {max}, found {x}"),
+                );
+            }
+        }
+    }
+    if ck.diagnostics.len() + ck.omitted > errors {
+        return None;
+    }
+    Some(match d.dist {
+        DistKind::Triangular => Distribution::Triangular {
+            low,
+            mode: d.mode.unwrap_or(low),
+            high,
+        },
+        DistKind::Uniform => Distribution::Uniform {
+            low,
+            high,
+            point: d.point.unwrap_or(0.5 * (low + high)),
+        },
+        DistKind::Beta => {
+            let (alpha, beta) = (d.alpha.unwrap_or(1.0), d.beta.unwrap_or(1.0));
+            Distribution::Beta {
+                alpha,
+                beta,
+                low,
+                high,
+                point: d
+                    .point
+                    .unwrap_or(low + (high - low) * alpha / (alpha + beta)),
+            }
+        }
+    })
+}
+
+/// The parameters recorded, in canonical order (by path), each draw key's id checked for
+/// a collision with another key's.
+pub(super) fn parameters(ck: &mut Checker) -> Vec<Parameter> {
+    let mut out = std::mem::take(&mut ck.parameters);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut ids = std::collections::HashMap::new();
+    for p in &out {
+        if let Some(other) = ids.insert(p.id, p.key.as_str())
+            && other != p.key
+        {
+            // Astronomically unlikely (64-bit hash); loud rather than silently correlated.
+            ck.err(
+                SCENARIO,
+                &KeyPath::default(),
+                format!(
+                    "the draw keys {other:?} and {:?} hash to the same parameter id: rename one",
+                    p.key
+                ),
+            );
+        }
+    }
+    out
 }
 
 /// A figure that counts something: a whole number in `[min, max]`, with provenance.
@@ -47,6 +286,18 @@ pub(super) fn count(
     max: u32,
     what: &str,
 ) -> u32 {
+    if let Value::Distribution(_) = f.value {
+        let v = number(
+            ck,
+            file,
+            &path.key("value"),
+            &f.value,
+            Kind::NonNegative,
+            Some((min, max, what)),
+        );
+        provenance(ck, file, path, f.source.as_deref(), f.assumed);
+        return v as u32;
+    }
     let v = figure(ck, file, path, f, Kind::NonNegative);
     if v.fract() != 0.0 || v < min as f64 || v > max as f64 {
         ck.err(
@@ -97,7 +348,7 @@ pub(super) fn class_probabilities(
     let mut out = [0.0; 4];
     for c in ThreatClass::ALL {
         if let Some(v) = p.get(c) {
-            out[c.index()] = probability(ck, file, &path.key(c.name()), v);
+            out[c.index()] = number(ck, file, &path.key(c.name()), v, Kind::Probability, None);
         }
     }
     if is_pk && !p.assumed {

@@ -9,6 +9,9 @@
 
 use std::sync::Arc;
 
+pub mod fit;
+pub mod fit_report;
+
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 
 use crate::engine::plan::Plan;
@@ -67,6 +70,8 @@ pub struct EventResult {
     pub replicates: u32,
     pub seed: u32,
     pub rows: Vec<Row>,
+    /// What the intervals include when the run drew its parameters (`Draws::describe`).
+    pub uncertainty: Option<String>,
 }
 
 impl EventResult {
@@ -165,6 +170,7 @@ pub fn compare(sc: &Scenario, plan: &Plan, fig: &Figures, seed: u32) -> EventRes
         replicates: fig.rows.len() as u32,
         seed,
         rows,
+        uncertainty: plan.draws.as_ref().map(|d| d.describe()),
     }
 }
 
@@ -221,6 +227,9 @@ pub fn render(results: &[EventResult]) -> String {
             "{}\n{} — {} replicates, seed {}\n",
             e.name, e.file, e.replicates, e.seed
         ));
+        if let Some(u) = &e.uncertainty {
+            out.push_str(&format!("intervals: {u}\n"));
+        }
         let mut t = Table::new();
         t.load_style(UTF8_FULL_CONDENSED);
         t.set_header(["figure", "reported", "model mean", "model p5–p95", "check"]);
