@@ -177,7 +177,7 @@ fn load_point(
 /// `sweep.csv`: the varied values, then `<figure>_mean`, `_p5`, `_p95` for every figure,
 /// then `cost_exchange`; one row per grid point.
 pub fn write_csv(r: &SweepResult, path: &Path) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::atomic::csv_writer(path)?;
     let mut header: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
     for f in &r.figures {
         for s in ["mean", "p5", "p95"] {
@@ -196,5 +196,5 @@ pub fn write_csv(r: &SweepResult, path: &Path) -> std::io::Result<()> {
         row.push(format_number(p.cost_exchange));
         w.write_record(&row)?;
     }
-    w.flush()
+    crate::atomic::commit_csv(w)
 }

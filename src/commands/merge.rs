@@ -1,0 +1,77 @@
+//! `hormuz merge`: the shards of a run (`hormuz run --shard`) put back together as the
+//! single run's outputs.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::shard::MAX_SHARDS;
+use super::{create_out, load};
+use crate::engine::budget::CPU_BATCH;
+use crate::error::Failure;
+use crate::report::merge::{self, MergeError};
+
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// The shards' folders (`OUT/shard-*`), in any order.
+    #[arg(required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Folder for the merged replicates.csv, summary.json and log.csv.
+    #[arg(short, long)]
+    pub out: PathBuf,
+    /// The scenario file the shards ran (default: the one their manifest names); its
+    /// text and database must be those the shards ran.
+    #[arg(long)]
+    pub scenario: Option<PathBuf>,
+    /// Do not print the summary table.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+pub fn main(a: &MergeArgs) -> Result<(), Failure> {
+    if a.shards.len() > MAX_SHARDS as usize {
+        return Err(Failure::input(format!(
+            "{} shard folders: at most {MAX_SHARDS}",
+            a.shards.len()
+        )));
+    }
+    let shards = merge::check(&a.shards).map_err(failure)?;
+    let m = &shards[0].record.manifest;
+    let path = a.scenario.clone().or_else(|| {
+        (!m.scenario_file.starts_with("<embedded>/")).then(|| PathBuf::from(&m.scenario_file))
+    });
+    let (scenario_sha256, database_sha256) = crate::scenario::digests(path.as_deref())?;
+    let file = path
+        .as_ref()
+        .map_or("the built-in scenario".to_string(), |p| {
+            p.display().to_string()
+        });
+    if scenario_sha256 != m.scenario_sha256 || database_sha256 != m.database_sha256 {
+        return Err(Failure::input(format!(
+            "{file}: not the scenario the shards ran (its text or its database differs from {}'s; give the right one with --scenario)",
+            shards[0].dir.join(crate::report::shard::MANIFEST).display()
+        )));
+    }
+    let memory =
+        super::flags::parse_bytes(super::flags::DEFAULT_MEMORY_BUDGET).map_err(Failure::input)?;
+    let (sc, plan, _) = load(path.as_deref(), m.replicates, m.recorded, memory, CPU_BATCH)?;
+    create_out(&a.out)?;
+    let summary = merge::merge(&sc, &plan, &shards, &a.out).map_err(failure)?;
+    if !a.quiet {
+        print!("{}", crate::report::render(&summary));
+    }
+    eprintln!(
+        "merged {} shards, {} replicates; wrote {}",
+        shards.len(),
+        m.replicates,
+        a.out.display()
+    );
+    Ok(())
+}
+
+fn failure(e: MergeError) -> Failure {
+    match e {
+        MergeError::BadInput(m) => Failure::input(m),
+        MergeError::Io(m) => Failure::runtime(m),
+    }
+}
