@@ -48,6 +48,14 @@ fn km(v: f64) -> String {
     format!("{v:.3}")
 }
 
+/// The tables' names (each `NAME.csv`).
+pub const TABLES: [&str; 4] = [
+    "unit_positions",
+    "weapon_fired",
+    "weapon_endgame",
+    "unit_damage",
+];
+
 /// Write the four tables for the recorded replicates of a run.
 pub fn write(sc: &Scenario, plan: &Plan, out: &RunOutput, dir: &Path) -> std::io::Result<()> {
     write_from(sc, plan, out, 0, dir)

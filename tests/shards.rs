@@ -208,8 +208,16 @@ fn shards_merge_to_the_single_run_and_bad_sets_are_refused() {
     let half = d("half");
     let ev = half.join("ev");
     let half_args = [
-        "-n", "40", "-s", "3", "--shard", "0/2", "--events", ev.to_str().unwrap(),
-        "--event-replicates", "17",
+        "-n",
+        "40",
+        "-s",
+        "3",
+        "--shard",
+        "0/2",
+        "--events",
+        ev.to_str().unwrap(),
+        "--event-replicates",
+        "17",
     ];
     ok(&run(&half, &half_args), "shard 0/2");
     refused(

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::flags::{TableFormat, write_parquet};
 use super::shard::MAX_SHARDS;
 use super::{create_out, load};
 use crate::engine::budget::CPU_BATCH;
@@ -26,6 +27,9 @@ pub struct MergeArgs {
     /// Do not print the summary table.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Table format: `parquet` writes replicates.parquet beside replicates.csv.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
 }
 
 pub fn main(a: &MergeArgs) -> Result<(), Failure> {
@@ -57,6 +61,7 @@ pub fn main(a: &MergeArgs) -> Result<(), Failure> {
     let (sc, plan, _) = load(path.as_deref(), m.replicates, m.recorded, memory, CPU_BATCH)?;
     create_out(&a.out)?;
     let summary = merge::merge(&sc, &plan, &shards, &a.out).map_err(failure)?;
+    write_parquet(a.format, &a.out, &["replicates"])?;
     if !a.quiet {
         print!("{}", crate::report::render(&summary));
     }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::flags::RunFlags;
+use super::flags::{RunFlags, TableFormat, write_parquet};
 use super::progress::progress_bar;
 use super::{create_out, load};
 use crate::engine::budget::{CPU_BATCH, GPU_BATCH, human_bytes};
@@ -52,6 +52,10 @@ pub struct RunArgs {
     /// checkpoint the run starts from its first replicate.
     #[arg(long)]
     pub resume: bool,
+    /// Table format: `parquet` writes replicates.parquet and the event tables as
+    /// .parquet beside the CSVs.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,6 +186,10 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
     }
     pending.commit().map_err(io)?;
+    write_parquet(a.format, &out, &["replicates"])?;
+    if let Some(dir) = &events {
+        write_parquet(a.format, dir, &crate::events::TABLES)?;
+    }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }

@@ -9,6 +9,7 @@
 pub mod expr;
 mod figures;
 pub mod merge;
+pub mod parquet;
 mod render;
 pub mod shard;
 mod stat;
