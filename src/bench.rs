@@ -193,6 +193,7 @@ fn bench_manifest(replicates: u32) -> crate::report::shard::Manifest {
         first: 0,
         end: replicates,
         shard: None,
+        sweep: None,
     }
 }
 

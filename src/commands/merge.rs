@@ -11,6 +11,7 @@ use super::{create_out, load};
 use crate::engine::budget::CPU_BATCH;
 use crate::error::Failure;
 use crate::report::merge::{self, MergeError};
+use crate::report::shard::SweepGrid;
 
 #[derive(Args, Debug, Clone)]
 pub struct MergeArgs {
@@ -41,6 +42,9 @@ pub fn main(a: &MergeArgs) -> Result<(), Failure> {
     }
     let shards = merge::check(&a.shards).map_err(failure)?;
     let m = &shards[0].record.manifest;
+    if let Some(grid) = &m.sweep {
+        return merge_sweep(a, &shards, grid);
+    }
     let path = a.scenario.clone().or_else(|| {
         (!m.scenario_file.starts_with("<embedded>/")).then(|| PathBuf::from(&m.scenario_file))
     });
@@ -79,4 +83,43 @@ fn failure(e: MergeError) -> Failure {
         MergeError::BadInput(m) => Failure::input(m),
         MergeError::Io(m) => Failure::runtime(m),
     }
+}
+
+/// The shards of a sweep: `sweep.csv`, their rows one after the other (byte-identical to
+/// the sweep on one machine), and its plots.
+fn merge_sweep(a: &MergeArgs, shards: &[merge::Shard], grid: &SweepGrid) -> Result<(), Failure> {
+    let m = &shards[0].record.manifest;
+    let path = a
+        .scenario
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&m.scenario_file));
+    let (scenario_sha256, database_sha256) = crate::scenario::digests(Some(&path))?;
+    if scenario_sha256 != m.scenario_sha256 || database_sha256 != m.database_sha256 {
+        return Err(Failure::input(format!(
+            "{}: not the scenario the sweep's shards ran (its text or its database differs; give the right one with --scenario)",
+            path.display()
+        )));
+    }
+    create_out(&a.out)?;
+    let csv = a.out.join("sweep.csv");
+    merge::concat(shards, "sweep.csv", &csv).map_err(failure)?;
+    let axes: Vec<crate::sweep::Axis> = grid
+        .keys
+        .iter()
+        .zip(&grid.values)
+        .map(|(k, v)| crate::sweep::Axis {
+            key: k.clone(),
+            values: v.clone(),
+        })
+        .collect();
+    let result = crate::sweep::read_csv(&axes, &csv).map_err(Failure::input)?;
+    super::sweep::plots(&result, &a.out)?;
+    eprintln!(
+        "merged {} shards, {} grid points x {} replicates; wrote sweep.csv, saturation.png, cost-exchange.png to {}",
+        shards.len(),
+        m.replicates,
+        grid.replicates,
+        a.out.display()
+    );
+    Ok(())
 }

@@ -106,6 +106,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         first: range.start,
         end: range.end,
         shard,
+        sweep: None,
     };
     if !a.resume
         && let Ok(Some(r)) = Record::read(&out.join(shard::CHECKPOINT))

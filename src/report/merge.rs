@@ -67,6 +67,11 @@ pub fn check(dirs: &[PathBuf]) -> Result<Vec<Shard>, MergeError> {
         }
     }
     let total = m0.replicates;
+    let unit = if m0.sweep.is_some() {
+        "grid points"
+    } else {
+        "replicates"
+    };
     shards.sort_by_key(|s| (s.record.manifest.first, s.record.manifest.end));
     let mut next = 0u32;
     let mut last: Option<&Shard> = None;
@@ -74,7 +79,7 @@ pub fn check(dirs: &[PathBuf]) -> Result<Vec<Shard>, MergeError> {
         let m = &s.record.manifest;
         if m.first > next {
             return Err(bad(format!(
-                "replicates {next}..{} are missing: no shard given holds them{}",
+                "{unit} {next}..{} are missing: no shard given holds them{}",
                 m.first,
                 last.map_or(String::new(), |l| format!(
                     " (they come after {} and before {})",
@@ -92,7 +97,7 @@ pub fn check(dirs: &[PathBuf]) -> Result<Vec<Shard>, MergeError> {
                 "overlap"
             };
             return Err(bad(format!(
-                "{} and {} {what} (replicates {}..{})",
+                "{} and {} {what} ({unit} {}..{})",
                 l.dir.display(),
                 s.dir.display(),
                 m.first,
@@ -104,7 +109,7 @@ pub fn check(dirs: &[PathBuf]) -> Result<Vec<Shard>, MergeError> {
     }
     if next != total {
         return Err(bad(format!(
-            "replicates {next}..{total} are missing: no shard given holds them (after {})",
+            "{unit} {next}..{total} are missing: no shard given holds them (after {})",
             last.map_or(String::new(), |l| l.dir.display().to_string())
         )));
     }
@@ -124,35 +129,8 @@ pub fn merge(
         move |e: std::io::Error| MergeError::Io(format!("{}: {e}", p.display()))
     };
     let bad = MergeError::BadInput;
-    // The rows: the shards' files one after the other, their headers checked and dropped.
     let rows_path = out.join("replicates.csv");
-    let mut rows = crate::atomic::AtomicFile::create(&rows_path).map_err(io(&rows_path))?;
-    let mut header: Option<String> = None;
-    for s in shards {
-        let path = s.dir.join("replicates.csv");
-        let mut r = BufReader::new(
-            std::fs::File::open(&path).map_err(|e| bad(format!("{}: {e}", path.display())))?,
-        );
-        let mut line = String::new();
-        r.read_line(&mut line)
-            .map_err(|e| bad(format!("{}: {e}", path.display())))?;
-        match &header {
-            None => {
-                rows.write_all(line.as_bytes()).map_err(io(&rows_path))?;
-                header = Some(line);
-            }
-            Some(h) if *h == line => {}
-            Some(_) => {
-                return Err(bad(format!(
-                    "{}: its columns differ from those of {}",
-                    path.display(),
-                    shards[0].dir.join("replicates.csv").display()
-                )));
-            }
-        }
-        std::io::copy(&mut r, &mut rows).map_err(io(&rows_path))?;
-    }
-    rows.commit().map_err(io(&rows_path))?;
+    concat(shards, "replicates.csv", &rows_path)?;
     // The summary, replicate by replicate.
     let mut builder = SummaryBuilder::new(sc, plan);
     let mut stats = crate::world::RunStats::default();
@@ -201,6 +179,40 @@ pub fn merge(
     super::write_json(&summary, &json).map_err(io(&json))?;
     merge_logs(shards, &out.join("log.csv"))?;
     Ok(summary)
+}
+
+/// The table `name` of every shard, one after the other, as `path`: the header once
+/// (every shard's checked against the first's), then each shard's rows, byte for byte.
+pub fn concat(shards: &[Shard], name: &str, path: &Path) -> Result<(), MergeError> {
+    let bad = MergeError::BadInput;
+    let io = |e: std::io::Error| MergeError::Io(format!("{}: {e}", path.display()));
+    let mut rows = crate::atomic::AtomicFile::create(path).map_err(io)?;
+    let mut header: Option<String> = None;
+    for s in shards {
+        let from = s.dir.join(name);
+        let mut r = BufReader::new(
+            std::fs::File::open(&from).map_err(|e| bad(format!("{}: {e}", from.display())))?,
+        );
+        let mut line = String::new();
+        r.read_line(&mut line)
+            .map_err(|e| bad(format!("{}: {e}", from.display())))?;
+        match &header {
+            None => {
+                rows.write_all(line.as_bytes()).map_err(io)?;
+                header = Some(line);
+            }
+            Some(h) if *h == line => {}
+            Some(_) => {
+                return Err(bad(format!(
+                    "{}: its columns differ from those of {}",
+                    from.display(),
+                    shards[0].dir.join(name).display()
+                )));
+            }
+        }
+        std::io::copy(&mut r, &mut rows).map_err(io)?;
+    }
+    rows.commit().map_err(io)
 }
 
 /// `log.csv`: the shards' entries in the order a single run sorts them (by time, then

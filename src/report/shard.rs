@@ -53,7 +53,21 @@ pub struct Manifest {
     pub end: u32,
     /// Shard `index` of `count` (from 0), when the run was split.
     pub shard: Option<ShardOf>,
+    /// A shard of a sweep (`hormuz sweep --shard`): its grid; `first..end` are then grid
+    /// points, `replicates` the grid's points and `seed` the sweep's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<SweepGrid>,
 }
+
+/// A sweep's grid: each `--vary` key and its values, and the replicates of each point.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct SweepGrid {
+    pub keys: Vec<String>,
+    pub values: Vec<Vec<f64>>,
+    pub replicates: u32,
+}
+
+impl Eq for SweepGrid {}
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShardOf {
@@ -99,6 +113,8 @@ impl Manifest {
             self.parameters.clone(),
             other.parameters.clone(),
         );
+        let grid = |g: &Option<SweepGrid>| serde_json::to_string(g).unwrap_or_default();
+        check("sweep grid", grid(&self.sweep), grid(&other.sweep));
         d
     }
 }
@@ -149,6 +165,19 @@ pub struct Record {
 }
 
 impl Record {
+    /// The record of a finished part that keeps no statistics (a sweep's shard).
+    pub fn of(manifest: Manifest) -> Record {
+        let done = manifest.end - manifest.first;
+        Record {
+            manifest,
+            done,
+            rows_bytes: 0,
+            stats: SavedStats::default(),
+            backend: String::new(),
+            adapter: String::new(),
+        }
+    }
+
     /// Read a record (`checkpoint.json`, `manifest.json`); its absence is `Ok(None)`.
     pub fn read(path: &Path) -> Result<Option<Record>, String> {
         let text = match std::fs::read_to_string(path) {
