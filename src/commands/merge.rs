@@ -41,6 +41,18 @@ pub fn main(a: &MergeArgs) -> Result<(), Failure> {
         )));
     }
     let shards = merge::check(&a.shards).map_err(failure)?;
+    // The outputs would replace a shard's files while they are read.
+    let out = std::fs::canonicalize(&a.out).ok();
+    if let Some(s) = shards
+        .iter()
+        .find(|s| out.is_some() && std::fs::canonicalize(&s.dir).ok() == out)
+    {
+        return Err(Failure::input(format!(
+            "--out {}: is the shard folder {}; merge into another folder",
+            a.out.display(),
+            s.dir.display()
+        )));
+    }
     let m = &shards[0].record.manifest;
     if let Some(grid) = &m.sweep {
         return merge_sweep(a, &shards, grid);

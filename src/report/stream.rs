@@ -202,12 +202,16 @@ fn open(
     match from {
         Some(r) => {
             let diff = part.manifest.differences(&r.manifest);
-            if !diff.is_empty() || r.manifest.first != part.range.start {
+            let range = r.manifest.first..r.manifest.end;
+            if !diff.is_empty() || range != part.range {
                 return Err(StreamError::Checkpoint(format!(
                     "--resume: {} is of another run ({}); run without --resume to start over",
                     dir.join(CHECKPOINT).display(),
                     if diff.is_empty() {
-                        format!("replicates from {} there", r.manifest.first)
+                        format!(
+                            "replicates {}..{} here, {}..{} there",
+                            part.range.start, part.range.end, range.start, range.end
+                        )
                     } else {
                         diff.join(", ")
                     }
