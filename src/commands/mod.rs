@@ -44,7 +44,7 @@ pub enum Command {
     /// Run Monte Carlo replicates of a scenario and report the outcome.
     Run(run::RunArgs),
     /// Put the shards of a run (`run --shard`) back together: the single run's
-    /// replicates.csv, summary.json and log.csv.
+    /// replicates.csv, summary.json and log.csv (of a sweep's shards: sweep.csv and plots).
     Merge(merge::MergeArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(check::CheckArgs),

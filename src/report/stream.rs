@@ -121,7 +121,16 @@ pub fn stream(
     let mut stopped = false;
     let (started, wall_before) = (std::time::Instant::now(), record.stats.wall_seconds);
     let left = start + resumed..part.range.end;
-    let run = run_range(sc, plan, config, left, engine, batch, &mut progress, |b| {
+    // Progress counts the part, the replicates done before included.
+    let before = resumed as u64 * sc.ticks as u64;
+    let progress = |p: Progress| {
+        progress(Progress {
+            done: p.done + before,
+            total: p.total + before,
+            ..p
+        })
+    };
+    let run = run_range(sc, plan, config, left, engine, batch, progress, |b| {
         let fig = figures_of_batch(sc, plan, &b.out, b.first);
         rows.write(&fig).map_err(io(&rows_path))?;
         let mut words = Vec::with_capacity(width * b.out.replicates as usize);
