@@ -370,3 +370,46 @@ fn sigint_stops_between_batches_with_status_130() {
     assert!(!dir.join("replicates.csv").exists());
     assert!(dir.join("checkpoint.json").exists());
 }
+
+#[test]
+fn a_gpu_shard_merges_with_a_cpu_shard_to_the_cpu_runs_bytes() {
+    if common::require_gpu().is_none() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let d = |n: &str| tmp.path().join(n);
+    ok(
+        &run(&d("single"), &["-n", "12", "-s", "3"]),
+        "the single run",
+    );
+    let shards = d("shards");
+    let o = shards.to_str().unwrap();
+    for (backend, shard) in [("gpu", "0/2"), ("cpu", "1/2")] {
+        let r = hormuz(&[
+            "run", "-b", backend, "-q", "-o", o, "-n", "12", "-s", "3", "--shard", shard,
+        ]);
+        ok(&r, &format!("shard {shard} on the {backend}"));
+    }
+    let merged = merge(
+        &[&shards.join("shard-0-of-2"), &shards.join("shard-1-of-2")],
+        &d("merged"),
+    );
+    ok(&merged, "merge");
+    for f in ["replicates.csv", "log.csv"] {
+        assert!(
+            read(&d("merged").join(f)) == read(&d("single").join(f)),
+            "{f} differs"
+        );
+    }
+    let (mut a, mut b) = (summary(&d("merged")), summary(&d("single")));
+    assert_eq!(
+        a["run"]["backend"], "gpu + cpu",
+        "the merged summary lists both backends"
+    );
+    for v in [&mut a, &mut b] {
+        let run = v["run"].as_object_mut().unwrap();
+        run.remove("backend");
+        run.remove("adapter");
+    }
+    assert_eq!(a, b, "summary.json differs beyond the backends");
+}
