@@ -180,17 +180,41 @@ fn run(
         backend.name()
     ));
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    let out = crate::report::stream(
-        sc,
-        plan,
-        &run,
-        engine,
-        batch,
-        &dir.join("replicates.csv"),
-        |_| {},
-    );
+    let part = crate::report::Part {
+        dir: &dir,
+        range: 0..replicates,
+        manifest: bench_manifest(replicates),
+        resume: false,
+        shard: false,
+        stop: &|| false,
+    };
+    let out =
+        crate::report::stream(sc, plan, &run, engine, batch, &part, |_| {}).map_err(|e| match e {
+            crate::report::StreamError::Failed(m) | crate::report::StreamError::Checkpoint(m) => m,
+            crate::report::StreamError::Stopped { .. } => "stopped".to_string(),
+        });
     let _ = std::fs::remove_dir_all(&dir);
     Ok((out?, batch))
+}
+
+/// The manifest of a benchmark's run (its checkpoints are thrown away with its folder).
+fn bench_manifest(replicates: u32) -> crate::report::shard::Manifest {
+    crate::report::shard::Manifest {
+        format: crate::report::shard::FORMAT.into(),
+        hormuz: env!("CARGO_PKG_VERSION").into(),
+        scenario_file: String::new(),
+        scenario_sha256: String::new(),
+        database_sha256: String::new(),
+        seed: 0,
+        replicates,
+        recorded: 0,
+        parameters: "point".into(),
+        posterior: None,
+        first: 0,
+        end: replicates,
+        shard: None,
+        sweep: None,
+    }
 }
 
 /// Run the benchmark. Fails only when a backend asked for by name cannot run.

@@ -5,6 +5,7 @@
 //! | 0 | success |
 //! | 1 | a failure while running: a file or folder that cannot be written (`--out` included), the GPU device, a run that fails, a calibration that misses a reported figure |
 //! | 2 | bad input: a scenario, a flag or a value, with a message naming where and what |
+//! | 130 | interrupted (SIGINT, Ctrl-C): a run stops after the batch it is in, keeps its checkpoint for `--resume`, and writes no outputs |
 //!
 //! Library modules (`calibrate`, `sweep`, `salvo`, `bench`, `app`) return errors of their
 //! own; the conversions here and in each command (`src/commands/`) decide which of the two
@@ -20,9 +21,11 @@ pub const SUCCESS: i32 = 0;
 pub const RUNTIME: i32 = 1;
 /// Exit status of bad input (clap's own status for a bad flag, too).
 pub const BAD_INPUT: i32 = 2;
+/// Exit status of a run stopped by SIGINT (128 + the signal's number, as shells report it).
+pub const INTERRUPTED: i32 = 130;
 
 /// The exit-status table, for `hormuz --help`.
-pub const EXIT_STATUS_HELP: &str = "Exit status: 0 success; 1 a failure while running (a file or folder that cannot be written, the GPU device, a calibration miss); 2 bad input (a scenario, a flag or a value), with a message naming where and what.";
+pub const EXIT_STATUS_HELP: &str = "Exit status: 0 success; 1 a failure while running (a file or folder that cannot be written, the GPU device, a calibration miss); 2 bad input (a scenario, a flag or a value), with a message naming where and what; 130 interrupted (Ctrl-C): the run stopped after its current batch and kept its checkpoint for --resume.";
 
 /// Which of the two failures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +34,8 @@ pub enum Kind {
     Runtime,
     /// The scenario, a flag or a value is wrong: exit status 2.
     BadInput,
+    /// Stopped by SIGINT: exit status 130.
+    Interrupted,
 }
 
 /// An error for the user: what went wrong, and which kind of failure it is.
@@ -55,11 +60,19 @@ impl Failure {
         }
     }
 
+    pub fn interrupted(message: impl Into<String>) -> Failure {
+        Failure {
+            kind: Kind::Interrupted,
+            message: message.into(),
+        }
+    }
+
     /// The exit status this failure calls for.
     pub fn code(&self) -> i32 {
         match self.kind {
             Kind::Runtime => RUNTIME,
             Kind::BadInput => BAD_INPUT,
+            Kind::Interrupted => INTERRUPTED,
         }
     }
 }

@@ -15,6 +15,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::atomic::{AtomicFile, commit_csv};
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
 use crate::geo::LatLon;
@@ -27,8 +28,8 @@ fn open(
     path: &Path,
     about: &str,
     columns: &[(&str, &str)],
-) -> std::io::Result<csv::Writer<std::fs::File>> {
-    let mut f = std::fs::File::create(path)?;
+) -> std::io::Result<csv::Writer<AtomicFile>> {
+    let mut f = AtomicFile::create(path)?;
     writeln!(f, "# {about}")?;
     f.write_all(COMMON.as_bytes())?;
     for (c, what) in columns {
@@ -47,8 +48,28 @@ fn km(v: f64) -> String {
     format!("{v:.3}")
 }
 
+/// The tables' names (each `NAME.csv`).
+pub const TABLES: [&str; 4] = [
+    "unit_positions",
+    "weapon_fired",
+    "weapon_endgame",
+    "unit_damage",
+];
+
 /// Write the four tables for the recorded replicates of a run.
 pub fn write(sc: &Scenario, plan: &Plan, out: &RunOutput, dir: &Path) -> std::io::Result<()> {
+    write_from(sc, plan, out, 0, dir)
+}
+
+/// [`write`] for the replicates of a part of a run (a shard) whose replicate 0 is
+/// replicate `first` of the run: the tables number them as the run does.
+pub fn write_from(
+    sc: &Scenario,
+    plan: &Plan,
+    out: &RunOutput,
+    first: u32,
+    dir: &Path,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let mut recorded: Vec<u32> = out.events.iter().map(|(r, _)| *r).collect();
     recorded.sort_unstable();
@@ -59,6 +80,7 @@ pub fn write(sc: &Scenario, plan: &Plan, out: &RunOutput, dir: &Path) -> std::io
         out,
         tick_s: sc.tick_seconds as f64,
         recorded,
+        first,
     };
     run.unit_positions(&dir.join("unit_positions.csv"))?;
     run.weapon_fired(&dir.join("weapon_fired.csv"))?;
@@ -74,6 +96,8 @@ struct Run<'a> {
     tick_s: f64,
     /// The replicates with recorded events, in order.
     recorded: Vec<u32>,
+    /// The run's number of `out`'s replicate 0.
+    first: u32,
 }
 
 fn threat_id(k: u32) -> String {
@@ -134,7 +158,7 @@ impl Run<'_> {
                 let mut unit = |id: &str, kind: &str, side: usize, p: LatLon| {
                     w.write_record([
                         &format!("{at:.0}"),
-                        &rep.to_string(),
+                        &(rep + self.first).to_string(),
                         id,
                         kind,
                         &sc.sides[side].id,
@@ -167,7 +191,7 @@ impl Run<'_> {
                 let info = &self.plan.track_info[e.track as usize];
                 w.write_record([
                     &self.time(e.tick),
-                    &r.to_string(),
+                    &(r + self.first).to_string(),
                     &threat_id(e.track),
                     self.weapon_of(e.track).class.name(),
                     &sc.sides[sc.sites[info.site].side].id,
@@ -177,7 +201,7 @@ impl Run<'_> {
                 ])?;
             }
         }
-        w.flush()
+        commit_csv(w)
     }
 
     /// Launches (and failed launch attempts) and engagements.
@@ -225,7 +249,7 @@ impl Run<'_> {
             let (p, alt) = self.threat_at(*r, e.track, e.tick);
             w.write_record([
                 &self.time(e.tick),
-                &r.to_string(),
+                &(r + self.first).to_string(),
                 shooter,
                 &sc.sides[side].id,
                 weapon,
@@ -237,7 +261,7 @@ impl Run<'_> {
                 &km(alt),
             ])?;
         }
-        w.flush()
+        commit_csv(w)
     }
 
     /// How each threat ended.
@@ -297,7 +321,7 @@ impl Run<'_> {
             let (p, alt) = self.threat_at(*r, e.track, e.tick);
             w.write_record([
                 &self.time(e.tick),
-                &r.to_string(),
+                &(r + self.first).to_string(),
                 &threat_id(e.track),
                 &wpn.id,
                 wpn.class.name(),
@@ -312,7 +336,7 @@ impl Run<'_> {
                 &km(alt),
             ])?;
         }
-        w.flush()
+        commit_csv(w)
     }
 
     /// Damaging hits on assets, counted per recorded replicate.
@@ -352,7 +376,7 @@ impl Run<'_> {
                 };
                 w.write_record([
                     &self.time(e.tick),
-                    &r.to_string(),
+                    &(r + self.first).to_string(),
                     &asset.id,
                     &sc.sides[asset.side].id,
                     &threat_id(e.track),
@@ -363,7 +387,7 @@ impl Run<'_> {
                 ])?;
             }
         }
-        w.flush()
+        commit_csv(w)
     }
 }
 

@@ -9,6 +9,7 @@
 
 #[cfg(feature = "desktop")]
 pub mod app;
+pub mod atomic;
 pub mod bench;
 pub mod calibrate;
 pub mod commands;

@@ -131,7 +131,8 @@ fn the_summary_built_batch_by_batch_is_the_summary_of_all_rows() {
     // selected from the CSV read back.
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("replicates.csv");
-    let mut rows = report::RowWriter::create(&csv, &fig.names).unwrap();
+    let file = std::fs::File::create(&csv).unwrap();
+    let mut rows = report::RowWriter::new(file, &fig.names).unwrap();
     let mut b = SummaryBuilder::with_distinct(&sc, &plan, 3);
     run_batches(
         &sc,
@@ -148,7 +149,7 @@ fn the_summary_built_batch_by_batch_is_the_summary_of_all_rows() {
         },
     )
     .unwrap();
-    rows.finish().unwrap();
+    rows.sync().unwrap();
     let mut reads = 0;
     let streamed = b
         .finish(report::run_facts(&out), &mut |visit, columns| {

@@ -220,3 +220,50 @@ fn an_out_folder_that_cannot_be_created_exits_1() {
         "{err}"
     );
 }
+
+#[test]
+fn a_sharded_sweep_merges_to_the_single_sweep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let smoke = common::data_dir().join("smoke.toml");
+    let d = |n: &str| tmp.path().join(n).to_str().unwrap().to_string();
+    let sweep = |out: &str, shard: Option<&str>| {
+        let mut args = vec![
+            "sweep",
+            smoke.to_str().unwrap(),
+            "--vary",
+            "orders.wave.salvo.count=10..20:5",
+            "--vary",
+            "interceptors.lower.pk.ballistic=0.5..0.9:0.4",
+            "-n",
+            "20",
+            "-s",
+            "4",
+            "-o",
+            out,
+        ];
+        if let Some(s) = shard {
+            args.extend(["--shard", s]);
+        }
+        let o = hormuz(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    sweep(&d("single"), None);
+    for s in ["0/4", "1/4", "2/4", "3/4"] {
+        sweep(&d("shards"), Some(s));
+    }
+    let shard = |i: u32| format!("{}/shard-{i}-of-4", d("shards"));
+    let (s0, s1, s2, s3) = (shard(0), shard(1), shard(2), shard(3));
+    let o = hormuz(&["merge", "--out", &d("merged"), &s3, &s1, &s0, &s2]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in ["sweep.csv", "saturation.png", "cost-exchange.png"] {
+        let a = std::fs::read(tmp.path().join("single").join(f)).unwrap();
+        let b = std::fs::read(tmp.path().join("merged").join(f)).unwrap();
+        assert!(
+            a == b,
+            "{f} of the merged shards differs from the single sweep's"
+        );
+    }
+    // A shard missing is refused by name.
+    let o = hormuz(&["merge", "--out", &d("x"), &s0, &s1, &s3]);
+    assert_bad(&o, &["grid points", "3..4", "missing"]);
+}

@@ -109,7 +109,8 @@ impl SavedExercise {
 
 pub fn save_exercise(saved: &SavedExercise, path: &Path) -> Result<(), String> {
     let text = serde_json::to_string_pretty(saved).map_err(|e| e.to_string())?;
-    std::fs::write(path, text + "\n").map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    crate::atomic::write(path, text + "\n")
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }
 
 pub fn load_exercise(path: &Path) -> Result<SavedExercise, String> {
@@ -137,7 +138,7 @@ pub fn load_exercise(path: &Path) -> Result<SavedExercise, String> {
 pub fn write_log_csv(path: &Path, session: &Session, lines: &[LogLine]) -> Result<(), String> {
     let io = |e: csv::Error| format!("{}: {e}", path.display());
     let sc = &session.scenario;
-    let mut w = csv::Writer::from_path(path).map_err(io)?;
+    let mut w = crate::atomic::csv_writer(path).map_err(|e| format!("{}: {e}", path.display()))?;
     w.write_record(["time", "time_s", "kind", "sides", "text", "lat", "lon"])
         .map_err(io)?;
     for l in lines {
@@ -156,7 +157,7 @@ pub fn write_log_csv(path: &Path, session: &Session, lines: &[LogLine]) -> Resul
         ])
         .map_err(io)?;
     }
-    w.flush().map_err(|e| format!("{}: {e}", path.display()))
+    crate::atomic::commit_csv(w).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// The after-action report into `dir`: `report.html` (the whole report, charts inline),
@@ -166,7 +167,8 @@ pub fn export(dir: &Path, report: &Report<'_>) -> Result<Vec<String>, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
     let html = report.html()?;
     let path = dir.join("report.html");
-    std::fs::write(&path, html).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    crate::atomic::write(&path, html)
+        .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     let mut written = vec!["report.html".to_string(), "events.csv".to_string()];
     write_log_csv(&dir.join("events.csv"), report.session, report.lines)?;
     if let Some(w) = report.what_if {
@@ -179,7 +181,8 @@ pub fn export(dir: &Path, report: &Report<'_>) -> Result<Vec<String>, String> {
 /// A what-if's figures per replicate, one row per run and replicate.
 fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
     let io = |e: csv::Error| format!("{}: {e}", path.display());
-    let mut csv = csv::Writer::from_path(path).map_err(io)?;
+    let mut csv =
+        crate::atomic::csv_writer(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let first = &w.runs[0];
     let mut header = vec![
         "run".to_string(),
@@ -207,5 +210,5 @@ fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
             csv.write_record(&row).map_err(io)?;
         }
     }
-    csv.flush().map_err(|e| format!("{}: {e}", path.display()))
+    crate::atomic::commit_csv(csv).map_err(|e| format!("{}: {e}", path.display()))
 }

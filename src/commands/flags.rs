@@ -52,6 +52,38 @@ impl RunFlags {
     }
 }
 
+/// `--format`: the tables as CSV only, or as Parquet too.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TableFormat {
+    /// CSV (replicates.csv and the event tables).
+    #[default]
+    Csv,
+    /// CSV and Apache Parquet beside it (replicates.parquet, the event tables as .parquet):
+    /// typed columns, fast to load into pandas or polars. The CSVs stay (`merge` and
+    /// `--resume` read them).
+    Parquet,
+}
+
+/// With `--format parquet`: each table of `tables` in `dir` (names without `.csv`) also
+/// as Parquet.
+pub fn write_parquet(
+    format: TableFormat,
+    dir: &std::path::Path,
+    tables: &[&str],
+) -> Result<(), crate::error::Failure> {
+    if format != TableFormat::Parquet {
+        return Ok(());
+    }
+    for t in tables {
+        let csv = dir.join(format!("{t}.csv"));
+        if csv.exists() {
+            crate::report::parquet::csv_to_parquet(&csv, &dir.join(format!("{t}.parquet")))
+                .map_err(crate::error::Failure::runtime)?;
+        }
+    }
+    Ok(())
+}
+
 /// "4GiB", "512MiB", "100MB", "123456": bytes.
 pub fn parse_bytes(s: &str) -> Result<u64, String> {
     let t = s.trim();

@@ -9,10 +9,12 @@ pub mod bench;
 pub mod calibrate;
 pub mod check;
 pub mod flags;
+pub mod merge;
 pub mod progress;
 pub mod run;
 pub mod salvo_model;
 pub mod sensitivity;
+pub mod shard;
 pub mod sweep;
 
 use std::path::Path;
@@ -42,6 +44,9 @@ pub struct Cli {
 pub enum Command {
     /// Run Monte Carlo replicates of a scenario and report the outcome.
     Run(run::RunArgs),
+    /// Put the shards of a run (`run --shard`) back together: the single run's
+    /// replicates.csv, summary.json and log.csv (of a sweep's shards: sweep.csv and plots).
+    Merge(merge::MergeArgs),
     /// Check a scenario file (and its weapons database) without running it.
     Check(check::CheckArgs),
     /// Time whole runs on each backend at several replicate counts, with the machine's
@@ -91,6 +96,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Run(a) => run::main(&a),
         Command::Check(a) => check::main(&a),
+        Command::Merge(a) => merge::main(&a),
         Command::Bench(a) => bench::main(&a),
         Command::Calibrate(a) => calibrate::main(&a),
         Command::SalvoModel(a) => salvo_model::main(&a),

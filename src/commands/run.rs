@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use super::flags::RunFlags;
+use super::flags::{RunFlags, TableFormat, write_parquet};
 use super::progress::progress_bar;
 use super::{create_out, load};
 use crate::engine::budget::Estimate;
@@ -14,7 +14,8 @@ use crate::engine::gpu::{GpuContext, NO_ADAPTER, probe_adapters};
 use crate::engine::params::{DrawnThresholds, Draws};
 use crate::engine::posterior::Posterior;
 use crate::error::Failure;
-use crate::report;
+use crate::report::shard::{self, Manifest, Record, ShardOf};
+use crate::report::{self, Part, StreamError};
 use crate::scenario::Scenario;
 use crate::scenario::types::Clock;
 use crate::scenario::uncertain::Parameter;
@@ -52,6 +53,24 @@ pub struct RunArgs {
     /// The posterior to draw from: a file written by `hormuz calibrate --fit`.
     #[arg(long, value_name = "FILE")]
     pub posterior: Option<PathBuf>,
+    /// Run shard I of N (from 0): the I-th contiguous slice of the replicates, into
+    /// OUT/shard-I-of-N with a manifest for `hormuz merge`. `auto` takes I and N from a
+    /// Slurm job array (SLURM_ARRAY_TASK_ID, _MIN, _COUNT) or a Kubernetes Indexed Job
+    /// (JOB_COMPLETION_INDEX, with --shards N).
+    #[arg(long, value_parser = super::shard::parse_shard)]
+    pub shard: Option<super::shard::ShardSpec>,
+    /// Shards of the run, for `--shard auto` in a Kubernetes Indexed Job (its completions).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=super::shard::MAX_SHARDS as i64))]
+    pub shards: Option<u32>,
+    /// Continue a run that was killed or interrupted from the checkpoint in its folder
+    /// (its finished batches); the outputs are those of an uninterrupted run. Without a
+    /// checkpoint the run starts from its first replicate.
+    #[arg(long)]
+    pub resume: bool,
+    /// Table format: `parquet` writes replicates.parquet and the event tables as
+    /// .parquet beside the CSVs.
+    #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
+    pub format: TableFormat,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +78,16 @@ pub enum ParametersChoice {
     Point,
     Draw,
     Posterior,
+}
+
+impl ParametersChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            ParametersChoice::Point => "point",
+            ParametersChoice::Draw => "draw",
+            ParametersChoice::Posterior => "posterior",
+        }
+    }
 }
 
 impl RunArgs {
@@ -170,6 +199,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     } else {
         1
     });
+    let shard = which_shard(a)?;
     let gpu = choose_backend(a.backend)?;
     // The run streams through batches: its memory is one batch's, the estimate's to size.
     let (sc, mut plan, estimate) = load(
@@ -181,16 +211,62 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     )?;
     let (mode, file) = a.parameters()?;
     check_parameters(&sc, mode)?;
-    let batch = match mode {
-        ParametersChoice::Point => estimate.batch,
-        ParametersChoice::Draw => draw_parameters(&sc, &mut plan, &estimate, f.seed, None, NOTE)?,
+    let (posterior, batch) = match mode {
+        ParametersChoice::Point => (None, estimate.batch),
+        ParametersChoice::Draw => (
+            None,
+            draw_parameters(&sc, &mut plan, &estimate, f.seed, None, NOTE)?,
+        ),
         ParametersChoice::Posterior => {
-            let posterior =
-                super::calibrate::load_posterior(file.unwrap_or(Path::new("built-in")))?;
-            draw_parameters(&sc, &mut plan, &estimate, f.seed, Some(posterior), NOTE)?
+            let file = file.unwrap_or(Path::new("built-in"));
+            let p = super::calibrate::load_posterior(file)?;
+            let reference = shard::PosteriorRef {
+                file: file.display().to_string(),
+                sha256: p.0.sha256(),
+            };
+            let batch = draw_parameters(&sc, &mut plan, &estimate, f.seed, Some(p), NOTE)?;
+            (Some(reference), batch)
         }
     };
-    create_out(&a.out)?;
+    let (scenario_sha256, database_sha256) = crate::scenario::digests(a.scenario.as_deref())?;
+    let (out, events) = match shard {
+        Some(s) => {
+            let name = super::shard::folder(s);
+            (a.out.join(&name), a.events.as_ref().map(|e| e.join(&name)))
+        }
+        None => (a.out.clone(), a.events.clone()),
+    };
+    create_out(&out)?;
+    let range = shard.map_or(0..f.replicates, |s| super::shard::slice(s, f.replicates));
+    let manifest = Manifest {
+        format: shard::FORMAT.into(),
+        hormuz: env!("CARGO_PKG_VERSION").into(),
+        scenario_file: sc.file.clone(),
+        scenario_sha256,
+        database_sha256,
+        seed: f.seed,
+        replicates: f.replicates,
+        recorded,
+        parameters: if plan.draws.is_some() {
+            mode.name().into()
+        } else {
+            "point".into()
+        },
+        posterior: posterior.filter(|_| plan.draws.is_some()),
+        first: range.start,
+        end: range.end,
+        shard,
+        sweep: None,
+    };
+    if !a.resume
+        && let Ok(Some(r)) = Record::read(&out.join(shard::CHECKPOINT))
+    {
+        eprintln!(
+            "{} holds the checkpoint of an unfinished run ({} replicates done): starting over (--resume continues it)",
+            out.display(),
+            r.done
+        );
+    }
     let config = RunConfig {
         replicates: f.replicates,
         seed: f.seed,
@@ -201,9 +277,9 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     } else {
         Engine::Cpu(f.threads())
     };
-    let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", a.out.display()));
+    let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", out.display()));
     let pb = progress_bar(
-        f.replicates as u64 * sc.ticks as u64,
+        range.len() as u64 * sc.ticks as u64,
         "simulating",
         "{percent:>3}% {msg} (ETA {eta})",
     );
@@ -218,25 +294,70 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
             Clock(p.tick * tick_s)
         ));
     };
-    let csv = a.out.join("replicates.csv");
-    let streamed = report::stream(&sc, &plan, &config, engine, batch, &csv, progress)
-        .map_err(Failure::runtime)?;
+    let stop = interrupt::install();
+    let part = Part {
+        dir: &out,
+        range: range.clone(),
+        manifest,
+        resume: a.resume,
+        shard: shard.is_some(),
+        stop: &stop,
+    };
+    let streamed = report::stream(&sc, &plan, &config, engine, batch, &part, progress);
     pb.finish_and_clear();
+    let streamed = streamed.map_err(|e| match e {
+        StreamError::Failed(m) => Failure::runtime(m),
+        StreamError::Checkpoint(m) => Failure::input(m),
+        StreamError::Stopped { done } => Failure::interrupted(format!(
+            "interrupted: stopped after {done} of {} replicates (replicates {}..{}); their rows and the checkpoint are kept in {} (`hormuz run` with the same arguments and --resume continues); no outputs written, earlier ones there are as they were",
+            range.len(),
+            range.start,
+            range.start + done,
+            out.display()
+        )),
+    })?;
     let report::Streamed {
         summary,
-        recorded: kept,
+        recorded: mut kept,
         stats,
         backend,
+        resumed,
+        pending,
     } = streamed;
-    report::write_json(&summary, &a.out.join("summary.json")).map_err(io)?;
-    report::write_log(&kept.log, sc.tick_seconds, &a.out.join("log.csv")).map_err(io)?;
-    if let Some(dir) = &a.events {
-        crate::events::write(&sc, &plan, &kept, dir)
+    report::write_json(&summary, &out.join("summary.json")).map_err(io)?;
+    // The recorded output numbers its replicates from the part's first.
+    for e in &mut kept.log {
+        if let Some(r) = &mut e.replicate {
+            *r += range.start;
+        }
+    }
+    report::write_log(&kept.log, sc.tick_seconds, &out.join("log.csv")).map_err(io)?;
+    if let Some(dir) = &events {
+        crate::events::write_from(&sc, &plan, &kept, range.start, dir)
             .map_err(|e| Failure::runtime(format!("--events {}: {e}", dir.display())))?;
+    }
+    pending.commit().map_err(io)?;
+    write_parquet(a.format, &out, &["replicates"])?;
+    if let Some(dir) = &events {
+        write_parquet(a.format, dir, &crate::events::TABLES)?;
     }
     if !a.quiet {
         print!("{}", report::render(&summary));
     }
+    say_done(&range, &stats, gpu, &backend, batch, resumed, &out);
+    Ok(())
+}
+
+/// The last line on stderr: what ran where, how fast, and where the outputs went.
+fn say_done(
+    range: &std::ops::Range<u32>,
+    stats: &crate::world::RunStats,
+    gpu: bool,
+    backend: &crate::engine::backend::BackendInfo,
+    batch: u32,
+    resumed: u32,
+    out: &std::path::Path,
+) {
     let on = if gpu {
         format!("gpu ({})", backend.adapter)
     } else {
@@ -245,15 +366,68 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     let peak = crate::bench::peak_rss()
         .map(|b| format!(", peak memory {}", human_bytes(b)))
         .unwrap_or_default();
+    let resumed = if resumed > 0 {
+        format!(" ({resumed} of them from the checkpoint)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "{} replicates in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s, batches of {batch}{peak}; wrote {}",
-        f.replicates,
+        "{} replicates{resumed} in {:.2} s on {on}: {:.0} replicates/s, {:.3e} threat-ticks/s, batches of {batch}{peak}; wrote {}",
+        range.len(),
         stats.wall_seconds,
-        f.replicates as f64 / stats.wall_seconds.max(1e-9),
+        range.len() as f64 / stats.wall_seconds.max(1e-9),
         stats.threat_ticks_in_flight as f64 / stats.wall_seconds.max(1e-9),
-        a.out.display()
+        out.display()
     );
-    Ok(())
+}
+
+/// The shard this run is, from `--shard` (and `--shards`), said on stderr; `None` for a
+/// whole run.
+fn which_shard(a: &RunArgs) -> Result<Option<ShardOf>, Failure> {
+    let n = a.flags.replicates;
+    if a.shards.is_some() && a.shard.is_none() {
+        return Err(Failure::input(
+            "--shards N goes with --shard auto (a Kubernetes Indexed Job)",
+        ));
+    }
+    Ok(match a.shard {
+        Some(spec) => {
+            let env = |k: &str| std::env::var(k).ok();
+            let (s, said) = super::shard::resolve(spec, a.shards, &env)?;
+            if s.count > n {
+                return Err(Failure::input(format!(
+                    "--shard: {} shards of {} replicates: each shard needs at least one (--replicates)",
+                    s.count, n
+                )));
+            }
+            let r = super::shard::slice(s, n);
+            eprintln!("{said}: replicates {}..{} of {}", r.start, r.end, n);
+            Some(s)
+        }
+        None => None,
+    })
+}
+
+/// SIGINT (Ctrl-C): the first asks the run to stop after the batch it is in; a second
+/// stops at once (the outputs are written under temporary names, so none is left
+/// truncated).
+mod interrupt {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static ASKED: AtomicBool = AtomicBool::new(false);
+
+    /// Install the handler (once per process); the question to ask between batches.
+    pub fn install() -> impl Fn() -> bool {
+        let _ = ctrlc::set_handler(|| {
+            if ASKED.swap(true, Ordering::SeqCst) {
+                std::process::exit(crate::error::INTERRUPTED);
+            }
+            eprintln!(
+                "\ninterrupted: stopping after the batch in progress (Ctrl-C again stops at once)"
+            );
+        });
+        || ASKED.load(Ordering::SeqCst)
+    }
 }
 
 /// Whether to run on the GPU, saying on stderr what `auto` chose and why. `--backend gpu`

@@ -145,6 +145,15 @@ impl Posterior {
         out
     }
 
+    /// SHA-256 of the file's text ([`Posterior::to_json`]), in hex.
+    pub fn sha256(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.to_json().as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// The column of a parameter path.
     pub fn column(&self, path: &str) -> Option<usize> {
         self.parameters.iter().position(|p| p == path)

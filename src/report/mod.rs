@@ -8,7 +8,10 @@
 
 pub mod expr;
 mod figures;
+pub mod merge;
+pub mod parquet;
 mod render;
+pub mod shard;
 mod stat;
 mod stream;
 mod summary;
@@ -25,7 +28,7 @@ pub use figures::{
 };
 pub use render::render;
 pub use stat::{Stat, StatAcc};
-pub use stream::{Streamed, stream};
+pub use stream::{Part, Pending, StreamError, Streamed, stream};
 pub use summary::*;
 
 /// The memory budget of a run of `replicates` replicates of `sc`, `recorded` of them
@@ -45,22 +48,29 @@ pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budg
 
 /// `replicates.csv`: a header of figure names, then one row per replicate.
 pub fn write_csv(fig: &Figures, path: &Path) -> std::io::Result<()> {
-    let mut w = RowWriter::create(path, &fig.names)?;
+    let mut w = RowWriter::with_header(crate::atomic::AtomicFile::create(path)?, &fig.names)?;
     w.write(fig)?;
-    w.finish()
+    w.w.into_inner().map_err(|e| e.into_error())?.commit()
 }
 
 /// `replicates.csv` written a batch at a time: the header, then each batch's rows as they
 /// come.
-pub struct RowWriter {
-    w: csv::Writer<std::fs::File>,
+pub struct RowWriter<W: Write> {
+    w: csv::Writer<W>,
 }
 
-impl RowWriter {
-    pub fn create(path: &Path, names: &[String]) -> std::io::Result<RowWriter> {
-        let mut w = csv::Writer::from_path(path)?;
+impl<W: Write> RowWriter<W> {
+    pub fn with_header(w: W, names: &[String]) -> std::io::Result<RowWriter<W>> {
+        let mut w = csv::Writer::from_writer(w);
         w.write_record(names)?;
         Ok(RowWriter { w })
+    }
+
+    /// Rows after those already in the file.
+    pub fn headless(w: W) -> RowWriter<W> {
+        RowWriter {
+            w: csv::Writer::from_writer(w),
+        }
     }
 
     pub fn write(&mut self, fig: &Figures) -> std::io::Result<()> {
@@ -82,9 +92,13 @@ impl RowWriter {
         }
         Ok(())
     }
+}
 
-    pub fn finish(mut self) -> std::io::Result<()> {
-        self.w.flush()
+impl RowWriter<std::io::BufWriter<std::fs::File>> {
+    /// Everything written so far, in the file.
+    fn flushed(&mut self) -> std::io::Result<&std::fs::File> {
+        self.w.flush()?;
+        Ok(self.w.get_ref().get_ref())
     }
 }
 
@@ -126,14 +140,14 @@ pub fn format_number(v: f64) -> String {
 }
 
 pub fn write_json(summary: &Summary, path: &Path) -> std::io::Result<()> {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
-    serde_json::to_writer_pretty(&mut f, summary)?;
-    writeln!(f)?;
-    f.flush()
+    crate::atomic::write_with(path, |f| {
+        serde_json::to_writer_pretty(&mut *f, summary)?;
+        writeln!(f)
+    })
 }
 
 pub fn write_log(log: &[LogEntry], tick_s: u32, path: &Path) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::atomic::csv_writer(path)?;
     w.write_record(["time_s", "replicate", "kind", "text"])?;
     for e in log {
         w.write_record([
@@ -146,7 +160,7 @@ pub fn write_log(log: &[LogEntry], tick_s: u32, path: &Path) -> std::io::Result<
             e.text.clone(),
         ])?;
     }
-    w.flush()
+    crate::atomic::commit_csv(w)
 }
 
 /// USD in a short human form: `1.12 bn`, `104.3 M`, `550 k`.

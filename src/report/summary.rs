@@ -214,45 +214,66 @@ impl<'a> SummaryBuilder<'a> {
 
     /// The next batch of replicates, with its figures.
     pub fn add(&mut self, out: &RunOutput, fig: &Figures) {
-        let tick_s = self.sc.tick_seconds as f64;
-        for row in &fig.rows {
-            for (acc, &v) in self.columns.iter_mut().zip(row) {
-                acc.push(v);
-            }
+        let mut state = Vec::with_capacity(self.state_width());
+        for (rep, row) in fig.rows.iter().enumerate() {
+            state.clear();
+            self.state_of(out, rep, &mut state);
+            self.add_replicate(row, &state, fig.first + rep as u32);
         }
-        let fired: Vec<Vec<f64>> = (0..self.sc.interceptors.len())
-            .map(|i| fig.column_of(Figure::Fired(i)))
-            .collect();
-        for r in 0..fig.rows.len() {
-            let costs = UnitCosts::of(self.sc, self.plan, fig.first + r as u32);
-            for (i, column) in fired.iter().enumerate() {
-                self.cost[i].push(column[r] * costs.interceptor[i]);
+    }
+
+    /// Words per replicate of what the summary needs beyond its row of figures: per
+    /// magazine slot the rounds fired and the tick it ran dry (`NEVER` if it did not), per
+    /// trigger the tick it fired. A shard or a checkpoint keeps them (`shard-state.bin`)
+    /// so that its summary can be built again, exactly, from its rows.
+    pub fn state_width(&self) -> usize {
+        2 * self.plan.slots.len() + self.sc.triggers.len()
+    }
+
+    /// Replicate `rep` of `out`'s words of [`Self::state_width`], appended to `state`.
+    pub fn state_of(&self, out: &RunOutput, rep: usize, state: &mut Vec<u32>) {
+        let ns = self.plan.slots.len();
+        let fs = &out.final_state;
+        let counters = Counters::of(self.plan, fs, rep);
+        state.extend((0..ns).map(|s| counters.slot(s, C_FIRED)));
+        state.extend((0..ns).map(|s| fs.magazines[rep * ns + s].empty_at));
+        let nt = self.sc.triggers.len();
+        state.extend_from_slice(&out.fired[rep * nt..(rep + 1) * nt]);
+    }
+
+    /// The next replicate, `replicate` of the run: its row of figures and its words of
+    /// [`Self::state_width`]. Every accumulator sees its values in replicate order, so a
+    /// summary built replicate by replicate from rows read back is the one built from the
+    /// batches.
+    pub fn add_replicate(&mut self, row: &[f64], state: &[u32], replicate: u32) {
+        let tick_s = self.sc.tick_seconds as f64;
+        for (acc, &v) in self.columns.iter_mut().zip(row) {
+            acc.push(v);
+        }
+        // Unit costs may be drawn per replicate (`UnitCosts`).
+        let costs = UnitCosts::of(self.sc, self.plan, replicate);
+        for i in 0..self.sc.interceptors.len() {
+            if let Some(c) = self.figures.iter().position(|&f| f == Figure::Fired(i)) {
+                self.cost[i].push(row[c] * costs.interceptor[i]);
             }
         }
         let ns = self.plan.slots.len();
-        let fs = &out.final_state;
-        for rep in 0..out.replicates as usize {
-            let counters = Counters::of(self.plan, fs, rep);
-            for s in 0..ns {
-                self.slot_fired[s].push(counters.slot(s, C_FIRED) as f64);
-                let at = fs.magazines[rep * ns + s].empty_at;
-                if at != NEVER {
-                    self.slot_dry[s].0 += 1;
-                    self.slot_dry[s].1 += at as f64 * tick_s;
-                }
+        let (fired, rest) = state.split_at(ns);
+        let (empty_at, triggers) = rest.split_at(ns);
+        for s in 0..ns {
+            self.slot_fired[s].push(fired[s] as f64);
+            if empty_at[s] != NEVER {
+                self.slot_dry[s].0 += 1;
+                self.slot_dry[s].1 += empty_at[s] as f64 * tick_s;
             }
         }
-        let nt = self.sc.triggers.len();
-        for rep in 0..out.replicates as usize {
-            for (t, acc) in self.triggers.iter_mut().enumerate() {
-                let at = out.fired[rep * nt + t];
-                if at != NEVER {
-                    acc.0 += 1;
-                    acc.1 += at as f64 * tick_s;
-                }
+        for (acc, &at) in self.triggers.iter_mut().zip(triggers) {
+            if at != NEVER {
+                acc.0 += 1;
+                acc.1 += at as f64 * tick_s;
             }
         }
-        self.replicates += out.replicates as u64;
+        self.replicates += 1;
     }
 
     /// The summary, with the facts of the run; `reread` gives the spilled columns again.

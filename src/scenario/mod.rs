@@ -25,6 +25,32 @@ pub fn load(origin: Origin) -> Result<Scenario, LoadError> {
     load_source(SourceFile::read(origin)?)
 }
 
+/// SHA-256 digests (hex) of a scenario file's text and of its database files' texts (each
+/// name as the scenario lists it, its length and its text, in the listed order): what a
+/// shard's manifest records, so that shards of different inputs are never merged.
+pub fn digests(path: Option<&Path>) -> Result<(String, String), LoadError> {
+    use sha2::{Digest, Sha256};
+    let origin = match path {
+        Some(p) => Origin::Disk(p.to_path_buf()),
+        None => Origin::Embedded(DEFAULT_SCENARIO),
+    };
+    let main = SourceFile::read(origin)?;
+    let file = templates::parse_scenario(&main)?;
+    let hex = |d: &[u8]| d.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut db = Sha256::new();
+    for rel in &file.scenario.database {
+        let f = SourceFile::read(main.sibling(rel))?;
+        db.update((rel.len() as u64).to_le_bytes());
+        db.update(rel.as_bytes());
+        db.update((f.text.len() as u64).to_le_bytes());
+        db.update(f.text.as_bytes());
+    }
+    Ok((
+        hex(&Sha256::digest(main.text.as_bytes())),
+        hex(&db.finalize()),
+    ))
+}
+
 /// Load a scenario from disk, or the embedded default when `path` is `None`.
 pub fn load_path(path: Option<&Path>) -> Result<Scenario, LoadError> {
     match path {

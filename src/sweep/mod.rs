@@ -19,5 +19,5 @@ pub mod plots;
 pub mod run;
 
 pub use edits::Documents;
-pub use grid::{Axis, DEFAULT_MAX_POINTS, MAX_POINTS, check_grid, grid, parse_axis};
-pub use run::{PointResult, SweepConfig, SweepError, SweepResult, run, write_csv};
+pub use grid::{Axis, DEFAULT_MAX_POINTS, MAX_POINTS, check_grid, grid, parse_axis, point};
+pub use run::{PointResult, SweepConfig, SweepError, SweepResult, read_csv, run, write_csv};

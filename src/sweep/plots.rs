@@ -49,10 +49,30 @@ const COLOURS: [RGBColor; 6] = [
     RGBColor(23, 190, 207),
 ];
 
-/// A curve per series against the first key; `band` gives the p5-p95 band, if any.
+/// A curve per series against the first key; `band` gives the p5-p95 band, if any. The
+/// image is drawn under a temporary name and renamed to `path` when complete.
 fn draw(
     r: &SweepResult,
     path: &Path,
+    title: &str,
+    y_label: &str,
+    y: &dyn Fn(usize) -> f64,
+    band: Option<&dyn Fn(usize) -> (f64, f64)>,
+) -> Result<(), String> {
+    crate::atomic::render_to(path, |target| {
+        draw_at(r, path, target, title, y_label, y, band)
+    })
+    .map_err(|e| match e {
+        crate::atomic::RenderError::Io(e) => format!("{}: {e}", path.display()),
+        crate::atomic::RenderError::Render(e) => e,
+    })
+}
+
+/// [`draw`] into the file `target`; messages name `path`.
+fn draw_at(
+    r: &SweepResult,
+    path: &Path,
+    target: &Path,
     title: &str,
     y_label: &str,
     y: &dyn Fn(usize) -> f64,
@@ -77,7 +97,7 @@ fn draw(
         }
     }
     let y1 = if y1 > 0.0 { y1 * 1.08 } else { 1.0 };
-    let root = BitMapBackend::new(path, (900, 560)).into_drawing_area();
+    let root = BitMapBackend::new(target, (900, 560)).into_drawing_area();
     root.fill(&WHITE).map_err(|x| e(&x))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
-use super::{Axis, Documents, check_grid, grid};
+use super::{Axis, Documents, check_grid, point};
 use crate::engine::plan::{self, Plan};
 use crate::report::{self, Stat, format_number};
 use crate::scenario::{self, LoadError, Scenario};
@@ -78,15 +78,24 @@ pub struct SweepConfig {
     pub max_points: usize,
 }
 
-/// Run every grid point. A point whose run would not fit the memory budget stops the sweep
-/// before it runs, as [`SweepError::Refused`]; `progress` is told after each point.
+/// Run the grid points `points` (all of them: `0..check_grid(..)`; a shard: a contiguous
+/// slice; a point's row does not depend on the others). A point whose run would not fit
+/// the memory budget stops the sweep before it runs, as [`SweepError::Refused`];
+/// `progress` is told after each point.
 pub fn run(
     docs: &Documents,
     axes: &[Axis],
     config: &SweepConfig,
+    points: std::ops::Range<usize>,
     mut progress: impl FnMut(usize),
 ) -> Result<SweepResult, SweepError> {
-    check_grid(axes, config.max_points).map_err(SweepError::Grid)?;
+    let n = check_grid(axes, config.max_points).map_err(SweepError::Grid)?;
+    if points.end > n {
+        return Err(SweepError::Grid(format!(
+            "grid points {}..{} of a grid of {n}",
+            points.start, points.end
+        )));
+    }
     // Every key must resolve before anything runs.
     for a in axes {
         let first = a.values.first().copied().unwrap_or_default();
@@ -94,7 +103,7 @@ pub fn run(
     }
     let mut figures: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for (i, p) in grid(axes).enumerate() {
+    for (i, p) in points.map(|i| point(axes, i)).enumerate() {
         let (sc, plan) = load_point(docs, axes, &p, config)?;
         let run_config = RunConfig {
             replicates: config.replicates,
@@ -177,7 +186,7 @@ fn load_point(
 /// `sweep.csv`: the varied values, then `<figure>_mean`, `_p5`, `_p95` for every figure,
 /// then `cost_exchange`; one row per grid point.
 pub fn write_csv(r: &SweepResult, path: &Path) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_path(path)?;
+    let mut w = crate::atomic::csv_writer(path)?;
     let mut header: Vec<String> = r.axes.iter().map(|a| a.key.clone()).collect();
     for f in &r.figures {
         for s in ["mean", "p5", "p95"] {
@@ -196,5 +205,58 @@ pub fn write_csv(r: &SweepResult, path: &Path) -> std::io::Result<()> {
         row.push(format_number(p.cost_exchange));
         w.write_record(&row)?;
     }
-    w.flush()
+    crate::atomic::commit_csv(w)
+}
+
+/// A `sweep.csv` read back (`hormuz merge` of a sharded sweep, for its plots): the axes'
+/// values, and each figure's mean, p5 and p95 (min and max are not in the table: they
+/// read as the p5 and p95) and the cost exchange of each point.
+pub fn read_csv(axes: &[Axis], path: &Path) -> Result<SweepResult, String> {
+    let e = |e: &dyn fmt::Display| format!("{}: {e}", path.display());
+    let mut r = csv::Reader::from_path(path).map_err(|x| e(&x))?;
+    let header: Vec<String> = r
+        .headers()
+        .map_err(|x| e(&x))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let k = axes.len();
+    if header.len() < k + 1 || !(header.len() - k - 1).is_multiple_of(3) {
+        return Err(e(&"not a sweep.csv of these axes"));
+    }
+    let figures: Vec<String> = header[k..header.len() - 1]
+        .chunks(3)
+        .map(|c| c[0].trim_end_matches("_mean").to_string())
+        .collect();
+    let mut points = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|x| e(&x))?;
+        let v: Vec<f64> = rec
+            .iter()
+            .map(|t| {
+                t.parse::<f64>()
+                    .map_err(|_| e(&format!("{t:?} is not a number")))
+            })
+            .collect::<Result<_, _>>()?;
+        let stats = v[k..v.len() - 1]
+            .chunks(3)
+            .map(|c| Stat {
+                mean: c[0],
+                p5: c[1],
+                p95: c[2],
+                min: c[1],
+                max: c[2],
+            })
+            .collect();
+        points.push(PointResult {
+            values: v[..k].to_vec(),
+            stats,
+            cost_exchange: v[v.len() - 1],
+        });
+    }
+    Ok(SweepResult {
+        axes: axes.to_vec(),
+        figures,
+        points,
+    })
 }

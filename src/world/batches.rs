@@ -68,17 +68,34 @@ pub fn run_batches(
     config: &RunConfig,
     engine: Engine,
     batch: u32,
+    progress: impl FnMut(Progress),
+    sink: impl FnMut(Batch) -> Result<(), String>,
+) -> Result<RunStats, String> {
+    let all = 0..config.replicates;
+    run_range(scenario, plan, config, all, engine, batch, progress, sink)
+}
+
+/// [`run_batches`] over the replicates `range` of the run alone (a shard, or what is left
+/// of a resumed run): the batches start at `range.start`, and progress counts the range.
+#[allow(clippy::too_many_arguments)] // the run, its part, where, and the two callbacks
+pub fn run_range(
+    scenario: &Arc<Scenario>,
+    plan: &Arc<Plan>,
+    config: &RunConfig,
+    range: std::ops::Range<u32>,
+    engine: Engine,
+    batch: u32,
     mut progress: impl FnMut(Progress),
     mut sink: impl FnMut(Batch) -> Result<(), String>,
 ) -> Result<RunStats, String> {
     let started = std::time::Instant::now();
     let ticks = scenario.ticks as u64;
-    let total = config.replicates as u64 * ticks;
+    let total = range.len() as u64 * ticks;
     let batch = batch.max(1);
     let mut stats = RunStats::default();
-    let mut first = 0;
-    while first < config.replicates {
-        let n = batch.min(config.replicates - first);
+    let mut first = range.start;
+    while first < range.end {
+        let n = batch.min(range.end - first);
         let record = config.record.start.clamp(first, first + n) - first
             ..config.record.end.clamp(first, first + n) - first;
         let local = RunConfig {
@@ -93,7 +110,7 @@ pub fn run_batches(
         };
         let backend = engine.backend(plan, n, record)?;
         let sim = Simulation::batch(scenario.clone(), plan.clone(), &local, first, backend);
-        let before = first as u64 * ticks;
+        let before = (first - range.start) as u64 * ticks;
         let out = sim.run(|tick, _| {
             progress(Progress {
                 done: before + n as u64 * tick as u64,
