@@ -204,6 +204,30 @@ fn shards_merge_to_the_single_run_and_bad_sets_are_refused() {
         &[foreign.to_str().unwrap(), "seed 4 here, 3 there"],
         "a foreign shard",
     );
+    // A shard that ran its uncertain figures at their point values, with shards that drew
+    // them from the built-in posterior.
+    let pointed = d("pointed");
+    let ev = pointed.join("ev");
+    let point_args = [
+        "-n",
+        "40",
+        "-s",
+        "3",
+        "--shard",
+        "1/3",
+        "--parameters",
+        "point",
+        "--events",
+        ev.to_str().unwrap(),
+        "--event-replicates",
+        "17",
+    ];
+    ok(&run(&pointed, &point_args), "a point shard");
+    refused(
+        &merge(&[&s(0), &pointed.join("shard-1-of-3"), &s(2)], &d("x")),
+        &["parameters point here, posterior there"],
+        "a shard of other parameters",
+    );
     // An overlap: shard 0 of 2 (0..20) with shard 1 of 3 (13..26).
     let half = d("half");
     let ev = half.join("ev");
