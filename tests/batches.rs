@@ -171,3 +171,65 @@ fn the_summary_built_batch_by_batch_is_the_summary_of_all_rows() {
         std::fs::read_to_string(&p).unwrap()
     });
 }
+
+/// With its unit costs drawn per replicate, an interceptor's cost takes a value per
+/// replicate: its accumulator spills, and its percentiles are found again from the rows
+/// (rounds fired times the `param_` column of its cost), as the summary of all rows has them.
+#[test]
+fn drawn_unit_costs_spill_and_are_read_back_from_their_columns() {
+    let (sc, plan) = gulf();
+    let mut p = (*plan).clone();
+    let draws = Arc::new(hormuz::engine::params::Draws::new(&sc, &p, 11));
+    assert!(draws.parameters.iter().any(|p| p.field == "cost_usd"));
+    p.draws = Some(draws.clone());
+    let plan = Arc::new(p);
+    let out = run_collected(
+        &sc,
+        &plan,
+        &config(60, 1),
+        Engine::Cpu(Some(2)),
+        60,
+        |_, _| {},
+    )
+    .unwrap();
+    let fig = report::figures(&sc, &plan, &out);
+    let whole = report::summary(&sc, &plan, &out, &fig);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("replicates.csv");
+    let file = std::fs::File::create(&csv).unwrap();
+    let mut names = fig.names.clone();
+    names.extend(draws.parameters.iter().map(|p| format!("param_{}", p.path)));
+    let mut rows = report::RowWriter::new(file, &names).unwrap();
+    let mut b = SummaryBuilder::with_distinct(&sc, &plan, 3);
+    run_batches(
+        &sc,
+        &plan,
+        &config(60, 1),
+        Engine::Cpu(Some(2)),
+        16,
+        |_| {},
+        |bt| {
+            let f = report::figures_of_batch(&sc, &plan, &bt.out, bt.first);
+            let values = draws.values(bt.first, bt.out.replicates);
+            rows.write_with(&f, &values, draws.parameters.len())
+                .unwrap();
+            b.add(&bt.out, &f);
+            Ok(())
+        },
+    )
+    .unwrap();
+    rows.sync().unwrap();
+    let streamed = b
+        .finish(report::run_facts(&out), &mut |visit, columns| {
+            report::read_columns(&csv, columns, visit)
+        })
+        .unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&streamed.interceptors).unwrap(),
+        serde_json::to_string_pretty(&whole.interceptors).unwrap()
+    );
+    assert_eq!(
+        serde_json::to_string_pretty(&streamed).unwrap(),
+        serde_json::to_string_pretty(&whole).unwrap()
+    );
+}

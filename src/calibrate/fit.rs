@@ -135,10 +135,12 @@ fn scales(sims: &[EventSims]) -> Vec<f64> {
 }
 
 /// Each set's distance over the events `use_event` keeps.
-fn distances(sims: &[EventSims], scale: &[f64], use_event: impl Fn(usize) -> bool) -> Vec<f64> {
-    let sets = sims
-        .first()
-        .map_or(0, |e| e.values.first().map_or(0, Vec::len));
+fn distances(
+    sims: &[EventSims],
+    sets: usize,
+    scale: &[f64],
+    use_event: impl Fn(usize) -> bool,
+) -> Vec<f64> {
     let mut sum = vec![0.0; sets];
     let mut n = 0usize;
     let mut f = 0;
@@ -220,14 +222,19 @@ pub fn fit(
     let values = |s: usize| -> Vec<f64> {
         priors
             .values()
-            .map(|p| rounded(value(p, Parameters::Draw, config.seed, s as u32)))
+            .map(|p| {
+                // Rounding never takes a value out of its range.
+                let (low, high) = p.dist.support();
+                rounded(value(p, Parameters::Draw, config.seed, s as u32)).clamp(low, high)
+            })
             .collect()
     };
     let scale = scales(sims);
-    let (kept, tolerance) = accept(&distances(sims, &scale, |_| true), config.accept);
+    let sets = config.sets as usize;
+    let (kept, tolerance) = accept(&distances(sims, sets, &scale, |_| true), config.accept);
     let mut left_out = Vec::new();
     for (ei, e) in sims.iter().enumerate() {
-        let (others, _) = accept(&distances(sims, &scale, |i| i != ei), config.accept);
+        let (others, _) = accept(&distances(sims, sets, &scale, |i| i != ei), config.accept);
         left_out.extend(predict(e, &others));
     }
     let posterior = Posterior {

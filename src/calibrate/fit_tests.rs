@@ -38,7 +38,7 @@ fn a_value_inside_its_range_is_at_distance_zero_and_outside_in_units_of_spread()
     // The spread: half the range's width (1) beats the MAD of 11, 14, 7 (3 x 1.4826).
     let scale = scales(&sims);
     assert!((scale[0] - 3.0 * 1.4826).abs() < 1e-9, "{scale:?}");
-    let d = distances(&sims, &scale, |_| true);
+    let d = distances(&sims, sims[0].values[0].len(), &scale, |_| true);
     assert_eq!(d[0], 0.0);
     assert!((d[1] - 2.0 / scale[0]).abs() < 1e-12);
     assert!((d[2] - 3.0 / scale[0]).abs() < 1e-12);
@@ -72,12 +72,16 @@ fn leaving_an_event_out_predicts_it_from_the_others_alone() {
         event("b", vec![(reported("x", 0.0, 100.0), v)]),
     ];
     let scale = scales(&sims);
-    let all = distances(&sims, &scale, |_| true);
+    let all = distances(&sims, sims[0].values[0].len(), &scale, |_| true);
     let (kept, _) = accept(&all, 0.05);
     assert!(kept.iter().all(|&s| (40..=45).contains(&(s % 100))));
     let a = predict(
         &sims[0],
-        &accept(&distances(&sims, &scale, |i| i != 0), 0.05).0,
+        &accept(
+            &distances(&sims, sims[0].values[0].len(), &scale, |i| i != 0),
+            0.05,
+        )
+        .0,
     );
     // The first event predicted by the second alone: the 100 sets it accepts are the
     // first hundred (all at distance 0, ties by set), values 0-99.
@@ -88,7 +92,11 @@ fn leaving_an_event_out_predicts_it_from_the_others_alone() {
     );
     let b = predict(
         &sims[1],
-        &accept(&distances(&sims, &scale, |i| i != 1), 0.05).0,
+        &accept(
+            &distances(&sims, sims[0].values[0].len(), &scale, |i| i != 1),
+            0.05,
+        )
+        .0,
     );
     assert!(
         b[0].model.p5 >= 40.0 && b[0].model.p95 <= 45.0,

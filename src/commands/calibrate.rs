@@ -250,6 +250,11 @@ fn fit_main(
     }
     let scenarios: Vec<Arc<Scenario>> = events.iter().map(|e| e.0.clone()).collect();
     let priors = joint_parameters(&scenarios).map_err(Failure::input)?;
+    if scenarios.iter().all(|sc| sc.reported.is_empty()) {
+        return Err(Failure::input(
+            "--fit: the events report no figure ([[reported]]) to fit against",
+        ));
+    }
     if priors.is_empty() {
         return Err(Failure::input(
             "--fit: the events have no uncertain figure to fit (docs/scenario.md, Uncertain figures)",

@@ -25,6 +25,10 @@ pub struct MergeArgs {
     /// text and database must be those the shards ran.
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// The posterior the shards drew from, if it is no longer where their manifest says
+    /// (its text must be the same).
+    #[arg(long, value_name = "FILE")]
+    pub posterior: Option<PathBuf>,
     /// Do not print the summary table.
     #[arg(short, long)]
     pub quiet: bool,
@@ -80,11 +84,15 @@ pub fn main(a: &MergeArgs) -> Result<(), Failure> {
     let posterior = match (m.parameters.as_str(), &m.posterior) {
         ("point", _) | ("draw", _) => None,
         ("posterior", Some(r)) => {
-            let p = super::calibrate::load_posterior(std::path::Path::new(&r.file))?;
+            let file = a
+                .posterior
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(&r.file));
+            let p = super::calibrate::load_posterior(&file)?;
             if p.0.sha256() != r.sha256 {
                 return Err(Failure::input(format!(
-                    "{}: not the posterior the shards drew from (its SHA-256 differs from the manifest's)",
-                    r.file
+                    "{}: not the posterior the shards drew from (its SHA-256 differs from the manifest's; give the right one with --posterior)",
+                    file.display()
                 )));
             }
             Some(p)

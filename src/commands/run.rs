@@ -110,10 +110,9 @@ impl RunArgs {
     }
 }
 
-/// Whether the run can take its parameters as asked. Issue 10 is under way: the kernels
-/// read drawn kill probabilities, manoeuvre factors and reliabilities
-/// (`engine::params::DrawnThresholds`) but one value of every other figure, so a run that
-/// would draw another refuses rather than report intervals it did not compute.
+/// Whether the run can take its parameters as asked: a run draws what
+/// `engine::params::DrawnThresholds::reads` accepts, and refuses a scenario with any other
+/// figure written as a distribution rather than report intervals it did not compute.
 pub(super) fn check_parameters(sc: &Scenario, mode: ParametersChoice) -> Result<(), Failure> {
     let other: Vec<&Parameter> = sc
         .parameters
@@ -188,6 +187,41 @@ pub enum BackendChoice {
     Gpu,
 }
 
+/// The run's uncertain figures as asked (`--parameters`, `--posterior`): drawn into the
+/// plan or not; the mode, the posterior drawn from (for the manifest) and the batch size.
+fn parameters(
+    a: &RunArgs,
+    sc: &Scenario,
+    plan: &mut std::sync::Arc<crate::engine::plan::Plan>,
+    estimate: &Estimate,
+) -> Result<(ParametersChoice, Option<shard::PosteriorRef>, u32), Failure> {
+    let f = &a.flags;
+    let (mode, file) = a.parameters()?;
+    check_parameters(sc, mode)?;
+    let (posterior, batch) = match mode {
+        ParametersChoice::Point => (None, estimate.batch),
+        ParametersChoice::Draw => (
+            None,
+            draw_parameters(sc, plan, estimate, f.seed, None, NOTE)?,
+        ),
+        ParametersChoice::Posterior => {
+            let file = file.unwrap_or(Path::new("built-in"));
+            let p = super::calibrate::load_posterior(file)?;
+            // Where `hormuz merge` finds it again, from any folder.
+            let reference = shard::PosteriorRef {
+                file: std::fs::canonicalize(file)
+                    .unwrap_or_else(|_| file.to_path_buf())
+                    .display()
+                    .to_string(),
+                sha256: p.0.sha256(),
+            };
+            let batch = draw_parameters(sc, plan, estimate, f.seed, Some(p), NOTE)?;
+            (Some(reference), batch)
+        }
+    };
+    Ok((mode, posterior, batch))
+}
+
 /// How a run that draws its parameters ends the line that says so.
 const NOTE: &str =
     "; param_<path> columns in replicates.csv; --parameters point for central values";
@@ -209,25 +243,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         f.memory_budget,
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
-    let (mode, file) = a.parameters()?;
-    check_parameters(&sc, mode)?;
-    let (posterior, batch) = match mode {
-        ParametersChoice::Point => (None, estimate.batch),
-        ParametersChoice::Draw => (
-            None,
-            draw_parameters(&sc, &mut plan, &estimate, f.seed, None, NOTE)?,
-        ),
-        ParametersChoice::Posterior => {
-            let file = file.unwrap_or(Path::new("built-in"));
-            let p = super::calibrate::load_posterior(file)?;
-            let reference = shard::PosteriorRef {
-                file: file.display().to_string(),
-                sha256: p.0.sha256(),
-            };
-            let batch = draw_parameters(&sc, &mut plan, &estimate, f.seed, Some(p), NOTE)?;
-            (Some(reference), batch)
-        }
-    };
+    let (mode, posterior, batch) = parameters(a, &sc, &mut plan, &estimate)?;
     let (scenario_sha256, database_sha256) = crate::scenario::digests(a.scenario.as_deref())?;
     let (out, events) = match shard {
         Some(s) => {

@@ -16,10 +16,10 @@ pub const FORMAT: &str = "hormuz posterior 1";
 pub const BUILT_IN: &str = include_str!("../../scenarios/posterior.json");
 pub const BUILT_IN_NAME: &str = "scenarios/posterior.json (built in)";
 /// Bounds on a posterior file, checked before anything proportional to it is kept.
-pub const MAX_BYTES: u64 = 512 << 20;
+pub const MAX_BYTES: u64 = 256 << 20;
 pub const MAX_PARAMETERS: usize = 100_000;
 pub const MAX_SETS: usize = 1_000_000;
-pub const MAX_VALUES: usize = 50_000_000;
+pub const MAX_VALUES: usize = 10_000_000;
 /// The draw key of the posterior's pick of a set.
 pub const POSTERIOR_KEY: &str = "posterior.set";
 /// Significant digits a posterior keeps of each value (the file, not the simulation, is
@@ -65,6 +65,16 @@ impl Posterior {
             return Err(format!(
                 "{name}: {} bytes, above the {MAX_BYTES} a posterior may have",
                 text.len()
+            ));
+        }
+        // Arrays and values counted in the text before it is parsed, so that no parse
+        // allocates beyond the bounds: every set is an array, and values are separated by
+        // commas.
+        let count = |c: u8| text.bytes().filter(|&b| b == c).count();
+        let (arrays, commas) = (count(b'['), count(b','));
+        if arrays > MAX_SETS + 2 || commas > MAX_VALUES + MAX_SETS + MAX_PARAMETERS + 64 {
+            return Err(format!(
+                "{name}: {arrays} arrays and {commas} commas, more than a posterior within the bounds holds ({MAX_PARAMETERS} parameters, {MAX_SETS} sets, {MAX_VALUES} values)"
             ));
         }
         let p: Posterior = serde_json::from_str(text).map_err(|e| format!("{name}: {e}"))?;
@@ -218,6 +228,19 @@ mod tests {
         let e =
             Posterior::parse(&posterior().to_json().replace(FORMAT, "x"), "f.json").unwrap_err();
         assert!(e.contains("expected \"hormuz posterior 1\""), "{e}");
+    }
+
+    #[test]
+    fn a_posterior_too_large_is_refused_before_it_is_parsed() {
+        let text = format!(
+            "{{\"samples\": [{}]}}",
+            vec!["[0]"; MAX_SETS + 10].join(",")
+        );
+        let e = Posterior::parse(&text, "big.json").unwrap_err();
+        assert!(
+            e.contains("more than a posterior within the bounds holds"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -124,10 +124,10 @@ impl Manifest {
             self.parameters.clone(),
             other.parameters.clone(),
         );
+        // The same posterior wherever its file was: its text's digest decides.
         let posterior = |p: &Option<PosteriorRef>| {
-            p.as_ref().map_or("none".into(), |p| {
-                format!("{} (SHA-256 {})", p.file, p.sha256)
-            })
+            p.as_ref()
+                .map_or("none".into(), |p| format!("SHA-256 {}", p.sha256))
         };
         check(
             "posterior",
@@ -274,6 +274,15 @@ pub fn replay(
                     i + 2
                 )
             })?);
+        }
+        if row.len() < builder.figure_count() {
+            return Err(format!(
+                "{what}: {}: row {} holds {} values, fewer than the {} figures",
+                rows_path.display(),
+                i + 2,
+                row.len(),
+                builder.figure_count()
+            ));
         }
         state.read_exact(&mut bytes).map_err(|_| {
             format!(

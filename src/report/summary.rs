@@ -9,6 +9,7 @@ use super::stat::{self, Stat, StatAcc};
 use crate::engine::backend::BackendInfo;
 use crate::engine::layout::*;
 use crate::engine::plan::Plan;
+use crate::scenario::uncertain::Owner;
 use crate::scenario::{Scenario, ThreatClass};
 use crate::world::{RunOutput, RunStats};
 
@@ -204,7 +205,12 @@ impl<'a> SummaryBuilder<'a> {
                 .map(|_| StatAcc::with_distinct(distinct))
                 .collect(),
             figures,
-            cost: sc.interceptors.iter().map(|_| counts()).collect(),
+            // Whole counts times a unit cost: few values, unless the cost is drawn.
+            cost: sc
+                .interceptors
+                .iter()
+                .map(|_| StatAcc::with_distinct(distinct))
+                .collect(),
             slot_fired: plan.slots.iter().map(|_| counts()).collect(),
             slot_dry: vec![(0, zero()); plan.slots.len()],
             triggers: vec![(0, zero()); sc.triggers.len()],
@@ -220,6 +226,11 @@ impl<'a> SummaryBuilder<'a> {
             self.state_of(out, rep, &mut state);
             self.add_replicate(row, &state, fig.first + rep as u32);
         }
+    }
+
+    /// Figures of a row (the columns of `replicates.csv` before any `param_` column).
+    pub fn figure_count(&self) -> usize {
+        self.figures.len()
     }
 
     /// Words per replicate of what the summary needs beyond its row of figures: per
@@ -277,13 +288,55 @@ impl<'a> SummaryBuilder<'a> {
     }
 
     /// The summary, with the facts of the run; `reread` gives the spilled columns again.
+    /// Each interceptor's cost per replicate: rounds fired times the unit cost, which may be
+    /// drawn per replicate and then takes as many values as there are replicates; such an
+    /// accumulator spills, and its percentiles are found again from `replicates.csv`: the
+    /// `fired_<id>` column times the `param_interceptors.<id>.cost_usd` column.
+    fn cost_stats(&self, reread: &mut ReadColumns) -> Result<Vec<Stat>, String> {
+        let accs: Vec<&StatAcc> = self.cost.iter().collect();
+        let (mut columns, mut pairs, mut point) = (Vec::new(), Vec::new(), Vec::new());
+        for i in (0..self.cost.len()).filter(|&i| self.cost[i].spilled()) {
+            let fired = self
+                .figures
+                .iter()
+                .position(|&f| f == Figure::Fired(i))
+                .ok_or("a spilled interceptor cost without its fired column")?;
+            let param = self.plan.draws.as_ref().and_then(|d| {
+                d.parameters
+                    .iter()
+                    .position(|p| p.owner == Owner::Interceptor(i) && p.field == "cost_usd")
+            });
+            pairs.push((columns.len(), param.map(|_| columns.len() + 1)));
+            point.push(self.sc.interceptors[i].cost_usd);
+            columns.push(fired);
+            if let Some(p) = param {
+                columns.push(self.figures.len() + p);
+            }
+        }
+        let last = columns.len().saturating_sub(1);
+        let mut row = vec![0.0; columns.len()];
+        stat::finish(&accs, &mut |visit| {
+            reread(
+                &mut |j, v| {
+                    row[j] = v;
+                    if j == last {
+                        for (k, &(f, c)) in pairs.iter().enumerate() {
+                            visit(k, row[f] * c.map_or(point[k], |c| row[c]));
+                        }
+                    }
+                },
+                &columns,
+            )
+        })
+    }
+
     pub fn finish(self, run: RunFacts, reread: &mut ReadColumns) -> Result<Summary, String> {
         let spilled: Vec<usize> = (0..self.columns.len())
             .filter(|&c| self.columns[c].spilled())
             .collect();
         let accs: Vec<&StatAcc> = self.columns.iter().collect();
         let stats = stat::finish(&accs, &mut |visit| reread(visit, &spilled))?;
-        let cost_stats = stat::finish(&self.cost.iter().collect::<Vec<_>>(), &mut |_| Ok(()))?;
+        let cost_stats = self.cost_stats(reread)?;
         let fired_stats =
             stat::finish(&self.slot_fired.iter().collect::<Vec<_>>(), &mut |_| Ok(()))?;
         let col = Columns {
