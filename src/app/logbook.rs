@@ -245,7 +245,7 @@ pub fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine 
         kind: match kind {
             LogKind::Order => LineKind::Order,
             LogKind::Strike => LineKind::Strike,
-            LogKind::Trigger => LineKind::Trigger,
+            LogKind::Trigger | LogKind::Decision => LineKind::Trigger,
             LogKind::Incident => LineKind::Incident,
             LogKind::Inject => LineKind::Inject,
         },
@@ -254,7 +254,7 @@ pub fn log_line(sc: &Scenario, tick: u32, kind: LogKind, text: &str) -> LogLine 
             // cell's (they are the scenario's branches, not an event anyone sees).
             LogKind::Order | LogKind::Inject => sides.first().map_or(0, |&s| bit(sc, s)),
             LogKind::Strike | LogKind::Incident => SEEN_BLUE | SEEN_RED,
-            LogKind::Trigger => 0,
+            LogKind::Trigger | LogKind::Decision => 0,
         },
         sides,
         text: text.to_string(),

@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod budget;
 pub mod cpu;
+pub mod decisions;
 pub mod gpu;
 pub mod lanes;
 pub mod layout;

@@ -183,6 +183,15 @@ impl Draws {
         }
     }
 
+    /// The decisions' paths of replicates `first..first + n` (`engine::decisions`), from
+    /// their parameter values of this run.
+    pub fn paths(&self, sc: &Scenario, first: u32, n: u32) -> Vec<u32> {
+        if sc.decisions.is_empty() {
+            return Vec::new();
+        }
+        super::decisions::draw_paths(sc, &self.values(first, n), self.seed, first, n)
+    }
+
     /// The parameter values of replicates `first..first + n`, row by row: each row a
     /// function of its replicate alone.
     pub fn values(&self, first: u32, n: u32) -> Vec<f64> {
@@ -230,7 +239,7 @@ impl Draws {
             ));
         }
         let mut p = (**plan).clone();
-        p.draws = None;
+        p.batch_of = p.draws.take();
         let mut index = vec![NONE; sites];
         for &(site, word) in &t.entries {
             index[site as usize] = word;
@@ -411,6 +420,8 @@ impl DrawnThresholds {
                     || p.field == "cost_usd"
             }
             Owner::Side(_) => p.field.starts_with("detection."),
+            // Drawn on the host with the replicate's decisions (`engine::decisions`).
+            Owner::Decision(_) => true,
         }
     }
 

@@ -108,10 +108,11 @@ pub struct Plan {
     pub dropped_opportunities: Vec<(u32, u32)>,
     /// Sweep steps planning took (against [`Limits::sweep_steps`]).
     pub sweep_steps: u64,
-    /// Where a batch's drawn kill thresholds are in `tables` (all 0: none), and, in the
-    /// run's plan of a run that draws its parameters, how each batch's are made.
+    /// Where a batch's drawn thresholds are in `tables` (all 0: none); how each batch's
+    /// are made: `draws` in the run's plan, `batch_of` in a batch's (decisions read it).
     pub drawn: super::params::DrawnLayout,
     pub draws: Option<std::sync::Arc<super::params::Draws>>,
+    pub batch_of: Option<std::sync::Arc<super::params::Draws>>,
     /// Each group by what starts it: an order or militia finds its group at once, however
     /// many there are.
     group_index: std::collections::HashMap<GroupKey, usize>,
@@ -629,6 +630,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         sweep_steps: work.spent(),
         drawn: Default::default(),
         draws: None,
+        batch_of: None,
         group_index: groups
             .iter()
             .enumerate()

@@ -49,3 +49,8 @@ pub const MAX_VERTICES: usize = 64;
 /// Scatter (CEP, impact prediction, submunition spread) at most, m: the integer frame's
 /// reach.
 pub const MAX_SCATTER_M: f64 = 30_000.0;
+/// Decisions of a scenario: each replicate draws each one on the host, and carries their
+/// outcomes through the run.
+pub const MAX_DECISIONS: usize = 256;
+/// Outcomes of a decision.
+pub const MAX_OUTCOMES: usize = 64;

@@ -28,6 +28,9 @@ pub struct Scenario {
     pub sites: Vec<Site>,
     pub orders: Vec<Order>,
     pub triggers: Vec<Trigger>,
+    /// Decisions under uncertainty, in canonical order (by id); a `given` names an
+    /// earlier one.
+    pub decisions: Vec<Decision>,
     pub incidents: Vec<Incident>,
     /// Publicly reported outcomes (calibration scenarios), in file order.
     pub reported: Vec<Reported>,
@@ -259,8 +262,43 @@ pub struct Militia {
 pub enum When {
     /// At a fixed tick in every replicate.
     At(u32),
-    /// `delay` ticks after a trigger fires, in the replicates where it fires.
-    After { trigger: usize, delay: u32 },
+    /// `delay` ticks after its gate opens, in the replicates where it opens: after a
+    /// trigger fires, `delay` counts from that tick; after a decision's outcome, `delay`
+    /// is the tick itself (the decision's time plus the written delay).
+    After { on: Gate, delay: u32 },
+}
+
+/// What an `after` order waits on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// A trigger (its index).
+    Trigger(usize),
+    /// An outcome of a decision (their indices).
+    Outcome { decision: usize, outcome: usize },
+}
+
+/// A decision drawn per replicate (`[[decisions]]`; `engine::decisions` draws it).
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub id: String,
+    /// The tick it is taken at.
+    pub at: u32,
+    /// Taken only where decision `.0` had outcome `.1`; elsewhere it is not taken.
+    pub given: Option<(usize, usize)>,
+    pub outcomes: Vec<Outcome>,
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub id: String,
+    /// Its probability's point value (for the outcome that takes the rest, the rest of the
+    /// others' point values).
+    pub p: f64,
+    /// Its probability written as a distribution: the index in `Scenario::parameters`.
+    pub parameter: Option<usize>,
+    /// It takes what the others leave: 1 minus their sum.
+    pub rest: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -240,6 +240,8 @@ pub enum Owner {
     Weapon(usize),
     Interceptor(usize),
     Side(usize),
+    /// A decision's outcome probability (`decisions.<id>.<outcome>`).
+    Decision(usize),
 }
 
 /// One uncertain figure of a scenario and its database.

@@ -111,6 +111,9 @@ pub struct Replicates {
     pub launchers: Vec<u32>,
     /// Tick each trigger fired, per replicate, or `NEVER`.
     pub fired: Vec<u32>,
+    /// The outcome each decision took, per replicate (`engine::decisions`; `NOT_TAKEN`
+    /// where its `given` did not hold).
+    pub paths: Vec<u32>,
     /// Latest asset state read back from the backend (replicate-major).
     pub assets: Vec<AssetState>,
     /// Replicates whose assets changed at the tick just run, ascending: the only ones
@@ -156,6 +159,8 @@ pub enum LogKind {
     Order,
     Strike,
     Trigger,
+    /// A decision's outcome drawn for a replicate.
+    Decision,
     Incident,
     Inject,
 }

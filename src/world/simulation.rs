@@ -89,6 +89,8 @@ pub struct RunOutput {
     pub seed: u32,
     pub final_state: FinalState,
     pub fired: Vec<u32>,
+    /// Each replicate's outcome of each decision (`Replicates::paths`).
+    pub paths: Vec<u32>,
     pub events: Vec<(u32, Event)>,
     pub log: Vec<LogEntry>,
     pub stats: RunStats,
@@ -109,6 +111,8 @@ impl RunOutput {
         fs.threats.truncate(n_ * plan.tracks.len());
         let triggers = self.fired.len() / self.replicates.max(1) as usize;
         self.fired.truncate(n_ * triggers);
+        let decisions = self.paths.len() / self.replicates.max(1) as usize;
+        self.paths.truncate(n_ * decisions);
         self.events.retain(|(r, _)| *r < n);
         self.log.retain(|e| e.replicate.is_none_or(|r| r < n));
         self.replicates = n;
@@ -124,6 +128,7 @@ impl RunOutput {
         self.final_state.assets.extend(fs.assets);
         self.final_state.threats.extend(fs.threats);
         self.fired.extend(other.fired);
+        self.paths.extend(other.paths);
         self.events
             .extend(other.events.into_iter().map(|(r, e)| (r + first, e)));
         sort_events(&mut self.events);
@@ -391,6 +396,9 @@ impl Simulation {
             reps.group_start = row(&live.group_start, g);
             reps.launchers = row(&live.launchers, w);
             reps.fired = row(&live.fired, t);
+            // A fork follows the live replicate's path (its orders are in `pending`).
+            let d = live.paths.len() / live.count.max(1) as usize;
+            reps.paths = row(&live.paths, d);
             let a = live.assets.len() / live.count.max(1) as usize;
             reps.assets = (0..replicates as usize)
                 .flat_map(|_| live.assets[..a].iter().copied())
@@ -455,9 +463,15 @@ impl Simulation {
         let shared = self.shared();
         // Taken, not cloned: a copy of every replicate's launchers and group starts would
         // cost what the memory estimate does not count.
-        let (count, seed, fired) = {
+        let (count, seed, fired, paths) = {
             let mut reps = self.world.resource_mut::<Replicates>();
-            (reps.count, reps.seed, std::mem::take(&mut reps.fired))
+            let paths = std::mem::take(&mut reps.paths);
+            (
+                reps.count,
+                reps.seed,
+                std::mem::take(&mut reps.fired),
+                paths,
+            )
         };
         // Ticks in flight: what a naive per-tick stepper would have moved.
         let end = self.clock().end;
@@ -481,6 +495,7 @@ impl Simulation {
             seed,
             final_state,
             fired,
+            paths,
             events: self.events,
             log,
             stats: self.stats,

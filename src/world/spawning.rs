@@ -9,7 +9,7 @@ use super::components::*;
 use super::simulation::RunConfig;
 use crate::engine::layout::{AssetState, NEVER};
 use crate::engine::plan::Plan;
-use crate::scenario::{Action, Placement, Scenario, When};
+use crate::scenario::{Action, Gate, Placement, Scenario, When};
 
 /// The world at tick 0 of a run of `config.replicates` replicates, the first of which has
 /// the RNG key (global index) `first`.
@@ -46,6 +46,8 @@ pub(super) fn build_world(
         end: scenario.ticks,
     });
     world.insert_resource(Timeline { fixed, cursor: 0 });
+    let paths = crate::engine::decisions::run_paths(scenario, plan, config.seed, first, r as u32);
+    let (pending, decided) = decided(scenario, &paths, config.replicates, &config.record);
     world.insert_resource(Replicates {
         count: config.replicates,
         first,
@@ -53,9 +55,10 @@ pub(super) fn build_world(
         group_start: vec![NEVER; r * plan.groups.len()],
         launchers,
         fired: vec![NEVER; r * scenario.triggers.len()],
+        paths,
         assets: vec![AssetState::INITIAL; r * plan.assets.len()],
         changed: Vec::new(),
-        pending: BTreeSet::new(),
+        pending,
         logged: config.record.clone(),
     });
     world.insert_resource(Outbox::default());
@@ -68,6 +71,7 @@ pub(super) fn build_world(
             text: inc.text.clone(),
         });
     }
+    log.entries.extend(decided);
     world.insert_resource(log);
     world.insert_resource(Shared {
         scenario: scenario.clone(),
@@ -75,6 +79,49 @@ pub(super) fn build_world(
     });
 
     world
+}
+
+/// The orders each replicate's decisions start, at their ticks, and the log's line for
+/// each decision taken in a logged replicate.
+fn decided(
+    sc: &Scenario,
+    paths: &[u32],
+    count: u32,
+    logged: &std::ops::Range<u32>,
+) -> (BTreeSet<(u32, u32, usize)>, Vec<LogEntry>) {
+    let n = sc.decisions.len();
+    let mut pending = BTreeSet::new();
+    let mut log = Vec::new();
+    if n == 0 {
+        return (pending, log);
+    }
+    for r in 0..count {
+        let path = &paths[r as usize * n..(r as usize + 1) * n];
+        for (oi, o) in sc.orders.iter().enumerate() {
+            if let When::After {
+                on: Gate::Outcome { decision, outcome },
+                delay,
+            } = o.when
+                && path[decision] == outcome as u32
+            {
+                pending.insert((delay, r, oi));
+            }
+        }
+        if !logged.contains(&r) {
+            continue;
+        }
+        for (d, &k) in sc.decisions.iter().zip(path) {
+            if let Some(outcome) = d.outcomes.get(k as usize) {
+                log.push(LogEntry {
+                    tick: d.at,
+                    replicate: Some(r),
+                    kind: LogKind::Decision,
+                    text: format!("decision {}: {}", d.id, outcome.id),
+                });
+            }
+        }
+    }
+    (pending, log)
 }
 
 fn spawn_units(world: &mut World, sc: &Scenario) {

@@ -7,7 +7,7 @@ use super::*;
 use crate::engine::backend::Upload;
 use crate::engine::layout::AssetState;
 use crate::engine::layout::NEVER;
-use crate::scenario::{Measure, Placement, Scenario, Subject, When};
+use crate::scenario::{Gate, Measure, Placement, Scenario, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
 /// batteries stand where they were sent.
@@ -241,7 +241,10 @@ pub(crate) fn fire_triggers(
     for ti in fired_now {
         reps.fired[r as usize * n_trig + ti] = tick;
         for (oi, o) in sc.orders.iter().enumerate() {
-            if let When::After { trigger, delay } = o.when
+            if let When::After {
+                on: Gate::Trigger(trigger),
+                delay,
+            } = o.when
                 && trigger == ti
             {
                 reps.pending.insert((tick.saturating_add(delay), r, oi));

@@ -93,9 +93,54 @@ pub struct RearmSpec {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct After {
-    pub trigger: String,
+    /// A trigger, or (with `outcome`) a decision.
+    #[serde(default)]
+    pub trigger: Option<String>,
+    #[serde(default)]
+    pub decision: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<String>,
     #[serde(default)]
     pub delay: Clock,
+}
+
+/// A decision whose outcome nobody knows in advance: each replicate draws one of its
+/// outcomes (`[[decisions]]`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSpec {
+    pub id: String,
+    /// When it is taken (00:00 when left out): orders that wait on an outcome count their
+    /// `delay` from here.
+    #[serde(default)]
+    pub at: Option<Clock>,
+    /// Taken only in the replicates where another decision had this outcome.
+    #[serde(default)]
+    pub given: Option<GivenSpec>,
+    pub outcomes: Vec<OutcomeSpec>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GivenSpec {
+    pub decision: String,
+    pub outcome: String,
+}
+
+/// One outcome: its probability, a number or a distribution; one outcome of a decision
+/// may leave `p` out and take what the others leave.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeSpec {
+    pub id: String,
+    #[serde(default)]
+    pub p: Option<Value>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

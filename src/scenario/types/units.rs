@@ -33,6 +33,9 @@ pub struct ScenarioFile {
     pub orders: Vec<OrderSpec>,
     #[serde(default)]
     pub triggers: Vec<TriggerSpec>,
+    /// Decisions under uncertainty, drawn per replicate.
+    #[serde(default)]
+    pub decisions: Vec<DecisionSpec>,
     #[serde(default)]
     pub incidents: Vec<IncidentSpec>,
     /// Publicly reported outcomes of a real event, for `hormuz calibrate`.

@@ -22,6 +22,7 @@
 mod batteries;
 mod canonical;
 mod database;
+mod decisions;
 mod logistics;
 mod orders;
 mod repeats;
@@ -191,11 +192,13 @@ pub(crate) fn validate(
     units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
     let triggers = orders::triggers(ck, &file.triggers, &units);
+    let decisions = decisions::check(ck, &file.decisions, time);
     let known = orders::Known {
         db: &db,
         units: &units,
         sites: &sites,
         triggers: &triggers,
+        decisions: &decisions,
         battery_ids: orders::first_of(units.batteries.iter().map(|b| b.id.as_str())),
         carrier_ids: orders::first_of(units.carriers.iter().map(|c| c.id.as_str())),
     };
@@ -234,6 +237,9 @@ pub(crate) fn validate(
         ..
     } = sites;
     let h = &file.scenario;
+    let mut parameters = values::parameters(ck);
+    let mut decision_list = decisions.list;
+    decisions::link(&mut decision_list, &mut parameters);
     let scenario = Scenario {
         name: h.name.clone(),
         description: h.description.clone().unwrap_or_default(),
@@ -251,9 +257,10 @@ pub(crate) fn validate(
         sites: site_list,
         orders,
         triggers: triggers.list,
+        decisions: decision_list,
         incidents,
         reported,
-        parameters: values::parameters(ck),
+        parameters,
     };
     orders::check_at_sea(ck, &at_sea, &scenario);
     if ck.diagnostics.is_empty() {

@@ -26,6 +26,7 @@ pub(super) struct Known<'a, 'f> {
     pub units: &'a Units<'f>,
     pub sites: &'a Sites,
     pub triggers: &'a Triggers<'f>,
+    pub decisions: &'a super::decisions::Decisions<'f>,
     /// The first battery and the first carrier with each id.
     pub battery_ids: HashMap<&'a str, usize>,
     pub carrier_ids: HashMap<&'a str, usize>,
@@ -136,7 +137,7 @@ pub(super) fn orders(
                 format!("order id {:?} is defined twice", o.id),
             );
         }
-        let when = when(ck, &p, o, known.triggers, time);
+        let when = when(ck, &p, o, known, time);
         let repeat = repeats::check(ck, &p, o, &when, time, &mut expanded);
         spent.when = when.clone();
         spent.inject = o.inject;
@@ -275,8 +276,9 @@ impl Ledger {
     }
 }
 
-/// When an order falls due: at a time before the end, or after a known trigger.
-fn when(ck: &mut Checker, p: &KeyPath, o: &types::OrderSpec, t: &Triggers, time: Time) -> When {
+/// When an order falls due: at a time before the end, or after a known trigger or outcome.
+fn when(ck: &mut Checker, p: &KeyPath, o: &types::OrderSpec, known: &Known, time: Time) -> When {
+    let (t, decisions) = (known.triggers, known.decisions);
     match (&o.at, &o.after) {
         (Some(at), None) => {
             if time.after_end(*at) {
@@ -291,24 +293,71 @@ fn when(ck: &mut Checker, p: &KeyPath, o: &types::OrderSpec, t: &Triggers, time:
             }
             When::At(time.ticks_of(*at))
         }
-        (None, Some(a)) => match t.ids.get(a.trigger.as_str()) {
+        (None, Some(a)) => after(ck, &p.key("after"), a, t, decisions, time),
+        _ => {
+            ck.err(SCENARIO, p, "expected exactly one of `at` or `after`");
+            When::At(0)
+        }
+    }
+}
+
+/// An `after` order's gate: a trigger, or a decision's outcome (whose `delay` counts from
+/// the decision's time, and must end before the scenario does).
+fn after(
+    ck: &mut Checker,
+    ap: &KeyPath,
+    a: &types::After,
+    t: &Triggers,
+    decisions: &super::decisions::Decisions,
+    time: Time,
+) -> When {
+    let delay = a.delay.seconds().div_ceil(time.tick_s).max(1);
+    match (&a.trigger, &a.decision, &a.outcome) {
+        (Some(trigger), None, None) => match t.ids.get(trigger.as_str()) {
             Some(&trigger) => When::After {
-                trigger,
-                delay: a.delay.seconds().div_ceil(time.tick_s).max(1),
+                on: Gate::Trigger(trigger),
+                delay,
             },
             None => {
                 ck.unknown(
                     SCENARIO,
-                    &p.key("after").key("trigger"),
+                    &ap.key("trigger"),
                     "trigger",
-                    &a.trigger,
+                    trigger,
                     t.ids.keys(),
                 );
                 When::At(0)
             }
         },
+        (None, Some(decision), Some(outcome)) => {
+            let Some((d, o)) = decisions.outcome_of(ck, ap, decision, outcome) else {
+                return When::At(0);
+            };
+            let tick = decisions.list[d].at.saturating_add(delay);
+            if tick >= time.ticks {
+                ck.err(
+                    SCENARIO,
+                    &ap.key("delay"),
+                    format!(
+                        "the order falls {} after decision {decision:?} is taken, after the end of the scenario ({})",
+                        a.delay, time.end
+                    ),
+                );
+            }
+            When::After {
+                on: Gate::Outcome {
+                    decision: d,
+                    outcome: o,
+                },
+                delay: tick,
+            }
+        }
         _ => {
-            ck.err(SCENARIO, p, "expected exactly one of `at` or `after`");
+            ck.err(
+                SCENARIO,
+                ap,
+                "expected either `trigger`, or `decision` with `outcome`",
+            );
             When::At(0)
         }
     }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::super::limits::{MAX_ORDERS, MAX_REPEATS};
-use super::super::model::{Order, When};
+use super::super::model::{Gate, Order, When};
 use super::super::source::KeyPath;
 use super::super::types::{self, Clock};
 use super::{Checker, SCENARIO, Time};
@@ -36,8 +36,8 @@ impl Repeat {
         let later = k * self.every;
         match *first {
             When::At(t) => When::At(t.saturating_add(later)),
-            When::After { trigger, delay } => When::After {
-                trigger,
+            When::After { on, delay } => When::After {
+                on,
                 delay: delay.saturating_add(later),
             },
         }
@@ -126,10 +126,15 @@ fn checked(
         );
     }
     // Every repeat falls within the scenario: for a fixed time, before the end; after a
-    // trigger, the repeats' span shorter than the scenario.
+    // trigger, the repeats' span shorter than the scenario; after an outcome, from the
+    // tick it falls at.
     let span = step as u64 * times.saturating_sub(1) as u64;
     let start = match *first {
         When::At(t) => t as u64,
+        When::After {
+            on: Gate::Outcome { .. },
+            delay,
+        } => delay as u64,
         When::After { .. } => 0,
     };
     if ck.diagnostics.len() == before && start + span >= time.ticks as u64 {

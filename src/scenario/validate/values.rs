@@ -102,7 +102,7 @@ pub(super) fn number(
 
 /// A distribution as written, checked: the keys its kind takes, finite numbers, `low <
 /// high` with the mode and point inside, the support within what the figure allows.
-fn distribution(
+pub(super) fn distribution(
     ck: &mut Checker,
     file: usize,
     path: &KeyPath,
