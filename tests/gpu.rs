@@ -76,6 +76,7 @@ fn assert_same(
     assert_eq!(cpu.events.len(), gpu.events.len(), "{what}: event count");
     assert_eq!(cpu.events, gpu.events, "{what}: events differ");
     assert_eq!(cpu.fired, gpu.fired, "{what}: triggers fired differently");
+    assert_eq!(cpu.paths, gpu.paths, "{what}: decisions' paths differ");
     assert_eq!(cpu.log, gpu.log, "{what}: logs differ");
     assert_eq!(
         cpu.stats.visited_ticks, gpu.stats.visited_ticks,

@@ -106,6 +106,9 @@ pub enum Figure {
     MagazinesExhausted,
     /// 1 when the trigger fired, else 0.
     Trigger(usize),
+    /// The index of the outcome the decision took (as written), or -1 where it was not
+    /// taken: a number, like every column, so that shards, Parquet and expressions read it.
+    Decision(usize),
 }
 
 /// The figures of a scenario in column order. They depend on the scenario's ids only.
@@ -140,6 +143,7 @@ pub fn table(sc: &Scenario) -> Vec<Figure> {
     }
     t.push(Figure::MagazinesExhausted);
     t.extend((0..sc.triggers.len()).map(Figure::Trigger));
+    t.extend((0..sc.decisions.len()).map(Figure::Decision));
     t
 }
 
@@ -186,6 +190,7 @@ impl Figure {
             Figure::LossesUsd(s) => format!("losses_usd_{}", side(s)),
             Figure::MagazinesExhausted => "magazines_exhausted".into(),
             Figure::Trigger(t) => format!("trigger_{}", sc.triggers[t].id),
+            Figure::Decision(d) => format!("decision_{}", sc.decisions[d].id),
         }
     }
 
@@ -212,6 +217,10 @@ impl Figure {
             Figure::LossesUsd(s) => t.losses_usd[s],
             Figure::MagazinesExhausted => t.magazines_exhausted as f64,
             Figure::Trigger(k) => (t.triggers[k] != NEVER) as u32 as f64,
+            Figure::Decision(d) => match t.paths.get(d) {
+                Some(&k) if k != crate::engine::decisions::NOT_TAKEN => k as f64,
+                _ => -1.0,
+            },
         }
     }
 }
@@ -389,6 +398,8 @@ struct Tally<'a> {
     magazines_exhausted: usize,
     /// Per trigger: the tick it fired, or `NEVER`.
     triggers: &'a [u32],
+    /// Per decision: the outcome it took, or `NOT_TAKEN`.
+    paths: &'a [u32],
 }
 
 impl<'a> Tally<'a> {
@@ -424,6 +435,10 @@ impl<'a> Tally<'a> {
                 .filter(|m| m.empty_at != NEVER)
                 .count(),
             triggers: &out.fired[rep * nt..(rep + 1) * nt],
+            paths: out
+                .paths
+                .get(rep * sc.decisions.len()..(rep + 1) * sc.decisions.len())
+                .unwrap_or(&[]),
         };
         let counters = Counters::of(plan, fs, rep);
         t.count_weapons(sc, &counters);

@@ -10,6 +10,7 @@ pub mod expr;
 mod figures;
 pub mod merge;
 pub mod parquet;
+mod paths;
 mod render;
 pub mod shard;
 mod stat;

@@ -148,5 +148,33 @@ pub fn render(s: &Summary) -> String {
         }
         out.push_str(&format!("{t}\n"));
     }
+    out.push_str(&decisions(s));
     out
+}
+
+/// Each decision's outcomes and their share of replicates (nothing without decisions).
+fn decisions(s: &Summary) -> String {
+    if s.decisions.is_empty() {
+        return String::new();
+    }
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(["decision", "outcome", "share of replicates"]);
+    for d in &s.decisions {
+        for o in &d.outcomes {
+            t.add_row(vec![
+                d.id.clone(),
+                o.id.clone(),
+                format!("{:.1}%", o.share * 100.0),
+            ]);
+        }
+        if d.not_taken > 0.0 {
+            t.add_row(vec![
+                d.id.clone(),
+                "(not taken)".into(),
+                format!("{:.1}%", d.not_taken * 100.0),
+            ]);
+        }
+    }
+    format!("\n{t}\n")
 }

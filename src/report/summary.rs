@@ -24,6 +24,9 @@ pub struct Summary {
     pub sides: Vec<SideFigures>,
     pub magazines: Vec<MagazineFigures>,
     pub triggers: Vec<TriggerFigures>,
+    /// Each decision's share of replicates per outcome (absent without decisions).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<super::paths::DecisionFigures>,
 }
 
 #[derive(Serialize)]
@@ -177,6 +180,7 @@ pub struct SummaryBuilder<'a> {
     slot_dry: Vec<(u64, f64)>,
     /// Per trigger: replicates in which it fired, and the sum of the times.
     triggers: Vec<(u64, f64)>,
+    paths: super::paths::PathCounts,
     replicates: u64,
 }
 
@@ -200,6 +204,7 @@ impl<'a> SummaryBuilder<'a> {
         SummaryBuilder {
             sc,
             plan,
+            paths: super::paths::PathCounts::new(sc, &figures),
             columns: figures
                 .iter()
                 .map(|_| StatAcc::with_distinct(distinct))
@@ -261,6 +266,7 @@ impl<'a> SummaryBuilder<'a> {
         for (acc, &v) in self.columns.iter_mut().zip(row) {
             acc.push(v);
         }
+        self.paths.push(row);
         // Unit costs may be drawn per replicate (`UnitCosts`).
         let costs = UnitCosts::of(self.sc, self.plan, replicate);
         for i in 0..self.sc.interceptors.len() {
@@ -404,6 +410,7 @@ impl<'a> SummaryBuilder<'a> {
                     fired_at_s: (n > 0).then(|| sum / n as f64),
                 })
                 .collect(),
+            decisions: self.paths.finish(sc, self.replicates),
         })
     }
 }
