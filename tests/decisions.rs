@@ -216,6 +216,35 @@ fn the_run_writes_each_path_and_its_share() {
         .map(|k| d[1]["outcomes"][k]["share"].as_f64().unwrap())
         .sum();
     assert!((shares - 1.0).abs() < 1e-12);
+    // Figures conditional on each path: the means of the rows that took it.
+    let mut rows = csv::Reader::from_path(out.join("replicates.csv")).unwrap();
+    let names: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    let (k, launched) = (col("decision_retaliation"), col("launched_total"));
+    let mut by_outcome = [(0.0, 0u32); 3];
+    for r in rows.records() {
+        let r = r.unwrap();
+        let o: f64 = r[k].parse().unwrap();
+        let e = &mut by_outcome[o as usize];
+        e.0 += r[launched].parse::<f64>().unwrap();
+        e.1 += 1;
+    }
+    for (o, (sum, n)) in by_outcome.iter().enumerate() {
+        let outcome = &d[1]["outcomes"][o];
+        assert_eq!(outcome["replicates"].as_u64().unwrap(), *n as u64);
+        if *n > 0 {
+            let mean = outcome["figures"]["launched_total"]["mean"]
+                .as_f64()
+                .unwrap();
+            assert!((mean - sum / *n as f64).abs() < 1e-9, "{outcome}");
+        }
+    }
+    let wide = &d[1]["outcomes"][2]["figures"]["launched_total"]["mean"];
+    let none = &d[1]["outcomes"][0]["figures"]["launched_total"]["mean"];
+    assert!(
+        wide.as_f64().unwrap() > none.as_f64().unwrap() + 10.0,
+        "the wave adds 20"
+    );
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("share of replicates"), "{stdout}");
 }
@@ -315,4 +344,37 @@ fn paths_and_their_orders_give_the_same_bytes_on_cpu_and_gpu() {
     assert_eq!(fc.rows, fg.rows);
     let wide = fc.column("decision_retaliation").unwrap();
     assert!(wide.contains(&2.0) && wide.iter().any(|&k| k != 2.0));
+}
+
+#[test]
+fn a_sweep_varies_a_probability_by_its_ids() {
+    // Common random numbers: each replicate's uniform is the same at every point, so
+    // raising p(none) moves replicates from wide (the rest) to none, never back.
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), &text(RETALIATION, PROXIES));
+    let out = dir.path().join("sweep");
+    let o = hormuz(&[
+        "sweep",
+        &p,
+        "--vary",
+        "decisions.retaliation.outcomes.none.p=0.1..0.7:0.6",
+        "-n",
+        "100",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut rows = csv::Reader::from_path(out.join("sweep.csv")).unwrap();
+    let names: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    let c = names
+        .iter()
+        .position(|n| n == "launched_ballistic_mean")
+        .unwrap();
+    let means: Vec<f64> = rows
+        .records()
+        .map(|r| r.unwrap()[c].parse().unwrap())
+        .collect();
+    assert_eq!(means.len(), 2);
+    // p(wide) = 0.6 then 0: the wave's 20 rounds in about 60% of replicates, then none.
+    assert!(means[0] > 5.0 && means[1] == 0.0, "{means:?}");
 }

@@ -152,20 +152,34 @@ pub fn render(s: &Summary) -> String {
     out
 }
 
-/// Each decision's outcomes and their share of replicates (nothing without decisions).
+/// Each decision's outcomes, their share of replicates and the mean leakers and hits over
+/// the replicates that took each (nothing without decisions).
 fn decisions(s: &Summary) -> String {
     if s.decisions.is_empty() {
         return String::new();
     }
     let mut t = comfy_table::Table::new();
     t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(["decision", "outcome", "share of replicates"]);
+    t.set_header([
+        "decision",
+        "outcome",
+        "share of replicates",
+        "leaked (mean)",
+        "hits (mean)",
+    ]);
+    let mean = |o: &super::paths::OutcomeShare, name: &str| {
+        o.figures
+            .get(name)
+            .map_or("-".to_string(), |c| format!("{:.1}", c.mean))
+    };
     for d in &s.decisions {
         for o in &d.outcomes {
             t.add_row(vec![
                 d.id.clone(),
                 o.id.clone(),
                 format!("{:.1}%", o.share * 100.0),
+                mean(o, "leaked_total"),
+                mean(o, "hits_total"),
             ]);
         }
         if d.not_taken > 0.0 {
@@ -173,6 +187,8 @@ fn decisions(s: &Summary) -> String {
                 d.id.clone(),
                 "(not taken)".into(),
                 format!("{:.1}%", d.not_taken * 100.0),
+                "-".into(),
+                "-".into(),
             ]);
         }
     }
