@@ -125,6 +125,20 @@ pub enum RenderError<E> {
     Render(E),
 }
 
+/// The font plotters lays text out with in the PNG and SVG plots (`sweep`, `sensitivity`):
+/// DejaVu Sans compiled in, so that no system font is needed. Registered once.
+pub fn register_plot_font() {
+    static FONT: std::sync::Once = std::sync::Once::new();
+    FONT.call_once(|| {
+        // Fails only on a malformed font, which the crate does not ship.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            plotters::style::FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

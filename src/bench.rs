@@ -338,7 +338,10 @@ pub fn bench(sc: Arc<Scenario>, plan: Arc<Plan>, config: &BenchConfig) -> Result
 /// summary).
 fn draw_cost(plan: &Arc<Plan>, n: u32, rows: &[BenchRow]) -> Result<DrawCost, String> {
     let d = plan.draws.as_ref().ok_or("the plan draws nothing")?;
-    let costs = d.parameters.iter().any(|p| p.field == "cost_usd");
+    let cost_params: Vec<usize> = (0..d.parameters.len())
+        .filter(|&i| d.parameters[i].field == "cost_usd")
+        .collect();
+    let costs = !cost_params.is_empty();
     let t0 = Instant::now();
     let mut first = 0;
     while first < n {
@@ -347,8 +350,10 @@ fn draw_cost(plan: &Arc<Plan>, n: u32, rows: &[BenchRow]) -> Result<DrawCost, St
         std::hint::black_box(d.values(first, b));
         if costs {
             for r in first..first + b {
-                std::hint::black_box(d.values(r, 1));
-                std::hint::black_box(d.values(r, 1));
+                for &i in &cost_params {
+                    std::hint::black_box(d.value_of(r, i));
+                    std::hint::black_box(d.value_of(r, i));
+                }
             }
         }
         first += b;

@@ -85,6 +85,12 @@ pub struct DrawnLayout {
     pub words: u32,
 }
 
+/// The posterior set (of `sets`) replicate `r` of seed `seed` draws.
+fn set_of(seed: u32, r: u32, sets: usize) -> usize {
+    let u = quantile_of(seed, r, parameter_id(POSTERIOR_KEY));
+    ((u * sets as f64) as usize).min(sets - 1)
+}
+
 /// What a run that draws its parameters needs to make each batch's rows: the scenario's
 /// parameters, which thresholds they change, the run's seed, and where the values come
 /// from.
@@ -192,6 +198,21 @@ impl Draws {
         super::decisions::draw_paths(sc, &self.values(first, n), self.seed, first, n)
     }
 
+    /// Parameter `i`'s value in replicate `r`: the entry of [`Draws::values`]' row, for a
+    /// reader that needs a few parameters of every replicate (the unit costs).
+    pub fn value_of(&self, r: u32, i: usize) -> f64 {
+        let p = &self.parameters[i];
+        match &self.source {
+            Source::Posterior {
+                posterior, columns, ..
+            } if columns[i].is_some() => {
+                posterior.samples[set_of(self.seed, r, posterior.samples.len())]
+                    [columns[i].unwrap_or(0)]
+            }
+            _ => value(p, Parameters::Draw, self.seed, r),
+        }
+    }
+
     /// The parameter values of replicates `first..first + n`, row by row: each row a
     /// function of its replicate alone.
     pub fn values(&self, first: u32, n: u32) -> Vec<f64> {
@@ -202,11 +223,9 @@ impl Draws {
             return draw_rows(&self.parameters, Parameters::Draw, self.seed, first, n);
         };
         let sets = posterior.samples.len();
-        let pick = parameter_id(POSTERIOR_KEY);
         let mut out = Vec::with_capacity(self.parameters.len() * n as usize);
         for r in first..first.saturating_add(n) {
-            let j = ((quantile_of(self.seed, r, pick) * sets as f64) as usize).min(sets - 1);
-            let set = &posterior.samples[j];
+            let set = &posterior.samples[set_of(self.seed, r, sets)];
             for (p, c) in self.parameters.iter().zip(columns) {
                 out.push(match c {
                     Some(c) => set[*c],

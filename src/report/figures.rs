@@ -358,14 +358,13 @@ impl UnitCosts {
         let Some(d) = &plan.draws else {
             return costs;
         };
-        if !d.parameters.iter().any(|p| p.field == "cost_usd") {
-            return costs;
-        }
-        let values = d.values(replicate, 1);
-        for (p, v) in d.parameters.iter().zip(values) {
+        // Only the drawn costs: the other parameters are not needed here.
+        for (i, p) in d.parameters.iter().enumerate() {
             match (p.owner, p.field.as_str()) {
-                (Owner::Weapon(w), "cost_usd") => costs.weapon[w] = v,
-                (Owner::Interceptor(i), "cost_usd") => costs.interceptor[i] = v,
+                (Owner::Weapon(w), "cost_usd") => costs.weapon[w] = d.value_of(replicate, i),
+                (Owner::Interceptor(k), "cost_usd") => {
+                    costs.interceptor[k] = d.value_of(replicate, i)
+                }
                 _ => {}
             }
         }

@@ -2,25 +2,11 @@
 //! with plotters on its bitmap backend and a font compiled in (DejaVu Sans).
 
 use std::path::Path;
-use std::sync::Once;
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::Ranked;
-
-static FONT: Once = Once::new();
-
-fn register_font() {
-    FONT.call_once(|| {
-        // Fails only on a malformed font, which the crate does not ship.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-    });
-}
 
 /// Below this p-value a bar is drawn solid; above it, pale.
 pub const SIGNIFICANT: f64 = 0.05;
@@ -37,7 +23,7 @@ pub fn draw(
     top: usize,
     path: &Path,
 ) -> Result<(), String> {
-    register_font();
+    crate::atomic::register_plot_font();
     let e = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let shown: Vec<&Ranked> = rows
         .iter()

@@ -2,25 +2,11 @@
 //! Sans) so that no system font is needed.
 
 use std::path::Path;
-use std::sync::Once;
 
 use plotters::prelude::*;
 
 use super::SweepResult;
 use crate::report::format_number;
-
-static FONT: Once = Once::new();
-
-fn register_font() {
-    FONT.call_once(|| {
-        // Fails only on a malformed font, which the crate does not ship.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-    });
-}
 
 /// Series of one plot: one per combination of the keys after the first.
 fn series(r: &SweepResult) -> Vec<(String, Vec<usize>)> {
@@ -78,7 +64,7 @@ fn draw_at(
     y: &dyn Fn(usize) -> f64,
     band: Option<&dyn Fn(usize) -> (f64, f64)>,
 ) -> Result<(), String> {
-    register_font();
+    crate::atomic::register_plot_font();
     let e = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
     let xs: Vec<f64> = r.points.iter().map(|p| p.values[0]).collect();
     let (x0, x1) = xs
