@@ -210,6 +210,7 @@ fn bench_manifest(replicates: u32) -> crate::report::shard::Manifest {
         recorded: 0,
         parameters: "point".into(),
         posterior: None,
+        decide: Vec::new(),
         first: 0,
         end: replicates,
         shard: None,

@@ -2,6 +2,7 @@
 //! `summary.json`, `replicates.csv` and `log.csv` in `--out`, and the event tables.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::Args;
 
@@ -67,6 +68,10 @@ pub struct RunArgs {
     /// checkpoint the run starts from its first replicate.
     #[arg(long)]
     pub resume: bool,
+    /// Take a decision by hand: `DECISION=OUTCOME` takes that outcome wherever the decision
+    /// is taken, instead of drawing it (as a `[[decide]]` table does). Repeat for more.
+    #[arg(long, value_name = "DECISION=OUTCOME", value_parser = parse_decide)]
+    pub decide: Vec<(String, String)>,
     /// Table format: `parquet` writes replicates.parquet and the event tables as
     /// .parquet beside the CSVs.
     #[arg(long, value_enum, default_value_t = TableFormat::Csv)]
@@ -243,6 +248,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
         f.memory_budget,
         if gpu { GPU_BATCH } else { CPU_BATCH },
     )?;
+    let sc = take_by_hand(sc, &a.decide)?;
     let (mode, posterior, batch) = parameters(a, &sc, &mut plan, &estimate)?;
     let (scenario_sha256, database_sha256) = crate::scenario::digests(a.scenario.as_deref())?;
     let (out, events) = match shard {
@@ -269,6 +275,7 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
             "point".into()
         },
         posterior: posterior.filter(|_| plan.draws.is_some()),
+        decide: a.decide.iter().map(|(d, o)| format!("{d}={o}")).collect(),
         first: range.start,
         end: range.end,
         shard,
@@ -399,6 +406,31 @@ fn say_done(
 
 /// The shard this run is, from `--shard` (and `--shards`), said on stderr; `None` for a
 /// whole run.
+/// `--decide DECISION=OUTCOME`, as written.
+fn parse_decide(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((d, o)) if !d.trim().is_empty() && !o.trim().is_empty() => {
+            Ok((d.trim().to_string(), o.trim().to_string()))
+        }
+        _ => Err(format!(
+            "expected DECISION=OUTCOME (e.g. retaliation=wide), found {s:?}"
+        )),
+    }
+}
+
+/// The scenario with the decisions `--decide` takes by hand.
+fn take_by_hand(sc: Arc<Scenario>, decide: &[(String, String)]) -> Result<Arc<Scenario>, Failure> {
+    if decide.is_empty() {
+        return Ok(sc);
+    }
+    let mut s = (*sc).clone();
+    for (d, o) in decide {
+        s.take_by_hand(d, o)
+            .map_err(|e| Failure::input(format!("--decide {d}={o}: {e}")))?;
+    }
+    Ok(Arc::new(s))
+}
+
 fn which_shard(a: &RunArgs) -> Result<Option<ShardOf>, Failure> {
     let n = a.flags.replicates;
     if a.shards.is_some() && a.shard.is_none() {

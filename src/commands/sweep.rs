@@ -94,6 +94,7 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
             recorded: 0,
             parameters: "point".into(),
             posterior: None,
+            decide: Vec::new(),
             first: points.start as u32,
             end: points.end as u32,
             shard: Some(s),

@@ -189,15 +189,6 @@ impl Draws {
         }
     }
 
-    /// The decisions' paths of replicates `first..first + n` (`engine::decisions`), from
-    /// their parameter values of this run.
-    pub fn paths(&self, sc: &Scenario, first: u32, n: u32) -> Vec<u32> {
-        if sc.decisions.is_empty() {
-            return Vec::new();
-        }
-        super::decisions::draw_paths(sc, &self.values(first, n), self.seed, first, n)
-    }
-
     /// Parameter `i`'s value in replicate `r`: the entry of [`Draws::values`]' row, for a
     /// reader that needs a few parameters of every replicate (the unit costs).
     pub fn value_of(&self, r: u32, i: usize) -> f64 {

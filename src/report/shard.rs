@@ -52,6 +52,9 @@ pub struct Manifest {
     /// For `posterior`: the posterior drawn from, and its text's SHA-256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub posterior: Option<PosteriorRef>,
+    /// Decisions taken by hand on the command line (`--decide`), as `id=outcome`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decide: Vec<String>,
     /// This part's replicates: `first..end`.
     pub first: u32,
     pub end: u32,
@@ -133,6 +136,11 @@ impl Manifest {
             "posterior",
             posterior(&self.posterior),
             posterior(&other.posterior),
+        );
+        check(
+            "decisions taken by hand",
+            format!("{:?}", self.decide),
+            format!("{:?}", other.decide),
         );
         let grid = |g: &Option<SweepGrid>| serde_json::to_string(g).unwrap_or_default();
         check("sweep grid", grid(&self.sweep), grid(&other.sweep));

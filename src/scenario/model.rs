@@ -286,7 +286,21 @@ pub struct Decision {
     /// Taken only where decision `.0` had outcome `.1`; elsewhere it is not taken.
     pub given: Option<(usize, usize)>,
     pub outcomes: Vec<Outcome>,
+    /// Other probabilities where a condition holds when it is taken: the first case that
+    /// holds gives them, `outcomes` otherwise.
+    pub cases: Vec<Case>,
+    /// Taken by hand (`[[decide]]`): this outcome wherever the decision is taken.
+    pub forced: Option<usize>,
     pub note: Option<String>,
+}
+
+/// A case of a decision: its condition, and every outcome's probability under it (an
+/// outcome the case does not name keeps the decision's own).
+#[derive(Clone, Debug)]
+pub struct Case {
+    /// A trigger fired before the decision is taken, or another decision's outcome.
+    pub when: Gate,
+    pub outcomes: Vec<Outcome>,
 }
 
 #[derive(Clone, Debug)]
@@ -372,6 +386,8 @@ pub enum Measure {
     Hits(u32),
     Damage(u32),
     OutOfAction,
+    /// At least this many of the side's launchers destroyed by strikes.
+    LaunchersDestroyed(u32),
 }
 
 #[derive(Clone, Debug)]
@@ -401,6 +417,37 @@ pub struct Reported {
 }
 
 impl Scenario {
+    /// Take decision `decision` by hand: outcome `outcome` wherever it is taken, as a
+    /// `[[decide]]` table does (`hormuz run --decide`). The error names what is unknown
+    /// and what is known.
+    pub fn take_by_hand(&mut self, decision: &str, outcome: &str) -> Result<(), String> {
+        let ids = |v: Vec<&str>| v.join(", ");
+        let Some(d) = self.decisions.iter().position(|d| d.id == decision) else {
+            let known: Vec<&str> = self.decisions.iter().map(|d| d.id.as_str()).collect();
+            return Err(if known.is_empty() {
+                format!("unknown decision {decision:?}: the scenario has no decisions")
+            } else {
+                format!("unknown decision {decision:?} (decisions: {})", ids(known))
+            });
+        };
+        let dec = &mut self.decisions[d];
+        let Some(o) = dec.outcomes.iter().position(|o| o.id == outcome) else {
+            let known = dec.outcomes.iter().map(|o| o.id.as_str()).collect();
+            return Err(format!(
+                "decision {decision:?} has no outcome {outcome:?} (its outcomes: {})",
+                ids(known)
+            ));
+        };
+        if dec.forced.is_some_and(|f| f != o) {
+            return Err(format!(
+                "decision {decision:?} is already taken by hand in the scenario ({:?})",
+                dec.outcomes[dec.forced.unwrap_or(0)].id
+            ));
+        }
+        dec.forced = Some(o);
+        Ok(())
+    }
+
     /// Where an asset is `seconds` after the start: on its placement, or on a trip to port.
     pub fn asset_position(&self, asset: usize, seconds: f64) -> LatLon {
         let a = &self.assets[asset];

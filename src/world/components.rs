@@ -82,6 +82,9 @@ pub struct Shared {
 /// What falls due at a fixed time in every replicate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Due {
+    /// A decision, taken before anything else at its tick: its place in
+    /// `engine::decisions::draw_order` (so that it follows those it depends on).
+    Decision(usize),
     /// A fixed-time order (its index).
     Order(usize),
     /// A militia's own activation time (its site index).
@@ -98,6 +101,8 @@ pub enum Due {
 pub struct Timeline {
     pub fixed: Vec<(u32, Due)>,
     pub cursor: usize,
+    /// The decisions in the order they are drawn (`Due::Decision` indexes it).
+    pub decisions: Vec<usize>,
 }
 
 /// Host-side per-replicate state.
@@ -112,7 +117,7 @@ pub struct Replicates {
     /// Tick each trigger fired, per replicate, or `NEVER`.
     pub fired: Vec<u32>,
     /// The outcome each decision took, per replicate (`engine::decisions`; `NOT_TAKEN`
-    /// where its `given` did not hold).
+    /// where its `given` did not hold, or before its tick).
     pub paths: Vec<u32>,
     /// Latest asset state read back from the backend (replicate-major).
     pub assets: Vec<AssetState>,

@@ -69,7 +69,7 @@ impl Simulation {
                 .lane_major()
                 .ok_or("the backend runs tick by tick")?;
             let reps = self.world.resource::<Replicates>();
-            let stop_after_hit = |r: u32, assets: &[_]| would_fire(sc, &reps.fired, r, assets);
+            let stop_after_hit = |r: u32, assets: &[_]| would_fire(reps, sc, r, assets);
             let report = lanes.run_lanes(params, &stops, &stop_after_hit)?;
             self.stats.threat_steps += report.steps;
             self.stats.visited_ticks += report.lane_ticks;

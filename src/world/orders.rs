@@ -95,6 +95,10 @@ pub(crate) fn execute(
         }
         Action::Strike { sites, fraction } => {
             let threshold = crate::engine::rng::threshold(*fraction);
+            let counts_launchers = sc
+                .triggers
+                .iter()
+                .any(|t| matches!(t.measure, crate::scenario::Measure::LaunchersDestroyed(_)));
             let words = plan.launcher_words;
             for r in replicates.clone() {
                 let base = r as usize * words as usize;
@@ -133,6 +137,10 @@ pub(crate) fn execute(
                         kind: LogKind::Strike,
                         text: format!("order {}: strike destroys {destroyed} launchers", o.id),
                     });
+                }
+                // A trigger on launchers destroyed fires at the strike's tick.
+                if destroyed > 0 && counts_launchers {
+                    super::systems::fire_triggers(sc, reps, log, r, tick);
                 }
             }
             if all {

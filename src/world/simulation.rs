@@ -396,7 +396,8 @@ impl Simulation {
             reps.group_start = row(&live.group_start, g);
             reps.launchers = row(&live.launchers, w);
             reps.fired = row(&live.fired, t);
-            // A fork follows the live replicate's path (its orders are in `pending`).
+            // A fork keeps the decisions the live replicate has taken (their orders are in
+            // `pending`); those still ahead on the timeline each fork replicate takes itself.
             let d = live.paths.len() / live.count.max(1) as usize;
             reps.paths = row(&live.paths, d);
             let a = live.assets.len() / live.count.max(1) as usize;

@@ -7,9 +7,10 @@ use bevy_ecs::prelude::*;
 
 use super::components::*;
 use super::simulation::RunConfig;
+use crate::engine::decisions::NOT_TAKEN;
 use crate::engine::layout::{AssetState, NEVER};
 use crate::engine::plan::Plan;
-use crate::scenario::{Action, Gate, Placement, Scenario, When};
+use crate::scenario::{Action, Placement, Scenario, When};
 
 /// The world at tick 0 of a run of `config.replicates` replicates, the first of which has
 /// the RNG key (global index) `first`.
@@ -39,15 +40,21 @@ pub(super) fn build_world(
             fixed.push((t, Due::Militia(si)));
         }
     }
+    let decisions = crate::engine::decisions::draw_order(scenario);
+    for (k, &d) in decisions.iter().enumerate() {
+        fixed.push((scenario.decisions[d].at, Due::Decision(k)));
+    }
     fixed.sort();
     world.insert_resource(Clock {
         tick: 0,
         tick_seconds: scenario.tick_seconds,
         end: scenario.ticks,
     });
-    world.insert_resource(Timeline { fixed, cursor: 0 });
-    let paths = crate::engine::decisions::run_paths(scenario, plan, config.seed, first, r as u32);
-    let (pending, decided) = decided(scenario, &paths, config.replicates, &config.record);
+    world.insert_resource(Timeline {
+        fixed,
+        cursor: 0,
+        decisions,
+    });
     world.insert_resource(Replicates {
         count: config.replicates,
         first,
@@ -55,10 +62,10 @@ pub(super) fn build_world(
         group_start: vec![NEVER; r * plan.groups.len()],
         launchers,
         fired: vec![NEVER; r * scenario.triggers.len()],
-        paths,
+        paths: vec![NOT_TAKEN; r * scenario.decisions.len()],
         assets: vec![AssetState::INITIAL; r * plan.assets.len()],
         changed: Vec::new(),
-        pending,
+        pending: BTreeSet::new(),
         logged: config.record.clone(),
     });
     world.insert_resource(Outbox::default());
@@ -71,7 +78,6 @@ pub(super) fn build_world(
             text: inc.text.clone(),
         });
     }
-    log.entries.extend(decided);
     world.insert_resource(log);
     world.insert_resource(Shared {
         scenario: scenario.clone(),
@@ -79,49 +85,6 @@ pub(super) fn build_world(
     });
 
     world
-}
-
-/// The orders each replicate's decisions start, at their ticks, and the log's line for
-/// each decision taken in a logged replicate.
-fn decided(
-    sc: &Scenario,
-    paths: &[u32],
-    count: u32,
-    logged: &std::ops::Range<u32>,
-) -> (BTreeSet<(u32, u32, usize)>, Vec<LogEntry>) {
-    let n = sc.decisions.len();
-    let mut pending = BTreeSet::new();
-    let mut log = Vec::new();
-    if n == 0 {
-        return (pending, log);
-    }
-    for r in 0..count {
-        let path = &paths[r as usize * n..(r as usize + 1) * n];
-        for (oi, o) in sc.orders.iter().enumerate() {
-            if let When::After {
-                on: Gate::Outcome { decision, outcome },
-                delay,
-            } = o.when
-                && path[decision] == outcome as u32
-            {
-                pending.insert((delay, r, oi));
-            }
-        }
-        if !logged.contains(&r) {
-            continue;
-        }
-        for (d, &k) in sc.decisions.iter().zip(path) {
-            if let Some(outcome) = d.outcomes.get(k as usize) {
-                log.push(LogEntry {
-                    tick: d.at,
-                    replicate: Some(r),
-                    kind: LogKind::Decision,
-                    text: format!("decision {}: {}", d.id, outcome.id),
-                });
-            }
-        }
-    }
-    (pending, log)
 }
 
 fn spawn_units(world: &mut World, sc: &Scenario) {

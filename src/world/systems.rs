@@ -53,6 +53,13 @@ pub fn issue_orders(
         }
         timeline.cursor += 1;
         match due {
+            Due::Decision(k) => take_decision(
+                timeline.decisions[k],
+                clock.tick,
+                &shared,
+                &mut reps,
+                &mut log,
+            ),
             Due::Militia(site) => {
                 if let Some(g) = shared.plan.group_of_militia(site) {
                     start_group(g, all.clone(), clock.tick, &mut reps, &mut outbox);
@@ -83,6 +90,54 @@ pub fn issue_orders(
                 &mut outbox,
                 &mut log,
             ),
+        }
+    }
+}
+
+/// Decision `d` taken in every replicate at `tick` (`engine::decisions::take`): its outcome
+/// in the replicate's path, the orders that wait on it scheduled in that replicate, and a
+/// log line for each logged replicate.
+fn take_decision(d: usize, tick: u32, shared: &Shared, reps: &mut Replicates, log: &mut Log) {
+    use crate::engine::decisions::{NOT_TAKEN, Replicate, draws_of, take};
+    let sc = &shared.scenario;
+    let (n, t) = (sc.decisions.len(), sc.triggers.len());
+    let draws = draws_of(&shared.plan);
+    for r in 0..reps.count {
+        let global = reps.first + r;
+        let rep = Replicate {
+            draws: draws.map(|dr| (dr, global)),
+            fired: &reps.fired[r as usize * t..(r as usize + 1) * t],
+            path: &reps.paths[r as usize * n..(r as usize + 1) * n],
+        };
+        let k = take(sc, d, reps.seed, global, &rep);
+        reps.paths[r as usize * n + d] = k;
+        if k == NOT_TAKEN {
+            continue;
+        }
+        for (oi, o) in sc.orders.iter().enumerate() {
+            if let When::After {
+                on: Gate::Outcome { decision, outcome },
+                delay,
+            } = o.when
+                && decision == d
+                && outcome as u32 == k
+            {
+                reps.pending.insert((delay, r, oi));
+            }
+        }
+        if reps.logged.contains(&r) {
+            let dec = &sc.decisions[d];
+            let how = if dec.forced.is_some() {
+                " (by hand)"
+            } else {
+                ""
+            };
+            log.entries.push(LogEntry {
+                tick,
+                replicate: Some(r),
+                kind: LogKind::Decision,
+                text: format!("decision {}: {}{how}", dec.id, dec.outcomes[k as usize].id),
+            });
         }
     }
 }
@@ -188,9 +243,13 @@ pub fn evaluate_triggers(
     }
 }
 
-/// Whether trigger `ti` holds on one replicate's assets.
-fn holds(sc: &Scenario, ti: usize, assets: &[AssetState]) -> bool {
+/// Whether trigger `ti` holds on one replicate's assets and launchers (its words of the
+/// live-launcher bits).
+fn holds(sc: &Scenario, ti: usize, assets: &[AssetState], launchers: &[u32]) -> bool {
     let t = &sc.triggers[ti];
+    if let (Measure::LaunchersDestroyed(n), Subject::Side(side)) = (t.measure, t.subject) {
+        return launchers_destroyed(sc, side, launchers) >= n;
+    }
     let (hits, damage, out) = match t.subject {
         Subject::Asset(a) => (assets[a].hits, assets[a].damage, assets[a].out_at != NEVER),
         Subject::Side(s) => sc
@@ -210,14 +269,42 @@ fn holds(sc: &Scenario, ti: usize, assets: &[AssetState]) -> bool {
         Measure::Hits(n) => hits >= n,
         Measure::Damage(n) => damage >= n,
         Measure::OutOfAction => out,
+        Measure::LaunchersDestroyed(_) => false,
     }
+}
+
+/// How many of a side's launchers strikes destroyed in a replicate.
+fn launchers_destroyed(sc: &Scenario, side: usize, launchers: &[u32]) -> u32 {
+    let alive = |l: u32| {
+        launchers
+            .get((l / 32) as usize)
+            .is_some_and(|w| w & (1 << (l % 32)) != 0)
+    };
+    sc.sites
+        .iter()
+        .filter(|s| s.side == side)
+        .map(|s| {
+            (s.first_launcher..s.first_launcher + s.launchers)
+                .filter(|&l| !alive(l))
+                .count() as u32
+        })
+        .sum()
 }
 
 /// Whether a trigger that has not fired in replicate `r` yet holds on `assets`, the
 /// replicate's: whether the host must look at it now.
-pub(crate) fn would_fire(sc: &Scenario, fired: &[u32], r: u32, assets: &[AssetState]) -> bool {
+pub(crate) fn would_fire(reps: &Replicates, sc: &Scenario, r: u32, assets: &[AssetState]) -> bool {
     let n = sc.triggers.len();
-    (0..n).any(|ti| fired[r as usize * n + ti] == NEVER && holds(sc, ti, assets))
+    let launchers = launchers_of(reps, r);
+    (0..n).any(|ti| reps.fired[r as usize * n + ti] == NEVER && holds(sc, ti, assets, launchers))
+}
+
+/// Replicate `r`'s words of the live-launcher bits.
+fn launchers_of(reps: &Replicates, r: u32) -> &[u32] {
+    let words = reps.launchers.len() / reps.count.max(1) as usize;
+    reps.launchers
+        .get(r as usize * words..(r as usize + 1) * words)
+        .unwrap_or(&[])
 }
 
 /// Fire the triggers that hold in replicate `r` at `tick` (on the assets the host holds
@@ -235,8 +322,11 @@ pub(crate) fn fire_triggers(
         return;
     }
     let assets = &reps.assets[r as usize * n_assets..(r as usize + 1) * n_assets];
+    let launchers = launchers_of(reps, r);
     let fired_now: Vec<usize> = (0..n_trig)
-        .filter(|&ti| reps.fired[r as usize * n_trig + ti] == NEVER && holds(sc, ti, assets))
+        .filter(|&ti| {
+            reps.fired[r as usize * n_trig + ti] == NEVER && holds(sc, ti, assets, launchers)
+        })
         .collect();
     for ti in fired_now {
         reps.fired[r as usize * n_trig + ti] = tick;

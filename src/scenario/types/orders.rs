@@ -118,10 +118,50 @@ pub struct DecisionSpec {
     #[serde(default)]
     pub given: Option<GivenSpec>,
     pub outcomes: Vec<OutcomeSpec>,
+    /// Other probabilities where a condition holds when the decision is taken: the first
+    /// case whose `when` holds gives them, the outcomes' own `p` hold otherwise.
+    #[serde(default)]
+    pub cases: Vec<CaseSpec>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
     pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// One case of a decision: a condition, and the probabilities it gives the outcomes it
+/// names (each a number or a distribution; the others keep their own, and the outcome
+/// without `p` takes the rest).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    pub when: CaseWhen,
+    pub p: std::collections::BTreeMap<String, Value>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a case waits on: a trigger that fired before the decision is taken, or an
+/// outcome of a decision taken before (or at the same time, drawn first).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseWhen {
+    #[serde(default)]
+    pub trigger: Option<String>,
+    #[serde(default)]
+    pub decision: Option<String>,
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// A decision taken by hand (`[[decide]]`): it takes this outcome wherever it is taken,
+/// instead of drawing one. A facilitator's inject, or a fixed path for an analysis.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecideSpec {
+    pub decision: String,
+    pub outcome: String,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -188,7 +228,8 @@ pub struct TriggerSpec {
 }
 
 /// A per-replicate condition on outcomes. Name exactly one of `asset` or `side`,
-/// and exactly one of `hits_at_least`, `damage_at_least` or `out_of_action = true`.
+/// and exactly one of `hits_at_least`, `damage_at_least`, `out_of_action = true` or (of a
+/// side) `launchers_destroyed_at_least`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
@@ -202,6 +243,9 @@ pub struct Condition {
     pub damage_at_least: Option<u32>,
     #[serde(default)]
     pub out_of_action: bool,
+    /// A fraction of the side's launchers destroyed by strikes (a side only).
+    #[serde(default)]
+    pub launchers_destroyed_at_least: Option<f64>,
 }
 
 /// A narrative event for the exercise log (the master scenario events list): it changes

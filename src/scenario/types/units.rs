@@ -36,6 +36,9 @@ pub struct ScenarioFile {
     /// Decisions under uncertainty, drawn per replicate.
     #[serde(default)]
     pub decisions: Vec<DecisionSpec>,
+    /// Decisions taken by hand: each takes the outcome given wherever it is taken.
+    #[serde(default)]
+    pub decide: Vec<DecideSpec>,
     #[serde(default)]
     pub incidents: Vec<IncidentSpec>,
     /// Publicly reported outcomes of a real event, for `hormuz calibrate`.

@@ -1,16 +1,19 @@
 //! `[[decisions]]`: decisions under uncertainty. Each has outcomes whose probabilities sum
-//! to 1 (one outcome may take the rest), a time, and optionally a condition on another
-//! decision's outcome; a probability may be a distribution, drawn per replicate like any
-//! other uncertain figure (`decisions.<id>.<outcome>`).
+//! to 1 (one outcome may take the rest), a time, optionally a condition on another
+//! decision's outcome (`given`), and cases: other probabilities where a trigger fired before
+//! it is taken or another decision had an outcome. A probability may be a distribution,
+//! drawn per replicate like any other uncertain figure (`decisions.<id>.<outcome>`, in a
+//! case `decisions.<id>.cases.<k>.<outcome>`). `[[decide]]` takes a decision by hand.
 
 use std::collections::HashMap;
 
 use super::super::limits::{MAX_DECISIONS, MAX_OUTCOMES};
-use super::super::model::{Decision, Outcome};
+use super::super::model::{Case, Decision, Gate, Outcome};
 use super::super::source::KeyPath;
 use super::super::types::{self, Value};
 use super::super::uncertain::{Owner, Parameter, parameter_id};
 use super::canonical::by_id;
+use super::orders::Triggers;
 use super::values::{Kind, check_number, distribution, provenance};
 use super::{Checker, SCENARIO, Time};
 
@@ -21,6 +24,18 @@ const SUM_TOLERANCE: f64 = 1e-9;
 pub(super) struct Decisions<'f> {
     pub list: Vec<Decision>,
     pub ids: HashMap<&'f str, usize>,
+    /// Each probability's parameter path: (decision, case or `None`, outcome, path).
+    links: Vec<(usize, Option<usize>, usize, String)>,
+}
+
+/// One outcome's probability as written: its point value, its highest value, whether it
+/// is drawn, whether it takes the rest.
+#[derive(Clone, Copy)]
+struct Written {
+    point: f64,
+    high: f64,
+    drawn: bool,
+    rest: bool,
 }
 
 impl Decisions<'_> {
@@ -58,13 +73,16 @@ impl Decisions<'_> {
 /// circle.
 pub(super) fn check<'f>(
     ck: &mut Checker,
-    specs: &'f [types::DecisionSpec],
+    file: &'f types::ScenarioFile,
+    triggers: &Triggers,
     time: Time,
 ) -> Decisions<'f> {
+    let specs = &file.decisions;
     let root = KeyPath::default().key("decisions");
     let mut out = Decisions {
         list: Vec::new(),
         ids: HashMap::new(),
+        links: Vec::new(),
     };
     if specs.len() > MAX_DECISIONS {
         ck.err(
@@ -88,7 +106,45 @@ pub(super) fn check<'f>(
                 format!("decision id {:?} is defined twice", d.id),
             );
         }
-        out.list.push(decision(ck, &p, d, time));
+        let k = out.list.len();
+        let (dec, written) = decision(ck, &p, d, time);
+        out.links.extend(
+            written
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| w.drawn)
+                .map(|(j, _)| {
+                    (
+                        k,
+                        None,
+                        j,
+                        format!("decisions.{}.{}", d.id, dec.outcomes[j].id),
+                    )
+                }),
+        );
+        out.list.push(dec);
+        for c in 0..d.cases.len().min(MAX_OUTCOMES) {
+            let cp = p.key("cases").index(c);
+            let base = &written;
+            let resolved = case_probabilities(ck, &cp, d, &out.list[k], base, c);
+            if let Some((outcomes, drawn)) = resolved {
+                for j in drawn {
+                    let path = format!("decisions.{}.cases.{c}.{}", d.id, outcomes[j].id);
+                    out.links.push((k, Some(c), j, path));
+                }
+                // Outcomes the case leaves alone keep the decision's own draw.
+                for (j, w) in base.iter().enumerate() {
+                    if w.drawn && !d.cases[c].p.contains_key(&out.list[k].outcomes[j].id) {
+                        let path = format!("decisions.{}.{}", d.id, out.list[k].outcomes[j].id);
+                        out.links.push((k, Some(c), j, path));
+                    }
+                }
+                out.list[k].cases.push(Case {
+                    when: Gate::Trigger(0),
+                    outcomes,
+                });
+            }
+        }
         paths.push(p);
     }
     // Conditions, once every decision's outcomes are known.
@@ -97,34 +153,198 @@ pub(super) fn check<'f>(
             let gp = paths[k].key("given");
             out.list[k].given = out.outcome_of(ck, &gp, &g.decision, &g.outcome);
         }
-    }
-    // A chain of conditions longer than the decisions goes round in a circle (the first
-    // decision found on it is named, and its condition dropped).
-    let n = out.list.len();
-    for (k, path) in paths.iter().enumerate() {
-        let mut at = k;
-        for _ in 0..=n {
-            match out.list[at].given {
-                Some((parent, _)) => at = parent,
-                None => break,
+        let mut kept = 0;
+        for (c, case) in d.cases.iter().enumerate() {
+            if kept >= out.list[k].cases.len() {
+                break;
+            }
+            let wp = paths[k].key("cases").index(c).key("when");
+            match case_gate(ck, &wp, &case.when, triggers, &out) {
+                Some(g) => {
+                    out.list[k].cases[kept].when = g;
+                    kept += 1;
+                }
+                None => {
+                    out.list[k].cases.remove(kept);
+                }
             }
         }
-        if out.list[at].given.is_some() {
-            ck.err(
-                SCENARIO,
-                &path.key("given").key("decision"),
-                format!(
-                    "decision {:?} depends on itself through its `given` conditions",
-                    out.list[k].id
-                ),
-            );
-            out.list[k].given = None;
-        }
     }
+    order_conditions(ck, &mut out, &paths);
+    decide(ck, &file.decide, &mut out);
     out
 }
 
-fn decision(ck: &mut Checker, p: &KeyPath, d: &types::DecisionSpec, time: Time) -> Decision {
+/// What a case waits on: a trigger, or another decision's outcome.
+fn case_gate(
+    ck: &mut Checker,
+    wp: &KeyPath,
+    w: &types::CaseWhen,
+    triggers: &Triggers,
+    decisions: &Decisions,
+) -> Option<Gate> {
+    match (&w.trigger, &w.decision, &w.outcome) {
+        (Some(t), None, None) => match triggers.index_of(t) {
+            Some(t) => Some(Gate::Trigger(t)),
+            None => {
+                ck.unknown(SCENARIO, &wp.key("trigger"), "trigger", t, triggers.names());
+                None
+            }
+        },
+        (None, Some(d), Some(o)) => decisions
+            .outcome_of(ck, wp, d, o)
+            .map(|(decision, outcome)| Gate::Outcome { decision, outcome }),
+        _ => {
+            ck.err(
+                SCENARIO,
+                wp,
+                "expected `trigger`, or `decision` and `outcome`",
+            );
+            None
+        }
+    }
+}
+
+/// The decisions each one depends on (its `given`, its cases' decisions).
+fn parents(d: &Decision) -> impl Iterator<Item = usize> + '_ {
+    d.given
+        .map(|g| g.0)
+        .into_iter()
+        .chain(d.cases.iter().filter_map(|c| match c.when {
+            Gate::Outcome { decision, .. } => Some(decision),
+            Gate::Trigger(_) => None,
+        }))
+}
+
+/// A decision is taken no earlier than those it depends on, and never depends on itself
+/// (through any chain of `given` and cases): such a condition is refused and dropped.
+fn order_conditions(ck: &mut Checker, out: &mut Decisions, paths: &[KeyPath]) {
+    let n = out.list.len();
+    for (k, path) in paths.iter().enumerate().take(n) {
+        let late: Vec<usize> = parents(&out.list[k])
+            .filter(|&p| out.list[p].at > out.list[k].at)
+            .collect();
+        for p in late {
+            ck.err(
+                SCENARIO,
+                &path.key("at"),
+                format!(
+                    "decision {:?} depends on decision {:?}, which is taken later",
+                    out.list[k].id, out.list[p].id
+                ),
+            );
+        }
+    }
+    // Kahn's algorithm: what is never freed lies on a circle.
+    let mut waiting: Vec<usize> = (0..n).map(|k| parents(&out.list[k]).count()).collect();
+    let mut ready: Vec<usize> = (0..n).filter(|&k| waiting[k] == 0).collect();
+    let mut done = vec![false; n];
+    while let Some(k) = ready.pop() {
+        done[k] = true;
+        for c in 0..n {
+            let edges = parents(&out.list[c]).filter(|&p| p == k).count();
+            if edges > 0 && !done[c] {
+                waiting[c] -= edges;
+                if waiting[c] == 0 {
+                    ready.push(c);
+                }
+            }
+        }
+    }
+    for k in (0..n).filter(|&k| !done[k]) {
+        let at = match out.list[k].given {
+            Some(_) => paths[k].key("given").key("decision"),
+            None => paths[k].key("cases"),
+        };
+        ck.err(
+            SCENARIO,
+            &at,
+            format!(
+                "decision {:?} depends on itself through its `given` and cases",
+                out.list[k].id
+            ),
+        );
+        out.list[k].given = None;
+        out.list[k].cases.clear();
+    }
+}
+
+/// `[[decide]]`: decisions taken by hand, one outcome each.
+fn decide(ck: &mut Checker, specs: &[types::DecideSpec], out: &mut Decisions) {
+    let root = KeyPath::default().key("decide");
+    if specs.len() > MAX_DECISIONS {
+        ck.err(
+            SCENARIO,
+            &root,
+            format!("{} entries; at most {MAX_DECISIONS}", specs.len()),
+        );
+        return;
+    }
+    for (i, s) in specs.iter().enumerate() {
+        let p = root.index(i);
+        let Some((d, o)) = out.outcome_of(ck, &p, &s.decision, &s.outcome) else {
+            continue;
+        };
+        if out.list[d].forced.is_some() {
+            ck.err(
+                SCENARIO,
+                &p.key("decision"),
+                format!("decision {:?} is already taken by hand", s.decision),
+            );
+        }
+        out.list[d].forced = Some(o);
+    }
+}
+
+/// A case's probabilities: the decision's outcomes with those it names replaced, checked
+/// to sum to 1 like the decision's own; and the outcomes it draws.
+fn case_probabilities(
+    ck: &mut Checker,
+    cp: &KeyPath,
+    spec: &types::DecisionSpec,
+    dec: &Decision,
+    base: &[Written],
+    c: usize,
+) -> Option<(Vec<Outcome>, Vec<usize>)> {
+    let mut outcomes = dec.outcomes.clone();
+    let mut written = base.to_vec();
+    let mut drawn = Vec::new();
+    let case = &spec.cases[c];
+    let pp = cp.key("p");
+    for (name, v) in &case.p {
+        let Some(j) = outcomes.iter().position(|o| &o.id == name) else {
+            let ids = outcomes.iter().map(|o| o.id.as_str());
+            ck.unknown(SCENARIO, &pp.key(name), "outcome", name, ids);
+            continue;
+        };
+        if base[j].rest {
+            ck.err(
+                SCENARIO,
+                &pp.key(name),
+                format!("{name:?} takes the rest of the probability; a case cannot give it one"),
+            );
+            continue;
+        }
+        let path = format!("decisions.{}.cases.{c}.{name}", spec.id);
+        let w = probability(ck, &pp.key(name), v, &path);
+        if w.drawn {
+            drawn.push(j);
+        }
+        outcomes[j].p = w.point;
+        outcomes[j].parameter = None;
+        written[j] = w;
+    }
+    let before = ck.diagnostics.len() + ck.omitted;
+    check_sum(ck, &pp, &mut outcomes, &written);
+    (ck.diagnostics.len() + ck.omitted == before).then_some((outcomes, drawn))
+}
+
+fn decision(
+    ck: &mut Checker,
+    p: &KeyPath,
+    d: &types::DecisionSpec,
+    time: Time,
+) -> (Decision, Vec<Written>) {
     let at = d.at.unwrap_or_default();
     if time.after_end(at) {
         ck.err(
@@ -148,8 +368,18 @@ fn decision(ck: &mut Checker, p: &KeyPath, d: &types::DecisionSpec, time: Time) 
             ),
         );
     }
+    if d.cases.len() > MAX_OUTCOMES {
+        ck.err(
+            SCENARIO,
+            &p.key("cases"),
+            format!(
+                "a decision has at most {MAX_OUTCOMES} cases, found {}",
+                d.cases.len()
+            ),
+        );
+    }
     let mut outcomes: Vec<Outcome> = Vec::with_capacity(d.outcomes.len().min(MAX_OUTCOMES));
-    let (mut written, mut highest, mut drawn) = (0.0, 0.0, false);
+    let mut written = Vec::with_capacity(outcomes.capacity());
     let mut rest: Option<usize> = None;
     for (j, o) in d.outcomes.iter().take(MAX_OUTCOMES).enumerate() {
         let q = op.index(j);
@@ -160,7 +390,7 @@ fn decision(ck: &mut Checker, p: &KeyPath, d: &types::DecisionSpec, time: Time) 
                 format!("outcome {:?} is named twice", o.id),
             );
         }
-        let (p_point, top) = match &o.p {
+        let w = match &o.p {
             None => {
                 if let Some(first) = rest {
                     ck.err(
@@ -173,91 +403,141 @@ fn decision(ck: &mut Checker, p: &KeyPath, d: &types::DecisionSpec, time: Time) 
                     );
                 }
                 rest = Some(j);
-                (0.0, 0.0)
+                Written {
+                    point: 0.0,
+                    high: 0.0,
+                    drawn: false,
+                    rest: true,
+                }
             }
-            Some(Value::Point(x)) => match check_number(*x, Kind::Probability) {
-                Some(m) => {
-                    ck.err(SCENARIO, &q.key("p"), m);
-                    (0.0, 0.0)
-                }
-                None => (*x, *x),
-            },
-            Some(Value::Distribution(spec)) => {
-                drawn = true;
+            Some(v) => {
                 let path = format!("decisions.{}.{}", d.id, o.id);
-                match distribution(ck, SCENARIO, &q.key("p"), spec, Kind::Probability, None) {
-                    Some(dist) => {
-                        let key = spec.key.clone().unwrap_or_else(|| path.clone());
-                        let (point, high) = (dist.point(), dist.support().1);
-                        ck.parameters.push(Parameter {
-                            path,
-                            id: parameter_id(&key),
-                            key,
-                            dist,
-                            integer: false,
-                            owner: Owner::Decision(0),
-                            field: o.id.clone(),
-                        });
-                        (point, high)
-                    }
-                    None => (0.0, 0.0),
-                }
+                probability(ck, &q.key("p"), v, &path)
             }
         };
-        written += p_point;
-        highest += top;
         outcomes.push(Outcome {
             id: o.id.clone(),
-            p: p_point,
+            p: w.point,
             parameter: None,
-            rest: o.p.is_none(),
+            rest: w.rest,
         });
+        written.push(w);
     }
-    match rest {
+    check_sum(ck, &op, &mut outcomes, &written);
+    let decision = Decision {
+        id: d.id.clone(),
+        at: time.ticks_of(at),
+        given: None,
+        outcomes,
+        cases: Vec::new(),
+        forced: None,
+        note: d.note.clone(),
+    };
+    (decision, written)
+}
+
+/// One probability as written: a number in [0, 1], or a distribution (a parameter at
+/// `path`, drawn per replicate).
+fn probability(ck: &mut Checker, q: &KeyPath, v: &Value, path: &str) -> Written {
+    let none = Written {
+        point: 0.0,
+        high: 0.0,
+        drawn: false,
+        rest: false,
+    };
+    match v {
+        Value::Point(x) => match check_number(*x, Kind::Probability) {
+            Some(m) => {
+                ck.err(SCENARIO, q, m);
+                none
+            }
+            None => Written {
+                point: *x,
+                high: *x,
+                ..none
+            },
+        },
+        Value::Distribution(spec) => {
+            match distribution(ck, SCENARIO, q, spec, Kind::Probability, None) {
+                Some(dist) => {
+                    let key = spec.key.clone().unwrap_or_else(|| path.to_string());
+                    let (point, high) = (dist.point(), dist.support().1);
+                    ck.parameters.push(Parameter {
+                        path: path.to_string(),
+                        id: parameter_id(&key),
+                        key,
+                        dist,
+                        integer: false,
+                        owner: Owner::Decision(0),
+                        field: path.rsplit('.').next().unwrap_or(path).to_string(),
+                    });
+                    Written {
+                        point,
+                        high,
+                        drawn: true,
+                        rest: false,
+                    }
+                }
+                None => Written {
+                    drawn: true,
+                    ..none
+                },
+            }
+        }
+    }
+}
+
+/// The outcomes' probabilities sum to 1: the outcome without `p` takes the rest, which
+/// may never be negative whatever the others draw; without one, no probability may be
+/// drawn and the written ones sum to 1.
+fn check_sum(ck: &mut Checker, op: &KeyPath, outcomes: &mut [Outcome], written: &[Written]) {
+    let others = written.iter().filter(|w| !w.rest);
+    let sum: f64 = others.clone().map(|w| w.point).sum();
+    let highest: f64 = others.clone().map(|w| w.high).sum();
+    let drawn = written.iter().any(|w| w.drawn);
+    match written.iter().position(|w| w.rest) {
         Some(r) => {
-            // The rest may never be negative, whatever the others draw.
             if highest > 1.0 + SUM_TOLERANCE {
                 ck.err(
                     SCENARIO,
-                    &op,
+                    op,
                     format!(
                         "the outcomes other than {:?} may sum to {highest} (their highest values), above 1: the rest would be negative",
                         outcomes[r].id
                     ),
                 );
             }
-            outcomes[r].p = (1.0 - written).max(0.0);
+            outcomes[r].p = (1.0 - sum).max(0.0);
         }
         None if drawn => ck.err(
             SCENARIO,
-            &op,
+            op,
             "a probability written as a distribution needs an outcome without `p` to take the rest, so that every replicate's probabilities sum to 1",
         ),
-        None if (written - 1.0).abs() > SUM_TOLERANCE => ck.err(
+        None if (sum - 1.0).abs() > SUM_TOLERANCE => ck.err(
             SCENARIO,
-            &op,
-            format!("the outcomes' probabilities sum to {written}, not 1"),
+            op,
+            format!("the outcomes' probabilities sum to {sum}, not 1"),
         ),
         None => {}
-    }
-    Decision {
-        id: d.id.clone(),
-        at: time.ticks_of(at),
-        given: None,
-        outcomes,
-        note: d.note.clone(),
     }
 }
 
 /// Point each drawn outcome probability at its parameter (once the parameters are in
 /// their canonical order), and each parameter at its decision.
-pub(super) fn link(decisions: &mut [Decision], parameters: &mut [Parameter]) {
-    for (k, d) in decisions.iter_mut().enumerate() {
-        for o in &mut d.outcomes {
-            let path = format!("decisions.{}.{}", d.id, o.id);
-            if let Some(i) = parameters.iter().position(|p| p.path == path) {
-                o.parameter = Some(i);
-                parameters[i].owner = Owner::Decision(k);
+pub(super) fn link(decisions: &Decisions, list: &mut [Decision], parameters: &mut [Parameter]) {
+    for (k, case, j, path) in &decisions.links {
+        let Some(i) = parameters.iter().position(|p| &p.path == path) else {
+            continue;
+        };
+        parameters[i].owner = Owner::Decision(*k);
+        let d = &mut list[*k];
+        match case {
+            None => d.outcomes[*j].parameter = Some(i),
+            Some(c) => {
+                if let Some(case) = d.cases.get_mut(*c) {
+                    case.outcomes[*j].parameter = Some(i);
+                }
             }
         }
     }

@@ -191,8 +191,8 @@ pub(crate) fn validate(
     batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
     units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
-    let triggers = orders::triggers(ck, &file.triggers, &units);
-    let decisions = decisions::check(ck, &file.decisions, time);
+    let triggers = orders::triggers(ck, &file.triggers, &units, &sites.list);
+    let mut decisions = decisions::check(ck, file, &triggers, time);
     let known = orders::Known {
         db: &db,
         units: &units,
@@ -238,8 +238,8 @@ pub(crate) fn validate(
     } = sites;
     let h = &file.scenario;
     let mut parameters = values::parameters(ck);
-    let mut decision_list = decisions.list;
-    decisions::link(&mut decision_list, &mut parameters);
+    let mut decision_list = std::mem::take(&mut decisions.list);
+    decisions::link(&decisions, &mut decision_list, &mut parameters);
     let scenario = Scenario {
         name: h.name.clone(),
         description: h.description.clone().unwrap_or_default(),

@@ -20,6 +20,18 @@ pub(super) struct Triggers<'f> {
     ids: HashMap<&'f str, usize>,
 }
 
+impl Triggers<'_> {
+    /// The index of trigger `id`.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.ids.get(id).copied()
+    }
+
+    /// Every trigger's id, for suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.ids.keys().copied()
+    }
+}
+
 /// The sections an order refers to.
 pub(super) struct Known<'a, 'f> {
     pub db: &'a Database<'f>,
@@ -46,6 +58,7 @@ pub(super) fn triggers<'f>(
     ck: &mut Checker,
     specs: &'f [types::TriggerSpec],
     units: &Units,
+    sites: &[crate::scenario::Site],
 ) -> Triggers<'f> {
     let mut ids = HashMap::new();
     let mut list = Vec::new();
@@ -70,11 +83,17 @@ pub(super) fn triggers<'f>(
                 Subject::Side(0)
             }
         };
-        let measure = match (w.hits_at_least, w.damage_at_least, w.out_of_action) {
-            (Some(n), None, false) if n > 0 => Measure::Hits(n),
-            (None, Some(n), false) if n > 0 => Measure::Damage(n),
-            (None, None, true) => Measure::OutOfAction,
-            (Some(0), None, false) | (None, Some(0), false) => {
+        let measure = match (
+            w.hits_at_least,
+            w.damage_at_least,
+            w.out_of_action,
+            w.launchers_destroyed_at_least,
+        ) {
+            (Some(n), None, false, None) if n > 0 => Measure::Hits(n),
+            (None, Some(n), false, None) if n > 0 => Measure::Damage(n),
+            (None, None, true, None) => Measure::OutOfAction,
+            (None, None, false, Some(f)) => launchers_destroyed(ck, &wp, subject, f, sites),
+            (Some(0), None, false, None) | (None, Some(0), false, None) => {
                 ck.err(
                     SCENARIO,
                     &wp,
@@ -86,7 +105,7 @@ pub(super) fn triggers<'f>(
                 ck.err(
                     SCENARIO,
                     &wp,
-                    "expected exactly one of `hits_at_least`, `damage_at_least` or `out_of_action = true`",
+                    "expected exactly one of `hits_at_least`, `damage_at_least`, `out_of_action = true` or `launchers_destroyed_at_least`",
                 );
                 Measure::Hits(1)
             }
@@ -99,6 +118,49 @@ pub(super) fn triggers<'f>(
         });
     }
     Triggers { list, ids }
+}
+
+/// `launchers_destroyed_at_least = f`: a side's launchers (its launch sites' and
+/// militias'), as the count `f` of them comes to (at least one).
+fn launchers_destroyed(
+    ck: &mut Checker,
+    wp: &KeyPath,
+    subject: Subject,
+    fraction: f64,
+    sites: &[crate::scenario::Site],
+) -> Measure {
+    let path = wp.key("launchers_destroyed_at_least");
+    if !(fraction > 0.0 && fraction <= 1.0) {
+        ck.err(
+            SCENARIO,
+            &path,
+            format!("a fraction of launchers is above 0 and at most 1, found {fraction}"),
+        );
+        return Measure::LaunchersDestroyed(1);
+    }
+    let Subject::Side(side) = subject else {
+        ck.err(
+            SCENARIO,
+            wp,
+            "launchers destroyed are counted for a `side`, not an asset",
+        );
+        return Measure::LaunchersDestroyed(1);
+    };
+    let total: u64 = sites
+        .iter()
+        .filter(|s| s.side == side)
+        .map(|s| s.launchers as u64)
+        .sum();
+    if total == 0 {
+        ck.err(
+            SCENARIO,
+            &path,
+            "the side has no launchers: the trigger could never fire",
+        );
+        return Measure::LaunchersDestroyed(1);
+    }
+    let n = (fraction * total as f64).ceil().clamp(1.0, total as f64);
+    Measure::LaunchersDestroyed(n as u32)
 }
 
 /// A target of an injected salvo that moves (a ship): its range is checked once the
