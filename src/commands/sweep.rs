@@ -33,6 +33,11 @@ pub struct SweepArgs {
     /// Folder for sweep.csv, saturation.png and cost-exchange.png.
     #[arg(short, long, default_value = "hormuz-sweep")]
     pub out: PathBuf,
+    /// Also draw these figures of sweep.csv (comma-separated, e.g. hits_nevatim,hits_al-udeid;
+    /// at most 6) against the first key, with their p5-p95 bands, into plot-K.png (K from 1,
+    /// in the order given). Repeat for more images (at most 16).
+    #[arg(long, value_name = "FIGURES", value_parser = parse_plot)]
+    pub plot: Vec<Vec<String>>,
     /// Run shard I of N (from 0): the I-th contiguous slice of the grid points, into
     /// OUT/shard-I-of-N (its rows of sweep.csv and a manifest; no plots) for `hormuz
     /// merge`. `auto`: from a Slurm job array or a Kubernetes Indexed Job (with --shards).
@@ -42,6 +47,21 @@ pub struct SweepArgs {
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=super::shard::MAX_SHARDS as i64))]
     pub shards: Option<u32>,
 }
+
+/// `--plot A,B,...`: 1 to 6 figure names.
+fn parse_plot(s: &str) -> Result<Vec<String>, String> {
+    let names: Vec<String> = s.split(',').map(|n| n.trim().to_string()).collect();
+    if names.iter().any(|n| n.is_empty()) || names.len() > MAX_CURVES {
+        return Err(format!(
+            "expected 1 to {MAX_CURVES} figure names separated by commas, found {s:?}"
+        ));
+    }
+    Ok(names)
+}
+
+/// Figures in one `--plot` image (one colour each), and images.
+const MAX_CURVES: usize = 6;
+const MAX_PLOTS: usize = 16;
 
 /// `--max-points`: 1 to `MAX_POINTS`.
 fn max_points(s: &str) -> Result<usize, String> {
@@ -58,6 +78,12 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
     let f = &a.flags;
     // The grid is bounded before the files are read or any point is made.
     let n = sweep::check_grid(&a.vary, a.max_points).map_err(Failure::input)?;
+    if a.plot.len() > MAX_PLOTS {
+        return Err(Failure::input(format!(
+            "--plot given {} times; at most {MAX_PLOTS} images",
+            a.plot.len()
+        )));
+    }
     let shard = which_shard(a, n)?;
     let points = shard.map_or(0..n, |s| {
         let r = super::shard::slice(s, n as u32);
@@ -119,11 +145,29 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
         return Ok(());
     }
     plots(&result, &out)?;
+    for (k, names) in a.plot.iter().enumerate() {
+        let path = out.join(format!("plot-{}.png", k + 1));
+        sweep::plots::figures(&result, names, &path).map_err(|e| {
+            if e.starts_with("--plot") {
+                Failure::input(format!(
+                    "{e} (sweep.csv in {} has the figures)",
+                    out.display()
+                ))
+            } else {
+                Failure::runtime(e)
+            }
+        })?;
+    }
     eprintln!(
-        "{} grid points x {} replicates, seed {} at every point; wrote sweep.csv, saturation.png, cost-exchange.png to {}",
+        "{} grid points x {} replicates, seed {} at every point; wrote sweep.csv, saturation.png, cost-exchange.png{} to {}",
         n,
         f.replicates,
         f.seed,
+        if a.plot.is_empty() {
+            String::new()
+        } else {
+            format!(" and plot-1..{}.png", a.plot.len())
+        },
         out.display()
     );
     Ok(())

@@ -113,10 +113,14 @@ fn names(get: impl Fn(&str) -> Option<String>, seg: &str) -> bool {
 fn child<'a>(node: Node<'a>, seg: &str) -> Option<Node<'a>> {
     match node {
         Node::Item(Item::Table(t)) | Node::Table(t) => t.get_mut(seg).map(Node::Item),
-        Node::Item(Item::ArrayOfTables(a)) => a
-            .iter_mut()
-            .find(|t| names(|k| t.get(k)?.as_str().map(str::to_string), seg))
-            .map(Node::Table),
+        Node::Item(Item::ArrayOfTables(a)) => {
+            // By id; an entry without one (a decision's case) by its index from 0.
+            let i = a
+                .iter()
+                .position(|t| names(|k| t.get(k)?.as_str().map(str::to_string), seg))
+                .or_else(|| seg.parse::<usize>().ok());
+            i.and_then(|i| a.get_mut(i)).map(Node::Table)
+        }
         Node::Item(Item::Value(v)) => child(Node::Value(v), seg),
         Node::Item(Item::None) => None,
         Node::Value(Value::InlineTable(t)) => t.get_mut(seg).map(Node::Value),

@@ -35,18 +35,24 @@ const COLOURS: [RGBColor; 6] = [
     RGBColor(23, 190, 207),
 ];
 
-/// A curve per series against the first key; `band` gives the p5-p95 band, if any. The
-/// image is drawn under a temporary name and renamed to `path` when complete.
+/// One figure's curve: its name in the legend (empty: "mean"), its mean and its band.
+struct Curve<'a> {
+    name: String,
+    y: &'a dyn Fn(usize) -> f64,
+    band: Option<&'a dyn Fn(usize) -> (f64, f64)>,
+}
+
+/// A curve per figure and series against the first key, each with its p5-p95 band if it
+/// has one. The image is drawn under a temporary name and renamed to `path` when complete.
 fn draw(
     r: &SweepResult,
     path: &Path,
     title: &str,
     y_label: &str,
-    y: &dyn Fn(usize) -> f64,
-    band: Option<&dyn Fn(usize) -> (f64, f64)>,
+    curves: &[Curve],
 ) -> Result<(), String> {
     crate::atomic::render_to(path, |target| {
-        draw_at(r, path, target, title, y_label, y, band)
+        draw_at(r, path, target, title, y_label, curves)
     })
     .map_err(|e| match e {
         crate::atomic::RenderError::Io(e) => format!("{}: {e}", path.display()),
@@ -61,8 +67,7 @@ fn draw_at(
     target: &Path,
     title: &str,
     y_label: &str,
-    y: &dyn Fn(usize) -> f64,
-    band: Option<&dyn Fn(usize) -> (f64, f64)>,
+    curves: &[Curve],
 ) -> Result<(), String> {
     crate::atomic::register_plot_font();
     let e = |e: &dyn std::fmt::Display| format!("{}: {e}", path.display());
@@ -76,10 +81,12 @@ fn draw_at(
         (x0 - 1.0, x0 + 1.0)
     };
     let mut y1 = 0.0f64;
-    for i in 0..r.points.len() {
-        y1 = y1.max(y(i));
-        if let Some(b) = band {
-            y1 = y1.max(b(i).1);
+    for c in curves {
+        for i in 0..r.points.len() {
+            y1 = y1.max((c.y)(i));
+            if let Some(b) = c.band {
+                y1 = y1.max(b(i).1);
+            }
         }
     }
     let y1 = if y1 > 0.0 { y1 * 1.08 } else { 1.0 };
@@ -99,40 +106,41 @@ fn draw_at(
         .label_style(("sans-serif", 14))
         .draw()
         .map_err(|x| e(&x))?;
-    for (k, (label, idx)) in series(r).iter().enumerate() {
-        let colour = COLOURS[k % COLOURS.len()];
-        if let Some(b) = band {
-            let mut poly: Vec<(f64, f64)> = idx.iter().map(|&i| (xs[i], b(i).1)).collect();
-            poly.extend(idx.iter().rev().map(|&i| (xs[i], b(i).0)));
+    let all = series(r);
+    for (n, c) in curves.iter().enumerate() {
+        for (k, (label, idx)) in all.iter().enumerate() {
+            let colour = COLOURS[(n * all.len() + k) % COLOURS.len()];
+            if let Some(b) = c.band {
+                let mut poly: Vec<(f64, f64)> = idx.iter().map(|&i| (xs[i], b(i).1)).collect();
+                poly.extend(idx.iter().rev().map(|&i| (xs[i], b(i).0)));
+                chart
+                    .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.18))))
+                    .map_err(|x| e(&x))?;
+            }
+            let name = match (c.name.is_empty(), label.is_empty()) {
+                (true, true) if c.band.is_some() => "mean (band: p5-p95)".to_string(),
+                (true, true) => "mean".to_string(),
+                (true, false) => label.clone(),
+                (false, true) => c.name.clone(),
+                (false, false) => format!("{}, {label}", c.name),
+            };
             chart
-                .draw_series(std::iter::once(Polygon::new(poly, colour.mix(0.18))))
+                .draw_series(LineSeries::new(
+                    idx.iter().map(|&i| (xs[i], (c.y)(i))),
+                    colour.stroke_width(2),
+                ))
+                .map_err(|x| e(&x))?
+                .label(name)
+                .legend(move |(x, yy)| {
+                    PathElement::new(vec![(x, yy), (x + 20, yy)], colour.stroke_width(2))
+                });
+            chart
+                .draw_series(
+                    idx.iter()
+                        .map(|&i| Circle::new((xs[i], (c.y)(i)), 3, colour.filled())),
+                )
                 .map_err(|x| e(&x))?;
         }
-        let name = if label.is_empty() {
-            if band.is_some() {
-                "mean (band: p5-p95)".to_string()
-            } else {
-                "mean".to_string()
-            }
-        } else {
-            label.clone()
-        };
-        chart
-            .draw_series(LineSeries::new(
-                idx.iter().map(|&i| (xs[i], y(i))),
-                colour.stroke_width(2),
-            ))
-            .map_err(|x| e(&x))?
-            .label(name)
-            .legend(move |(x, yy)| {
-                PathElement::new(vec![(x, yy), (x + 20, yy)], colour.stroke_width(2))
-            });
-        chart
-            .draw_series(
-                idx.iter()
-                    .map(|&i| Circle::new((xs[i], y(i)), 3, colour.filled())),
-            )
-            .map_err(|x| e(&x))?;
     }
     chart
         .configure_series_labels()
@@ -153,24 +161,68 @@ pub fn saturation(r: &SweepResult, path: &Path) -> Result<(), String> {
         .iter()
         .position(|f| f == "leaked_total")
         .ok_or("no leaked_total figure")?;
+    let curve = Curve {
+        name: String::new(),
+        y: &|i| r.points[i].stats[k].mean,
+        band: Some(&|i| (r.points[i].stats[k].p5, r.points[i].stats[k].p95)),
+    };
     draw(
         r,
         path,
         "Saturation: threats that reached their target",
         "leakers per replicate",
-        &|i| r.points[i].stats[k].mean,
-        Some(&|i| (r.points[i].stats[k].p5, r.points[i].stats[k].p95)),
+        &[curve],
     )
 }
 
 /// `cost-exchange.png`: defence cost over offence cost against the first key.
 pub fn cost_exchange(r: &SweepResult, path: &Path) -> Result<(), String> {
+    let curve = Curve {
+        name: String::new(),
+        y: &|i| r.points[i].cost_exchange,
+        band: None,
+    };
     draw(
         r,
         path,
         "Cost exchange: defence USD / offence USD",
         "defence cost / offence cost",
-        &|i| r.points[i].cost_exchange,
-        None,
+        &[curve],
+    )
+}
+
+/// `--plot A,B,...`: figures of sweep.csv (their means, with p5-p95 bands) against the
+/// first key in one image. Each name must be one of the sweep's figures.
+pub fn figures(r: &SweepResult, names: &[String], path: &Path) -> Result<(), String> {
+    let mut index = Vec::with_capacity(names.len());
+    for n in names {
+        match r.figures.iter().position(|f| f == n) {
+            Some(k) => index.push(k),
+            None => return Err(format!("--plot {n}: not a figure of this sweep")),
+        }
+    }
+    let means: Vec<_> = index
+        .iter()
+        .map(|&k| move |i: usize| r.points[i].stats[k].mean)
+        .collect();
+    let bands: Vec<_> = index
+        .iter()
+        .map(|&k| move |i: usize| (r.points[i].stats[k].p5, r.points[i].stats[k].p95))
+        .collect();
+    let curves: Vec<Curve> = names
+        .iter()
+        .zip(means.iter().zip(&bands))
+        .map(|(n, (y, b))| Curve {
+            name: n.clone(),
+            y,
+            band: Some(b),
+        })
+        .collect();
+    draw(
+        r,
+        path,
+        &names.join(", "),
+        "per replicate (mean, band: p5-p95)",
+        &curves,
     )
 }
