@@ -2,9 +2,11 @@
 //! written twice, once as it is and once with every array of tables reversed (`[[sides]]`,
 //! `[[assets]]`, `[[carriers]]` and their `[[carriers.escorts]]`, `[[batteries]]`,
 //! `[[launch_sites]]`, `[[militias]]`, `[[orders]]`, `[[triggers]]`, `[[incidents]]`,
-//! `[[reported]]`, and the database's `[[threats]]` and `[[interceptors]]`), and the two
-//! must give the same bytes: `replicates.csv`, `log.csv`, `summary.json` (but its timing),
-//! the event tables and the printed table.
+//! `[[reported]]`, `[[decisions]]`, and the database's `[[threats]]` and `[[interceptors]]`),
+//! and the two must give the same bytes: `replicates.csv`, `log.csv`, `summary.json` (but
+//! its timing), the event tables and the printed table. A decision's `[[decisions.cases]]`
+//! are the one ordered list (the first case that holds gives the probabilities, as an
+//! `if ... else if` would), so they keep their order.
 
 mod common;
 
@@ -23,11 +25,13 @@ fn reversed(text: &str) -> String {
 }
 
 fn reverse_arrays(t: &mut Table) {
-    for (_, item) in t.iter_mut() {
+    for (key, item) in t.iter_mut() {
         match item {
             Item::ArrayOfTables(a) => {
                 let mut tables: Vec<Table> = a.iter().cloned().collect();
-                tables.reverse();
+                if key.get() != "cases" {
+                    tables.reverse();
+                }
                 let mut out = ArrayOfTables::new();
                 for mut x in tables {
                     reverse_arrays(&mut x);

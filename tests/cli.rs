@@ -37,10 +37,31 @@ fn variant(edit: impl Fn(String) -> String) -> (tempfile::TempDir, String) {
 #[test]
 fn default_scenario_runs_end_to_end() {
     let out = tempfile::tempdir().unwrap();
-    let o = hormuz(&["run", "-n", "8", "--out", out.path().to_str().unwrap()]);
+    // The built-in decision tree on its fixed path (the wide war).
+    let o = hormuz(&[
+        "run",
+        "-n",
+        "8",
+        "--out",
+        out.path().to_str().unwrap(),
+        "--decide",
+        "talks=collapse",
+        "--decide",
+        "strike=limited",
+        "--decide",
+        "retaliation=wide",
+        "--decide",
+        "proxies=join",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let table = String::from_utf8_lossy(&o.stdout);
-    for section in ["ballistic", "drone", "interceptor", "offence USD"] {
+    for section in [
+        "ballistic",
+        "drone",
+        "interceptor",
+        "offence USD",
+        "decision",
+    ] {
         assert!(
             table.contains(section),
             "summary table lacks {section}:\n{table}"
