@@ -12,7 +12,13 @@ use hormuz::scenario;
 use hormuz::world::RunConfig;
 
 fn gulf_2026(c: &mut Criterion) {
-    let sc = Arc::new(scenario::load_path(None).expect("embedded scenario"));
+    // The built-in decision tree on its fixed path, the wide war: the workload the speed
+    // targets were set on.
+    let mut sc = scenario::load_path(None).expect("embedded scenario");
+    for (d, o) in scenario::WIDE_WAR {
+        sc.take_by_hand(d, o).expect("the built-in decisions");
+    }
+    let sc = Arc::new(sc);
     let plan = Arc::new(plan::build(&sc));
     let mut g = c.benchmark_group("gulf-2026");
     g.sample_size(10);

@@ -60,7 +60,13 @@ fn time_steps(sc: &Arc<Scenario>, plan: &Arc<Plan>, gpu: bool, iters: u64) -> Du
 }
 
 fn engine(c: &mut Criterion) {
-    let sc = Arc::new(scenario::load_path(None).expect("embedded scenario"));
+    // The built-in decision tree on its fixed path, the wide war: the workload the speed
+    // targets were set on.
+    let mut sc = scenario::load_path(None).expect("embedded scenario");
+    for (d, o) in scenario::WIDE_WAR {
+        sc.take_by_hand(d, o).expect("the built-in decisions");
+    }
+    let sc = Arc::new(sc);
     let plan = Arc::new(plan::build(&sc));
     let gpu = match GpuContext::shared() {
         Ok(ctx) => {

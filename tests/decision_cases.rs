@@ -408,3 +408,79 @@ fn the_command_line_takes_a_decision_by_hand() {
         assert!(err.contains(needle), "{needle:?} not in {err}");
     }
 }
+
+/// A sweep names a case by its index and plots chosen figures with their bands; a name
+/// that is no figure is refused after sweep.csv is written.
+#[test]
+fn a_sweep_varies_a_case_probability_and_plots_chosen_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(data_dir().join("db.toml"), dir.path().join("db.toml")).unwrap();
+    let file = dir.path().join("cases.toml");
+    // Without a strike (taken by hand), case 1 (strike = no) gives P(wide).
+    let pin = "[[decide]]\ndecision = \"strike\"\noutcome = \"no\"\n";
+    std::fs::write(&file, text(0.5, pin)).unwrap();
+    let out = dir.path().join("sweep");
+    let (f, o) = (file.to_str().unwrap(), out.to_str().unwrap());
+    let key = "decisions.retaliation.cases.1.p.wide=0..0.6:0.6";
+    let run = hormuz(&[
+        "sweep",
+        f,
+        "--vary",
+        key,
+        "-n",
+        "200",
+        "--plot",
+        "launched_ballistic,leaked_total",
+        "-o",
+        o,
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut rows = csv::Reader::from_path(out.join("sweep.csv")).unwrap();
+    let names: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    let c = names
+        .iter()
+        .position(|n| n == "launched_ballistic_mean")
+        .unwrap();
+    let means: Vec<f64> = rows
+        .records()
+        .map(|r| r.unwrap()[c].parse().unwrap())
+        .collect();
+    // P(wide) 0 then 0.6: no wave, then the wave's 20 rounds in about 60% of replicates.
+    assert!(means[0] == 0.0 && means[1] > 8.0, "{means:?}");
+    let png = std::fs::read(out.join("plot-1.png")).unwrap();
+    assert_eq!(&png[..4], b"\x89PNG");
+    let bad = hormuz(&[
+        "sweep",
+        f,
+        "--vary",
+        key,
+        "-n",
+        "20",
+        "--plot",
+        "leaked_nothing",
+        "-o",
+        o,
+    ]);
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("--plot leaked_nothing: not a figure of this sweep"),
+        "{err}"
+    );
+    assert!(out.join("sweep.csv").exists());
+    let many = hormuz(&[
+        "sweep",
+        f,
+        "--vary",
+        key,
+        "--plot",
+        "a,b,c,d,e,f,g",
+        "-o",
+        o,
+    ]);
+    assert_eq!(many.status.code(), Some(2));
+}

@@ -34,6 +34,10 @@ pub struct BenchArgs {
     /// through, as in `hormuz run`.
     #[arg(long, default_value = "16GiB", value_parser = parse_bytes)]
     pub memory_budget: u64,
+    /// Take a decision by hand, as `hormuz run --decide` does (the built-in scenario's wide
+    /// war: talks=collapse, strike=limited, retaliation=wide, proxies=join).
+    #[arg(long, value_name = "DECISION=OUTCOME", value_parser = super::run::parse_decide)]
+    pub decide: Vec<(String, String)>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -46,6 +50,7 @@ pub fn main(a: &BenchArgs) -> Result<(), Failure> {
     // Runs stream through batches the budget sizes: one batch must fit.
     let most = a.replicates.iter().copied().max().unwrap_or(1);
     let (sc, plan, _) = load(a.scenario.as_deref(), most, 0, a.memory_budget, 1)?;
+    let sc = super::run::take_by_hand(sc, &a.decide)?;
     // Each count runs at point values and drawn as `hormuz run` draws by default (the
     // built-in posterior), when the scenario has uncertain figures a run can draw.
     let draws = if !sc.parameters.is_empty() && sc.parameters.iter().all(DrawnThresholds::reads) {

@@ -51,6 +51,18 @@ pub fn main(a: &CheckArgs) -> Result<(), Failure> {
         sc.orders.len(),
         sc.triggers.len()
     );
+    if !sc.decisions.is_empty() {
+        // The paths a replicate can take, and the decisions a run takes by hand.
+        let each: Vec<String> = sc
+            .decisions
+            .iter()
+            .map(|d| {
+                let outcomes: Vec<&str> = d.outcomes.iter().map(|o| o.id.as_str()).collect();
+                format!("{} ({})", d.id, outcomes.join(" / "))
+            })
+            .collect();
+        println!("  {} decisions: {}", sc.decisions.len(), each.join(", "));
+    }
     let classes: Vec<String> = ThreatClass::ALL
         .iter()
         .map(|c| format!("{} {}", by_class[c.index()], c.name()))

@@ -407,7 +407,7 @@ fn say_done(
 /// The shard this run is, from `--shard` (and `--shards`), said on stderr; `None` for a
 /// whole run.
 /// `--decide DECISION=OUTCOME`, as written.
-fn parse_decide(s: &str) -> Result<(String, String), String> {
+pub(super) fn parse_decide(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
         Some((d, o)) if !d.trim().is_empty() && !o.trim().is_empty() => {
             Ok((d.trim().to_string(), o.trim().to_string()))
@@ -419,7 +419,10 @@ fn parse_decide(s: &str) -> Result<(String, String), String> {
 }
 
 /// The scenario with the decisions `--decide` takes by hand.
-fn take_by_hand(sc: Arc<Scenario>, decide: &[(String, String)]) -> Result<Arc<Scenario>, Failure> {
+pub(super) fn take_by_hand(
+    sc: Arc<Scenario>,
+    decide: &[(String, String)],
+) -> Result<Arc<Scenario>, Failure> {
     if decide.is_empty() {
         return Ok(sc);
     }

@@ -166,7 +166,10 @@ pub fn main(a: &SweepArgs) -> Result<(), Failure> {
         if a.plot.is_empty() {
             String::new()
         } else {
-            format!(" and plot-1..{}.png", a.plot.len())
+            match a.plot.len() {
+                1 => " and plot-1.png".to_string(),
+                k => format!(" and plot-1.png to plot-{k}.png"),
+            }
         },
         out.display()
     );

@@ -416,6 +416,15 @@ pub struct Reported {
     pub note: Option<String>,
 }
 
+/// The built-in scenario's fixed path, the wide war (`hormuz run --decide` with each): what
+/// the benchmarks time and the tests that need every salvo take.
+pub const WIDE_WAR: [(&str, &str); 4] = [
+    ("talks", "collapse"),
+    ("strike", "limited"),
+    ("retaliation", "wide"),
+    ("proxies", "join"),
+];
+
 impl Scenario {
     /// Take decision `decision` by hand: outcome `outcome` wherever it is taken, as a
     /// `[[decide]]` table does (`hormuz run --decide`). The error names what is unknown

@@ -218,10 +218,17 @@ pub fn figures(r: &SweepResult, names: &[String], path: &Path) -> Result<(), Str
             band: Some(b),
         })
         .collect();
+    // A title that fits the image; the legend names every figure.
+    let all = names.join(", ");
+    let title = if all.len() <= 60 {
+        all
+    } else {
+        format!("{} figures (see the legend)", names.len())
+    };
     draw(
         r,
         path,
-        &names.join(", "),
+        &title,
         "per replicate (mean, band: p5-p95)",
         &curves,
     )
