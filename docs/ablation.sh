@@ -29,7 +29,10 @@ row() {
     cp -r scenarios "$d"
     (cd "$d" && eval "$*")
     for s in calibration/al-asad-2020 calibration/israel-apr-2024 calibration/israel-oct-2024 gulf-2026; do
-        "$hormuz" run "$d/$s.toml" -n "$n" --seed "$seed" --backend cpu -q -o "$d/out/$s" >/dev/null 2>&1
+        # gulf-2026 on its fixed path, the wide war (the built-in scenario is a decision tree).
+        local path=()
+        [ "$s" = gulf-2026 ] && path=(--decide talks=collapse --decide strike=limited --decide retaliation=wide --decide proxies=join)
+        "$hormuz" run "$d/$s.toml" -n "$n" --seed "$seed" --backend cpu -q -o "$d/out/$s" "${path[@]}" >/dev/null 2>&1
     done
     local a=$d/out/calibration/al-asad-2020 b=$d/out/calibration/israel-apr-2024
     local c=$d/out/calibration/israel-oct-2024 g=$d/out/gulf-2026

@@ -43,13 +43,21 @@ pub struct SensitivityArgs {
     /// Parameters shown in the table and the chart, strongest first (the CSV has all).
     #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(1..=MAX_TOP))]
     pub top: u32,
+    /// Take a decision by hand, as `hormuz run --decide` does (its probabilities then
+    /// change nothing and rank near zero).
+    #[arg(long, value_name = "DECISION=OUTCOME", value_parser = super::run::parse_decide)]
+    pub decide: Vec<(String, String)>,
 }
 
 pub fn main(a: &SensitivityArgs) -> Result<(), Failure> {
     let f = &a.flags;
     let gpu = choose_backend(a.backend)?;
-    let sc = scenario::load_path(Some(&a.scenario))?;
+    let mut sc = scenario::load_path(Some(&a.scenario))?;
     crate::report::check_reported(&sc)?;
+    for (d, o) in &a.decide {
+        sc.take_by_hand(d, o)
+            .map_err(|e| Failure::input(format!("--decide {d}={o}: {e}")))?;
+    }
     // The figure is checked against the names an analyst sees (`replicate` is no figure),
     // then read from the whole row.
     let bad_figure = |e: String| Failure::input(format!("--figure: {e}"));
