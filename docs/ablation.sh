@@ -28,6 +28,10 @@ row() {
     local d=$root/$rows
     cp -r scenarios "$d"
     (cd "$d" && eval "$*")
+    # Every edited file must still load: a broken edit is an error, not a silent row.
+    for s in calibration/al-asad-2020 calibration/israel-apr-2024 calibration/israel-oct-2024 gulf-2026; do
+        "$hormuz" check "$d/$s.toml" >/dev/null || { echo "$name: $s.toml does not load" >&2; exit 1; }
+    done
     for s in calibration/al-asad-2020 calibration/israel-apr-2024 calibration/israel-oct-2024 gulf-2026; do
         # gulf-2026 on its fixed path, the wide war (the built-in scenario is a decision tree).
         local path=()
@@ -48,9 +52,11 @@ row "no fly-out (interceptors at 1,000 km/s)" \
 row "no radar track limits" "sed -i '/^radar_tracks = /d' gulf-2026.toml calibration/*.toml"
 row "exact impact prediction (no let-fall error)" \
     "sed -i '/^impact_prediction_m = /d' gulf-2026.toml calibration/*.toml"
-row "no scatter (CEP 0)" "sed -i 's/^cep_m = { value = [0-9_]*/cep_m = { value = 0/' db/weapons.toml"
+# A figure's value is a number or a distribution ({ low, mode, high }): either becomes the number.
+row "no scatter (CEP 0)" \
+    "sed -i 's/^cep_m = { value = \\({[^}]*}\\|[0-9_.]*\\)/cep_m = { value = 0/' db/weapons.toml"
 row "interceptors always work (reliability 1)" \
-    "sed -i 's/^reliability = { value = [0-9.]*/reliability = { value = 1/' db/weapons.toml"
+    "sed -i 's/^reliability = { value = \\({[^}]*}\\|[0-9_.]*\\)/reliability = { value = 1/' db/weapons.toml"
 row "no decoys" "sed -i '/^decoys = /d' db/weapons.toml"
 row "no manoeuvring re-entry vehicles" "sed -i '/^manoeuvre = /d' db/weapons.toml"
 row "battery choice: nearest" \
