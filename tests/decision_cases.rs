@@ -7,10 +7,11 @@ mod common;
 
 use std::sync::Arc;
 
+use common::decisions::assert_share;
 use common::*;
 use hormuz::engine::decisions::NOT_TAKEN;
-use hormuz::engine::plan::{self, Plan};
-use hormuz::scenario::{self, Scenario};
+use hormuz::engine::plan::Plan;
+use hormuz::scenario::Scenario;
 use hormuz::world::{RunConfig, RunOutput};
 
 /// The smoke scenario (a pad of 10 launchers) with a strike at 00:02 that destroys each
@@ -19,14 +20,7 @@ use hormuz::world::{RunConfig, RunOutput};
 /// probability of "wide" is 0.2, 0.7 once the trigger fired, and 0.9 after a strike
 /// decided by hand in a case on the strike's outcome. `extra` is appended.
 fn text(fraction: f64, extra: &str) -> String {
-    let smoke = std::fs::read_to_string(data_dir().join("smoke.toml")).unwrap();
-    let wave = "at = \"00:10\"\nsalvo = { from = \"pad\", weapon = \"tbm\"";
-    assert!(smoke.contains(wave));
-    let smoke = smoke.replacen(
-        wave,
-        "after = { decision = \"retaliation\", outcome = \"wide\", delay = \"00:05\" }\nsalvo = { from = \"pad\", weapon = \"tbm\"",
-        1,
-    );
+    let smoke = common::decisions::smoke_with_wave_on_wide();
     format!(
         "{smoke}
 [[orders]]
@@ -62,11 +56,7 @@ p = {{ wide = 0.05 }}
 }
 
 fn load(text: &str) -> Result<(Arc<Scenario>, Arc<Plan>), String> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(data_dir().join("db.toml"), dir.path().join("db.toml")).unwrap();
-    let sc = scenario::load_str("cases.toml", text, dir.path()).map_err(|e| e.to_string())?;
-    let plan = plan::build(&sc);
-    Ok((Arc::new(sc), Arc::new(plan)))
+    common::decisions::load("cases.toml", text)
 }
 
 fn run(sc: &Arc<Scenario>, plan: &Arc<Plan>, n: u32, seed: u32) -> RunOutput {
@@ -76,17 +66,6 @@ fn run(sc: &Arc<Scenario>, plan: &Arc<Plan>, n: u32, seed: u32) -> RunOutput {
         record: 0..4,
     };
     hormuz::world::run_cpu(sc.clone(), plan.clone(), &config, None, |_, _| {}).expect("run")
-}
-
-/// `count` out of `n` within 3 standard errors of probability `p`.
-fn assert_share(count: usize, n: usize, p: f64, what: &str) {
-    let f = count as f64 / n as f64;
-    let se = (p * (1.0 - p) / n as f64).sqrt();
-    assert!(
-        (f - p).abs() <= 3.0 * se,
-        "{what}: {count} of {n} = {f:.4}, expected {p} (3 se = {:.4})",
-        3.0 * se
-    );
 }
 
 /// Indices: decisions in id order (retaliation 0, strike 1); outcomes as written.
@@ -248,19 +227,7 @@ fn refused(extra_or_edit: (&str, &str), needle: &str, key: &str) {
         base.replacen(extra_or_edit.0, extra_or_edit.1, 1)
     };
     let line = text.lines().position(|l| l.contains(key)).unwrap() + 1;
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(data_dir().join("db.toml"), dir.path().join("db.toml")).unwrap();
-    let p = dir.path().join("cases.toml");
-    std::fs::write(&p, &text).unwrap();
-    let o = hormuz(&["check", p.to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(err.contains(needle), "{needle:?} not in:\n{err}");
-    assert!(
-        err.contains(&format!("cases.toml:{line}:")),
-        "not at line {line} ({key:?}):\n{err}"
-    );
+    common::decisions::refused_at("cases.toml", &text, needle, line);
 }
 
 #[test]

@@ -8,26 +8,20 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
+use common::decisions::assert_share;
 use common::*;
 use hormuz::engine::decisions::{NOT_TAKEN, run_paths};
 use hormuz::engine::params::Draws;
-use hormuz::engine::plan::{self, Plan};
+use hormuz::engine::plan::Plan;
 use hormuz::report;
-use hormuz::scenario::{self, Scenario};
+use hormuz::scenario::Scenario;
 use hormuz::world::{Engine, RunConfig, run_batches};
 
 /// The smoke scenario with the ballistic wave waiting on wide retaliation, and proxies
 /// that join (or not) only after it. `retaliation` and `proxies` replace the decisions'
 /// outcome lists.
 fn text(retaliation: &str, proxies: &str) -> String {
-    let smoke = std::fs::read_to_string(data_dir().join("smoke.toml")).unwrap();
-    let wave = "at = \"00:10\"\nsalvo = { from = \"pad\", weapon = \"tbm\"";
-    assert!(smoke.contains(wave));
-    let smoke = smoke.replacen(
-        wave,
-        "after = { decision = \"retaliation\", outcome = \"wide\", delay = \"00:05\" }\nsalvo = { from = \"pad\", weapon = \"tbm\"",
-        1,
-    );
+    let smoke = common::decisions::smoke_with_wave_on_wide();
     format!(
         "{smoke}
 [[decisions]]
@@ -51,22 +45,7 @@ const RETALIATION: &str =
 const PROXIES: &str = "[{ id = \"join\", p = 0.7 }, { id = \"stay-out\" }]";
 
 fn load(text: &str) -> Result<(Arc<Scenario>, Arc<Plan>), String> {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(data_dir().join("db.toml"), dir.path().join("db.toml")).unwrap();
-    let sc = scenario::load_str("decisions.toml", text, dir.path()).map_err(|e| e.to_string())?;
-    let plan = plan::build(&sc);
-    Ok((Arc::new(sc), Arc::new(plan)))
-}
-
-/// `count` out of `n` within 3 standard errors of probability `p`.
-fn assert_share(count: usize, n: usize, p: f64, what: &str) {
-    let f = count as f64 / n as f64;
-    let se = (p * (1.0 - p) / n as f64).sqrt();
-    assert!(
-        (f - p).abs() <= 3.0 * se,
-        "{what}: {count} of {n} = {f:.4}, expected {p} (3 se = {:.4})",
-        3.0 * se
-    );
+    common::decisions::load("decisions.toml", text)
 }
 
 /// How many replicates took each outcome of decision `d` (the last: not taken).
@@ -260,17 +239,7 @@ fn refused(from: &str, to: &str, needle: &str) {
         .position(|l| l.contains(to.lines().next().unwrap()))
         .unwrap()
         + 1;
-    let dir = tempfile::tempdir().unwrap();
-    let p = write(dir.path(), &text);
-    let o = hormuz(&["check", &p]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(2), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(err.contains(needle), "{needle:?} not in:\n{err}");
-    assert!(
-        err.contains(&format!("decisions.toml:{line}:")),
-        "not at line {line}:\n{err}"
-    );
+    common::decisions::refused_at("decisions.toml", &text, needle, line);
 }
 
 #[test]
