@@ -5,7 +5,8 @@
 //! One file per part of the window: `clock` the bar along the top, `map_view` and
 //! `map_units` the map with its units, threats, marks and labels, `timeline` the scrubber
 //! under the map, `panels` the left panel (threats, costs and exchange, magazines by side,
-//! launches per hour) and the unit card, `inject` the inject form and the injects given,
+//! launches per hour) and the unit card, `inject` the inject form and the injects given
+//! (`decide` its decisions taken by hand),
 //! `what_if` the what-if and its histograms, `files` saving, loading and the report, `log`
 //! the exercise log, `teams` the team windows. This file holds the window's state, the
 //! frame's layout, the keyboard and the reports from the worker.
@@ -23,6 +24,7 @@ use super::worker::{Command, Outcome, Report, Start, WhatIf, Worker};
 use crate::scenario::Scenario;
 
 mod clock;
+mod decide;
 mod inject;
 mod log;
 mod map_units;
