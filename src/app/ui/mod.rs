@@ -115,6 +115,8 @@ pub struct ExerciseApp {
     /// Ticks what-ifs were run from in this exercise, for the timeline.
     what_if_marks: Vec<(u32, String)>,
     pub chart: Chart,
+    /// The decision whose outcomes split the what-if's histogram (`None`: not split).
+    pub split: Option<usize>,
     pub save_path: String,
     pub load_path: String,
     pub export_dir: String,
@@ -143,6 +145,8 @@ pub struct HistogramDrawn {
     pub bounds: [f64; 4],
     pub tallest: u32,
     pub texts: Vec<String>,
+    /// A histogram split by path: each outcome's legend entry, with its share.
+    pub legend: Vec<String>,
 }
 
 /// Threat classes in `ThreatClass::index` order: the map, its legend and the tables.
@@ -241,6 +245,7 @@ impl ExerciseApp {
             what_if: None,
             what_if_marks: Vec::new(),
             chart: Chart::Leakers,
+            split: None,
             save_path: "exercise.json".into(),
             load_path: "exercise.json".into(),
             export_dir: "hormuz-aar".into(),
