@@ -181,8 +181,9 @@ pub struct Exercise {
 
 /// Decision `decision` taken by hand with `outcome` by an inject given at `tick`: the
 /// decision's index, or why not: the scenario has no such decision or outcome, its time
-/// has come (the live run drew it at its `at`, and the past is not changed), or another of
-/// `injects` takes it already (apart from the one `replacing`).
+/// has come (the live run drew it at its `at`, and the past is not changed), another of
+/// `injects` takes it already (apart from the one `replacing`), or the scenario's own text
+/// does (`sc` is the exercise's scenario, with its injects' pins).
 pub fn check_decide(
     sc: &Scenario,
     injects: &[Given],
@@ -213,15 +214,18 @@ pub fn check_decide(
     }
     let mine = |i: &Inject| matches!(i, Inject::Decide { decision: x, .. } if x == decision);
     let replaced = replacing.is_some_and(mine);
-    if let Some(k) = injects.iter().position(|g| mine(&g.inject))
-        && !replaced
-    {
-        return Err(format!(
+    match injects.iter().position(|g| mine(&g.inject)) {
+        Some(k) if !replaced => Err(format!(
             "inject-{} takes {decision} by hand already: edit or remove it",
             k + 1
-        ));
+        )),
+        // Taken by hand in the scenario's own text (`[[decide]]`), not by an inject.
+        None if dec.forced.is_some() => Err(format!(
+            "the scenario takes {decision} by hand ({}): an exercise cannot change it",
+            dec.outcomes[dec.forced.unwrap_or(0)].id
+        )),
+        _ => Ok(d),
     }
-    Ok(d)
 }
 
 impl Exercise {

@@ -21,8 +21,8 @@ use hormuz::exercise::{Exercise, Inject};
 use hormuz::scenario::Origin;
 
 /// The smoke scenario whose ballistic wave waits on wide retaliation (decided at 00:05,
-/// tick 60: none / calibrated / wide at 0.5 / 0.3 / the rest), and proxies decided at
-/// 00:06 only where it was wide.
+/// tick 60: none / calibrated / wide at 0.5 / 0.3 / the rest, none 0.1 where the talks of
+/// 00:02 collapsed), and proxies decided at 00:06 only where it was wide.
 fn decisions(dir: &Path) -> Origin {
     std::fs::copy(data_dir().join("db.toml"), dir.join("db.toml")).unwrap();
     let smoke = std::fs::read_to_string(data_dir().join("smoke.toml")).unwrap();
@@ -38,6 +38,16 @@ id = \"retaliation\"
 at = \"00:05\"
 assumed = true
 outcomes = [{ id = \"none\", p = 0.5 }, { id = \"calibrated\", p = 0.3 }, { id = \"wide\" }]
+
+[[decisions.cases]]
+when = { decision = \"talks\", outcome = \"collapse\" }
+p = { none = 0.1 }
+
+[[decisions]]
+id = \"talks\"
+at = \"00:02\"
+assumed = true
+outcomes = [{ id = \"hold\", p = 0.5 }, { id = \"collapse\" }]
 
 [[decisions]]
 id = \"proxies\"
@@ -129,8 +139,10 @@ fn a_decision_is_taken_by_hand_in_the_panel_and_the_what_if_splits_by_it() {
     h.get_by_label_contains("calibrated (p = 0.30)");
     h.get_by_label_contains("wide (p = 0.20, the rest)");
     h.get_by_label_contains("the dice decide: nothing to give");
+    h.get_by_label_contains("where talks is collapse: none 0.10, calibrated 0.30, wide 0.60");
     // Proxies, taken only where retaliation is wide.
-    h.state_mut().form.decision = 1 - r;
+    let proxies = sc.decisions.iter().position(|d| d.id == "proxies").unwrap();
+    h.state_mut().form.decision = proxies;
     h.step();
     h.get_by_label_contains("only where retaliation is wide");
     h.get_by_label_contains("join (p = 0.70)");

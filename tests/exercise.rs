@@ -398,3 +398,19 @@ fn a_decision_taken_by_hand_after_its_time_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn a_decision_the_scenario_takes_by_hand_cannot_be_changed_in_the_exercise() {
+    let (dir, _) = retaliation(5);
+    let p = dir.path().join("decisions.toml");
+    let text = std::fs::read_to_string(&p).unwrap()
+        + "\n[[decide]]\ndecision = \"retaliation\"\noutcome = \"none\"\n";
+    std::fs::write(&p, text).unwrap();
+    let mut ex = Exercise::new(Origin::Disk(p), 5);
+    let sc = ex.scenario().unwrap();
+    let err = ex.give(&sc, 0, decide("wide")).unwrap_err();
+    assert!(
+        err.contains("the scenario takes retaliation by hand (none)"),
+        "{err}"
+    );
+}

@@ -9,7 +9,7 @@ use eframe::egui::{self, RichText};
 use super::inject::InjectForm;
 use crate::app::live::{Session, clock};
 use crate::exercise::Inject;
-use crate::scenario::Decision;
+use crate::scenario::{Decision, Gate, Scenario};
 
 /// An outcome's probability as the panel shows it: its point value, or that it is drawn
 /// per replicate around it.
@@ -20,6 +20,35 @@ fn probability(d: &Decision, o: usize) -> String {
         (None, true) => format!("p = {:.2}, the rest", out.p),
         (None, false) => format!("p = {:.2}", out.p),
     }
+}
+
+/// A decision's cases in words: "where launchers-halved fired: calibrated 0.30, wide 0.70".
+fn cases(sc: &Scenario, d: &Decision) -> Vec<String> {
+    d.cases
+        .iter()
+        .map(|c| {
+            let when = match c.when {
+                Gate::Trigger(t) => format!("where {} fired", sc.triggers[t].id),
+                Gate::Outcome { decision, outcome } => {
+                    let other = &sc.decisions[decision];
+                    format!("where {} is {}", other.id, other.outcomes[outcome].id)
+                }
+            };
+            let ps: Vec<String> = c
+                .outcomes
+                .iter()
+                .map(|o| {
+                    let drawn = if o.parameter.is_some() {
+                        " (drawn)"
+                    } else {
+                        ""
+                    };
+                    format!("{} {:.2}{drawn}", o.id, o.p)
+                })
+                .collect();
+            format!("{when}: {}", ps.join(", "))
+        })
+        .collect()
 }
 
 impl InjectForm {
@@ -79,6 +108,9 @@ impl InjectForm {
             let p = &sc.decisions[parent];
             ui.label(format!("only where {} is {}", p.id, p.outcomes[o].id));
         }
+        for case in cases(sc, dec) {
+            ui.add(egui::Label::new(case).wrap());
+        }
         if let Some(note) = &dec.note {
             ui.add(egui::Label::new(RichText::new(note).weak()).wrap());
         }
@@ -94,6 +126,10 @@ impl InjectForm {
             && let Inject::Decide { outcome, .. } = &session.injects[k].inject
         {
             ui.label(format!("inject-{} takes it by hand: {outcome}", k + 1));
+        } else if let Some(o) = dec.forced {
+            let id = &dec.outcomes[o].id;
+            ui.label(format!("the scenario takes it by hand: {id}"));
+            return (false, None);
         }
         if self.outcome.is_some() {
             return (true, None);
