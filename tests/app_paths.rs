@@ -185,6 +185,23 @@ fn a_decision_is_taken_by_hand_in_the_panel_and_the_what_if_splits_by_it() {
             "retaliation wide: 100% (60 replicates)"
         ]
     );
+    // The report's what-if.csv gives each replicate's outcome of each decision.
+    let out = dir.path().join("aar");
+    h.state()
+        .send(hormuz::app::worker::Command::Export(out.clone()));
+    wait(&mut h, "the export", |a| {
+        a.status().is_some_and(|s| s.starts_with("wrote "))
+    });
+    let mut rows = csv::Reader::from_path(out.join("what-if.csv")).unwrap();
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    let c = header
+        .iter()
+        .position(|h| h == "decision_retaliation")
+        .unwrap();
+    let p = header.iter().position(|h| h == "decision_proxies").unwrap();
+    let rows: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 60);
+    assert!(rows.iter().all(|r| &r[c] == "wide" && &r[p] != "not taken"));
     // Past its time, the decision can no longer be taken: the panel says why.
     run_to(&mut h, 100);
     h.get_by_label_contains("retaliation at T+00:05:00: its time has passed");
