@@ -414,3 +414,26 @@ fn a_decision_the_scenario_takes_by_hand_cannot_be_changed_in_the_exercise() {
         "{err}"
     );
 }
+
+#[test]
+fn the_built_in_tree_takes_wide_retaliation_by_hand() {
+    let base = Origin::Embedded(hormuz::scenario::DEFAULT_SCENARIO);
+    let mut ex = Exercise::new(base, 1);
+    let sc = ex.scenario().unwrap();
+    let at = |id: &str| sc.decisions.iter().find(|d| d.id == id).unwrap().at;
+    let retaliation = at("retaliation");
+    let talks = Inject::Decide {
+        decision: "talks".into(),
+        outcome: "collapse".into(),
+    };
+    ex.give(&sc, 0, talks).unwrap();
+    ex.give(&sc, 0, decide("wide")).unwrap();
+    let sim = ex.replay(retaliation + 1).unwrap();
+    let log: Vec<&str> = sim.log().iter().map(|e| e.text.as_str()).collect();
+    for line in ["decision talks: collapse", "decision retaliation: wide"] {
+        assert!(log.iter().any(|l| l.starts_with(line)), "{line}: {log:?}");
+    }
+    // Once its time has passed, it can no longer be taken by hand.
+    let err = ex.give(&sc, retaliation, decide("none")).unwrap_err();
+    assert!(err.contains("only before its time"), "{err}");
+}
