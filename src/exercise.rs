@@ -6,6 +6,11 @@
 //! after every other track, so the past replays exactly and only the future changes.
 //! Saving an exercise is saving that text; a what-if forks the live state into many
 //! replicates that share its past and draw their own futures.
+//!
+//! A decision taken by hand (`Inject::Decide`) is a `[[decide]]` table, a pin: the decision
+//! takes that outcome wherever it is taken, in the live run and in every what-if fork. It
+//! can be given only while the decision's time is still ahead of the clock, so the past
+//! replays unchanged; letting the dice decide is giving no such inject.
 
 use std::sync::Arc;
 
@@ -51,6 +56,12 @@ pub enum Inject {
         to: LatLon,
         speed_kn: f64,
     },
+    /// A decision of the scenario's `[[decisions]]` taken by hand: `outcome` instead of the
+    /// dice.
+    Decide {
+        decision: String,
+        outcome: String,
+    },
 }
 
 fn clock(seconds: u32) -> String {
@@ -69,10 +80,24 @@ fn strings(v: &[String]) -> toml::Value {
 }
 
 impl Inject {
-    /// The inject as an `[[orders]]` table at `seconds` after the start.
+    /// The inject as an `[[orders]]` table at `seconds` after the start (a decision taken
+    /// by hand: a `[[decide]]` table, its note naming the inject and its time).
     pub fn to_toml(&self, id: &str, seconds: u32) -> String {
         let mut action = toml::Table::new();
         let key = match self {
+            Inject::Decide { decision, outcome } => {
+                let mut pin = toml::Table::new();
+                pin.insert("decision".into(), decision.clone().into());
+                pin.insert("outcome".into(), outcome.clone().into());
+                let note = format!("{id}: taken by hand at {}", clock(seconds));
+                pin.insert("note".into(), note.into());
+                let mut doc = toml::Table::new();
+                doc.insert(
+                    "decide".into(),
+                    toml::Value::Array(vec![toml::Value::Table(pin)]),
+                );
+                return toml::to_string(&doc).expect("a decision serializes");
+            }
             Inject::Salvo {
                 from,
                 weapon,
@@ -154,6 +179,55 @@ pub struct Exercise {
     pub injects: Vec<Given>,
 }
 
+/// Decision `decision` taken by hand with `outcome` by an inject given at `tick`: the
+/// decision's index, or why not: the scenario has no such decision or outcome, its time
+/// has come (the live run drew it at its `at`, and the past is not changed), another of
+/// `injects` takes it already (apart from the one `replacing`), or the scenario's own text
+/// does (`sc` is the exercise's scenario, with its injects' pins).
+pub fn check_decide(
+    sc: &Scenario,
+    injects: &[Given],
+    replacing: Option<&Inject>,
+    tick: u32,
+    (decision, outcome): (&str, &str),
+) -> Result<usize, String> {
+    let d = sc
+        .decisions
+        .iter()
+        .position(|d| d.id == decision)
+        .ok_or_else(|| format!("the scenario has no decision {decision}"))?;
+    let dec = &sc.decisions[d];
+    if !dec.outcomes.iter().any(|o| o.id == outcome) {
+        let ids: Vec<&str> = dec.outcomes.iter().map(|o| o.id.as_str()).collect();
+        return Err(format!(
+            "{decision} has no outcome {outcome} (its outcomes: {})",
+            ids.join(", ")
+        ));
+    }
+    let t = |tick: u32| clock(tick.saturating_mul(sc.tick_seconds));
+    if dec.at <= tick {
+        return Err(format!(
+            "{decision} was taken at T+{}, before T+{}: a decision can be taken by hand only before its time",
+            t(dec.at),
+            t(tick)
+        ));
+    }
+    let mine = |i: &Inject| matches!(i, Inject::Decide { decision: x, .. } if x == decision);
+    let replaced = replacing.is_some_and(mine);
+    match injects.iter().position(|g| mine(&g.inject)) {
+        Some(k) if !replaced => Err(format!(
+            "inject-{} takes {decision} by hand already: edit or remove it",
+            k + 1
+        )),
+        // Taken by hand in the scenario's own text (`[[decide]]`), not by an inject.
+        None if dec.forced.is_some() => Err(format!(
+            "the scenario takes {decision} by hand ({}): an exercise cannot change it",
+            dec.outcomes[dec.forced.unwrap_or(0)].id
+        )),
+        _ => Ok(d),
+    }
+}
+
 impl Exercise {
     pub fn new(origin: Origin, seed: u32) -> Exercise {
         Exercise {
@@ -161,6 +235,16 @@ impl Exercise {
             seed,
             injects: Vec::new(),
         }
+    }
+
+    /// Give `inject` at `tick` when what the exercise alone can check allows it (a decision
+    /// taken by hand: [`check_decide`] against `sc`, the exercise's scenario now).
+    pub fn give(&mut self, sc: &Scenario, tick: u32, inject: Inject) -> Result<(), String> {
+        if let Inject::Decide { decision, outcome } = &inject {
+            check_decide(sc, &self.injects, None, tick, (decision, outcome))?;
+        }
+        self.injects.push(Given { tick, inject });
+        Ok(())
     }
 
     /// The `[[orders]]` text of every inject, in the order given.

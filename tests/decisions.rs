@@ -347,3 +347,164 @@ fn a_sweep_varies_a_probability_by_its_ids() {
     // p(wide) = 0.6 then 0: the wave's 20 rounds in about 60% of replicates, then none.
     assert!(means[0] > 5.0 && means[1] == 0.0, "{means:?}");
 }
+
+/// Nearest-rank p5 and p95 of `values`, by sorting (the definition, not the summary's
+/// histograms or selection passes).
+fn sorted_band(values: &[f64]) -> (f64, f64) {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let rank = |q: f64| ((q * v.len() as f64).ceil() as usize).clamp(1, v.len()) - 1;
+    (v[rank(0.05)], v[rank(0.95)])
+}
+
+/// Each outcome's figures in `summary["decisions"]` against the rows of `rows` (the
+/// header then the values) that took it: p5 and p95 the sorted quantiles of those rows.
+/// Returns how many (outcome, figure) bands were compared.
+fn bands_match_rows(summary: &serde_json::Value, names: &[String], rows: &[Vec<f64>]) -> usize {
+    let col = |n: &str| names.iter().position(|x| x == n).unwrap();
+    let mut compared = 0;
+    for d in summary["decisions"].as_array().unwrap() {
+        let k = col(&format!("decision_{}", d["id"].as_str().unwrap()));
+        for (o, outcome) in d["outcomes"].as_array().unwrap().iter().enumerate() {
+            let taken: Vec<&Vec<f64>> = rows.iter().filter(|r| r[k] == o as f64).collect();
+            assert_eq!(outcome["replicates"].as_u64().unwrap(), taken.len() as u64);
+            let figures = outcome["figures"].as_object().unwrap();
+            assert_eq!(figures.is_empty(), taken.is_empty(), "{outcome}");
+            for (name, f) in figures {
+                let values: Vec<f64> = taken.iter().map(|r| r[col(name)]).collect();
+                let (p5, p95) = sorted_band(&values);
+                let what = format!("{} = {}: {name}", d["id"], outcome["id"]);
+                assert_eq!(f["p5"].as_f64().unwrap(), p5, "{what}");
+                assert_eq!(f["p95"].as_f64().unwrap(), p95, "{what}");
+                assert!(f["p5"].as_f64() <= f["mean"].as_f64(), "{what}");
+                assert!(f["mean"].as_f64() <= f["p95"].as_f64(), "{what}");
+                compared += 1;
+            }
+        }
+    }
+    compared
+}
+
+fn read_rows(csv: &Path) -> (Vec<String>, Vec<Vec<f64>>) {
+    let mut r = csv::Reader::from_path(csv).unwrap();
+    let names = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|rec| rec.unwrap().iter().map(|v| v.parse().unwrap()).collect())
+        .collect();
+    (names, rows)
+}
+
+fn summary_without_timing(dir: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap();
+    v["run"].as_object_mut().unwrap().remove("timing");
+    v
+}
+
+#[test]
+fn each_path_has_the_bands_of_its_own_rows_and_shards_merge_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), &text(RETALIATION, PROXIES));
+    let single = dir.path().join("single");
+    let run = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["run", &p, "-b", "cpu", "-n", "90", "-s", "4"];
+        args.extend(["--out", out.to_str().unwrap()]);
+        args.extend(extra);
+        let o = hormuz(&args);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o
+    };
+    let o = run(&single, &[]);
+    let summary = summary_without_timing(&single);
+    let (names, rows) = read_rows(&single.join("replicates.csv"));
+    let compared = bands_match_rows(&summary, &names, &rows);
+    assert!(compared >= 20, "{compared} bands");
+    // Paths with different outcomes have different bands: the wave of 20 rounds.
+    let leaked =
+        |o: usize| summary["decisions"][1]["outcomes"][o]["figures"]["leaked_total"].clone();
+    assert!(
+        leaked(2)["p95"].as_f64() > leaked(0)["p95"].as_f64(),
+        "{}",
+        leaked(2)
+    );
+    // The table shows mean [p5–p95] of leakers and hits per outcome.
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let wide = stdout
+        .lines()
+        .find(|l| l.contains("retaliation") && l.contains(" wide "))
+        .unwrap_or_else(|| panic!("no row for wide retaliation in:\n{stdout}"));
+    let l = &leaked(2);
+    let x = |k: &str| l[k].as_f64().unwrap();
+    let band = format!("{:.1} [{}–{}]", x("mean"), x("p5"), x("p95"));
+    assert!(wide.contains(&band), "{band:?} not in {wide:?}");
+    // Three shards merged: the same summary, bands included.
+    let shards = dir.path().join("shards");
+    for i in 0..3 {
+        run(&shards, &["--shard", &format!("{i}/3")]);
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge", "-q", "--out", merged.to_str().unwrap()];
+    let parts: Vec<String> = (0..3)
+        .map(|i| {
+            shards
+                .join(format!("shard-{i}-of-3"))
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    args.extend(parts.iter().map(String::as_str));
+    let m = hormuz(&args);
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    assert_eq!(summary_without_timing(&merged), summary);
+}
+
+/// Bands whose histograms spill (as money does in a long run) are found again from the rows
+/// read back, those of their outcome only: the summary streamed through batches with
+/// histograms of 3 values is the summary held whole, and each band the sorted quantile.
+#[test]
+fn spilled_bands_are_selected_from_their_outcome_rows() {
+    let (sc, plan) = load(&text(RETALIATION, PROXIES)).unwrap();
+    let config = RunConfig {
+        replicates: 120,
+        seed: 6,
+        record: 0..0,
+    };
+    let out = hormuz::world::run_cpu(sc.clone(), plan.clone(), &config, None, |_, _| {}).unwrap();
+    let fig = report::figures(&sc, &plan, &out);
+    let whole = report::summary(&sc, &plan, &out, &fig);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("replicates.csv");
+    let mut rows =
+        report::RowWriter::new(std::fs::File::create(&csv).unwrap(), &fig.names).unwrap();
+    let mut b = report::SummaryBuilder::with_distinct(&sc, &plan, 3);
+    run_batches(
+        &sc,
+        &plan,
+        &config,
+        Engine::Cpu(None),
+        25,
+        |_| {},
+        |bt| {
+            let f = report::figures_of_batch(&sc, &plan, &bt.out, bt.first);
+            rows.write(&f).unwrap();
+            b.add(&bt.out, &f);
+            Ok(())
+        },
+    )
+    .unwrap();
+    rows.sync().unwrap();
+    let mut reads = 0;
+    let streamed = b
+        .finish(report::run_facts(&out), &mut |visit, columns| {
+            reads += 1;
+            report::read_columns(&csv, columns, visit)
+        })
+        .unwrap();
+    assert!(reads >= 2, "the spilled bands were read back {reads} times");
+    let json = |s: &report::Summary| serde_json::to_value(s).unwrap();
+    assert_eq!(json(&streamed)["decisions"], json(&whole)["decisions"]);
+    let (names, values) = read_rows(&csv);
+    assert!(bands_match_rows(&json(&streamed), &names, &values) >= 20);
+}

@@ -255,3 +255,185 @@ fn a_what_if_draws_each_fork_its_own_parameters_as_a_run_does() {
     let again = fork(1);
     assert_eq!(again.final_state.counters, out.final_state.counters);
 }
+
+/// The smoke scenario whose ballistic wave waits on wide retaliation, a decision taken at
+/// 00:05 (tick 60) with none / calibrated / wide at 0.5 / 0.3 / the rest.
+fn retaliation(seed: u32) -> (tempfile::TempDir, Exercise) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = common::data_dir();
+    std::fs::copy(data.join("db.toml"), dir.path().join("db.toml")).unwrap();
+    let smoke = std::fs::read_to_string(data.join("smoke.toml")).unwrap();
+    let wave = "at = \"00:10\"\nsalvo = { from = \"pad\", weapon = \"tbm\"";
+    assert!(smoke.contains(wave));
+    let text = smoke.replacen(
+        wave,
+        "after = { decision = \"retaliation\", outcome = \"wide\", delay = \"00:05\" }\nsalvo = { from = \"pad\", weapon = \"tbm\"",
+        1,
+    ) + "
+[[decisions]]
+id = \"retaliation\"
+at = \"00:05\"
+assumed = true
+outcomes = [{ id = \"none\", p = 0.5 }, { id = \"calibrated\", p = 0.3 }, { id = \"wide\" }]
+";
+    std::fs::write(dir.path().join("decisions.toml"), text).unwrap();
+    let ex = Exercise::new(Origin::Disk(dir.path().join("decisions.toml")), seed);
+    (dir, ex)
+}
+
+/// The live replicate played to the end: its outcome of `retaliation`, the ballistic
+/// rounds it launched, and its log.
+fn played(ex: &Exercise) -> (u32, f64, Vec<String>) {
+    use std::sync::Arc;
+    let sc = Arc::new(ex.scenario().unwrap());
+    let plan = Arc::new(hormuz::exercise::plan_live(&sc, ex.seed).unwrap());
+    let sim = ex.replay(sc.ticks).unwrap();
+    let log = sim.log().iter().map(|e| e.text.clone()).collect();
+    let out = sim.finish().unwrap();
+    let fig = hormuz::report::figures(&sc, &plan, &out);
+    (
+        out.paths[0],
+        fig.column("launched_ballistic").unwrap()[0],
+        log,
+    )
+}
+
+const WIDE: u32 = 2;
+
+fn decide(outcome: &str) -> Inject {
+    Inject::Decide {
+        decision: "retaliation".into(),
+        outcome: outcome.into(),
+    }
+}
+
+#[test]
+fn a_decision_taken_by_hand_before_its_time_takes_that_path() {
+    // A seed whose dice do not give wide retaliation in the live replicate.
+    let (_dir, mut ex) = (1..64)
+        .map(retaliation)
+        .find(|(_, ex)| played(ex).0 != WIDE)
+        .expect("a seed without wide retaliation");
+    let (dice, launched, _) = played(&ex);
+    assert_eq!(launched, 0.0, "no wave on path {dice}");
+    let sc = ex.scenario().unwrap();
+    let before = lane_state(&ex.replay(12).unwrap());
+    ex.give(&sc, 12, decide("wide")).unwrap();
+    assert!(ex.injects_toml(5).contains("[[decide]]"));
+    let (path, launched, log) = played(&ex);
+    assert_eq!(path, WIDE, "taken by hand");
+    assert_eq!(launched, 20.0, "the wave that waits on wide retaliation");
+    assert!(
+        log.iter().any(|l| l.contains("decision retaliation: wide")),
+        "{log:?}"
+    );
+    // The past up to the inject is the same.
+    assert_eq!(lane_state(&ex.replay(12).unwrap()), before);
+    // The dice again: the inject taken back, the dice's outcome.
+    ex.injects.clear();
+    assert_eq!(played(&ex).0, dice);
+}
+
+#[test]
+fn a_decision_taken_by_hand_round_trips_in_a_saved_exercise() {
+    let given = vec![Given {
+        tick: 12,
+        inject: decide("calibrated"),
+    }];
+    let json = serde_json::to_string_pretty(&given).unwrap();
+    assert!(json.contains("\"kind\": \"decide\""), "{json}");
+    assert!(json.contains("\"decision\": \"retaliation\""), "{json}");
+    let back: Vec<Given> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, given);
+    // As the app saves it (docs/app-exercise.json): the same inject in its list.
+    let saved = r#"{ "tick": 12, "inject": { "kind": "decide", "decision": "retaliation", "outcome": "calibrated" } }"#;
+    assert_eq!(serde_json::from_str::<Given>(saved).unwrap(), given[0]);
+    // Its text loads as a pin the checker accepts.
+    let (_dir, mut ex) = retaliation(5);
+    ex.injects = back;
+    let toml = ex.injects_toml(5);
+    assert!(
+        toml.contains("decision = \"retaliation\"")
+            && toml.contains("outcome = \"calibrated\"")
+            && toml.contains("inject-1: taken by hand at 00:01:00"),
+        "{toml}"
+    );
+    ex.scenario().expect("the pin loads");
+}
+
+#[test]
+fn a_decision_taken_by_hand_after_its_time_is_refused() {
+    let (_dir, mut ex) = retaliation(5);
+    let sc = ex.scenario().unwrap();
+    let at = sc.decisions[0].at;
+    assert_eq!(at, 60);
+    let err = ex.give(&sc, at, decide("wide")).unwrap_err();
+    assert!(
+        err.contains("retaliation was taken at T+00:05:00") && err.contains("only before its time"),
+        "{err}"
+    );
+    let err = ex.give(&sc, 100, decide("wide")).unwrap_err();
+    assert!(err.contains("before T+00:08:20"), "{err}");
+    let err = ex.give(&sc, 0, decide("broad")).unwrap_err();
+    assert!(
+        err.contains("no outcome broad (its outcomes: none, calibrated, wide)"),
+        "{err}"
+    );
+    let err = ex
+        .give(
+            &sc,
+            0,
+            Inject::Decide {
+                decision: "talks".into(),
+                outcome: "hold".into(),
+            },
+        )
+        .unwrap_err();
+    assert!(err.contains("no decision talks"), "{err}");
+    assert!(ex.injects.is_empty(), "nothing refused is given");
+    ex.give(&sc, 59, decide("none")).unwrap();
+    let err = ex.give(&sc, 10, decide("wide")).unwrap_err();
+    assert!(
+        err.contains("inject-1 takes retaliation by hand already"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_decision_the_scenario_takes_by_hand_cannot_be_changed_in_the_exercise() {
+    let (dir, _) = retaliation(5);
+    let p = dir.path().join("decisions.toml");
+    let text = std::fs::read_to_string(&p).unwrap()
+        + "\n[[decide]]\ndecision = \"retaliation\"\noutcome = \"none\"\n";
+    std::fs::write(&p, text).unwrap();
+    let mut ex = Exercise::new(Origin::Disk(p), 5);
+    let sc = ex.scenario().unwrap();
+    let err = ex.give(&sc, 0, decide("wide")).unwrap_err();
+    assert!(
+        err.contains("the scenario takes retaliation by hand (none)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_built_in_tree_takes_wide_retaliation_by_hand() {
+    let base = Origin::Embedded(hormuz::scenario::DEFAULT_SCENARIO);
+    let mut ex = Exercise::new(base, 1);
+    let sc = ex.scenario().unwrap();
+    let at = |id: &str| sc.decisions.iter().find(|d| d.id == id).unwrap().at;
+    let retaliation = at("retaliation");
+    let talks = Inject::Decide {
+        decision: "talks".into(),
+        outcome: "collapse".into(),
+    };
+    ex.give(&sc, 0, talks).unwrap();
+    ex.give(&sc, 0, decide("wide")).unwrap();
+    let sim = ex.replay(retaliation + 1).unwrap();
+    let log: Vec<&str> = sim.log().iter().map(|e| e.text.as_str()).collect();
+    for line in ["decision talks: collapse", "decision retaliation: wide"] {
+        assert!(log.iter().any(|l| l.starts_with(line)), "{line}: {log:?}");
+    }
+    // Once its time has passed, it can no longer be taken by hand.
+    let err = ex.give(&sc, retaliation, decide("none")).unwrap_err();
+    assert!(err.contains("only before its time"), "{err}");
+}

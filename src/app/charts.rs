@@ -74,6 +74,60 @@ pub fn histograms(series: &[&[f64]]) -> Vec<Vec<Bin>> {
         .collect()
 }
 
+/// One outcome's part of a histogram split by path: its name, the replicates that took it,
+/// and its bars (the unsplit histogram's bins).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathPart {
+    pub outcome: String,
+    pub replicates: u32,
+    pub bins: Vec<Bin>,
+}
+
+/// The histogram of `values` (one per replicate) split by the outcome of decision `d` in
+/// `paths` (replicate-major, one word per decision, `decisions` of them): per
+/// outcome of `names` its part, then "not taken" when some replicate did not take it. The
+/// parts share the bins of `histogram(values)`, so stacked they are that histogram.
+pub fn split_by_path(
+    values: &[f64],
+    paths: &[u32],
+    decisions: usize,
+    d: usize,
+    names: &[String],
+) -> Vec<PathPart> {
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); names.len() + 1];
+    for (r, &v) in values.iter().enumerate() {
+        let k = paths
+            .get(r * decisions + d)
+            .map_or(names.len(), |&k| (k as usize).min(names.len()));
+        groups[k].push(v);
+    }
+    let series: Vec<&[f64]> = groups.iter().map(Vec::as_slice).collect();
+    let bins = histograms(&series);
+    let not_taken = "not taken".to_string();
+    names
+        .iter()
+        .chain([&not_taken])
+        .zip(groups.iter().zip(bins))
+        .enumerate()
+        .filter(|(k, (_, (g, _)))| *k < names.len() || !g.is_empty())
+        .map(|(_, (name, (g, bins)))| PathPart {
+            outcome: name.clone(),
+            replicates: g.len() as u32,
+            bins,
+        })
+        .collect()
+}
+
+/// Colours of the parts of a histogram split by path, one per outcome (cycled).
+pub const OUTCOMES: [(u8, u8, u8); 6] = [
+    (70, 110, 170),
+    (220, 120, 40),
+    (90, 160, 90),
+    (190, 70, 80),
+    (150, 110, 190),
+    (140, 140, 140),
+];
+
 /// A tick label on a count axis: whole numbers only (no "7.5 hits").
 pub fn count_tick(x: f64) -> String {
     if (x - x.round()).abs() < 1e-9 {

@@ -1,6 +1,7 @@
 //! An inject checked in the facilitator's words, before the scenario checker sees it:
 //! rounds left at the site, targets in range from where they are now, launchers still
-//! standing, a carrier sent to sea by a way at sea, a battery moved onto land. The form
+//! standing, a carrier sent to sea by a way at sea, a battery moved onto land, a decision
+//! taken by hand only before its time. The form
 //! shows these as it is filled in; the worker checks again before it replans. What the
 //! scenario checker still refuses is told without its file positions and key paths.
 
@@ -47,6 +48,10 @@ pub fn inject(
             targets,
             ..
         } => salvo(session, now, (from, weapon, *count, targets), replacing),
+        Inject::Decide { decision, outcome } => {
+            let (injects, pair) = (&session.injects, (decision.as_str(), outcome.as_str()));
+            crate::exercise::check_decide(sc, injects, replacing, now.tick, pair).map(|_| ())
+        }
         Inject::Strike { sites, fraction } => {
             if sites.is_empty() {
                 return Err("choose at least one site to strike".into());

@@ -178,7 +178,8 @@ pub fn export(dir: &Path, report: &Report<'_>) -> Result<Vec<String>, String> {
     Ok(written)
 }
 
-/// A what-if's figures per replicate, one row per run and replicate.
+/// A what-if's figures per replicate, one row per run and replicate, with the outcome of
+/// each decision the replicate took (`not taken`).
 fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
     let io = |e: csv::Error| format!("{}: {e}", path.display());
     let mut csv =
@@ -190,6 +191,12 @@ fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
         "leakers".to_string(),
     ];
     header.extend(first.hits.iter().map(|(id, _, _)| format!("hits_{id}")));
+    header.extend(
+        first
+            .decisions
+            .iter()
+            .map(|(id, _)| format!("decision_{id}")),
+    );
     csv.write_record(&header).map_err(io)?;
     for run in &w.runs {
         for r in 0..run.leakers.len() {
@@ -207,6 +214,14 @@ fn write_what_if_csv(path: &Path, w: &Outcome) -> Result<(), String> {
                     .iter()
                     .map(|(_, _, h)| crate::report::format_number(h[r])),
             );
+            // Each decision's outcome in the replicate, by its id.
+            let nd = run.decisions.len();
+            row.extend(run.decisions.iter().enumerate().map(|(d, (_, outcomes))| {
+                run.paths
+                    .get(r * nd + d)
+                    .and_then(|&k| outcomes.get(k as usize))
+                    .map_or("not taken".to_string(), String::clone)
+            }));
             csv.write_record(&row).map_err(io)?;
         }
     }

@@ -334,6 +334,10 @@ pub fn describe_inject(inject: &Inject) -> (String, String) {
             battery.clone(),
             format!("{battery} relocated to {:.2}, {:.2}", to.lat, to.lon),
         ),
+        Inject::Decide { decision, outcome } => (
+            decision.clone(),
+            format!("decision {decision} taken by hand: {outcome} (no dice)"),
+        ),
         Inject::Divert {
             carrier,
             to,

@@ -1,7 +1,9 @@
 //! What-ifs: many replicates carrying on from one moment of the live exercise, on a
 //! thread of their own. A plain what-if forks the live state; a branch runs the exercise
 //! with and without one inject from the moment that inject was given (or now, for an
-//! inject still ahead), so that the two histograms share their past.
+//! inject still ahead), so that the two histograms share their past. Each replicate's path
+//! through the scenario's decisions comes with its figures, so the histogram can be split
+//! by the outcome of one decision (`charts::split_by_path`).
 
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
@@ -13,7 +15,7 @@ use crate::engine::budget::{Sizes, human_bytes};
 use crate::engine::plan::Plan;
 use crate::exercise::{Exercise, live as live_sim};
 use crate::report::{self, Stat};
-use crate::world::Simulation;
+use crate::world::{RunOutput, Simulation};
 
 /// Per-replicate state a what-if may allocate.
 pub const MEMORY_LIMIT: u64 = 4 << 30;
@@ -34,9 +36,50 @@ pub struct WhatIf {
     pub hits: Vec<(String, String, Vec<f64>)>,
     /// What its intervals include (`uncertainty`).
     pub uncertainty: String,
+    /// Each replicate's path: replicate-major, one outcome index per decision of
+    /// `decisions` (`engine::decisions::NOT_TAKEN` where it was not taken), the fork's
+    /// `RunOutput::paths`.
+    pub paths: Vec<u32>,
+    /// The scenario's decisions: each id with its outcomes' ids.
+    pub decisions: Vec<(String, Vec<String>)>,
 }
 
 impl WhatIf {
+    /// The what-if of a fork's output `out`, whose first replicate is `first` of the
+    /// exercise `s`.
+    pub fn of(s: &Session, out: &RunOutput, first: u32, from_tick: u32) -> WhatIf {
+        let sc = &s.scenario;
+        let fig = report::figures_of_batch(sc, &s.plan, out, first);
+        WhatIf {
+            label: String::new(),
+            from_tick,
+            replicates: out.replicates,
+            wall_seconds: 0.0,
+            injects: Vec::new(),
+            leakers: fig.column("leaked_total").unwrap_or_default(),
+            hits: sc
+                .assets
+                .iter()
+                .map(|a| {
+                    let hits = fig.column(&format!("hits_{}", a.id)).unwrap_or_default();
+                    (a.id.clone(), a.name.clone(), hits)
+                })
+                .collect(),
+            uncertainty: uncertainty(s),
+            paths: out.paths.clone(),
+            decisions: sc
+                .decisions
+                .iter()
+                .map(|d| {
+                    (
+                        d.id.clone(),
+                        d.outcomes.iter().map(|o| o.id.clone()).collect(),
+                    )
+                })
+                .collect(),
+        }
+    }
+
     pub fn leakers_stat(&self) -> Stat {
         Stat::of(&self.leakers)
     }
@@ -184,27 +227,11 @@ fn run(
                 repaint();
             }
         })?;
-        let sc = &s.scenario;
-        let fig = report::figures_of_batch(sc, &s.plan, &out, first);
         runs.push(WhatIf {
             label,
-            from_tick,
-            replicates,
             wall_seconds: started.elapsed().as_secs_f64(),
             injects,
-            leakers: fig.column("leaked_total").unwrap_or_default(),
-            hits: sc
-                .assets
-                .iter()
-                .map(|a| {
-                    (
-                        a.id.clone(),
-                        a.name.clone(),
-                        fig.column(&format!("hits_{}", a.id)).unwrap_or_default(),
-                    )
-                })
-                .collect(),
-            uncertainty: uncertainty(&s),
+            ..WhatIf::of(&s, &out, first, from_tick)
         });
     }
     Ok(Outcome { runs })

@@ -33,6 +33,9 @@ pub const SUMMARY_DISTINCT: u64 = 1 << 16;
 /// Bytes of one value of a summary histogram: a `BTreeMap<u64, u64>` entry with its share
 /// of the nodes (about two thirds full) and of their heap blocks.
 const HISTOGRAM_ENTRY: u64 = 32;
+/// Bytes of one figure's accumulator per outcome of a decision (`report::paths`): its
+/// count, sums, extremes and empty histogram, with room to spare.
+const OUTCOME_ACCUMULATOR: u64 = 128;
 
 /// The memory budget of a run when none is given (`--memory-budget 4GiB`), and of the
 /// exercise app's live run and what-ifs.
@@ -129,6 +132,12 @@ pub struct Budget {
     /// may hold a value per replicate. The others count threats, rounds and hits, and
     /// take at most one value more than there are threats.
     pub many_valued: u64,
+    /// Figures split by a decision's outcomes (`report::paths`: each decision's headline
+    /// figures): a decision's outcomes share one figure's histogram room, so each holds up
+    /// to `SUMMARY_DISTINCT` values like a many-valued figure.
+    pub split_figures: u64,
+    /// Their accumulators, one per outcome of each (fixed size, `OUTCOME_ACCUMULATOR`).
+    pub outcome_figures: u64,
     /// Replicates a batch may hold at most ([`CPU_BATCH`], [`GPU_BATCH`]) when the run is
     /// streamed, the estimate taking as many as fit; `None` for a run held whole (a sweep's
     /// point, a calibration event, a what-if).
@@ -281,6 +290,8 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
             budget.figures.saturating_sub(budget.many_valued),
             values.min(s.tracks.saturating_add(1)) * HISTOGRAM_ENTRY,
         ),
+        mul(budget.split_figures, values * HISTOGRAM_ENTRY),
+        mul(budget.outcome_figures, OUTCOME_ACCUMULATOR),
     ])?;
     let held_apart = recorded.checked_add(summary)?;
     // Streamed: as many replicates as fit beside what the run shares and records, up to
@@ -480,6 +491,8 @@ mod tests {
             recorded: 1,
             figures: 100,
             many_valued: 10,
+            split_figures: 0,
+            outcome_figures: 0,
             batch_cap: None,
         }
     }
@@ -524,6 +537,17 @@ mod tests {
         ] {
             assert!(more > e.total, "{what}");
         }
+        // Figures split by a decision's outcomes hold histograms of their own.
+        let split = Budget {
+            split_figures: 3,
+            outcome_figures: 9,
+            ..budget(1000)
+        };
+        let e2 = estimate(&s, &split).unwrap();
+        assert_eq!(
+            e2.summary,
+            e.summary + 3 * 1000 * HISTOGRAM_ENTRY + 9 * OUTCOME_ACCUMULATOR
+        );
         let huge = Sizes {
             tracks: u64::MAX / 2,
             ..s

@@ -37,12 +37,15 @@ pub use summary::*;
 /// each replicate.
 pub fn budget(sc: &Scenario, replicates: u32, recorded: u32, bytes: u64) -> Budget {
     let figures = table(sc);
+    let (split_figures, outcome_figures) = paths::split_sizes(sc, &figures);
     Budget {
         bytes,
         replicates,
         recorded,
         figures: figures.len() as u64,
         many_valued: figures.iter().filter(|f| f.is_money()).count() as u64,
+        split_figures,
+        outcome_figures,
         batch_cap: None,
     }
 }

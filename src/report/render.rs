@@ -152,8 +152,8 @@ pub fn render(s: &Summary) -> String {
     out
 }
 
-/// Each decision's outcomes, their share of replicates and the mean leakers and hits over
-/// the replicates that took each (nothing without decisions).
+/// Each decision's outcomes, their share of replicates and the leakers and hits over the
+/// replicates that took each, mean [p5–p95] (nothing without decisions).
 fn decisions(s: &Summary) -> String {
     if s.decisions.is_empty() {
         return String::new();
@@ -164,13 +164,18 @@ fn decisions(s: &Summary) -> String {
         "decision",
         "outcome",
         "share of replicates",
-        "leaked (mean)",
-        "hits (mean)",
+        "leaked",
+        "hits",
     ]);
     let mean = |o: &super::paths::OutcomeShare, name: &str| {
-        o.figures
-            .get(name)
-            .map_or("-".to_string(), |c| format!("{:.1}", c.mean))
+        o.figures.get(name).map_or("-".to_string(), |c| {
+            format!(
+                "{:.1} [{}–{}]",
+                c.mean,
+                format_number(c.p5),
+                format_number(c.p95)
+            )
+        })
     };
     for d in &s.decisions {
         for o in &d.outcomes {

@@ -204,7 +204,7 @@ impl<'a> SummaryBuilder<'a> {
         SummaryBuilder {
             sc,
             plan,
-            paths: super::paths::PathCounts::new(sc, &figures),
+            paths: super::paths::PathCounts::new(sc, &figures, distinct),
             columns: figures
                 .iter()
                 .map(|_| StatAcc::with_distinct(distinct))
@@ -343,6 +343,7 @@ impl<'a> SummaryBuilder<'a> {
         let accs: Vec<&StatAcc> = self.columns.iter().collect();
         let stats = stat::finish(&accs, &mut |visit| reread(visit, &spilled))?;
         let cost_stats = self.cost_stats(reread)?;
+        let decisions = self.paths.finish(self.sc, self.replicates, reread)?;
         let fired_stats =
             stat::finish(&self.slot_fired.iter().collect::<Vec<_>>(), &mut |_| Ok(()))?;
         let col = Columns {
@@ -410,7 +411,7 @@ impl<'a> SummaryBuilder<'a> {
                     fired_at_s: (n > 0).then(|| sum / n as f64),
                 })
                 .collect(),
-            decisions: self.paths.finish(sc, self.replicates),
+            decisions,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The inject form: the facilitator's orders (a salvo, a strike on launch sites, militias
-//! activated, a battery switched or moved, a carrier diverted), built into an [`Inject`]
-//! the worker checks like any order of the scenario.
+//! activated, a battery switched or moved, a carrier diverted, a decision taken by hand),
+//! built into an [`Inject`] the worker checks like any order of the scenario.
 
 use std::collections::BTreeSet;
 
@@ -23,16 +23,18 @@ pub enum InjectKind {
     Switch,
     Relocate,
     Divert,
+    Decide,
 }
 
 impl InjectKind {
-    pub const ALL: [InjectKind; 6] = [
+    pub const ALL: [InjectKind; 7] = [
         InjectKind::Salvo,
         InjectKind::Strike,
         InjectKind::Activate,
         InjectKind::Switch,
         InjectKind::Relocate,
         InjectKind::Divert,
+        InjectKind::Decide,
     ];
 
     fn name(self) -> &'static str {
@@ -43,6 +45,7 @@ impl InjectKind {
             InjectKind::Switch => "Switch battery on/off",
             InjectKind::Relocate => "Relocate battery",
             InjectKind::Divert => "Divert carrier",
+            InjectKind::Decide => "Take a decision",
         }
     }
 }
@@ -64,6 +67,9 @@ pub struct InjectForm {
     pub to: LatLon,
     pub carrier: usize,
     pub speed_kn: f64,
+    /// A decision of the scenario, and the outcome taken by hand (`None`: the dice).
+    pub decision: usize,
+    pub outcome: Option<usize>,
 }
 
 impl Default for InjectForm {
@@ -83,6 +89,8 @@ impl Default for InjectForm {
             to: LatLon::new(25.0, 55.0),
             carrier: 0,
             speed_kn: 25.0,
+            decision: 0,
+            outcome: None,
         }
     }
 }
@@ -156,6 +164,20 @@ impl InjectForm {
                 to: self.to,
                 speed_kn: self.speed_kn,
             }),
+            InjectKind::Decide => {
+                let d = sc
+                    .decisions
+                    .get(self.decision)
+                    .ok_or("the scenario has no decision")?;
+                let o = self
+                    .outcome
+                    .and_then(|o| d.outcomes.get(o))
+                    .ok_or("the dice decide: choose an outcome to take it by hand")?;
+                Ok(Inject::Decide {
+                    decision: d.id.clone(),
+                    outcome: o.id.clone(),
+                })
+            }
         }
     }
 }
@@ -218,6 +240,18 @@ impl InjectForm {
                     .unwrap_or(0);
                 f.to = *to;
                 f.speed_kn = *speed_kn;
+            }
+            Inject::Decide { decision, outcome } => {
+                f.kind = InjectKind::Decide;
+                f.decision = sc
+                    .decisions
+                    .iter()
+                    .position(|d| &d.id == decision)
+                    .unwrap_or(0);
+                f.outcome = sc
+                    .decisions
+                    .get(f.decision)
+                    .and_then(|d| d.outcomes.iter().position(|o| &o.id == outcome));
             }
         }
         f
@@ -292,6 +326,7 @@ impl ExerciseApp {
                 }
             });
         // A kind with nothing to choose from says so and offers no button.
+        let mut dice = None;
         let complete = match f.kind {
             InjectKind::Salvo => f.salvo_fields(ui, sc, snap, tick),
             InjectKind::Strike => {
@@ -306,7 +341,18 @@ impl ExerciseApp {
                 f.battery_fields(ui, sc, snap, &mut self.picking)
             }
             InjectKind::Divert => f.carrier_fields(ui, sc, &mut self.picking),
+            InjectKind::Decide => {
+                let (complete, remove) = f.decision_fields(ui, session, tick);
+                dice = remove;
+                complete
+            }
         };
+        // The dice chosen for a decision taken by hand: that inject is taken back.
+        if let Some(i) = dice {
+            self.editing = None;
+            self.send(Command::RemoveInject(i));
+            return;
+        }
         if !complete {
             return;
         }

@@ -5,7 +5,8 @@
 //! One file per part of the window: `clock` the bar along the top, `map_view` and
 //! `map_units` the map with its units, threats, marks and labels, `timeline` the scrubber
 //! under the map, `panels` the left panel (threats, costs and exchange, magazines by side,
-//! launches per hour) and the unit card, `inject` the inject form and the injects given,
+//! launches per hour) and the unit card, `inject` the inject form and the injects given
+//! (`decide` its decisions taken by hand),
 //! `what_if` the what-if and its histograms, `files` saving, loading and the report, `log`
 //! the exercise log, `teams` the team windows. This file holds the window's state, the
 //! frame's layout, the keyboard and the reports from the worker.
@@ -23,6 +24,7 @@ use super::worker::{Command, Outcome, Report, Start, WhatIf, Worker};
 use crate::scenario::Scenario;
 
 mod clock;
+mod decide;
 mod inject;
 mod log;
 mod map_units;
@@ -113,6 +115,8 @@ pub struct ExerciseApp {
     /// Ticks what-ifs were run from in this exercise, for the timeline.
     what_if_marks: Vec<(u32, String)>,
     pub chart: Chart,
+    /// The decision whose outcomes split the what-if's histogram (`None`: not split).
+    pub split: Option<usize>,
     pub save_path: String,
     pub load_path: String,
     pub export_dir: String,
@@ -141,6 +145,8 @@ pub struct HistogramDrawn {
     pub bounds: [f64; 4],
     pub tallest: u32,
     pub texts: Vec<String>,
+    /// A histogram split by path: each outcome's legend entry, with its share.
+    pub legend: Vec<String>,
 }
 
 /// Threat classes in `ThreatClass::index` order: the map, its legend and the tables.
@@ -239,6 +245,7 @@ impl ExerciseApp {
             what_if: None,
             what_if_marks: Vec::new(),
             chart: Chart::Leakers,
+            split: None,
             save_path: "exercise.json".into(),
             load_path: "exercise.json".into(),
             export_dir: "hormuz-aar".into(),

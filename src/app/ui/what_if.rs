@@ -1,13 +1,16 @@
 //! The what-if in the right panel: how many replicates, run from now (or branch with and
 //! without an inject, from the inject's time), the progress, and the histogram of leakers
-//! or of hits on an asset, two overlaid for a branch, counted in whole numbers.
+//! or of hits on an asset, two overlaid for a branch, counted in whole numbers; a what-if
+//! from now may be split by the outcome of one decision (stacked bars, one colour per
+//! outcome, its share in the legend).
 
 use eframe::egui::{self, Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, LineStyle, Plot, VLine};
 
 use super::ExerciseApp;
-use crate::app::charts::{self, SERIES};
+use crate::app::charts::{self, OUTCOMES, SERIES};
 use crate::app::live::{Session, Snapshot, clock};
+use crate::app::whatif::WhatIf;
 use crate::app::worker::Command;
 use crate::report::Stat;
 
@@ -86,7 +89,11 @@ impl ExerciseApp {
                 (r.label.as_str(), v)
             })
             .collect();
-        self.histogram(ui, &series);
+        self.split_choice(ui, &w);
+        match self.split.filter(|_| w.runs.len() == 1) {
+            Some(d) => self.split_histogram(ui, first, series[0].1, d),
+            None => self.histogram(ui, &series),
+        }
         for (name, values) in &series {
             let stat = Stat::of(values);
             ui.add(
@@ -130,6 +137,129 @@ impl ExerciseApp {
                     ui.selectable_value(&mut self.chart, Chart::Hits(a), name(Chart::Hits(a)));
                 }
             });
+    }
+
+    /// Which decision's outcomes split the histogram, if any: offered for a what-if from
+    /// now of a scenario with decisions.
+    fn split_choice(&mut self, ui: &mut egui::Ui, w: &crate::app::worker::Outcome) {
+        let decisions = &w.runs[0].decisions;
+        if self.split.is_some_and(|d| d >= decisions.len()) {
+            self.split = None;
+        }
+        if decisions.is_empty() {
+            return;
+        }
+        if w.runs.len() > 1 {
+            ui.label(RichText::new("split by path: for a what-if from now").weak());
+            return;
+        }
+        let name = |d: Option<usize>| match d {
+            None => "no split".to_string(),
+            Some(d) => format!("outcome of {}", decisions[d].0),
+        };
+        egui::ComboBox::new("split", "split by")
+            .selected_text(name(self.split))
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.split, None, name(None));
+                for d in 0..decisions.len() {
+                    ui.selectable_value(&mut self.split, Some(d), name(Some(d)));
+                }
+            });
+    }
+
+    /// The histogram of `values` split by the outcome of decision `d`: each outcome's
+    /// bars stacked on the previous ones' (together the unsplit histogram), its share of
+    /// the replicates in the legend.
+    fn split_histogram(&mut self, ui: &mut egui::Ui, w: &WhatIf, values: &[f64], d: usize) {
+        let (id, names) = &w.decisions[d];
+        let parts = charts::split_by_path(values, &w.paths, w.decisions.len(), d, names);
+        let what = match self.chart {
+            Chart::Leakers => "leakers",
+            Chart::Hits(_) => "hits",
+        };
+        let bins = parts.first().map_or(0, |p| p.bins.len());
+        let totals: Vec<u32> = (0..bins)
+            .map(|b| parts.iter().map(|p| p.bins[b].count).sum())
+            .collect();
+        let tallest = totals.iter().copied().max().unwrap_or(0);
+        let legend: Vec<String> = parts
+            .iter()
+            .map(|p| {
+                let share = p.replicates as f64 / w.replicates.max(1) as f64;
+                format!(
+                    "{id} {}: {:.0}% ({} replicates)",
+                    p.outcome,
+                    share * 100.0,
+                    p.replicates
+                )
+            })
+            .collect();
+        let texts = std::cell::RefCell::new(Vec::new());
+        let r = Plot::new("what-if-histogram")
+            .height(180.0)
+            .allow_scroll(false)
+            .allow_drag(false)
+            .allow_zoom(false)
+            .include_y(0.0)
+            .include_y(tallest.max(1) as f64 * 1.2)
+            .x_axis_formatter(|mark, _| {
+                let t = charts::count_tick(mark.value);
+                texts.borrow_mut().push(t.clone());
+                t
+            })
+            .y_axis_formatter(|mark, _| charts::count_tick(mark.value))
+            .label_formatter(|_| None)
+            .legend(Legend::default())
+            .show(ui, |p| {
+                let mut below = vec![0u32; bins];
+                for (k, (part, label)) in parts.iter().zip(&legend).enumerate() {
+                    let (r, g, b) = OUTCOMES[k % OUTCOMES.len()];
+                    let bars: Vec<Bar> = part
+                        .bins
+                        .iter()
+                        .zip(&mut below)
+                        .map(|(bin, base)| {
+                            // Where the unsplit histogram puts its bar: on the value,
+                            // or the middle of a bin of several.
+                            let x = if bin.width > 1.0 {
+                                bin.centre()
+                            } else {
+                                bin.start
+                            };
+                            let bar = Bar::new(x, bin.count as f64)
+                                .width(bin.width.max(1.0) * 0.84)
+                                .base_offset(*base as f64)
+                                .name(format!(
+                                    "{} {what}, {id} {}: {} replicates",
+                                    bin.label(),
+                                    part.outcome,
+                                    bin.count
+                                ));
+                            *base += bin.count;
+                            bar
+                        })
+                        .collect();
+                    let chart = BarChart::new(label, bars)
+                        .color(Color32::from_rgb(r, g, b))
+                        .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
+                    p.bar_chart(chart);
+                }
+            });
+        self.drawn.histogram_rect = Some(r.response.rect);
+        let b = r.transform.bounds();
+        self.drawn.histogram = Some(super::HistogramDrawn {
+            bounds: [b.min()[0], b.min()[1], b.max()[0], b.max()[1]],
+            tallest,
+            texts: texts.into_inner(),
+            legend,
+        });
+        ui.label(
+            RichText::new(format!(
+                "stacked by the outcome of {id}, in the legend with its share"
+            ))
+            .weak()
+            .small(),
+        );
     }
 
     /// The histogram: bars in whole numbers (a bin of several counts is labelled as a
@@ -223,6 +353,7 @@ impl ExerciseApp {
             bounds: [b.min()[0], b.min()[1], b.max()[0], b.max()[1]],
             tallest,
             texts,
+            legend: Vec::new(),
         });
         ui.label(
             RichText::new("solid line at the mean, dashed at p5 and p95")
