@@ -182,10 +182,14 @@ fn the_timeline_marks_phases_orders_triggers_and_injects() {
     let tick = |hh: u32, mm: u32| (hh * 3600 + mm * 60) / 5;
     for (t, text) in [
         (tick(0, 0), "phase A: incidents"),
-        (tick(2, 0), "phase B: a limited US punitive strike"),
-        (tick(2, 25), "phase C: Iran retaliates across theatres"),
+        (tick(0, 30), "phase B: decisions"),
+        (
+            tick(2, 25),
+            "phase C: on the wide path, Iran retaliates across theatres",
+        ),
         (tick(1, 0), "order probe-drones-carrier: salvo of 2"),
-        (tick(2, 0), "order us-punitive-strike: strike"),
+        (tick(0, 30), "decision talks: hold / collapse"),
+        (tick(1, 55), "decision strike: none / limited / broad"),
     ] {
         assert!(
             marks.iter().any(|(at, m)| *at == t && m.starts_with(text)),

@@ -130,6 +130,15 @@ impl ExerciseApp {
                 });
             }
         }
+        // Each decision at its time, with what it may come to (the log says what it did).
+        for d in &sc.decisions {
+            let outcomes: Vec<&str> = d.outcomes.iter().map(|o| o.id.as_str()).collect();
+            marks.push(Mark {
+                tick: d.at,
+                kind: MarkKind::Order,
+                text: format!("decision {}: {}", d.id, outcomes.join(" / ")),
+            });
+        }
         for l in self.lines.iter().filter(|l| l.kind == LineKind::Trigger) {
             marks.push(Mark {
                 tick: l.tick,
