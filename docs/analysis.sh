@@ -134,8 +134,8 @@ happens on each path.
 
 ## 1. The paths and their share
 
-`hormuz run -n {n} --seed {seed}`: the share of replicates that took each outcome, and the mean
-(standard error) over those replicates of what happened.
+`hormuz run -n {n} --seed {seed}`: the share of replicates that took each outcome, and over
+those replicates the mean (its standard error) [p5, p95] of what happened.
 
 | decision | outcome | share | threats launched | leaked | hits | out of action (assets, mean) |
 |---|---|---|---|---|---|---|""")
@@ -146,7 +146,9 @@ for d in order:
         if o["replicates"] == 0:
             continue
         outs = sum(v["mean"] for k, v in f.items() if k.startswith("out_"))
-        cell = lambda k: f"{num(f[k]['mean'])} ({num(f[k]['std_error'])})" if k in f else "-"
+        se = lambda k: num(f[k]["std_error"]) if f[k].get("std_error") is not None else "-"
+        cell = lambda k: (f"{num(f[k]['mean'])} ({se(k)}) "
+                          f"[{num(f[k]['p5'], 0)}, {num(f[k]['p95'], 0)}]") if k in f else "-"
         print(f"| {d} | {o['id']} | {o['share'] * 100:.1f}% | {cell('launched_total')} | "
               f"{cell('leaked_total')} | {cell('hits_total')} | {outs:.2f} |")
     if dec.get("not_taken", 0) > 0:
