@@ -173,6 +173,13 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
         };
         let (sc, plan) = drawn_pk(sc, &plan, &config);
         record(&recorder, "mechanisms", sc, plan, config);
+        let (sc, plan) = common::guidance::kernel_case().load();
+        let config = RunConfig {
+            replicates: 3,
+            seed: 14,
+            record: 0..2,
+        };
+        record(&recorder, "ships", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })

@@ -10,6 +10,7 @@ pub mod app;
 #[cfg(unix)]
 mod bounded;
 mod closed_form;
+pub mod guidance;
 pub mod logistics;
 pub mod mechanisms;
 mod require;
