@@ -204,3 +204,50 @@ fn every_threat_in_the_database_states_its_guidance() {
         .collect();
     assert!(missing.is_empty(), "no guidance: {missing:?}");
 }
+
+#[test]
+fn a_batterys_own_sensor_adds_to_its_sides_picture_and_only_where_it_covers() {
+    // The side sees drones with 0.5; the picket's gun has its own sensor of 0.9. A drone at
+    // the picket (inside the gun's envelope) is detected with 1 - 0.5 x 0.1 = 0.95; one at
+    // the carrier, 100 km away, only with the side's 0.5: a target no sensor covers keeps
+    // its side's picture (Tower 22).
+    use hormuz::engine::rng::threshold;
+    let mut s = Ships::new("", 4);
+    s.battery = true;
+    let text = s
+        .text()
+        .replace(
+            "hostile_to = [\"red\"]\n",
+            "hostile_to = [\"red\"]\ndetection = { drone = 0.5, assumed = true }\n",
+        )
+        .replace(
+            "tier = 3\n",
+            "tier = 3\nsensor = { drone = 0.9, assumed = true }\n",
+        );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("db.toml"), s.db()).unwrap();
+    let sc = scenario::load_str("ships.toml", &text, dir.path()).expect("loads");
+    let plan = hormuz::engine::plan::build(&sc);
+    let picket = sc.assets.iter().position(|a| a.id == "picket").unwrap() as u32;
+    for t in &plan.tracks {
+        let expect = if t.target == picket {
+            1.0 - 0.5 * (1.0 - 0.9)
+        } else {
+            0.5
+        };
+        assert_eq!(t.detect, threshold(expect), "target {}", t.target);
+    }
+    // A sensor's probability is one number.
+    let bad = text.replace(
+        "sensor = { drone = 0.9",
+        "sensor = { drone = { low = 0.8, mode = 0.9, high = 0.95 }",
+    );
+    let err = scenario::load_str("ships.toml", &bad, dir.path())
+        .map(|_| ())
+        .expect_err("refused")
+        .to_string();
+    assert!(
+        err.contains("a sensor's probability is one number"),
+        "{err}"
+    );
+}

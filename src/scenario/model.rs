@@ -129,6 +129,8 @@ pub struct Interceptor {
     pub reliability: f64,
     /// Soft kill: it engages only radar-homing weapons (`Guidance::radar_homing`).
     pub soft_kill: bool,
+    /// Rounds a vertical-launch cell holds, if it is launched from one.
+    pub per_cell: Option<u32>,
 }
 
 impl Interceptor {

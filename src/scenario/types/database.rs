@@ -209,6 +209,10 @@ pub struct InterceptorSpec {
     /// seeker, and its Pk is the probability of seducing one.
     #[serde(default)]
     pub soft_kill: bool,
+    /// Rounds one vertical-launch cell holds (1 for a Standard Missile, 4 for quad-packed
+    /// ESSM); without it, not launched from a cell. Counts a ship's cells used.
+    #[serde(default)]
+    pub per_cell: Option<u32>,
     #[serde(default)]
     pub note: Option<String>,
 }

@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::super::limits::{
-    MAX_ACQUISITION_KM, MAX_DECOYS, MAX_FLIGHT_TIME_S, MAX_SCATTER_M, MAX_SUBMUNITIONS,
-    MIN_SPEED_KMH,
+    MAX_ACQUISITION_KM, MAX_DECOYS, MAX_FLIGHT_TIME_S, MAX_PER_CELL, MAX_SCATTER_M,
+    MAX_SUBMUNITIONS, MIN_SPEED_KMH,
 };
 use super::super::model::{Guidance, Interceptor, Weapon};
 use super::super::source::KeyPath;
@@ -418,5 +418,16 @@ fn interceptor_figures(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> I
         },
         reliability,
         soft_kill: t.soft_kill,
+        per_cell: t.per_cell.filter(|&n| {
+            let ok = (1..=MAX_PER_CELL).contains(&n);
+            if !ok {
+                ck.err(
+                    file,
+                    &p.key("per_cell"),
+                    format!("expected 1 to {MAX_PER_CELL} rounds a cell, found {n}"),
+                );
+            }
+            ok
+        }),
     }
 }
