@@ -251,3 +251,34 @@ fn a_batterys_own_sensor_adds_to_its_sides_picture_and_only_where_it_covers() {
         "{err}"
     );
 }
+
+#[test]
+fn a_ship_counts_the_cells_its_batteries_used() {
+    // The picket's gun stands in for a vertical-launch missile of 4 rounds a cell: in every
+    // replicate `cells_picket` is its rounds fired over 4, rounded up; the carrier, which
+    // hosts no battery, has no such column.
+    let mut s = Ships::new("", 12);
+    s.battery = true;
+    let db = s
+        .db()
+        .replace("name = \"gun\"\n", "name = \"gun\"\nper_cell = 4\n");
+    let text = s.text().replace("ready = 4", "ready = 6");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("db.toml"), db).unwrap();
+    let sc = Arc::new(scenario::load_str("ships.toml", &text, dir.path()).expect("loads"));
+    let plan = Arc::new(hormuz::engine::plan::build(&sc));
+    let out = run(&sc, &plan, 40);
+    let f = hormuz::report::figures(&sc, &plan, &out);
+    let col = |name: &str| f.names.iter().position(|n| n == name);
+    let (cells, fired) = (col("cells_picket").unwrap(), col("fired_gun").unwrap());
+    assert!(col("cells_flattop").is_none());
+    let mut seen = std::collections::BTreeSet::new();
+    for row in &f.rows {
+        assert_eq!(row[cells], (row[fired] / 4.0).ceil(), "{row:?}");
+        seen.insert(row[cells] as u32);
+    }
+    assert!(
+        seen.contains(&2),
+        "some replicate fires 5 or 6 rounds: {seen:?}"
+    );
+}
