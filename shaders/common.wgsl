@@ -87,6 +87,7 @@ const LEAK_DAMAGE_SHIFT: u32 = 25u;
 
 const FRAME_M: u32 = 4u;
 const FRAME_LIMIT: i32 = 8191i;
+const OFF_FRAME: u32 = 0xffffffffu;
 const QUANTILE_KNOTS: u32 = 1025u;
 const QUANTILE_BITS: u32 = 12u;
 const ANGLES: u32 = 256u;
@@ -139,6 +140,7 @@ const D_DAMAGE: u32 = 5u;
 const D_STRIKE: u32 = 6u;
 const D_SCATTER_ANGLE: u32 = 7u;
 const D_TIMING: u32 = 8u;
+const D_EVADE: u32 = 9u;
 const D_KILL: u32 = 16u;
 const D_WORKS: u32 = 512u;
 const D_DISCRIMINATE: u32 = 1024u;
@@ -201,6 +203,9 @@ struct Track {
     stream: u32,
     jitter: u32,
     separation: u32,
+    aim_x: u32,
+    aim_y: u32,
+    evade: u32,
 }
 
 struct WeaponRow {
@@ -614,9 +619,23 @@ fn shift(p: vec2<i32>, q: vec2<i32>) -> vec2<i32> {
 }
 
 fn impact_point(r: u32, k: u32, th: Threat) -> vec2<i32> {
-    let sigma = scatter(r, tracks[k].weapon);
+    let tr = tracks[k];
+    let sigma = scatter(r, tr.weapon);
     let rad = radius(keyed(r, k, th.launch, D_SCATTER), sigma);
-    return shift(vec2<i32>(0), polar(rad, keyed(r, k, th.launch, D_SCATTER_ANGLE)));
+    let aimed = shift(
+        vec2<i32>(bitcast<i32>(tr.aim_x), bitcast<i32>(tr.aim_y)),
+        polar(rad, keyed(r, k, th.launch, D_SCATTER_ANGLE)),
+    );
+    var run = 0i;
+    if tr.evade != OFF_FRAME {
+        run = i32(tr.evade);
+    }
+    return shift(aimed, polar(run, keyed(r, k, th.launch, D_EVADE)));
+}
+
+fn on_target(k: u32, p: vec2<i32>) -> bool {
+    let tr = tracks[k];
+    return tr.evade != OFF_FRAME && inside(tr.target_asset, p);
 }
 
 fn inside(asset: u32, p: vec2<i32>) -> bool {
@@ -655,7 +674,7 @@ fn engageable(r: u32, k: u32, th: Threat, b: u32) -> bool {
     }
     let rad = radius(keyed(r, k, th.launch, D_PREDICT + 2u * b), row.prediction);
     let error = polar(rad, keyed(r, k, th.launch, D_PREDICT + 2u * b + 1u));
-    return inside(tr.target_asset, shift(impact_point(r, k, th), error));
+    return on_target(k, shift(impact_point(r, k, th), error));
 }
 
 fn radar_holds(r: u32, b: u32, k: u32, tick: u32) -> bool {

@@ -109,7 +109,7 @@ fn impact_one(r: u32, k: u32) {
             var hits = 0u;
             var damage = 0u;
             if w.submunitions == 0u {
-                if inside(tr.target_asset, centre) {
+                if on_target(k, centre) {
                     hits = 1u;
                     if !roll(r, k, D_DAMAGE, asset_rows[at].hardness) {
                         damage = 1u;
@@ -121,7 +121,7 @@ fn impact_one(r: u32, k: u32) {
                     let d = D_SUB + 3u * i;
                     let rad = radius(keyed(r, k, th.launch, d), w.sub_scatter);
                     let p = shift(centre, polar(rad, keyed(r, k, th.launch, d + 1u)));
-                    if inside(tr.target_asset, p) {
+                    if on_target(k, p) {
                         hits += 1u;
                         if !roll(r, k, d + 2u, asset_rows[at].hardness) {
                             damage += 1u;

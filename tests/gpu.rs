@@ -182,6 +182,20 @@ fn deliveries_and_trips_to_port_give_the_same_bytes_in_batches() {
 }
 
 #[test]
+fn ships_that_move_and_weapons_that_cannot_follow_give_the_same_bytes() {
+    // Aim points off the ship (a carrier under way), a manoeuvring picket's run drawn per
+    // threat, a battery that lets fall what will miss, and seekers that find the ship.
+    if require_gpu().is_none() {
+        return;
+    }
+    let (sc, plan) = guidance::kernel_case().load();
+    assert_same("ships (fixed aim)", &sc, &plan, 24, 41, 0..2, Some(7));
+    let (sc, plan) = guidance::Ships::new(&guidance::seeker(30.0), 12).load();
+    let (out, _) = assert_same("ships (seeker)", &sc, &plan, 24, 42, 0..2, None);
+    assert!(out.final_state.assets.iter().any(|a| a.hits > 0));
+}
+
+#[test]
 fn every_mechanism_gives_the_same_bytes_on_cpu_and_gpu() {
     // Decoys (and vanishing ones), random launch times, let-fall, busy channels, a full
     // radar, failed rounds and submunitions, in batches of 7.

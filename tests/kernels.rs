@@ -8,7 +8,8 @@
 //! every engagement mechanism does its work (`common::mechanisms::kernel_cases`: decoys,
 //! random launch times, let-fall, radar and channel limits, failed rounds, submunitions),
 //! observed before every kernel of every tick (`CpuBackend::observe`); the last with a
-//! kill probability drawn per replicate (`drawn_pk`). For each kernel the recorder keeps
+//! kill probability drawn per replicate (`drawn_pk`); and of ships that move, with weapons
+//! aimed where a ship was and a manoeuvring ship's run (`common::guidance::kernel_case`). For each kernel the recorder keeps
 //! ticks where the twin does real work: at least `MIN_TICKS` of them, and every tick that
 //! shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
@@ -173,6 +174,13 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
         };
         let (sc, plan) = drawn_pk(sc, &plan, &config);
         record(&recorder, "mechanisms", sc, plan, config);
+        let (sc, plan) = common::guidance::kernel_case().load();
+        let config = RunConfig {
+            replicates: 3,
+            seed: 14,
+            record: 0..2,
+        };
+        record(&recorder, "ships", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })

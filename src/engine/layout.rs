@@ -87,6 +87,9 @@ pub const LEAK_DAMAGE_SHIFT: u32 = 25;
 // every product the tests take fits an i32.
 pub const FRAME_M: u32 = 4;
 pub const FRAME_LIMIT: i32 = 8191;
+/// `Track::evade` of a threat whose aim point lies beyond the frame: nothing it does can
+/// land inside its target's footprint.
+pub const OFF_FRAME: u32 = u32::MAX;
 // The constant tables at the head of `tables` (`Plan::tables`): the standard Rayleigh
 // radius at `QUANTILE_KNOTS` probabilities (fixed point, `QUANTILE_BITS`), then the cosine
 // and the sine of `ANGLES` directions (fixed point, `TRIG_BITS`); then the kill
@@ -266,6 +269,14 @@ pub struct Track {
     pub jitter: u32,
     /// A decoy: the age at which it separates (apogee); 0 for a warhead.
     pub separation: u32,
+    /// Where it flies to, east and north of where its target is at impact, frame units
+    /// (i32 bits): 0 for a weapon that follows its target, a ship's run since the
+    /// targeting data for one aimed at fixed coordinates (`engine::plan`).
+    pub aim_x: u32,
+    pub aim_y: u32,
+    /// How far a manoeuvring ship runs on a course drawn per threat (`D_EVADE`), frame
+    /// units; `OFF_FRAME` when the aim point is beyond the frame: it cannot hit.
+    pub evade: u32,
 }
 
 /// A weapon type's class, in-flight reliability as a u32 threshold (launch reliability

@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::engine::layout::NONE;
-use crate::engine::plan::Plan;
 use crate::engine::plan::tables::cep_sigma;
+use crate::engine::plan::{Plan, sensors};
 use crate::engine::posterior::{POSTERIOR_KEY, Posterior};
 use crate::engine::rng::threshold;
 use crate::scenario::Scenario;
@@ -299,6 +299,9 @@ enum Word {
     Threshold,
     /// A CEP in metres: the per-axis sigma in frame units (`plan::tables::cep_sigma`).
     Sigma,
+    /// A track's detection: the side's drawn value with what its batteries' own sensors
+    /// add (`plan::sensors::detection`).
+    Detection,
 }
 
 impl DrawnThresholds {
@@ -356,9 +359,10 @@ impl DrawnThresholds {
                 [(p, sc.interceptors[ic].reliability), (NONE, 1.0)],
             );
         }
-        // One word per (side, class) drawn, read by every track aimed at that side.
+        // One word per (side, class, what the batteries' own sensors add) drawn, read by
+        // every such track aimed at that side (`plan::sensors`).
         let detect = rounds + slots.len();
-        let mut words: HashMap<(usize, usize), u32> = HashMap::new();
+        let mut words: HashMap<(usize, usize, u64), u32> = HashMap::new();
         for (k, track) in plan.tracks.iter().enumerate() {
             let side = sc.assets[track.target as usize].side;
             let class = sc.weapons[track.weapon as usize].class.index();
@@ -367,13 +371,19 @@ impl DrawnThresholds {
             if p == NONE {
                 continue;
             }
-            let word = *words.entry((side, class)).or_insert_with(|| {
-                out.parts.push((
-                    [(p, sc.sides[side].detection[class]), (NONE, 1.0)],
-                    Word::Threshold,
-                ));
-                out.parts.len() as u32 - 1
-            });
+            let first = track.opp_first as usize;
+            let opps = &plan.opportunities[first..first + track.opp_count as usize];
+            let sensed =
+                sensors::sensed(sc, ThreatClass::ALL[class], opps.iter().map(|o| o.battery));
+            let word = *words
+                .entry((side, class, sensed.to_bits()))
+                .or_insert_with(|| {
+                    out.parts.push((
+                        [(p, sc.sides[side].detection[class]), (NONE, sensed)],
+                        Word::Detection,
+                    ));
+                    out.parts.len() as u32 - 1
+                });
             out.entries.push(((detect + k) as u32, word));
         }
         // One word per (weapon, launch site) whose weapon's launch reliability is drawn.
@@ -444,6 +454,7 @@ impl DrawnThresholds {
             match word {
                 Word::Threshold => threshold(v),
                 Word::Sigma => cep_sigma(v),
+                Word::Detection => threshold(sensors::detection(value(a), value(b))),
             }
         }));
     }

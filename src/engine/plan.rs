@@ -8,7 +8,10 @@
 //! indices, u32 thresholds), so every backend sees the same bits.
 
 mod flyout;
+mod guidance;
+pub use guidance::kinematics;
 mod limits;
+pub mod sensors;
 pub mod tables;
 mod windows;
 
@@ -646,19 +649,6 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
 /// An opportunity with its rank key and its order key within the rank (`rule_key`).
 type Keyed = ((u32, u32, u32), (u32, u32, u32), Opportunity);
 
-/// Time of flight (s) and peak altitude (km) of a weapon over a distance.
-pub fn kinematics(w: &crate::scenario::Weapon, distance_km: f64) -> (f64, f64) {
-    match w.class {
-        ThreatClass::Ballistic | ThreatClass::Rocket => {
-            let x = (distance_km / w.range_km).max(1e-6);
-            (w.flight_time_s * x.sqrt(), w.apogee_km * x)
-        }
-        ThreatClass::Cruise | ThreatClass::Drone => {
-            (distance_km / w.speed_kmh * 3600.0, w.altitude_km)
-        }
-    }
-}
-
 /// The allocation keys of an opportunity under the scenario's rule: the rank key (ties
 /// go to the battery with the most rounds ready), then the order within it.
 fn rule_key(rule: BatteryChoice, tier: u32, dedicated: bool, km: u32) -> (u32, u32, u32, u32) {
@@ -694,12 +684,9 @@ fn sweep(
         .saturating_sub(start.saturating_add(spec.offset))
         .saturating_add(MAX_FLYOUT + 1);
     let origin = s.position;
-    // Aim where the target will be at impact (ships move): two fixed-point steps suffice.
-    let mut aim = sc.asset_position(target, launch_s);
-    for _ in 0..2 {
-        let (tof, _) = kinematics(w, origin.distance_km(aim).max(0.001));
-        aim = sc.asset_position(target, launch_s + tof);
-    }
+    // Where it flies, and where it lands from where its target is at impact.
+    let aimed = guidance::aim(sc, weapon, origin, target, launch_s);
+    let aim = aimed.point;
     let distance = origin.distance_km(aim).max(0.001);
     let (flight_s, peak) = kinematics(w, distance);
     let flight = ((flight_s / tick_s).ceil() as u32).clamp(1, MAX_FLIGHT_TICKS);
@@ -737,6 +724,9 @@ fn sweep(
             let Some(env) = b.envelope(ic, class) else {
                 continue;
             };
+            if !ic.acts_on(&sc.weapons[weapon]) {
+                continue;
+            }
             let slot = slots_of[bi][mi];
             let w = windows(sc, &info, class, bi, launch_s, flight, end_age, env, work)?;
             beyond += (w.total as usize - w.runs.len()) as u64;
@@ -783,6 +773,8 @@ fn sweep(
         opps[i].2.rank = rank;
     }
     let side = sc.assets[target].side;
+    let sensed = sensors::sensed(sc, class, opps.iter().map(|o| o.2.battery));
+    let detect = sensors::detection(sc.sides[side].detection[class.index()], sensed);
     let track = Track {
         group: spec.group,
         offset: spec.offset,
@@ -792,11 +784,14 @@ fn sweep(
         flight,
         opp_first: 0,
         opp_count: 0,
-        detect: threshold(sc.sides[side].detection[class.index()]),
+        detect: threshold(detect),
         launch_ok: threshold(w.launch_reliability * s.launch_reliability),
         stream: 0,
         jitter: spec.jitter,
         separation,
+        aim_x: aimed.xy[0] as u32,
+        aim_y: aimed.xy[1] as u32,
+        evade: aimed.evade,
     };
     Some((track, info, opps.into_iter().map(|o| o.2).collect(), lost))
 }

@@ -59,6 +59,8 @@ pub const D_STRIKE: u32 = 6;
 pub const D_SCATTER_ANGLE: u32 = 7;
 /// A launch time drawn over a salvo's `over` (keyed by the group's start).
 pub const D_TIMING: u32 = 8;
+/// The course a manoeuvring ship takes when threat `k` comes (keyed by its launch).
+pub const D_EVADE: u32 = 9;
 /// Kill draw of shot `i` of an engagement: `D_KILL + i`.
 pub const D_KILL: u32 = 16;
 /// Whether shot `i` works at all: `D_WORKS + i`.

@@ -81,6 +81,9 @@ pub enum Figure {
     Damage(usize),
     /// 1 when the asset was put out of action, else 0.
     OutOfAction(usize),
+    /// Vertical-launch cells an asset's batteries emptied or opened: per magazine slot,
+    /// rounds fired over rounds a cell holds, rounded up (`per_cell`).
+    Cells(usize),
     /// Rounds of an interceptor fired.
     Fired(usize),
     /// Threats an interceptor type killed (the kill of the engagement that ended them).
@@ -122,6 +125,7 @@ pub fn table(sc: &Scenario) -> Vec<Figure> {
     for a in 0..sc.assets.len() {
         t.extend([Figure::Hits(a), Figure::Damage(a), Figure::OutOfAction(a)]);
     }
+    t.extend(cell_hosts(sc).into_iter().map(Figure::Cells));
     t.extend((0..sc.interceptors.len()).map(Figure::Fired));
     t.extend((0..sc.interceptors.len()).map(Figure::Kills));
     t.extend((0..sc.interceptors.len()).map(Figure::Malfunctioned));
@@ -145,6 +149,21 @@ pub fn table(sc: &Scenario) -> Vec<Figure> {
     t.extend((0..sc.triggers.len()).map(Figure::Trigger));
     t.extend((0..sc.decisions.len()).map(Figure::Decision));
     t
+}
+
+/// Assets (ships) that host a battery with a magazine of vertical-launch cells, in asset
+/// order: they get `cells_<asset>`.
+fn cell_hosts(sc: &Scenario) -> Vec<usize> {
+    (0..sc.assets.len())
+        .filter(|&a| {
+            sc.batteries.iter().any(|b| {
+                b.host == Some(a)
+                    && b.magazines
+                        .iter()
+                        .any(|m| sc.interceptors[m.interceptor].per_cell.is_some())
+            })
+        })
+        .collect()
 }
 
 /// Sides that have defensive units, in side order: they get `fired_by_<side>` and
@@ -177,6 +196,7 @@ impl Figure {
             Figure::Hits(a) => format!("hits_{}", sc.assets[a].id),
             Figure::Damage(a) => format!("damage_{}", sc.assets[a].id),
             Figure::OutOfAction(a) => format!("out_{}", sc.assets[a].id),
+            Figure::Cells(a) => format!("cells_{}", sc.assets[a].id),
             Figure::Fired(i) => format!("fired_{}", sc.interceptors[i].id),
             Figure::Kills(i) => format!("kills_{}", sc.interceptors[i].id),
             Figure::Malfunctioned(i) => format!("malfunctioned_{}", sc.interceptors[i].id),
@@ -204,6 +224,7 @@ impl Figure {
             Figure::Hits(a) => t.assets[a].hits as f64,
             Figure::Damage(a) => t.assets[a].damage as f64,
             Figure::OutOfAction(a) => (t.assets[a].out_at != NEVER) as u32 as f64,
+            Figure::Cells(a) => t.cells[a] as f64,
             Figure::Fired(i) => t.fired[i] as f64,
             Figure::Kills(i) => t.kills_by[i] as f64,
             Figure::Malfunctioned(i) => t.malfunctioned[i] as f64,
@@ -380,6 +401,8 @@ struct Tally<'a> {
     /// Per class, per [`Outcome`].
     class: [[u64; Outcome::ALL.len()]; 4],
     assets: &'a [AssetState],
+    /// Per asset: vertical-launch cells its batteries used.
+    cells: Vec<u64>,
     /// Per interceptor.
     fired: Vec<u64>,
     /// Kills per interceptor.
@@ -420,6 +443,7 @@ impl<'a> Tally<'a> {
             replicate: rep,
             class: [[0; Outcome::ALL.len()]; 4],
             assets: &fs.assets[rep * na..(rep + 1) * na],
+            cells: vec![0; sc.assets.len()],
             fired: vec![0; sc.interceptors.len()],
             kills_by: vec![0; sc.interceptors.len()],
             malfunctioned: vec![0; sc.interceptors.len()],
@@ -509,6 +533,13 @@ impl<'a> Tally<'a> {
         for (s, slot) in plan.slots.iter().enumerate() {
             let n = c.slot(s, C_FIRED) as u64;
             self.fired[slot.interceptor as usize] += n;
+            let battery = &sc.batteries[slot.battery as usize];
+            if let (Some(host), Some(per)) = (
+                battery.host,
+                sc.interceptors[slot.interceptor as usize].per_cell,
+            ) {
+                self.cells[host] += n.div_ceil(per as u64);
+            }
             self.kills_by[slot.interceptor as usize] += c.slot(s, C_KILLS) as u64;
             self.malfunctioned[slot.interceptor as usize] += c.slot(s, C_MALFUNCTIONS) as u64;
             let side = sc.batteries[slot.battery as usize].side;

@@ -44,6 +44,12 @@ pub const MAX_SUBMUNITIONS: u32 = 100;
 /// How far a footprint may reach from its asset's position, km: the kernels test impact
 /// points in integers in a frame of +-32.7 km around it (`engine::plan`).
 pub const MAX_FOOTPRINT_KM: f64 = 30.0;
+/// A seeker's (or an operator's) acquisition range at most, km: beyond any radar horizon.
+pub const MAX_ACQUISITION_KM: f64 = 500.0;
+/// Rounds one vertical-launch cell holds at most (ESSM: 4).
+pub const MAX_PER_CELL: u32 = 8;
+/// A ship's speed when it manoeuvres at most, kn.
+pub const MAX_MANOEUVRE_KN: f64 = 60.0;
 /// Vertices of a footprint polygon, at most (`impact` loops over them).
 pub const MAX_VERTICES: usize = 64;
 /// Scatter (CEP, impact prediction, submunition spread) at most, m: the integer frame's

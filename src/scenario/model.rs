@@ -73,6 +73,34 @@ pub struct Weapon {
     pub manoeuvre: [f64; 4],
     /// Submunitions: how many, and the standard deviation of their pattern, m.
     pub submunitions: Option<(u32, f64)>,
+    /// Terminal guidance: how it finds a ship that moved (`Guidance::FOLLOWS` when the
+    /// database does not say).
+    pub guidance: Guidance,
+}
+
+/// A weapon's terminal guidance, checked: see `types::GuidanceSpec`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Guidance {
+    pub kind: Option<crate::scenario::types::GuidanceKind>,
+    /// Age of the target's position at launch, s.
+    pub targeting_age_s: f64,
+    /// How far from where it flies a seeker (or an operator) finds the target, km; 0 for
+    /// fixed coordinates, infinite for a weapon that states no guidance.
+    pub acquisition_km: f64,
+}
+
+impl Guidance {
+    /// A weapon that states no guidance follows its target wherever it goes.
+    pub const FOLLOWS: Guidance = Guidance {
+        kind: None,
+        targeting_age_s: 0.0,
+        acquisition_km: f64::INFINITY,
+    };
+
+    /// Whether a radar soft kill (jamming, decoys) can seduce it.
+    pub fn radar_homing(&self) -> bool {
+        self.kind == Some(crate::scenario::types::GuidanceKind::RadarSeeker)
+    }
 }
 
 impl Weapon {
@@ -99,6 +127,17 @@ pub struct Interceptor {
     pub mean_speed_kms: f64,
     /// Probability that a round works (launch, guidance, fuze), apart from its Pk.
     pub reliability: f64,
+    /// Soft kill: it engages only radar-homing weapons (`Guidance::radar_homing`).
+    pub soft_kill: bool,
+    /// Rounds a vertical-launch cell holds, if it is launched from one.
+    pub per_cell: Option<u32>,
+}
+
+impl Interceptor {
+    /// Whether it can act on weapon `w` at all (soft kill only on a radar seeker).
+    pub fn acts_on(&self, w: &Weapon) -> bool {
+        !self.soft_kill || w.guidance.radar_homing()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -114,6 +153,9 @@ pub struct Asset {
     pub footprint: Footprint,
     /// A ship's trips to port (`rearm` orders), in time order; they never overlap.
     pub trips: Vec<Trip>,
+    /// A ship that turns away at this speed, on a course the shooter cannot know, when
+    /// threatened (km/h; 0: it keeps to its station or route).
+    pub manoeuvre_kmh: f64,
 }
 
 /// A ship's trip to a port to refill its magazines, in ticks: it leaves its station at
@@ -206,6 +248,9 @@ pub struct Battery {
     pub impact_prediction_m: f64,
     /// Probability that it tells a decoy from a warhead.
     pub discrimination: f64,
+    /// Its own sensor's probability of detecting and classifying a threat of each class
+    /// in its envelope (0: it relies on its side's picture).
+    pub sensor: [f64; 4],
 }
 
 impl Battery {

@@ -32,6 +32,14 @@ pub const EMBEDDED: &[(&str, &str)] = &[
         "scenarios/calibration/israel-oct-2024.toml",
         include_str!("../../scenarios/calibration/israel-oct-2024.toml"),
     ),
+    (
+        "scenarios/calibration/red-sea-dec-2024.toml",
+        include_str!("../../scenarios/calibration/red-sea-dec-2024.toml"),
+    ),
+    (
+        "scenarios/calibration/red-sea-nov-2024.toml",
+        include_str!("../../scenarios/calibration/red-sea-nov-2024.toml"),
+    ),
 ];
 
 /// The calibration scenarios (`hormuz calibrate`), in the order of the events.
@@ -39,6 +47,8 @@ pub const CALIBRATION_SCENARIOS: &[&str] = &[
     "scenarios/calibration/al-asad-2020.toml",
     "scenarios/calibration/israel-apr-2024.toml",
     "scenarios/calibration/israel-oct-2024.toml",
+    "scenarios/calibration/red-sea-dec-2024.toml",
+    "scenarios/calibration/red-sea-nov-2024.toml",
 ];
 
 pub const DEFAULT_SCENARIO: &str = "scenarios/gulf-2026.toml";

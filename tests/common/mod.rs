@@ -11,6 +11,7 @@ pub mod app;
 mod bounded;
 mod closed_form;
 pub mod decisions;
+pub mod guidance;
 pub mod logistics;
 pub mod mechanisms;
 mod require;

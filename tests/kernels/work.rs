@@ -60,6 +60,9 @@ pub enum Work {
     Submunitions,
     /// A leaker every battery let fall.
     Ignored,
+    /// A leaker aimed off where its target is (fixed coordinates at a ship that moved, or
+    /// a manoeuvring ship's run): the plan's offset and the drawn run.
+    OffAim,
 }
 
 /// What each kernel's ticks must show between them.
@@ -94,6 +97,7 @@ pub fn required(kernel: Kernel) -> &'static [Work] {
             Work::Submunitions,
             Work::Ignored,
             Work::Queued,
+            Work::OffAim,
         ],
     }
 }
@@ -143,6 +147,10 @@ pub fn work(plan: &Plan, kernel: Kernel, before: &TickState, after: &TickState) 
             };
             if change == Some(Work::JitteredLaunch) {
                 w.insert(Work::Launch);
+            }
+            let tr = plan.tracks[k];
+            if change == Some(Work::Leak) && (tr.aim_x != 0 || tr.aim_y != 0 || tr.evade != 0) {
+                w.insert(Work::OffAim);
             }
             w.extend(change);
             if sb != LEAKED

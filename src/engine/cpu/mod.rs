@@ -25,7 +25,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use super::Kernel;
 use super::layout::*;
 use super::plan::Plan;
-use super::rng::{D_DISCRIMINATE, D_PREDICT, D_SCATTER, D_SCATTER_ANGLE, D_TIMING, chance, draw};
+use super::rng::{
+    D_DISCRIMINATE, D_EVADE, D_PREDICT, D_SCATTER, D_SCATTER_ANGLE, D_TIMING, chance, draw,
+};
 
 /// Read-only tables shared by every replicate.
 #[derive(Clone, Copy)]
@@ -515,16 +517,35 @@ pub fn shift(p: [i32; 2], q: [i32; 2]) -> [i32; 2] {
     ]
 }
 
-/// Where threat `k` lands: its weapon's scatter around the aim point, drawn by its launch
-/// tick (the same in every kernel that asks).
+/// Where threat `k` lands, around where its target is: its weapon's scatter around its
+/// aim point (the plan's offset for a weapon aimed at fixed coordinates), shifted by a
+/// manoeuvring ship's run on a course drawn by the launch tick (the same in every kernel
+/// that asks).
 #[inline]
 pub fn impact_point(tb: &Tables, lane: &Lane, k: u32, th: &Threat) -> [i32; 2] {
-    let sigma = scatter(tb, lane, tb.tracks[k as usize].weapon);
+    let tr = tb.tracks[k as usize];
+    let sigma = scatter(tb, lane, tr.weapon);
     let rad = radius(tb, keyed(tb, lane, k, th.launch, D_SCATTER), sigma);
-    shift(
-        [0, 0],
+    let aimed = shift(
+        [tr.aim_x as i32, tr.aim_y as i32],
         polar(tb, rad, keyed(tb, lane, k, th.launch, D_SCATTER_ANGLE)),
+    );
+    let mut run = 0;
+    if tr.evade != OFF_FRAME {
+        run = tr.evade as i32;
+    }
+    shift(
+        aimed,
+        polar(tb, run, keyed(tb, lane, k, th.launch, D_EVADE)),
     )
+}
+
+/// Whether a point where threat `k` lands is inside its target's footprint: never for an
+/// aim point beyond the frame.
+#[inline]
+pub fn on_target(tb: &Tables, k: u32, p: [i32; 2]) -> bool {
+    let tr = tb.tracks[k as usize];
+    tr.evade != OFF_FRAME && inside(tb, tr.target, p)
 }
 
 /// Whether a point lies inside an asset's footprint: a circle, or a polygon by the
@@ -581,7 +602,7 @@ pub fn engageable(tb: &Tables, lane: &Lane, k: u32, th: &Threat, b: u32) -> bool
         rad,
         keyed(tb, lane, k, th.launch, D_PREDICT + 2 * b + 1),
     );
-    inside(tb, tr.target, shift(impact_point(tb, lane, k, th), error))
+    on_target(tb, k, shift(impact_point(tb, lane, k, th), error))
 }
 
 /// Whether battery `b`'s radar still holds the track it took for threat `k`: the threat

@@ -89,6 +89,66 @@ pub struct ThreatSpec {
     pub submunitions: Option<Submunitions>,
     #[serde(default)]
     pub warhead_kg: Option<Figure>,
+    /// How it finds its target at the end: fixed coordinates or a seeker. Without it, the
+    /// weapon follows its target wherever it goes (a perfect seeker, the model before
+    /// issue 14).
+    #[serde(default)]
+    pub guidance: Option<GuidanceSpec>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A weapon's terminal guidance.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum GuidanceKind {
+    /// Unguided: it lands where it was aimed.
+    None,
+    /// Satellite and inertial navigation to coordinates fixed before launch.
+    SatelliteInertial,
+    /// An active or semi-active radar seeker (soft kill can seduce it).
+    RadarSeeker,
+    /// An infrared or imaging seeker (radar soft kill cannot).
+    IrSeeker,
+    /// A video or data link through which an operator steers it.
+    ManInTheLoop,
+}
+
+impl GuidanceKind {
+    /// Whether it can follow a ship that moved (a seeker, or an operator).
+    pub fn follows(self) -> bool {
+        matches!(
+            self,
+            GuidanceKind::RadarSeeker | GuidanceKind::IrSeeker | GuidanceKind::ManInTheLoop
+        )
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GuidanceKind::None => "none",
+            GuidanceKind::SatelliteInertial => "satellite-inertial",
+            GuidanceKind::RadarSeeker => "radar-seeker",
+            GuidanceKind::IrSeeker => "ir-seeker",
+            GuidanceKind::ManInTheLoop => "man-in-the-loop",
+        }
+    }
+}
+
+/// `guidance = { kind, targeting_age_s, acquisition_km, source | assumed, note }`: the
+/// target's position it flies to is `targeting_age_s` old at launch; a seeker (or an
+/// operator) then finds the target if it is within `acquisition_km` of that point.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuidanceSpec {
+    pub kind: GuidanceKind,
+    #[serde(default)]
+    pub targeting_age_s: f64,
+    #[serde(default)]
+    pub acquisition_km: Option<f64>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
     #[serde(default)]
     pub note: Option<String>,
 }
@@ -145,6 +205,14 @@ pub struct InterceptorSpec {
     /// Single-shot kill probability per threat class. No public source exists: `assumed = true`.
     pub pk: ClassProbabilities,
     pub envelope: Envelopes,
+    /// Soft kill (jamming, decoys such as Nulka): it engages only weapons with a radar
+    /// seeker, and its Pk is the probability of seducing one.
+    #[serde(default)]
+    pub soft_kill: bool,
+    /// Rounds one vertical-launch cell holds (1 for a Standard Missile, 4 for quad-packed
+    /// ESSM); without it, not launched from a cell. Counts a ship's cells used.
+    #[serde(default)]
+    pub per_cell: Option<u32>,
     #[serde(default)]
     pub note: Option<String>,
 }

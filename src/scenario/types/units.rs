@@ -147,8 +147,26 @@ pub struct AssetSpec {
     /// Where it can be hit; without it, a circle whose radius depends on the kind.
     #[serde(default)]
     pub footprint: Option<Footprint>,
+    /// A ship only: it turns away when threatened (a scenario option).
+    #[serde(default)]
+    pub manoeuvre: Option<ManoeuvreSpec>,
     #[serde(default)]
     pub source: Option<String>,
+}
+
+/// `manoeuvre = { speed_kn, source | assumed, note }`: a ship under threat steams at
+/// `speed_kn` on a course the shooter cannot know (drawn per threat), so a weapon aimed at
+/// where it was misses it by the distance run since its targeting data was taken.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ManoeuvreSpec {
+    pub speed_kn: f64,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub assumed: bool,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -245,6 +263,10 @@ pub struct EscortSpec {
     /// Probability that its radar tells a decoy from a warhead (default 0).
     #[serde(default)]
     pub discrimination: Option<f64>,
+    /// Its own sensor: the probability, per threat class, that it detects and classifies
+    /// a threat that comes into its envelope (besides its side's picture).
+    #[serde(default)]
+    pub sensor: Option<super::ClassProbabilities>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -273,6 +295,10 @@ pub struct AirWingSpec {
     /// Probability that its radar tells a decoy from a warhead (default 0).
     #[serde(default)]
     pub discrimination: Option<f64>,
+    /// Its own sensor: the probability, per threat class, that it detects and classifies
+    /// a threat that comes into its envelope (besides its side's picture).
+    #[serde(default)]
+    pub sensor: Option<super::ClassProbabilities>,
     #[serde(default)]
     pub source: Option<String>,
 }
@@ -314,6 +340,10 @@ pub struct BatterySpec {
     /// Probability that its radar tells a decoy from a warhead (default 0).
     #[serde(default)]
     pub discrimination: Option<f64>,
+    /// Its own sensor: the probability, per threat class, that it detects and classifies
+    /// a threat that comes into its envelope (besides its side's picture).
+    #[serde(default)]
+    pub sensor: Option<super::ClassProbabilities>,
     #[serde(default)]
     pub source: Option<String>,
 }

@@ -9,7 +9,7 @@ use super::super::types::{self, ThreatClass};
 use super::canonical::by_id;
 use super::database::Database;
 use super::units::{UnitIds, Units};
-use super::values::{envelope, position, probability};
+use super::values::{class_probabilities, envelope, position, probability};
 use super::{Checker, SCENARIO, Time};
 use crate::geo::LatLon as Geo;
 
@@ -35,6 +35,7 @@ pub(super) struct FireControl<'s> {
     pub radar_tracks: Option<u32>,
     pub impact_prediction_m: Option<f64>,
     pub discrimination: Option<f64>,
+    pub sensor: Option<&'s types::ClassProbabilities>,
 }
 
 /// The fire control of a `[[batteries]]` entry, an escort or an air wing: the fields they
@@ -51,6 +52,7 @@ macro_rules! fire_control {
             radar_tracks: $spec.radar_tracks,
             impact_prediction_m: $spec.impact_prediction_m,
             discrimination: $spec.discrimination,
+            sensor: $spec.sensor.as_ref(),
         }
     };
 }
@@ -160,6 +162,9 @@ pub(super) fn battery(
             "expected a tier of 1 (upper) or more",
         );
     }
+    let sensor = fc
+        .sensor
+        .map_or([0.0; 4], |s| sensor(ck, &p.key("sensor"), s));
     let magazines = magazines(ck, p, fc.magazine, db, tick_s);
     let doctrine = doctrine(ck, p, fc.doctrine);
     let mut envelopes = [None; 4];
@@ -213,6 +218,7 @@ pub(super) fn battery(
         radar_tracks: fc.radar_tracks,
         impact_prediction_m,
         discrimination,
+        sensor,
     })
 }
 
@@ -323,4 +329,22 @@ fn doctrine(ck: &mut Checker, p: &KeyPath, d: &types::Doctrine) -> [Vec<u32>; 4]
         );
     }
     out
+}
+
+/// A battery's own sensor: one probability per class (its range in the note: the track's
+/// detection combines it with the side's drawn one, `engine::plan`), with provenance.
+fn sensor(ck: &mut Checker, path: &KeyPath, s: &types::ClassProbabilities) -> [f64; 4] {
+    for c in ThreatClass::ALL {
+        if s.get(c).is_some_and(|v| v.as_point().is_none()) {
+            ck.err(
+                SCENARIO,
+                &path.key(c.name()),
+                "a sensor's probability is one number: give its range in the note (the side's detection is the drawn figure)",
+            );
+        }
+    }
+    let entry = ck.entry.take();
+    let v = class_probabilities(ck, SCENARIO, path, s, false);
+    ck.entry = entry;
+    v
 }

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use super::super::limits::{
-    MAX_DECOYS, MAX_FLIGHT_TIME_S, MAX_SCATTER_M, MAX_SUBMUNITIONS, MIN_SPEED_KMH,
+    MAX_ACQUISITION_KM, MAX_DECOYS, MAX_FLIGHT_TIME_S, MAX_PER_CELL, MAX_SCATTER_M,
+    MAX_SUBMUNITIONS, MIN_SPEED_KMH,
 };
-use super::super::model::{Interceptor, Weapon};
+use super::super::model::{Guidance, Interceptor, Weapon};
 use super::super::source::KeyPath;
 use super::super::types::{self, Figure, ThreatClass};
 use super::super::uncertain::{Owner, Parameter};
@@ -207,6 +208,9 @@ fn weapon_figures(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
             }
         }
     }
+    let guidance = t.guidance.as_ref().map_or(Guidance::FOLLOWS, |g| {
+        guidance(ck, file, &p.key("guidance"), g)
+    });
     Weapon {
         id: t.id.clone(),
         name: t.name.clone(),
@@ -223,6 +227,60 @@ fn weapon_figures(ck: &mut Checker, f: &Found<types::ThreatSpec>) -> Weapon {
         decoys,
         manoeuvre,
         submunitions,
+        guidance,
+    }
+}
+
+/// Terminal guidance: a targeting age within a day; an acquisition range (above 0, at
+/// most `MAX_ACQUISITION_KM`) for a seeker or an operator and none for fixed
+/// coordinates; provenance.
+fn guidance(ck: &mut Checker, file: usize, path: &KeyPath, g: &types::GuidanceSpec) -> Guidance {
+    let age = g.targeting_age_s;
+    let age = if age.is_finite() && (0.0..=MAX_FLIGHT_TIME_S).contains(&age) {
+        age
+    } else {
+        ck.err(
+            file,
+            &path.key("targeting_age_s"),
+            format!(
+                "expected a targeting age between 0 and {MAX_FLIGHT_TIME_S} s (a day), found {age}"
+            ),
+        );
+        0.0
+    };
+    let acquisition_km = match (g.kind.follows(), g.acquisition_km) {
+        (true, Some(km)) if km.is_finite() && km > 0.0 && km <= MAX_ACQUISITION_KM => km,
+        (true, Some(km)) => {
+            ck.err(
+                file,
+                &path.key("acquisition_km"),
+                format!("expected an acquisition range above 0 and at most {MAX_ACQUISITION_KM} km, found {km}"),
+            );
+            0.0
+        }
+        (true, None) => {
+            ck.err(
+                file,
+                path,
+                format!("a {} weapon needs `acquisition_km`: how far from its aim point it finds the target", g.kind.name()),
+            );
+            0.0
+        }
+        (false, Some(_)) => {
+            ck.err(
+                file,
+                &path.key("acquisition_km"),
+                format!("a {} weapon has no seeker: it lands where it was aimed, so `acquisition_km` does not apply", g.kind.name()),
+            );
+            0.0
+        }
+        (false, None) => 0.0,
+    };
+    provenance(ck, file, path, g.source.as_deref(), g.assumed);
+    Guidance {
+        kind: Some(g.kind),
+        targeting_age_s: age,
+        acquisition_km,
     }
 }
 
@@ -359,5 +417,17 @@ fn interceptor_figures(ck: &mut Checker, f: &Found<types::InterceptorSpec>) -> I
             1.0
         },
         reliability,
+        soft_kill: t.soft_kill,
+        per_cell: t.per_cell.filter(|&n| {
+            let ok = (1..=MAX_PER_CELL).contains(&n);
+            if !ok {
+                ck.err(
+                    file,
+                    &p.key("per_cell"),
+                    format!("expected 1 to {MAX_PER_CELL} rounds a cell, found {n}"),
+                );
+            }
+            ok
+        }),
     }
 }

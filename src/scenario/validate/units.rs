@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::super::limits::{MAX_FOOTPRINT_KM, MAX_VERTICES};
+use super::super::limits::{MAX_FOOTPRINT_KM, MAX_MANOEUVRE_KN, MAX_VERTICES};
 use super::super::model::*;
 use super::super::source::KeyPath;
 use super::super::types::{self, ThreatClass};
@@ -157,6 +157,7 @@ impl Units<'_> {
             hardness: v.hardness,
             footprint,
             trips: Vec::new(),
+            manoeuvre_kmh: 0.0,
         });
         index
     }
@@ -198,7 +199,10 @@ pub(super) fn check<'f>(
         let placement = Placement::Fixed(at);
         let v = vulnerability(ck, &p.key("vulnerability"), &a.vulnerability);
         let fp = footprint(ck, &p.key("footprint"), a.footprint.as_ref(), a.kind, at);
-        units.add_asset(&a.id, &a.name, side, a.kind, placement, (v, fp));
+        let index = units.add_asset(&a.id, &a.name, side, a.kind, placement, (v, fp));
+        if let Some(m) = &a.manoeuvre {
+            units.assets[index].manoeuvre_kmh = manoeuvre(ck, &p.key("manoeuvre"), a.kind, m);
+        }
     }
     let mut fleet = Fleet {
         db,
@@ -409,6 +413,30 @@ impl Fleet<'_, '_> {
 }
 
 /// An asset's footprint: a radius, or a polygon of 3 to `MAX_VERTICES` vertices, within
+/// A ship's speed when it manoeuvres (km/h): above 0 and at most `MAX_MANOEUVRE_KN`, with
+/// provenance; only a ship manoeuvres.
+fn manoeuvre(ck: &mut Checker, path: &KeyPath, kind: AssetKind, m: &types::ManoeuvreSpec) -> f64 {
+    provenance(ck, SCENARIO, path, m.source.as_deref(), m.assumed);
+    if kind != AssetKind::Ship {
+        ck.err(
+            SCENARIO,
+            path,
+            "only a ship manoeuvres: this asset is not `kind = \"ship\"`",
+        );
+        return 0.0;
+    }
+    let kn = m.speed_kn;
+    if !(kn.is_finite() && kn > 0.0 && kn <= MAX_MANOEUVRE_KN) {
+        ck.err(
+            SCENARIO,
+            &path.key("speed_kn"),
+            format!("expected a speed above 0 and at most {MAX_MANOEUVRE_KN} kn, found {kn}"),
+        );
+        return 0.0;
+    }
+    kn * 1.852
+}
+
 /// `MAX_FOOTPRINT_KM` of its position, with provenance; the kind's default without one.
 /// Polygon vertices become km east and north of `at` (flat within 30 km).
 fn footprint(
