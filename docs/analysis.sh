@@ -255,8 +255,10 @@ print(f"""
 The asset most often out of action is {worst['id']} ({worst['out_of_action'] * 100:.0f}% of
 replicates); the first magazine to run dry is {first_dry}. Out of action in more than half of the
 replicates: {majority}. {verdict} An asset is out of action when its damaging hits reach its staying power (the
-scenario's `vulnerability`), an assumption per asset; issue 14 (ships' own defence layers and
-guidance) will change the ships' rows.
+scenario's `vulnerability`), an assumption per asset. The ships' rows follow from their own
+defence layers and from each threat's terminal guidance: a weapon without a seeker flies to where
+its ship was when its targeting data were taken, and the seekers' acquisition ranges and the
+targeting ages are assumptions with ranges (VALIDATION.md, the ships' section).
 
 ## 4. What each side pays, path by path
 
