@@ -74,6 +74,14 @@ pub fn tick_seconds(origin: Origin) -> Result<u32, LoadError> {
     Ok(file.scenario.tick_seconds)
 }
 
+/// The duration a scenario file declares, in seconds, read from its syntax alone (its
+/// templates expanded; no database, no checks of meaning).
+pub fn duration_seconds(origin: Origin) -> Result<u32, LoadError> {
+    let main = SourceFile::read(origin)?;
+    let file = templates::parse_scenario(&main)?;
+    Ok(file.scenario.duration.seconds())
+}
+
 /// Load a scenario with extra TOML appended to its main file: the orders a facilitator
 /// injected during an exercise. Diagnostics in the extra text point past the file's end.
 pub fn load_with_extra(origin: Origin, extra: &str) -> Result<Scenario, LoadError> {
