@@ -189,10 +189,12 @@ fn the_run_writes_each_path_and_its_share() {
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    // In the order they are taken: retaliation (00:05), then proxies (00:06, given it).
     let d = &summary["decisions"];
-    assert_eq!(d[1]["id"], "retaliation");
+    assert_eq!(d[0]["id"], "retaliation");
+    assert_eq!(d[1]["id"], "proxies");
     let shares: f64 = (0..3)
-        .map(|k| d[1]["outcomes"][k]["share"].as_f64().unwrap())
+        .map(|k| d[0]["outcomes"][k]["share"].as_f64().unwrap())
         .sum();
     assert!((shares - 1.0).abs() < 1e-12);
     // Figures conditional on each path: the means of the rows that took it.
@@ -209,7 +211,7 @@ fn the_run_writes_each_path_and_its_share() {
         e.1 += 1;
     }
     for (o, (sum, n)) in by_outcome.iter().enumerate() {
-        let outcome = &d[1]["outcomes"][o];
+        let outcome = &d[0]["outcomes"][o];
         assert_eq!(outcome["replicates"].as_u64().unwrap(), *n as u64);
         if *n > 0 {
             let mean = outcome["figures"]["launched_total"]["mean"]
@@ -218,8 +220,8 @@ fn the_run_writes_each_path_and_its_share() {
             assert!((mean - sum / *n as f64).abs() < 1e-9, "{outcome}");
         }
     }
-    let wide = &d[1]["outcomes"][2]["figures"]["launched_total"]["mean"];
-    let none = &d[1]["outcomes"][0]["figures"]["launched_total"]["mean"];
+    let wide = &d[0]["outcomes"][2]["figures"]["launched_total"]["mean"];
+    let none = &d[0]["outcomes"][0]["figures"]["launched_total"]["mean"];
     assert!(
         wide.as_f64().unwrap() > none.as_f64().unwrap() + 10.0,
         "the wave adds 20"
@@ -422,7 +424,7 @@ fn each_path_has_the_bands_of_its_own_rows_and_shards_merge_to_them() {
     assert!(compared >= 20, "{compared} bands");
     // Paths with different outcomes have different bands: the wave of 20 rounds.
     let leaked =
-        |o: usize| summary["decisions"][1]["outcomes"][o]["figures"]["leaked_total"].clone();
+        |o: usize| summary["decisions"][0]["outcomes"][o]["figures"]["leaked_total"].clone();
     assert!(
         leaked(2)["p95"].as_f64() > leaked(0)["p95"].as_f64(),
         "{}",

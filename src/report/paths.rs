@@ -247,7 +247,7 @@ impl PathCounts {
     ) -> Result<Vec<DecisionFigures>, String> {
         let r = replicates.max(1) as f64;
         let bands = self.bands(reread)?;
-        Ok(self
+        let mut list: Vec<Option<DecisionFigures>> = self
             .decisions
             .iter()
             .zip(&self.sums)
@@ -270,6 +270,13 @@ impl PathCounts {
                     .collect(),
                 not_taken: counts[counts.len() - 1] as f64 / r,
             })
+            .map(Some)
+            .collect();
+        // In the order the decisions are taken (by time, a condition after what it reads),
+        // as a reader follows the tree.
+        Ok(crate::engine::decisions::draw_order(sc)
+            .into_iter()
+            .filter_map(|d| list.get_mut(d).and_then(Option::take))
             .collect())
     }
 }
