@@ -53,10 +53,11 @@ pub fn main(a: &CheckArgs) -> Result<(), Failure> {
     );
     if !sc.decisions.is_empty() {
         // The paths a replicate can take, and the decisions a run takes by hand.
-        let each: Vec<String> = sc
-            .decisions
-            .iter()
-            .map(|d| {
+        // In the order they are taken, as the run's table lists them.
+        let each: Vec<String> = crate::engine::decisions::draw_order(&sc)
+            .into_iter()
+            .map(|k| {
+                let d = &sc.decisions[k];
                 let outcomes: Vec<&str> = d.outcomes.iter().map(|o| o.id.as_str()).collect();
                 format!("{} ({})", d.id, outcomes.join(" / "))
             })

@@ -427,11 +427,17 @@ pub(super) fn take_by_hand(
         return Ok(sc);
     }
     let mut s = (*sc).clone();
+    pin(&mut s, decide)?;
+    Ok(Arc::new(s))
+}
+
+/// `--decide`: each decision taken by hand in `sc`; an unknown one is bad input naming it.
+pub(super) fn pin(sc: &mut Scenario, decide: &[(String, String)]) -> Result<(), Failure> {
     for (d, o) in decide {
-        s.take_by_hand(d, o)
+        sc.take_by_hand(d, o)
             .map_err(|e| Failure::input(format!("--decide {d}={o}: {e}")))?;
     }
-    Ok(Arc::new(s))
+    Ok(())
 }
 
 fn which_shard(a: &RunArgs) -> Result<Option<ShardOf>, Failure> {

@@ -54,10 +54,7 @@ pub fn main(a: &SensitivityArgs) -> Result<(), Failure> {
     let gpu = choose_backend(a.backend)?;
     let mut sc = scenario::load_path(Some(&a.scenario))?;
     crate::report::check_reported(&sc)?;
-    for (d, o) in &a.decide {
-        sc.take_by_hand(d, o)
-            .map_err(|e| Failure::input(format!("--decide {d}={o}: {e}")))?;
-    }
+    super::run::pin(&mut sc, &a.decide)?;
     // The figure is checked against the names an analyst sees (`replicate` is no figure),
     // then read from the whole row.
     let bad_figure = |e: String| Failure::input(format!("--figure: {e}"));

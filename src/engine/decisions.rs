@@ -14,7 +14,7 @@
 //! starts the orders that wait on an outcome.
 
 use crate::scenario::uncertain::parameter_id;
-use crate::scenario::{Decision, Gate, Outcome, Scenario};
+use crate::scenario::{Gate, Outcome, Scenario};
 
 use super::layout::NEVER;
 use super::params::{Draws, quantile_of};
@@ -30,15 +30,6 @@ pub fn decision_key(id: &str) -> String {
     format!("decision:{id}")
 }
 
-/// The decisions a decision depends on: its `given`, and its cases' decisions.
-fn parents(d: &Decision) -> impl Iterator<Item = usize> + '_ {
-    let cases = d.cases.iter().filter_map(|c| match c.when {
-        Gate::Outcome { decision, .. } => Some(decision),
-        Gate::Trigger(_) => None,
-    });
-    d.given.map(|g| g.0).into_iter().chain(cases)
-}
-
 /// The order the decisions are drawn in: by tick, and at one tick after those they depend
 /// on (the checker refused circles and dependence on a later decision).
 pub fn draw_order(sc: &Scenario) -> Vec<usize> {
@@ -48,7 +39,8 @@ pub fn draw_order(sc: &Scenario) -> Vec<usize> {
     for _ in 0..n {
         let mut changed = false;
         for k in 0..n {
-            let d = parents(&sc.decisions[k])
+            let d = sc.decisions[k]
+                .parents()
                 .map(|p| depth[p] + 1)
                 .max()
                 .unwrap_or(0)

@@ -339,6 +339,17 @@ pub struct Decision {
     pub note: Option<String>,
 }
 
+impl Decision {
+    /// The decisions this one depends on: its `given`, and its cases' decisions.
+    pub fn parents(&self) -> impl Iterator<Item = usize> + '_ {
+        let cases = self.cases.iter().filter_map(|c| match c.when {
+            Gate::Outcome { decision, .. } => Some(decision),
+            Gate::Trigger(_) => None,
+        });
+        self.given.map(|g| g.0).into_iter().chain(cases)
+    }
+}
+
 /// A case of a decision: its condition, and every outcome's probability under it (an
 /// outcome the case does not name keeps the decision's own).
 #[derive(Clone, Debug)]

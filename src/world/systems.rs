@@ -102,6 +102,19 @@ fn take_decision(d: usize, tick: u32, shared: &Shared, reps: &mut Replicates, lo
     let sc = &shared.scenario;
     let (n, t) = (sc.decisions.len(), sc.triggers.len());
     let draws = draws_of(&shared.plan);
+    // The orders that wait on one of its outcomes: (order, outcome, tick due).
+    let waiting: Vec<(usize, u32, u32)> = sc
+        .orders
+        .iter()
+        .enumerate()
+        .filter_map(|(oi, o)| match o.when {
+            When::After {
+                on: Gate::Outcome { decision, outcome },
+                delay,
+            } if decision == d => Some((oi, outcome as u32, delay)),
+            _ => None,
+        })
+        .collect();
     for r in 0..reps.count {
         let global = reps.first + r;
         let rep = Replicate {
@@ -114,16 +127,8 @@ fn take_decision(d: usize, tick: u32, shared: &Shared, reps: &mut Replicates, lo
         if k == NOT_TAKEN {
             continue;
         }
-        for (oi, o) in sc.orders.iter().enumerate() {
-            if let When::After {
-                on: Gate::Outcome { decision, outcome },
-                delay,
-            } = o.when
-                && decision == d
-                && outcome as u32 == k
-            {
-                reps.pending.insert((delay, r, oi));
-            }
+        for &(oi, _, delay) in waiting.iter().filter(|w| w.1 == k) {
+            reps.pending.insert((delay, r, oi));
         }
         if reps.logged.contains(&r) {
             let dec = &sc.decisions[d];

@@ -195,56 +195,41 @@ impl ExerciseApp {
             })
             .collect();
         let texts = std::cell::RefCell::new(Vec::new());
-        let r = Plot::new("what-if-histogram")
-            .height(180.0)
-            .allow_scroll(false)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .include_y(0.0)
-            .include_y(tallest.max(1) as f64 * 1.2)
-            .x_axis_formatter(|mark, _| {
-                let t = charts::count_tick(mark.value);
-                texts.borrow_mut().push(t.clone());
-                t
-            })
-            .y_axis_formatter(|mark, _| charts::count_tick(mark.value))
-            .label_formatter(|_| None)
-            .legend(Legend::default())
-            .show(ui, |p| {
-                let mut below = vec![0u32; bins];
-                for (k, (part, label)) in parts.iter().zip(&legend).enumerate() {
-                    let (r, g, b) = OUTCOMES[k % OUTCOMES.len()];
-                    let bars: Vec<Bar> = part
-                        .bins
-                        .iter()
-                        .zip(&mut below)
-                        .map(|(bin, base)| {
-                            // Where the unsplit histogram puts its bar: on the value,
-                            // or the middle of a bin of several.
-                            let x = if bin.width > 1.0 {
-                                bin.centre()
-                            } else {
-                                bin.start
-                            };
-                            let bar = Bar::new(x, bin.count as f64)
-                                .width(bin.width.max(1.0) * 0.84)
-                                .base_offset(*base as f64)
-                                .name(format!(
-                                    "{} {what}, {id} {}: {} replicates",
-                                    bin.label(),
-                                    part.outcome,
-                                    bin.count
-                                ));
-                            *base += bin.count;
-                            bar
-                        })
-                        .collect();
-                    let chart = BarChart::new(label, bars)
-                        .color(Color32::from_rgb(r, g, b))
-                        .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
-                    p.bar_chart(chart);
-                }
-            });
+        let r = histogram_plot(tallest as u64, &texts).show(ui, |p| {
+            let mut below = vec![0u32; bins];
+            for (k, (part, label)) in parts.iter().zip(&legend).enumerate() {
+                let (r, g, b) = OUTCOMES[k % OUTCOMES.len()];
+                let bars: Vec<Bar> = part
+                    .bins
+                    .iter()
+                    .zip(&mut below)
+                    .map(|(bin, base)| {
+                        // Where the unsplit histogram puts its bar: on the value,
+                        // or the middle of a bin of several.
+                        let x = if bin.width > 1.0 {
+                            bin.centre()
+                        } else {
+                            bin.start
+                        };
+                        let bar = Bar::new(x, bin.count as f64)
+                            .width(bin.width.max(1.0) * 0.84)
+                            .base_offset(*base as f64)
+                            .name(format!(
+                                "{} {what}, {id} {}: {} replicates",
+                                bin.label(),
+                                part.outcome,
+                                bin.count
+                            ));
+                        *base += bin.count;
+                        bar
+                    })
+                    .collect();
+                let chart = BarChart::new(label, bars)
+                    .color(Color32::from_rgb(r, g, b))
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
+                p.bar_chart(chart);
+            }
+        });
         self.drawn.histogram_rect = Some(r.response.rect);
         let b = r.transform.bounds();
         self.drawn.histogram = Some(super::HistogramDrawn {
@@ -275,63 +260,48 @@ impl ExerciseApp {
             Chart::Leakers => "leakers",
             Chart::Hits(_) => "hits",
         };
-        let r = Plot::new("what-if-histogram")
-            .height(180.0)
-            .allow_scroll(false)
-            .allow_drag(false)
-            .allow_zoom(false)
-            .include_y(0.0)
-            .include_y(tallest.max(1) as f64 * 1.2)
-            .x_axis_formatter(|mark, _| {
-                let t = charts::count_tick(mark.value);
-                texts.borrow_mut().push(t.clone());
-                t
-            })
-            .y_axis_formatter(|mark, _| charts::count_tick(mark.value))
-            .label_formatter(|_| None)
-            .legend(Legend::default())
-            .show(ui, |p| {
-                for (i, ((name, values), bins)) in series.iter().zip(&bins).enumerate() {
-                    let (r, g, b) = SERIES[i % SERIES.len()];
-                    let colour = Color32::from_rgb(r, g, b);
-                    let bars: Vec<Bar> = bins
-                        .iter()
-                        .map(|bin| {
-                            let w = bin.width.max(1.0) * 0.84 / n;
-                            let x = bin.start - 0.42 * bin.width.max(1.0)
-                                + if bin.width > 1.0 {
-                                    bin.width / 2.0
-                                } else {
-                                    0.0
-                                }
-                                + (i as f64 + 0.5) * w;
-                            Bar::new(x, bin.count as f64).width(w).name(format!(
-                                "{} {what}: {} replicates",
-                                bin.label(),
-                                bin.count
-                            ))
-                        })
-                        .collect();
-                    let label = if name.is_empty() { what } else { name };
-                    let chart = BarChart::new(label, bars)
+        let r = histogram_plot(tallest as u64, &texts).show(ui, |p| {
+            for (i, ((name, values), bins)) in series.iter().zip(&bins).enumerate() {
+                let (r, g, b) = SERIES[i % SERIES.len()];
+                let colour = Color32::from_rgb(r, g, b);
+                let bars: Vec<Bar> = bins
+                    .iter()
+                    .map(|bin| {
+                        let w = bin.width.max(1.0) * 0.84 / n;
+                        let x = bin.start - 0.42 * bin.width.max(1.0)
+                            + if bin.width > 1.0 {
+                                bin.width / 2.0
+                            } else {
+                                0.0
+                            }
+                            + (i as f64 + 0.5) * w;
+                        Bar::new(x, bin.count as f64).width(w).name(format!(
+                            "{} {what}: {} replicates",
+                            bin.label(),
+                            bin.count
+                        ))
+                    })
+                    .collect();
+                let label = if name.is_empty() { what } else { name };
+                let chart = BarChart::new(label, bars)
+                    .color(colour)
+                    .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
+                p.bar_chart(chart);
+                let stat = Stat::of(values);
+                p.vline(
+                    VLine::new(format!("{label} mean"), stat.mean)
                         .color(colour)
-                        .element_formatter(Box::new(|bar: &Bar, _: &BarChart| bar.name.clone()));
-                    p.bar_chart(chart);
-                    let stat = Stat::of(values);
+                        .width(2.0),
+                );
+                for x in [stat.p5, stat.p95] {
                     p.vline(
-                        VLine::new(format!("{label} mean"), stat.mean)
-                            .color(colour)
-                            .width(2.0),
+                        VLine::new(format!("{label} p5–p95"), x)
+                            .color(colour.gamma_multiply(0.7))
+                            .style(LineStyle::dashed_dense()),
                     );
-                    for x in [stat.p5, stat.p95] {
-                        p.vline(
-                            VLine::new(format!("{label} p5–p95"), x)
-                                .color(colour.gamma_multiply(0.7))
-                                .style(LineStyle::dashed_dense()),
-                        );
-                    }
                 }
-            });
+            }
+        });
         self.drawn.histogram_rect = Some(r.response.rect);
         let hover = r.hovered_plot_item.is_some();
         let b = r.transform.bounds();
@@ -361,4 +331,24 @@ impl ExerciseApp {
                 .small(),
         );
     }
+}
+
+/// The what-if's histogram frame: counts on both axes, a fixed view, the x ticks drawn kept
+/// in `texts` (the tests read them).
+fn histogram_plot(tallest: u64, texts: &std::cell::RefCell<Vec<String>>) -> Plot<'_> {
+    Plot::new("what-if-histogram")
+        .height(180.0)
+        .allow_scroll(false)
+        .allow_drag(false)
+        .allow_zoom(false)
+        .include_y(0.0)
+        .include_y(tallest.max(1) as f64 * 1.2)
+        .x_axis_formatter(move |mark, _| {
+            let t = charts::count_tick(mark.value);
+            texts.borrow_mut().push(t.clone());
+            t
+        })
+        .y_axis_formatter(|mark, _| charts::count_tick(mark.value))
+        .label_formatter(|_| None)
+        .legend(Legend::default())
 }

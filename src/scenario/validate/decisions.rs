@@ -205,23 +205,13 @@ fn case_gate(
     }
 }
 
-/// The decisions each one depends on (its `given`, its cases' decisions).
-fn parents(d: &Decision) -> impl Iterator<Item = usize> + '_ {
-    d.given
-        .map(|g| g.0)
-        .into_iter()
-        .chain(d.cases.iter().filter_map(|c| match c.when {
-            Gate::Outcome { decision, .. } => Some(decision),
-            Gate::Trigger(_) => None,
-        }))
-}
-
 /// A decision is taken no earlier than those it depends on, and never depends on itself
 /// (through any chain of `given` and cases): such a condition is refused and dropped.
 fn order_conditions(ck: &mut Checker, out: &mut Decisions, paths: &[KeyPath]) {
     let n = out.list.len();
     for (k, path) in paths.iter().enumerate().take(n) {
-        let late: Vec<usize> = parents(&out.list[k])
+        let late: Vec<usize> = out.list[k]
+            .parents()
             .filter(|&p| out.list[p].at > out.list[k].at)
             .collect();
         for p in late {
@@ -236,13 +226,13 @@ fn order_conditions(ck: &mut Checker, out: &mut Decisions, paths: &[KeyPath]) {
         }
     }
     // Kahn's algorithm: what is never freed lies on a circle.
-    let mut waiting: Vec<usize> = (0..n).map(|k| parents(&out.list[k]).count()).collect();
+    let mut waiting: Vec<usize> = (0..n).map(|k| out.list[k].parents().count()).collect();
     let mut ready: Vec<usize> = (0..n).filter(|&k| waiting[k] == 0).collect();
     let mut done = vec![false; n];
     while let Some(k) = ready.pop() {
         done[k] = true;
         for c in 0..n {
-            let edges = parents(&out.list[c]).filter(|&p| p == k).count();
+            let edges = out.list[c].parents().filter(|&p| p == k).count();
             if edges > 0 && !done[c] {
                 waiting[c] -= edges;
                 if waiting[c] == 0 {
