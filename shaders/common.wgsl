@@ -286,7 +286,7 @@ struct AssetState {
     hits: u32,
     damage: u32,
     out_at: u32,
-    _pad: u32,
+    away: u32,
 }
 
 struct Event {
@@ -528,7 +528,14 @@ fn reloaded(magazine: MagazineState, slot: SlotRow, tick: u32) -> MagazineState 
 
 fn battery_up(r: u32, b: u32) -> bool {
     let row = batteries[b];
-    return row.online != 0u && (row.host == NONE || assets[r * params.assets + row.host].out_at == NEVER);
+    if row.online == 0u {
+        return false;
+    }
+    if row.host == NONE {
+        return true;
+    }
+    let host = assets[r * params.assets + row.host];
+    return host.out_at == NEVER && host.away == 0u;
 }
 
 fn opp_state(r: u32, tr: Track, th: Threat, j: u32, tick: u32) -> u32 {

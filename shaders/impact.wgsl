@@ -26,6 +26,7 @@
 const ASSET_HITS: u32 = 0u;
 const ASSET_DAMAGE: u32 = 1u;
 const ASSET_OUT_AT: u32 = 2u;
+const ASSET_AWAY: u32 = 3u;
 
 fn count(r: u32, index: u32) {
     atomicAdd(&counters[r * params.counters + index], 1u);
@@ -106,10 +107,12 @@ fn impact_one(r: u32, k: u32) {
             count(r, base + C_LEAKED);
             // Where it lands, and for submunitions where each of them does.
             let centre = impact_point(r, k, th);
+            // A ship off its station is not there to hit.
+            let present = atomicLoad(&asset_words[(r * params.assets + at) * 4u + ASSET_AWAY]) == 0u;
             var hits = 0u;
             var damage = 0u;
             if w.submunitions == 0u {
-                if on_target(k, centre) {
+                if present && on_target(k, centre) {
                     hits = 1u;
                     if !roll(r, k, D_DAMAGE, asset_rows[at].hardness) {
                         damage = 1u;
@@ -121,7 +124,7 @@ fn impact_one(r: u32, k: u32) {
                     let d = D_SUB + 3u * i;
                     let rad = radius(keyed(r, k, th.launch, d), w.sub_scatter);
                     let p = shift(centre, polar(rad, keyed(r, k, th.launch, d + 1u)));
-                    if on_target(k, p) {
+                    if present && on_target(k, p) {
                         hits += 1u;
                         if !roll(r, k, d + 2u, asset_rows[at].hardness) {
                             damage += 1u;

@@ -182,6 +182,28 @@ fn deliveries_and_trips_to_port_give_the_same_bytes_in_batches() {
 }
 
 #[test]
+fn ships_sent_to_port_by_their_own_reports_give_the_same_bytes_in_batches() {
+    // Magazines read back for the reports, a ship away in some replicates (its batteries
+    // silent, its station empty), a relief that starts in reserve and takes the station.
+    if require_gpu().is_none() {
+        return;
+    }
+    let sc = station::varied();
+    let plan = Arc::new(plan::build(&sc));
+    let (out, batches) = assert_same("station", &sc, &plan, 24, 5, 0..24, Some(7));
+    assert_eq!(batches.len(), 4, "{batches:?}");
+    let log: Vec<&str> = out.log.iter().map(|e| e.text.as_str()).collect();
+    assert!(
+        log.iter()
+            .any(|t| t.contains("relief takes the station of ddg"))
+    );
+    assert!(
+        out.fired.contains(&u32::MAX),
+        "the trigger fired everywhere"
+    );
+}
+
+#[test]
 fn ships_that_move_and_weapons_that_cannot_follow_give_the_same_bytes() {
     // Aim points off the ship (a carrier under way), a manoeuvring picket's run drawn per
     // threat, a battery that lets fall what will miss, and seekers that find the ship.

@@ -9,7 +9,8 @@
 //! random launch times, let-fall, radar and channel limits, failed rounds, submunitions),
 //! observed before every kernel of every tick (`CpuBackend::observe`); the last with a
 //! kill probability drawn per replicate (`drawn_pk`); and of ships that move, with weapons
-//! aimed where a ship was and a manoeuvring ship's run (`common::guidance::kernel_case`). For each kernel the recorder keeps
+//! aimed where a ship was and a manoeuvring ship's run (`common::guidance::kernel_case`);
+//! and of a ship that leaves its station for port, and its relief (`common::station`). For each kernel the recorder keeps
 //! ticks where the twin does real work: at least `MIN_TICKS` of them, and every tick that
 //! shows a kind of work
 //! (a launch, an engagement, a reload, a kill, a leak, ...) not seen before. Each test
@@ -181,6 +182,16 @@ fn cases() -> &'static BTreeMap<usize, Vec<Case>> {
             record: 0..2,
         };
         record(&recorder, "ships", sc, plan, config);
+        // A ship sent to port by its own magazine report and its relief: batteries whose
+        // host is away, leakers that land on an empty station.
+        let sc = common::station::varied();
+        let plan = Arc::new(plan::build(&sc));
+        let config = RunConfig {
+            replicates: 6,
+            seed: 5,
+            record: 0..6,
+        };
+        record(&recorder, "station", sc, plan, config);
         let r = std::mem::take(&mut *recorder.lock().unwrap());
         r.cases
     })

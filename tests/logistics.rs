@@ -189,7 +189,7 @@ fn logistics_orders_are_checked() {
         "base is not a ship",
     );
     bad(
-        "[[triggers]]\nid = \"t\"\nwhen = { asset = \"base\", hits_at_least = 1 }\n[[orders]]\nid = \"x\"\nafter = { trigger = \"t\" }\nrearm = { ship = \"ship\", port = { lat = 29.0, lon = 45.0 }, speed_kn = 20, in_port = \"01:00\" }\n",
+        "[[triggers]]\nid = \"t\"\nwhen = { asset = \"base\", hits_at_least = 1 }\n[[orders]]\nid = \"x\"\nafter = { trigger = \"t\" }\nswitch = { battery = \"battery\", online = false }\n",
         "needs a fixed time `at`",
     );
     bad(

@@ -33,6 +33,13 @@ pub enum Upload {
     },
     /// A battery is switched on or off in every replicate.
     BatteryOnline { battery: u32, online: bool },
+    /// A ship leaves its station (`away`) or takes it in replicate `replicate` alone (a
+    /// trip to port that a trigger ordered, a relief).
+    Away {
+        replicate: u32,
+        asset: u32,
+        away: bool,
+    },
     /// A magazine slot changes at `tick` in replicates `first..end` (local indices).
     Magazine {
         first: u32,
@@ -153,6 +160,10 @@ pub trait Backend: Send {
         changed: &mut Vec<u32>,
         assets: &mut [AssetState],
     ) -> Result<(), String>;
+    /// Every replicate's magazines as they stand (replicate-major, a row per slot; reloads
+    /// are applied lazily, so `cpu::reloaded` gives them at a tick), for the host's
+    /// magazine reports.
+    fn magazines(&mut self) -> Result<Vec<MagazineState>, String>;
     /// Events recorded this tick, as (local replicate, event).
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String>;
     fn finish(&mut self) -> Result<FinalState, String>;
@@ -350,6 +361,11 @@ impl Backend for CpuBackend {
                 Upload::BatteryOnline { battery, online } => {
                     self.batteries[battery as usize].online = online as u32
                 }
+                Upload::Away {
+                    replicate,
+                    asset,
+                    away,
+                } => self.lanes[replicate as usize].assets[asset as usize].away = away as u32,
                 Upload::Magazine {
                     first,
                     end,
@@ -443,6 +459,14 @@ impl Backend for CpuBackend {
             changed.push(r);
         }
         Ok(())
+    }
+
+    fn magazines(&mut self) -> Result<Vec<MagazineState>, String> {
+        Ok(self
+            .lanes
+            .iter()
+            .flat_map(|l| l.magazines.iter().copied())
+            .collect())
     }
 
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {

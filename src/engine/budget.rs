@@ -253,13 +253,15 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
     let threat_state = sum(&[block(threats), mul(ticks, 4), Some(threats)])?;
     // The lane's, and the host's copy (strikes decide there).
     let launcher_state = sum(&[block(launchers), Some(launchers)])?;
-    // The host reads assets back for triggers, and holds the old copy while it does.
+    // The host reads assets back for triggers, and holds the old copy while it does; and
+    // the magazines, at a magazine report (a `cells_below` trigger).
     let read_back = if s.triggers > 0 { 2 } else { 0 };
     let host = sum(&[
         Some(groups),
         Some(launchers),
         mul(s.triggers, 4),
         mul(assets, read_back),
+        mul(magazines, read_back / 2),
     ])?;
     // The final state read back: threats, magazines, counters, assets; and the fired
     // triggers the host hands over with it.

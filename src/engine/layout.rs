@@ -437,7 +437,10 @@ pub struct AssetState {
     pub damage: u32,
     /// Tick it was put out of action, or `NEVER`.
     pub out_at: u32,
-    pub _pad: u32,
+    /// 1 while a ship is off its station in this replicate (gone to port to rearm, or
+    /// held in reserve until it relieves another): its batteries are silent and what
+    /// lands on its station finds nothing there. Set by the host only.
+    pub away: u32,
 }
 
 impl AssetState {
@@ -445,7 +448,7 @@ impl AssetState {
         hits: 0,
         damage: 0,
         out_at: NEVER,
-        _pad: 0,
+        away: 0,
     };
 }
 

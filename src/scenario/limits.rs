@@ -31,6 +31,9 @@ pub const MIN_SPEED_KMH: f64 = 1.0;
 pub const MAX_FILE_BYTES: u64 = 16 << 20;
 /// Times one repeated order falls due (`times`): a year of hourly salvos.
 pub const MAX_REPEATS: u32 = 10_000;
+/// Magazine reports a `cells_below` trigger asks for over the scenario: each one stops
+/// every replicate and reads its magazines.
+pub const MAX_REPORTS: u32 = 10_000;
 /// Orders of a scenario, every time of a repeated order counted: checked before repeats
 /// are expanded, so that `times` cannot multiply the scenario's size unchecked.
 pub const MAX_ORDERS: usize = 100_000;

@@ -153,6 +153,9 @@ pub struct Asset {
     pub footprint: Footprint,
     /// A ship's trips to port (`rearm` orders), in time order; they never overlap.
     pub trips: Vec<Trip>,
+    /// A ship held off station in reserve until it relieves another (a `rearm` order's
+    /// `relief`): its batteries are silent and nothing can hit it until then.
+    pub reserve: bool,
     /// A ship that turns away at this speed, on a course the shooter cannot know, when
     /// threatened (km/h; 0: it keeps to its station or route).
     pub manoeuvre_kmh: f64,
@@ -170,6 +173,49 @@ pub struct Trip {
     /// Where it left its station.
     pub from: LatLon,
     pub port: LatLon,
+}
+
+/// A ship's trip to `port` leaving its station at tick `leave`: out at `speed_kn`,
+/// `in_port` ticks there, and back to where its station is by then (an escort's station
+/// moves with its carrier: two fixed-point steps, as for an aim point).
+pub fn trip(
+    carriers: &[Carrier],
+    placement: Placement,
+    (leave, port): (u32, LatLon),
+    speed_kn: f64,
+    in_port: u32,
+    tick_s: u32,
+) -> Trip {
+    let station = |seconds: f64| match placement {
+        Placement::Fixed(p) => p,
+        Placement::Mounted { carrier, offset_km } => carriers[carrier]
+            .route
+            .position_at(seconds)
+            .offset(offset_km[0], offset_km[1]),
+    };
+    let tick_s = tick_s as f64;
+    let ticks = |seconds: f64| (seconds / tick_s).ceil().min(u32::MAX as f64) as u32;
+    let speed_kmh = speed_kn.max(1e-3) * 1.852;
+    let from = station(leave as f64 * tick_s);
+    let arrive = leave.saturating_add(ticks(from.distance_km(port) / speed_kmh * 3600.0));
+    let depart = arrive.saturating_add(in_port);
+    let depart_s = depart as f64 * tick_s;
+    let mut back_s = depart_s + from.distance_km(port) / speed_kmh * 3600.0;
+    for _ in 0..2 {
+        let home = station(back_s);
+        back_s = depart_s + port.distance_km(home) / speed_kmh * 3600.0;
+    }
+    let back = depart
+        .saturating_add(ticks(back_s - depart_s))
+        .max(depart.saturating_add(1));
+    Trip {
+        leave,
+        arrive,
+        depart,
+        back,
+        from,
+        port,
+    }
 }
 
 /// Where an asset can be hit, around its position (for a ship, around where it is).
@@ -411,11 +457,15 @@ pub enum Action {
     /// A ship's trip to port: `assets[ship].trips[trip]`, planned ahead.
     Rearm {
         ship: usize,
+        /// Its planned trip (`Asset::trips`) when the order has a fixed time; a triggered
+        /// order's trip is planned in each replicate when it falls due ([`trip`]).
         trip: usize,
         port: LatLon,
         speed_kn: f64,
         /// Ticks in port.
         in_port: u32,
+        /// A ship in reserve that takes the station, and the ticks after this one leaves.
+        relief: Option<(usize, u32)>,
     },
 }
 
@@ -444,6 +494,12 @@ pub enum Measure {
     OutOfAction,
     /// At least this many of the side's launchers destroyed by strikes.
     LaunchersDestroyed(u32),
+    /// A ship's loaded vertical-launch cells below `cells`, looked at in its magazine
+    /// report every `every` ticks (from tick `every`).
+    CellsBelow {
+        cells: u32,
+        every: u32,
+    },
 }
 
 #[derive(Clone, Debug)]

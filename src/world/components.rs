@@ -93,6 +93,23 @@ pub enum Due {
     Port(usize),
     /// The ship of a `rearm` order is back on station: its batteries engage again.
     Station(usize),
+    /// A ship's magazine report: `cells_below` trigger (its index) looked at in every
+    /// replicate.
+    Report(usize),
+}
+
+/// What falls due later in one replicate (`Replicates::pending`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// An order a trigger or a decision scheduled (its index).
+    Order(usize),
+    /// The ship of a `rearm` order carried out in this replicate alone leaves port with
+    /// full magazines.
+    Port(usize),
+    /// That ship is back on station (and its relief, if one came, stands down).
+    Station(usize),
+    /// That ship's relief takes its station.
+    Relieve(usize),
 }
 
 /// Orders, activations and the steps of trips to port at fixed times, in time order (a tie
@@ -124,8 +141,11 @@ pub struct Replicates {
     /// Replicates whose assets changed at the tick just run, ascending: the only ones
     /// whose triggers can fire then.
     pub changed: Vec<u32>,
-    /// Actions due later in one replicate: (tick, replicate, order).
-    pub pending: BTreeSet<(u32, u32, usize)>,
+    /// Actions due later in one replicate: (tick, replicate, step).
+    pub pending: BTreeSet<(u32, u32, Step)>,
+    /// Every replicate's magazines as the last magazine report read them
+    /// (replicate-major, a row per slot); empty between reports.
+    pub magazines: Vec<crate::engine::layout::MagazineState>,
     /// Replicates whose decisions go into the log.
     pub logged: std::ops::Range<u32>,
 }

@@ -28,6 +28,7 @@ impl Simulation {
             // The timeline's orders (and the triggers' orders due then) in every
             // replicate; the replicates run the tick itself next.
             self.world.resource_mut::<Clock>().tick = global;
+            self.read_reports(global)?;
             self.decide.run(&mut self.world);
             self.send_outbox()?;
             self.last = Some(global);

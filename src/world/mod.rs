@@ -25,5 +25,5 @@ pub mod systems;
 
 pub use batches::*;
 pub use components::*;
-pub(crate) use orders::{execute, start_group, trip_step};
+pub(crate) use orders::{execute, replicate_trip_step, start_group, trip_step};
 pub use simulation::*;

@@ -274,6 +274,7 @@ impl Simulation {
     /// changed.
     fn run_tick(&mut self, tick: u32) -> Result<(), String> {
         self.world.resource_mut::<Clock>().tick = tick;
+        self.read_reports(tick)?;
         self.decide.run(&mut self.world);
         let starts = self.send_outbox()?;
         let plan = self.world.resource::<Shared>().plan.clone();
@@ -309,6 +310,23 @@ impl Simulation {
             }
         }
         self.last = Some(last);
+        Ok(())
+    }
+
+    /// Before the host decides at `tick`: where a magazine report falls due then, every
+    /// replicate's magazines as they stand, for the `cells_below` triggers.
+    pub(super) fn read_reports(&mut self, tick: u32) -> Result<(), String> {
+        let tl = self.world.resource::<Timeline>();
+        let due = tl.fixed[tl.cursor.min(tl.fixed.len())..]
+            .iter()
+            .take_while(|(t, _)| *t <= tick)
+            .any(|(_, d)| matches!(d, Due::Report(_)));
+        let magazines = if due {
+            self.backend.magazines()?
+        } else {
+            Vec::new()
+        };
+        self.world.resource_mut::<Replicates>().magazines = magazines;
         Ok(())
     }
 

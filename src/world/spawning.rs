@@ -8,7 +8,7 @@ use bevy_ecs::prelude::*;
 use super::components::*;
 use super::simulation::RunConfig;
 use crate::engine::decisions::NOT_TAKEN;
-use crate::engine::layout::{AssetState, NEVER};
+use crate::engine::layout::NEVER;
 use crate::engine::plan::Plan;
 use crate::scenario::{Action, Placement, Scenario, When};
 
@@ -29,7 +29,10 @@ pub(super) fn build_world(
         if let When::At(t) = o.when {
             fixed.push((t, Due::Order(i)));
         }
-        if let Action::Rearm { ship, trip, .. } = o.action {
+        // A trip at a fixed time, planned ahead (a triggered one is planned in each
+        // replicate when it falls due).
+        if let (When::At(_), Action::Rearm { ship, trip, .. }) = (&o.when, &o.action) {
+            let (ship, trip) = (*ship, *trip);
             let trip = &scenario.assets[ship].trips[trip];
             fixed.push((trip.depart, Due::Port(i)));
             fixed.push((trip.back, Due::Station(i)));
@@ -38,6 +41,13 @@ pub(super) fn build_world(
     for (si, s) in scenario.sites.iter().enumerate() {
         if let Some(t) = s.militia.as_ref().and_then(|m| m.active) {
             fixed.push((t, Due::Militia(si)));
+        }
+    }
+    // Magazine reports for `cells_below` triggers, at every multiple of their interval.
+    for (ti, t) in scenario.triggers.iter().enumerate() {
+        if let crate::scenario::Measure::CellsBelow { every, .. } = t.measure {
+            let every = every.max(1);
+            fixed.extend((1..=scenario.ticks / every).map(|k| (k * every, Due::Report(ti))));
         }
     }
     let decisions = crate::engine::decisions::draw_order(scenario);
@@ -63,9 +73,12 @@ pub(super) fn build_world(
         launchers,
         fired: vec![NEVER; r * scenario.triggers.len()],
         paths: vec![NOT_TAKEN; r * scenario.decisions.len()],
-        assets: vec![AssetState::INITIAL; r * plan.assets.len()],
+        assets: (0..r)
+            .flat_map(|_| plan.initial_assets.iter().copied())
+            .collect(),
         changed: Vec::new(),
         pending: BTreeSet::new(),
+        magazines: Vec::new(),
         logged: config.record.clone(),
     });
     world.insert_resource(Outbox::default());

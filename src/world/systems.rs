@@ -5,8 +5,8 @@ use bevy_ecs::prelude::*;
 
 use super::*;
 use crate::engine::backend::Upload;
-use crate::engine::layout::AssetState;
 use crate::engine::layout::NEVER;
+use crate::engine::layout::{AssetState, MagazineState};
 use crate::scenario::{Gate, Measure, Placement, Scenario, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
@@ -81,6 +81,22 @@ pub fn issue_orders(
                 &mut outbox,
                 &mut log,
             ),
+            Due::Report(trigger) => {
+                let magazines = std::mem::take(&mut reps.magazines);
+                for r in 0..reps.count {
+                    if cells_below(&shared, trigger, &magazines, r, clock.tick) {
+                        fire_trigger(
+                            &shared.scenario,
+                            &mut reps,
+                            &mut log,
+                            r,
+                            clock.tick,
+                            trigger,
+                        );
+                    }
+                }
+                reps.magazines = magazines;
+            }
             Due::Port(order) | Due::Station(order) => trip_step(
                 order,
                 matches!(due, Due::Port(_)),
@@ -128,7 +144,7 @@ fn take_decision(d: usize, tick: u32, shared: &Shared, reps: &mut Replicates, lo
             continue;
         }
         for &(oi, _, delay) in waiting.iter().filter(|w| w.1 == k) {
-            reps.pending.insert((delay, r, oi));
+            reps.pending.insert((delay, r, Step::Order(oi)));
         }
         if reps.logged.contains(&r) {
             let dec = &sc.decisions[d];
@@ -155,15 +171,14 @@ pub fn run_scheduled(
     mut outbox: ResMut<Outbox>,
     mut log: ResMut<Log>,
 ) {
-    while let Some(&(t, r, order)) = reps.pending.first() {
+    while let Some(&(t, r, step)) = reps.pending.first() {
         if t > clock.tick {
             break;
         }
         reps.pending.pop_first();
-        execute(
-            order,
-            r..r + 1,
-            false,
+        carry_out(
+            step,
+            r,
             clock.tick,
             &shared,
             &mut reps,
@@ -183,13 +198,60 @@ pub(crate) fn run_scheduled_in(
     outbox: &mut Outbox,
     log: &mut Log,
 ) {
-    while let Some(&(t, rr, order)) = reps.pending.range((tick, r, 0)..).next() {
+    while let Some(&(t, rr, step)) = reps.pending.range((tick, r, Step::Order(0))..).next() {
         if (t, rr) != (tick, r) {
             break;
         }
-        reps.pending.remove(&(t, rr, order));
-        execute(order, r..r + 1, false, tick, shared, reps, outbox, log);
+        reps.pending.remove(&(t, rr, step));
+        carry_out(step, r, tick, shared, reps, outbox, log);
     }
+}
+
+/// One replicate's step that fell due: a scheduled order, or a step of a trip to port
+/// that a trigger ordered in it.
+fn carry_out(
+    step: Step,
+    r: u32,
+    tick: u32,
+    shared: &Shared,
+    reps: &mut Replicates,
+    outbox: &mut Outbox,
+    log: &mut Log,
+) {
+    match step {
+        Step::Order(order) => execute(order, r..r + 1, false, tick, shared, reps, outbox, log),
+        Step::Port(order) | Step::Station(order) | Step::Relieve(order) => {
+            replicate_trip_step(step, order, r, tick, shared, reps, outbox, log)
+        }
+    }
+}
+
+/// Whether `cells_below` trigger `ti` holds in replicate `r` on the magazines of its
+/// report at `tick` (every replicate's, replicate-major): the ship's loaded vertical-launch
+/// cells, each magazine's rounds over the rounds a cell holds, rounded up. A ship away
+/// from its station does not report.
+fn cells_below(shared: &Shared, ti: usize, magazines: &[MagazineState], r: u32, tick: u32) -> bool {
+    let (sc, plan) = (&shared.scenario, &shared.plan);
+    let t = &sc.triggers[ti];
+    let (Measure::CellsBelow { cells, .. }, Subject::Asset(ship)) = (t.measure, t.subject) else {
+        return false;
+    };
+    let ns = plan.slots.len();
+    let Some(mags) = magazines.get(r as usize * ns..(r as usize + 1) * ns) else {
+        return false;
+    };
+    let loaded: u64 = plan
+        .slots
+        .iter()
+        .zip(mags)
+        .filter(|(slot, _)| sc.batteries[slot.battery as usize].host == Some(ship))
+        .filter_map(|(slot, m)| {
+            let per = sc.interceptors[slot.interceptor as usize].per_cell?;
+            let m = crate::engine::cpu::reloaded(*m, slot, tick);
+            Some((m.ready as u64 + m.reserve as u64).div_ceil(per as u64))
+        })
+        .sum();
+    loaded < cells as u64
 }
 
 /// Battery switches ordered this tick reach the batteries' `Online` components, and ships
@@ -274,7 +336,8 @@ fn holds(sc: &Scenario, ti: usize, assets: &[AssetState], launchers: &[u32]) -> 
         Measure::Hits(n) => hits >= n,
         Measure::Damage(n) => damage >= n,
         Measure::OutOfAction => out,
-        Measure::LaunchersDestroyed(_) => false,
+        // Looked at in magazine reports only (`Due::Report`).
+        Measure::LaunchersDestroyed(_) | Measure::CellsBelow { .. } => false,
     }
 }
 
@@ -334,24 +397,36 @@ pub(crate) fn fire_triggers(
         })
         .collect();
     for ti in fired_now {
-        reps.fired[r as usize * n_trig + ti] = tick;
-        for (oi, o) in sc.orders.iter().enumerate() {
-            if let When::After {
-                on: Gate::Trigger(trigger),
-                delay,
-            } = o.when
-                && trigger == ti
-            {
-                reps.pending.insert((tick.saturating_add(delay), r, oi));
-            }
+        fire_trigger(sc, reps, log, r, tick, ti);
+    }
+}
+
+/// Trigger `ti` fires in replicate `r` at `tick` (unless it already has): the orders that
+/// wait on it are scheduled in that replicate.
+fn fire_trigger(sc: &Scenario, reps: &mut Replicates, log: &mut Log, r: u32, tick: u32, ti: usize) {
+    let n_trig = sc.triggers.len();
+    let fired = &mut reps.fired[r as usize * n_trig + ti];
+    if *fired != NEVER {
+        return;
+    }
+    *fired = tick;
+    for (oi, o) in sc.orders.iter().enumerate() {
+        if let When::After {
+            on: Gate::Trigger(trigger),
+            delay,
+        } = o.when
+            && trigger == ti
+        {
+            reps.pending
+                .insert((tick.saturating_add(delay), r, Step::Order(oi)));
         }
-        if reps.logged.contains(&r) {
-            log.entries.push(LogEntry {
-                tick,
-                replicate: Some(r),
-                kind: LogKind::Trigger,
-                text: format!("trigger {} fires", sc.triggers[ti].id),
-            });
-        }
+    }
+    if reps.logged.contains(&r) {
+        log.entries.push(LogEntry {
+            tick,
+            replicate: Some(r),
+            kind: LogKind::Trigger,
+            text: format!("trigger {} fires", sc.triggers[ti].id),
+        });
     }
 }

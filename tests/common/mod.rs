@@ -16,6 +16,7 @@ pub mod logistics;
 pub mod mechanisms;
 mod require;
 pub mod setups;
+pub mod station;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -63,6 +63,9 @@ pub enum Work {
     /// A leaker aimed off where its target is (fixed coordinates at a ship that moved, or
     /// a manoeuvring ship's run): the plan's offset and the drawn run.
     OffAim,
+    /// A leaker aimed at a ship away from its station (gone to port, or in reserve):
+    /// nothing there to hit.
+    OffStation,
 }
 
 /// What each kernel's ticks must show between them.
@@ -98,6 +101,7 @@ pub fn required(kernel: Kernel) -> &'static [Work] {
             Work::Ignored,
             Work::Queued,
             Work::OffAim,
+            Work::OffStation,
         ],
     }
 }
@@ -151,6 +155,9 @@ pub fn work(plan: &Plan, kernel: Kernel, before: &TickState, after: &TickState) 
             let tr = plan.tracks[k];
             if change == Some(Work::Leak) && (tr.aim_x != 0 || tr.aim_y != 0 || tr.evade != 0) {
                 w.insert(Work::OffAim);
+            }
+            if change == Some(Work::Leak) && b.assets[tr.target as usize].away != 0 {
+                w.insert(Work::OffStation);
             }
             w.extend(change);
             if sb != LEAKED

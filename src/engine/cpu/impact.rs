@@ -50,10 +50,12 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, clock: &AtomicU32) {
             count(lane, base + C_LEAKED);
             // Where it lands, and for submunitions where each of them does.
             let centre = impact_point(tb, lane, k, &th);
+            // A ship off its station is not there to hit.
+            let present = lane.assets[at].away == 0;
             let mut hits = 0u32;
             let mut damage = 0u32;
             if w.submunitions == 0 {
-                if on_target(tb, k, centre) {
+                if present && on_target(tb, k, centre) {
                     hits = 1;
                     if !roll(tb, lane, k, D_DAMAGE, tb.asset_rows[at].hardness) {
                         damage = 1;
@@ -64,7 +66,7 @@ pub fn impact(tb: &Tables, lane: &mut Lane, k: u32, clock: &AtomicU32) {
                     let d = D_SUB + 3 * i;
                     let rad = radius(tb, keyed(tb, lane, k, th.launch, d), w.sub_scatter);
                     let p = shift(centre, polar(tb, rad, keyed(tb, lane, k, th.launch, d + 1)));
-                    if on_target(tb, k, p) {
+                    if present && on_target(tb, k, p) {
                         hits += 1;
                         if !roll(tb, lane, k, d + 2, tb.asset_rows[at].hardness) {
                             damage += 1;

@@ -117,7 +117,7 @@ impl Lane {
             pair_count: 0,
             magazines: plan.magazines.clone(),
             counters: vec![0; plan.counter_stride() as usize],
-            assets: vec![AssetState::INITIAL; plan.assets.len()],
+            assets: plan.initial_assets.clone(),
             group_start: vec![NEVER; plan.groups.len()],
             launchers: plan.launchers_alive(),
             fire_control: plan.fire_control.clone(),
@@ -405,7 +405,14 @@ pub fn reloaded(m: MagazineState, slot: &SlotRow, tick: u32) -> MagazineState {
 #[inline]
 pub fn battery_up(tb: &Tables, lane: &Lane, b: u32) -> bool {
     let row = tb.batteries[b as usize];
-    row.online != 0 && (row.host == NONE || lane.assets[row.host as usize].out_at == NEVER)
+    if row.online == 0 {
+        return false;
+    }
+    if row.host == NONE {
+        return true;
+    }
+    let host = lane.assets[row.host as usize];
+    host.out_at == NEVER && host.away == 0
 }
 
 /// An opportunity's state for a threat at a tick.

@@ -128,7 +128,9 @@ impl Batch {
             counters: c.zeroed("counters", n as u64 * plan.counter_stride() as u64 * 4),
             assets: c.storage(
                 "assets",
-                &vec![AssetState::INITIAL; n as usize * plan.assets.len()],
+                &(0..n)
+                    .flat_map(|_| plan.initial_assets.iter().copied())
+                    .collect::<Vec<_>>(),
             ),
             group_start: c.storage("group_start", &group_start[span(g)]),
             launchers: c.storage("launchers", &launchers[span(lw)]),
@@ -540,6 +542,24 @@ impl GpuBackend {
         Ok(())
     }
 
+    /// A ship's `away` word in one replicate (`Upload::Away`): one word of its batch's
+    /// `assets` buffer.
+    fn write_away(&self, replicate: u32, asset: u32, away: bool) {
+        let Some(b) = self
+            .batches
+            .iter()
+            .find(|b| (b.first..b.first + b.replicates).contains(&replicate))
+        else {
+            return;
+        };
+        let row = (replicate - b.first) as u64 * self.plan.assets.len() as u64 + asset as u64;
+        let offset = row * std::mem::size_of::<AssetState>() as u64
+            + std::mem::offset_of!(AssetState, away) as u64;
+        self.ctx
+            .queue
+            .write_buffer(&b.assets, offset, bytemuck::bytes_of(&(away as u32)));
+    }
+
     fn try_assets(&mut self) -> Result<Vec<AssetState>, String> {
         let c = self.ctx.clone();
         let a = self.plan.assets.len();
@@ -650,6 +670,11 @@ impl Backend for GpuBackend {
                     self.battery_rows[battery as usize].online = online as u32;
                     batteries_dirty = true;
                 }
+                Upload::Away {
+                    replicate,
+                    asset,
+                    away,
+                } => self.write_away(replicate, asset, away),
                 Upload::Magazine { .. } => {}
             }
         }
@@ -729,6 +754,12 @@ impl Backend for GpuBackend {
             }
         }
         Ok(())
+    }
+
+    fn magazines(&mut self) -> Result<Vec<MagazineState>, String> {
+        let ns = self.plan.slots.len();
+        self.read_batches(|b| &b.magazines, ns)
+            .map_err(|e| format!("reading magazines back from the GPU: {e}"))
     }
 
     fn drain_events(&mut self, out: &mut Vec<(u32, Event)>) -> Result<(), String> {

@@ -156,7 +156,7 @@ fn rust_structs() -> Vec<StructLayout> {
             hits,
             damage,
             out_at,
-            _pad
+            away
         }),
         rust_layout!(Event {
             tick,
@@ -344,6 +344,7 @@ fn rust_constants() -> Vec<(&'static str, u32)> {
         ("ASSET_HITS", asset_word(offset_of!(AssetState, hits))),
         ("ASSET_DAMAGE", asset_word(offset_of!(AssetState, damage))),
         ("ASSET_OUT_AT", asset_word(offset_of!(AssetState, out_at))),
+        ("ASSET_AWAY", asset_word(offset_of!(AssetState, away))),
     ]
 }
 

@@ -88,6 +88,13 @@ pub struct RearmSpec {
     pub port: LatLon,
     pub speed_kn: f64,
     pub in_port: Clock,
+    /// A ship held in reserve that takes the station while this one is away (a
+    /// triggered `rearm` only).
+    #[serde(default)]
+    pub relief: Option<String>,
+    /// How long after this ship leaves the relief is on station.
+    #[serde(default)]
+    pub relief_in: Clock,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -228,8 +235,8 @@ pub struct TriggerSpec {
 }
 
 /// A per-replicate condition on outcomes. Name exactly one of `asset` or `side`,
-/// and exactly one of `hits_at_least`, `damage_at_least`, `out_of_action = true` or (of a
-/// side) `launchers_destroyed_at_least`.
+/// and exactly one of `hits_at_least`, `damage_at_least`, `out_of_action = true`, (of a
+/// side) `launchers_destroyed_at_least` or (of a ship) `cells_below`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
@@ -246,6 +253,13 @@ pub struct Condition {
     /// A fraction of the side's launchers destroyed by strikes (a side only).
     #[serde(default)]
     pub launchers_destroyed_at_least: Option<f64>,
+    /// A ship's loaded vertical-launch cells below this many, as its magazine report
+    /// says (an asset only).
+    #[serde(default)]
+    pub cells_below: Option<u32>,
+    /// How often the ship reports its magazines (with `cells_below`; default 30 minutes).
+    #[serde(default)]
+    pub report_every: Option<Clock>,
 }
 
 /// A narrative event for the exercise log (the master scenario events list): it changes

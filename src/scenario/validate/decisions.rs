@@ -13,7 +13,7 @@ use super::super::source::KeyPath;
 use super::super::types::{self, Value};
 use super::super::uncertain::{Owner, Parameter, parameter_id};
 use super::canonical::by_id;
-use super::orders::Triggers;
+use super::triggers::Triggers;
 use super::values::{Kind, check_number, distribution, provenance};
 use super::{Checker, SCENARIO, Time};
 

@@ -8,7 +8,6 @@ use super::orders::{Known, battery_of};
 use super::suggest::unknown;
 use super::values::position;
 use super::{Checker, SCENARIO, Time};
-use crate::geo::LatLon as Geo;
 
 /// Rounds of an interceptor delivered to the first magazine of the battery that holds it;
 /// the magazine must reload (`reload_s`) for the rounds to reach the launchers.
@@ -104,25 +103,111 @@ pub(super) fn rearm(
             ),
         );
     }
+    let relief = match &r.relief {
+        Some(id) => {
+            let other = units.target_of(ck, &rp.key("relief"), id)?;
+            Some((other, time.ticks_of(r.relief_in)))
+        }
+        None => None,
+    };
     Some(Action::Rearm {
         ship,
         trip: 0,
         port: position(ck, &rp.key("port"), r.port),
         speed_kn: r.speed_kn,
         in_port: time.ticks_of(r.in_port),
+        relief,
     })
 }
 
-/// Where a ship's station is `seconds` after the start (its carrier's route, diversions
-/// included, for an escort).
-fn station(carriers: &[Carrier], placement: Placement, seconds: f64) -> Geo {
-    match placement {
-        Placement::Fixed(p) => p,
-        Placement::Mounted { carrier, offset_km } => carriers[carrier]
-            .route
-            .position_at(seconds)
-            .offset(offset_km[0], offset_km[1]),
+/// Trips to port that triggers (or decisions) order, planned in each replicate when they
+/// fall due, and their reliefs: a ship sent to port that way has no trip at a fixed time
+/// (its place in the plan would not follow it), and a relief is a ship of its own that
+/// waits in reserve (`Asset::reserve`) for the one ship it relieves.
+pub(super) fn check_reliefs(
+    ck: &mut Checker,
+    orders: &[Order],
+    paths: &[KeyPath],
+    assets: &mut [Asset],
+    carriers: &[Carrier],
+    batteries: &[Battery],
+) {
+    let mut relieved: Vec<Option<usize>> = vec![None; assets.len()];
+    for (i, o) in orders.iter().enumerate() {
+        let Action::Rearm { ship, relief, .. } = o.action else {
+            continue;
+        };
+        let fixed = matches!(o.when, When::At(_));
+        let rp = paths[i].key("rearm");
+        if !fixed && !assets[ship].trips.is_empty() {
+            ck.err(
+                SCENARIO,
+                &rp.key("ship"),
+                format!(
+                    "{} has a trip to port at a fixed time: a trigger cannot send it too (its trips are either planned for every replicate or ordered in each)",
+                    assets[ship].id
+                ),
+            );
+        }
+        let Some((other, _)) = relief else {
+            continue;
+        };
+        let why = refused_relief(orders, assets, (carriers, batteries), (ship, other), fixed)
+            .or_else(|| {
+                relieved[other].filter(|&s| s != ship).map(|first| {
+                    format!(
+                        "{} already relieves {}: a relief relieves one ship",
+                        assets[other].id, assets[first].id
+                    )
+                })
+            });
+        if let Some(why) = why {
+            ck.err(SCENARIO, &rp.key("relief"), why);
+            continue;
+        }
+        relieved[other] = Some(ship);
+        assets[other].reserve = true;
     }
+}
+
+/// Why ship `other` cannot relieve `ship` (a trip at a fixed time when `fixed`), if it
+/// cannot.
+fn refused_relief(
+    orders: &[Order],
+    assets: &[Asset],
+    (carriers, batteries): (&[Carrier], &[Battery]),
+    (ship, other): (usize, usize),
+    fixed: bool,
+) -> Option<String> {
+    let a = &assets[other];
+    if fixed {
+        return Some("a relief takes the station in the replicates where a trigger or a decision sends the ship to port; for a trip at a fixed time, switch the relief's batteries on with a `switch` order".into());
+    }
+    if other == ship {
+        return Some(format!("{} cannot relieve itself", a.id));
+    }
+    if a.kind != AssetKind::Ship || carriers.iter().any(|c| c.asset == other) {
+        return Some(format!(
+            "{} is not a ship that can take a station (a ship or an escort, not a carrier)",
+            a.id
+        ));
+    }
+    if !batteries.iter().any(|b| b.host == Some(other)) {
+        return Some(format!(
+            "{} carries no battery: it would defend nothing",
+            a.id
+        ));
+    }
+    let goes = orders
+        .iter()
+        .any(|o| matches!(o.action, Action::Rearm { ship: s, .. } if s == other));
+    if !a.trips.is_empty() || goes {
+        return Some(format!(
+            "{} goes to port itself: a relief waits in reserve",
+            a.id
+        ));
+    }
+    None
 }
 
 /// The trips of `rearm` orders, in time order per ship, into the ships' `trips`: out to
@@ -146,8 +231,6 @@ pub(super) fn plan_trips(
         })
         .collect();
     due.sort();
-    let tick_s = tick_s as f64;
-    let ticks = |seconds: f64| (seconds / tick_s).ceil().min(u32::MAX as f64) as u32;
     for (leave, i) in due {
         let Action::Rearm {
             ship,
@@ -155,6 +238,7 @@ pub(super) fn plan_trips(
             speed_kn,
             in_port,
             ref mut trip,
+            ..
         } = orders[i].action
         else {
             continue;
@@ -169,33 +253,20 @@ pub(super) fn plan_trips(
                 format!(
                     "{} is still away on its previous trip to port until {}",
                     a.id,
-                    types::Clock((last.back as f64 * tick_s).min(u32::MAX as f64) as u32)
+                    types::Clock(last.back.saturating_mul(tick_s))
                 ),
             );
             continue;
         }
-        let speed_kmh = speed_kn.max(1e-3) * 1.852;
-        let leave_s = leave as f64 * tick_s;
-        let from = station(carriers, a.placement, leave_s);
-        let arrive = leave.saturating_add(ticks(from.distance_km(port) / speed_kmh * 3600.0));
-        let depart = arrive.saturating_add(in_port);
-        let depart_s = depart as f64 * tick_s;
-        let mut back_s = depart_s + from.distance_km(port) / speed_kmh * 3600.0;
-        for _ in 0..2 {
-            let home = station(carriers, a.placement, back_s);
-            back_s = depart_s + port.distance_km(home) / speed_kmh * 3600.0;
-        }
-        let back = depart
-            .saturating_add(ticks(back_s - depart_s))
-            .max(depart.saturating_add(1));
+        let planned = super::super::model::trip(
+            carriers,
+            a.placement,
+            (leave, port),
+            speed_kn,
+            in_port,
+            tick_s,
+        );
         *trip = a.trips.len();
-        a.trips.push(Trip {
-            leave,
-            arrive,
-            depart,
-            back,
-            from,
-            port,
-        });
+        a.trips.push(planned);
     }
 }

@@ -11,9 +11,11 @@
 //! - `units`: sides, the unit-id namespace, assets, carriers with their escorts and air wings;
 //! - `batteries`: `[[batteries]]`, and the fire control every kind of battery shares;
 //! - `sites`: launch sites and militias;
-//! - `orders`: triggers, orders (and the moves they plan ahead), incidents; `repeats`, the
-//!   orders that fall due several times (`every`, `times`); `logistics`, resupply and
-//!   ships' trips to port (`rearm`), planned ahead;
+//! - `triggers`: per-replicate conditions, a ship's magazine reports (`cells_below`) among
+//!   them;
+//! - `orders`: orders (and the moves they plan ahead), incidents; `repeats`, the orders that
+//!   fall due several times (`every`, `times`); `logistics`, resupply and ships' trips to
+//!   port (`rearm`): at a fixed time planned ahead, or ordered per replicate with a relief;
 //! - `reported`: the `[[reported]]` figures of calibration scenarios (their names are checked
 //!   by the report layer, which defines the figures: `report::check_reported`);
 //! - `values`: checks of single values the sections share (numbers, provenance, positions);
@@ -29,6 +31,7 @@ mod repeats;
 mod reported;
 mod sites;
 mod suggest;
+mod triggers;
 mod units;
 mod values;
 
@@ -191,7 +194,14 @@ pub(crate) fn validate(
     batteries::check(ck, &file.batteries, &db, &mut units, &mut unit_ids, time);
     units.resolve_defends(ck);
     let sites = sites::check(ck, file, &db, &units, &mut unit_ids, time);
-    let triggers = orders::triggers(ck, &file.triggers, &units, &sites.list);
+    let triggers = triggers::triggers(
+        ck,
+        &file.triggers,
+        &units,
+        &sites.list,
+        &db.interceptors,
+        time,
+    );
     let mut decisions = decisions::check(ck, file, &triggers, time);
     let known = orders::Known {
         db: &db,
@@ -219,6 +229,14 @@ pub(crate) fn validate(
         &mut assets,
         &carriers,
         time.tick_s,
+    );
+    logistics::check_reliefs(
+        ck,
+        &orders,
+        &order_paths,
+        &mut assets,
+        &carriers,
+        &batteries,
     );
     if batteries.len() > MAX_BATTERIES {
         ck.err(

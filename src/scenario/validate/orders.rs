@@ -9,28 +9,11 @@ use super::super::types;
 use super::canonical::{by_id, by_key};
 use super::database::Database;
 use super::sites::Sites;
+use super::triggers::Triggers;
 use super::units::Units;
 use super::values::{position, probability};
 use super::{Checker, SCENARIO, Time};
 use super::{logistics, repeats};
-
-/// The triggers, and their ids (a duplicated id names the later trigger).
-pub(super) struct Triggers<'f> {
-    pub list: Vec<Trigger>,
-    ids: HashMap<&'f str, usize>,
-}
-
-impl Triggers<'_> {
-    /// The index of trigger `id`.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.ids.get(id).copied()
-    }
-
-    /// Every trigger's id, for suggestions.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.ids.keys().copied()
-    }
-}
 
 /// The sections an order refers to.
 pub(super) struct Known<'a, 'f> {
@@ -51,116 +34,6 @@ pub(super) fn first_of<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a st
         map.entry(id).or_insert(i);
     }
     map
-}
-
-/// Triggers come before orders, which refer to them.
-pub(super) fn triggers<'f>(
-    ck: &mut Checker,
-    specs: &'f [types::TriggerSpec],
-    units: &Units,
-    sites: &[crate::scenario::Site],
-) -> Triggers<'f> {
-    let mut ids = HashMap::new();
-    let mut list = Vec::new();
-    for (i, t) in by_id(specs, |t| &t.id) {
-        let p = KeyPath::default().key("triggers").index(i);
-        if ids.insert(t.id.as_str(), list.len()).is_some() {
-            ck.err(
-                SCENARIO,
-                &p.key("id"),
-                format!("trigger id {:?} is defined twice", t.id),
-            );
-        }
-        let w = &t.when;
-        let wp = p.key("when");
-        let subject = match (&w.asset, &w.side) {
-            (Some(a), None) => {
-                Subject::Asset(units.target_of(ck, &wp.key("asset"), a).unwrap_or(0))
-            }
-            (None, Some(s)) => Subject::Side(units.sides.side_of(ck, &wp.key("side"), s)),
-            _ => {
-                ck.err(SCENARIO, &wp, "expected exactly one of `asset` or `side`");
-                Subject::Side(0)
-            }
-        };
-        let measure = match (
-            w.hits_at_least,
-            w.damage_at_least,
-            w.out_of_action,
-            w.launchers_destroyed_at_least,
-        ) {
-            (Some(n), None, false, None) if n > 0 => Measure::Hits(n),
-            (None, Some(n), false, None) if n > 0 => Measure::Damage(n),
-            (None, None, true, None) => Measure::OutOfAction,
-            (None, None, false, Some(f)) => launchers_destroyed(ck, &wp, subject, f, sites),
-            (Some(0), None, false, None) | (None, Some(0), false, None) => {
-                ck.err(
-                    SCENARIO,
-                    &wp,
-                    "a threshold of 0 would fire before anything happens; use 1 or more",
-                );
-                Measure::Hits(1)
-            }
-            _ => {
-                ck.err(
-                    SCENARIO,
-                    &wp,
-                    "expected exactly one of `hits_at_least`, `damage_at_least`, `out_of_action = true` or `launchers_destroyed_at_least`",
-                );
-                Measure::Hits(1)
-            }
-        };
-        list.push(Trigger {
-            id: t.id.clone(),
-            subject,
-            measure,
-            note: t.note.clone(),
-        });
-    }
-    Triggers { list, ids }
-}
-
-/// `launchers_destroyed_at_least = f`: a side's launchers (its launch sites' and
-/// militias'), as the count `f` of them comes to (at least one).
-fn launchers_destroyed(
-    ck: &mut Checker,
-    wp: &KeyPath,
-    subject: Subject,
-    fraction: f64,
-    sites: &[crate::scenario::Site],
-) -> Measure {
-    let path = wp.key("launchers_destroyed_at_least");
-    if !(fraction > 0.0 && fraction <= 1.0) {
-        ck.err(
-            SCENARIO,
-            &path,
-            format!("a fraction of launchers is above 0 and at most 1, found {fraction}"),
-        );
-        return Measure::LaunchersDestroyed(1);
-    }
-    let Subject::Side(side) = subject else {
-        ck.err(
-            SCENARIO,
-            wp,
-            "launchers destroyed are counted for a `side`, not an asset",
-        );
-        return Measure::LaunchersDestroyed(1);
-    };
-    let total: u64 = sites
-        .iter()
-        .filter(|s| s.side == side)
-        .map(|s| s.launchers as u64)
-        .sum();
-    if total == 0 {
-        ck.err(
-            SCENARIO,
-            &path,
-            "the side has no launchers: the trigger could never fire",
-        );
-        return Measure::LaunchersDestroyed(1);
-    }
-    let n = (fraction * total as f64).ceil().clamp(1.0, total as f64);
-    Measure::LaunchersDestroyed(n as u32)
 }
 
 /// A target of an injected salvo that moves (a ship): its range is checked once the
@@ -452,14 +325,15 @@ fn action(
         );
         return None;
     }
-    // Moves change geometry, planned before the run, and a switch (or a ship leaving its
-    // station) acts on every replicate at once: they need a fixed time.
+    // Moves change geometry, planned before the run, and a switch acts on every replicate
+    // at once: they need a fixed time.
+    // A trip to port that a trigger or a decision orders is planned in each replicate.
     let fixed = o.relocate.is_some() || o.divert.is_some() || o.switch.is_some();
-    if (fixed || o.rearm.is_some()) && o.at.is_none() {
+    if fixed && o.at.is_none() {
         ck.err(
             SCENARIO,
             &p.key("after"),
-            "a `switch`, `relocate`, `divert` or `rearm` order acts on every replicate at once and needs a fixed time `at`",
+            "a `switch`, `relocate` or `divert` order acts on every replicate at once and needs a fixed time `at`",
         );
         return None;
     }

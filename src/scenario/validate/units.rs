@@ -157,6 +157,7 @@ impl Units<'_> {
             hardness: v.hardness,
             footprint,
             trips: Vec::new(),
+            reserve: false,
             manoeuvre_kmh: 0.0,
         });
         index
