@@ -3,7 +3,9 @@
 # rounds fired and the leak rates by class, on the fixed path and on the decision tree, and the
 # same with every weapon's guidance taken out (a copy of scenarios/ with the `guidance` lines
 # deleted: every weapon then follows its ship, as before issue 14), so that what the layers do
-# and what guidance does can be told apart. VALIDATION.md ("Plausibility") shows its output.
+# and what guidance does can be told apart; then the eastern Mediterranean station: how often the
+# destroyer there reports its cells low and leaves for Souda Bay, and what it and its relief fire.
+# VALIDATION.md ("Plausibility") shows its output.
 #
 #   bash docs/ships.sh            # from the repository root, after `cargo build --release`
 #   N=200 bash docs/ships.sh      # fewer replicates (default 1000); SEED=... (default 2026)
@@ -51,3 +53,17 @@ for path in fixed tree; do
     "$hormuz" run "$root/no-guidance/gulf-2026.toml" -n "$n" -s "$seed" -b cpu -q "${args[@]}" -o "$root/$path-ng" >/dev/null 2>>"$root/log"
     row "$path path, no guidance (every weapon follows its ship)" "$root/$path-ng"
 done
+
+# The eastern Mediterranean station: the destroyer's magazine report (trigger east-med-ddg-low,
+# fewer than 24 cells) sends it to Souda Bay; its relief takes the station 5 hours later.
+station() {
+    local name=$1 out=$2
+    printf '| %s | %s | %s | %s | %s |\n' "$name" \
+        "$(mean "$out" trigger_east-med-ddg-low)" "$(mean "$out" cells_east-med-ddg)" \
+        "$(mean "$out" cells_east-med-ddg-2)" "$(mean "$out" intercepted_ballistic_by_us)"
+}
+echo
+echo "| run | share that sent the destroyer to port | its cells used | the relief's cells used | ballistic missiles the US intercepted |"
+echo "|---|---|---|---|---|"
+station "fixed path" "$root/fixed"
+station "tree path" "$root/tree"
