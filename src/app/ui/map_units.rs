@@ -139,7 +139,14 @@ pub(super) fn paint(
             .battery
             .is_some_and(|b| !snap.online.get(b).copied().unwrap_or(true))
             && scene.team.owns(sc, u.side);
-        let fill = if out || silent {
+        // A ship off its station in the live replicate (gone to port, or in reserve), and
+        // what it carries: greyed like a battery switched off.
+        let host = u
+            .asset
+            .or_else(|| u.battery.and_then(|b| sc.batteries[b].host));
+        let away = host.is_some_and(|a| snap.assets.get(a).is_some_and(|s| s.away != 0))
+            && scene.team.owns(sc, u.side);
+        let fill = if out || silent || away {
             Color32::from_gray(120)
         } else {
             side_colour(sc, u.side)

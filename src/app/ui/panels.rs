@@ -388,6 +388,14 @@ fn battery_card(ui: &mut egui::Ui, scene: &Scene<'_>, unit: &UnitInfo, b: usize)
         ui.label(RichText::new("switched off").color(Color32::LIGHT_RED));
     } else if host_out {
         ui.label(RichText::new("silent: its host is out of action").color(Color32::LIGHT_RED));
+    } else if bat
+        .host
+        .is_some_and(|h| snap.assets.get(h).is_some_and(|s| s.away != 0))
+    {
+        ui.label(
+            RichText::new("silent: its ship is off station (in port, or in reserve)")
+                .color(Color32::LIGHT_RED),
+        );
     } else {
         ui.label("switched on");
     }
