@@ -174,6 +174,7 @@ fn run(
         .check(sc, &Sizes::of_plan(plan, sc))
         .map_err(|e| e.to_string())?
         .batch;
+    let batch = engine.batch(plan, 1, batch)?;
     let dir = std::env::temp_dir().join(format!(
         "hormuz-bench-{}-{replicates}-{}",
         std::process::id(),

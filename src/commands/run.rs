@@ -300,6 +300,9 @@ pub fn main(a: &RunArgs) -> Result<(), Failure> {
     } else {
         Engine::Cpu(f.threads())
     };
+    let batch = engine
+        .batch(&plan, recorded, batch)
+        .map_err(|e| Failure::runtime(format!("the GPU: {e}")))?;
     let io = |e: std::io::Error| Failure::runtime(format!("{}: {e}", out.display()));
     let pb = progress_bar(
         range.len() as u64 * sc.ticks as u64,

@@ -23,6 +23,16 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// The batch a run of `plan` takes on this engine when `batch` fits its memory: on the
+    /// GPU, no more than the device holds in one set of buffers
+    /// (`gpu::largest_batch`), so that each tick dispatches one device batch.
+    pub fn batch(self, plan: &Plan, recorded: u32, batch: u32) -> Result<u32, String> {
+        Ok(match self {
+            Engine::Cpu(_) => batch,
+            Engine::Gpu => batch.min(GpuBackend::largest_batch(plan, recorded)?).max(1),
+        })
+    }
+
     fn backend(
         self,
         plan: &Arc<Plan>,
@@ -91,7 +101,7 @@ pub fn run_range(
     let started = std::time::Instant::now();
     let ticks = scenario.ticks as u64;
     let total = range.len() as u64 * ticks;
-    let batch = batch.max(1);
+    let batch = engine.batch(plan, config.record.len() as u32, batch)?;
     let mut stats = RunStats::default();
     let mut first = range.start;
     while first < range.end {

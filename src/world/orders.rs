@@ -345,14 +345,16 @@ fn send_to_port(
             crate::scenario::types::Clock(trip.back.saturating_mul(sc.tick_seconds))
         )
     };
-    if reps.logged.contains(&r) {
-        log.entries.push(LogEntry {
-            tick,
-            replicate: Some(r),
-            kind: LogKind::Order,
-            text,
-        });
-    }
+    let logged = reps.logged.clone();
+    push_log(
+        log,
+        tick,
+        r..r + 1,
+        false,
+        &|r| logged.contains(&r),
+        LogKind::Order,
+        &text,
+    );
 }
 
 /// A ship off its station (`away`) or on it, in replicate `r`: the backend's word and the
@@ -419,14 +421,16 @@ pub(crate) fn replicate_trip_step(
         }
         Step::Order(_) => return,
     };
-    if reps.logged.contains(&r) {
-        log.entries.push(LogEntry {
-            tick,
-            replicate: Some(r),
-            kind: LogKind::Order,
-            text,
-        });
-    }
+    let logged = reps.logged.clone();
+    push_log(
+        log,
+        tick,
+        r..r + 1,
+        false,
+        &|r| logged.contains(&r),
+        LogKind::Order,
+        &text,
+    );
 }
 
 /// A ship's magazines refilled to their loadout in replicates `replicates`.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bytemuck::Pod;
 
-use super::batching::{BatchLimits, RunShape, batch_sizes};
+use super::batching::{BatchLimits, RunShape, batch_sizes, largest_batch};
 use super::bindings::{Buffers, bind_group};
 use super::context::GpuContext;
 use super::profiling::Profiler;
@@ -218,6 +218,13 @@ impl GpuBackend {
     ) -> Result<GpuBackend, String> {
         let ctx = GpuContext::shared()?;
         GpuBackend::with_context(ctx, plan, replicates, record, max_batch)
+    }
+
+    /// The most replicates the process-wide device holds in one batch of buffers, for a
+    /// run of `plan` recording `recorded` replicates (`batching::largest_batch`).
+    pub fn largest_batch(plan: &Plan, recorded: u32) -> Result<u32, String> {
+        let ctx = GpuContext::shared()?;
+        largest_batch(&BatchLimits::of(&ctx.limits), &RunShape::of(plan, recorded))
     }
 
     pub fn with_context(

@@ -101,6 +101,25 @@ pub fn batch_sizes(
     replicates: u32,
     max_batch: Option<u32>,
 ) -> Result<Vec<u32>, String> {
+    let per_batch = largest_batch(limits, shape)?.min(max_batch.unwrap_or(u32::MAX).max(1));
+    let n_batches = replicates.div_ceil(per_batch).max(1);
+    let size = replicates.div_ceil(n_batches).max(1);
+    let mut sizes = Vec::with_capacity(n_batches as usize);
+    let mut first = 0;
+    while first < replicates {
+        let n = size.min(replicates - first);
+        sizes.push(n);
+        first += n;
+    }
+    Ok(sizes)
+}
+
+/// The most replicates one batch of device buffers holds under the limits. A run's batch
+/// (`world::run_batches`) larger than this would dispatch several device batches at every
+/// tick it visits; on lavapipe that costs several times what the same replicates cost in
+/// run batches of one device batch each (README, Speed), so a run on the GPU never asks
+/// for more (`world::Engine::batch`).
+pub fn largest_batch(limits: &BatchLimits, shape: &RunShape) -> Result<u32, String> {
     if shape.batteries > MAX_BATTERIES as u64 {
         return Err(format!(
             "{} batteries; the kernels handle at most {MAX_BATTERIES}",
@@ -129,22 +148,11 @@ pub fn batch_sizes(
     if t > max_groups * max_groups {
         return Err(format!("{t} tracks exceed what one dispatch can cover"));
     }
-    let per_batch = by_binding
+    Ok(by_binding
         .min(max_groups * WORKGROUP as u64)
         // Listed pairs are threat rows, u32 indices.
         .min(u32::MAX as u64 / t.max(1))
-        .min(max_batch.unwrap_or(u32::MAX).max(1) as u64)
-        .min(u32::MAX as u64) as u32;
-    let n_batches = replicates.div_ceil(per_batch).max(1);
-    let size = replicates.div_ceil(n_batches).max(1);
-    let mut sizes = Vec::with_capacity(n_batches as usize);
-    let mut first = 0;
-    while first < replicates {
-        let n = size.min(replicates - first);
-        sizes.push(n);
-        first += n;
-    }
-    Ok(sizes)
+        .clamp(1, u32::MAX as u64) as u32)
 }
 
 #[cfg(test)]
@@ -207,6 +215,10 @@ mod tests {
         assert!(sizes.iter().all(|&n| n as u64 <= per));
         let sizes = batch_sizes(&LAVAPIPE, &s, 1678, None).unwrap();
         assert_eq!(sizes, vec![839, 839]);
+        // The largest batch is that limit: a run batch of at most this many replicates is
+        // one device batch.
+        assert_eq!(largest_batch(&LAVAPIPE, &s), Ok(1677));
+        assert_eq!(batch_sizes(&LAVAPIPE, &s, 1677, None).unwrap(), vec![1677]);
     }
 
     #[test]

@@ -47,7 +47,7 @@ mod replay;
 mod layout_tests;
 
 pub use backend::GpuBackend;
-pub use batching::{BatchLimits, RunShape, batch_sizes};
+pub use batching::{BatchLimits, RunShape, batch_sizes, largest_batch};
 pub use bindings::{binding, used_bindings};
 pub use context::{GpuContext, NO_ADAPTER, adapter_info, probe_adapters};
 pub use profiling::{KERNEL_BYTES, KernelProfile};
