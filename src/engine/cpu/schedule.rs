@@ -179,6 +179,7 @@ mod tests {
             tracks,
             weapons: &[],
             opportunities: &[],
+            windows: &[],
             slots: &[],
             batteries: &[],
             asset_rows: &[],
