@@ -92,10 +92,7 @@ pub struct Plan {
     pub tracks: Vec<Track>,
     pub track_info: Vec<TrackInfo>,
     pub opportunities: Vec<Opportunity>,
-    /// Each opportunity's window, `[enter, exit]`, apart from its row: the CPU twins scan
-    /// a track's windows (`cpu::open_at`, `cpu::next_wake`) in 8 bytes an opportunity
-    /// rather than 48 (the WGSL reads the rows).
-    pub windows: Vec<[u32; 2]>,
+    pub windows: Vec<[u32; 2]>, // each opportunity's [enter, exit]: `cpu::Tables::windows`
     pub groups: Vec<Group>,
     pub weapons: Vec<WeaponRow>,
     pub slots: Vec<SlotRow>,
@@ -617,14 +614,13 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         }
     }
     opportunities.shrink_to_fit();
-    let windows = opportunities.iter().map(|o| [o.enter, o.exit]).collect();
     let launchers = sc.total_launchers().min(u32::MAX as u64) as u32;
     Ok(Plan {
         file: sc.file.clone(),
         tracks,
         track_info,
+        windows: opportunities.iter().map(|o| [o.enter, o.exit]).collect(),
         opportunities,
-        windows,
         weapons,
         slots,
         slot_info,
