@@ -700,10 +700,10 @@ pub fn before(tb: &Tables, lane: &Lane, a: u32, b: u32) -> bool {
 }
 
 /// The candidate list in allocation order, [`before`]'s. The CPU sorts by the same key
-/// with the standard library's in-place sort: each key is read once per comparison, not
-/// twice, and there are about half the comparisons of a heapsort, which matters on the
-/// long lists of a wide salvo. The keys are unique, so any correct sort agrees with the
-/// WGSL's heapsort ([`heap_sort_candidates`], its twin; a test checks they agree).
+/// with the standard library's in-place unstable sort, which makes fewer comparisons (each
+/// four loads of rows) than a heapsort: it matters on the long lists of a wide salvo. The
+/// keys are unique, so any correct sort agrees with the WGSL's heapsort
+/// ([`heap_sort_candidates`], its twin; a test checks they agree).
 pub fn sort_candidates(tb: &Tables, lane: &mut Lane, n: u32) {
     let threats = &lane.threats;
     lane.candidates[..n as usize].sort_unstable_by_key(|&k| {
