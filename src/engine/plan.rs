@@ -94,6 +94,7 @@ pub struct Plan {
     pub tracks: Vec<Track>,
     pub track_info: Vec<TrackInfo>,
     pub opportunities: Vec<Opportunity>,
+    pub windows: Vec<[u32; 2]>, // each opportunity's [enter, exit]: `cpu::Tables::windows`
     pub groups: Vec<Group>,
     pub weapons: Vec<WeaponRow>,
     pub slots: Vec<SlotRow>,
@@ -623,6 +624,7 @@ pub fn build_within(sc: &Scenario, limits: &Limits) -> Result<Plan, PlanError> {
         file: sc.file.clone(),
         tracks,
         track_info,
+        windows: opportunities.iter().map(|o| [o.enter, o.exit]).collect(),
         opportunities,
         weapons,
         slots,

@@ -36,6 +36,10 @@ pub struct Tables<'a> {
     pub tracks: &'a [Track],
     pub weapons: &'a [WeaponRow],
     pub opportunities: &'a [Opportunity],
+    /// Each opportunity's `[enter, exit]` (`Plan::windows`): the same words as its row's,
+    /// packed for the scans over a track's windows. Not a binding: the WGSL reads
+    /// `opportunities`.
+    pub windows: &'a [[u32; 2]],
     pub slots: &'a [SlotRow],
     pub batteries: &'a [BatteryRow],
     pub asset_rows: &'a [AssetRow],
@@ -59,6 +63,7 @@ impl<'a> Tables<'a> {
             tracks: &plan.tracks,
             weapons: &plan.weapons,
             opportunities: &plan.opportunities,
+            windows: &plan.windows,
             slots: &plan.slots,
             batteries,
             asset_rows: &plan.assets,
@@ -459,8 +464,9 @@ pub fn opp_state(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, j: u32, tick
 pub fn open_at(tb: &Tables, tr: &Track, done: u32, age: u32) -> u32 {
     let mut open = 0u32;
     for j in 0..tr.opp_count {
-        let o = tb.opportunities[(tr.opp_first + j) as usize];
-        if (done >> j) & 1 == 0 && age >= o.enter && age <= o.exit {
+        // `opportunities[..].enter` and `.exit` in the WGSL (`Tables::windows`).
+        let [enter, exit] = tb.windows[(tr.opp_first + j) as usize];
+        if (done >> j) & 1 == 0 && age >= enter && age <= exit {
             open |= 1 << j;
         }
     }
@@ -656,12 +662,13 @@ pub fn next_wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -
         if (th.done >> j) & 1 == 1 {
             continue;
         }
-        let o = tb.opportunities[(tr.opp_first + j) as usize];
-        if age + 1 > o.exit {
+        // `opportunities[..].enter` and `.exit` in the WGSL (`Tables::windows`).
+        let [enter, exit] = tb.windows[(tr.opp_first + j) as usize];
+        if age + 1 > exit {
             continue;
         }
-        if o.enter > age {
-            next = next.min(th.launch + o.enter);
+        if enter > age {
+            next = next.min(th.launch + enter);
             continue;
         }
         open |= 1 << j;
@@ -699,9 +706,22 @@ pub fn before(tb: &Tables, lane: &Lane, a: u32, b: u32) -> bool {
     ia < ib || (ia == ib && a < b)
 }
 
-/// Heapsort of the candidate list by [`before`]: in place, no recursion, the same
-/// order on every backend (the keys are unique, so any correct sort agrees).
+/// The candidate list in allocation order, [`before`]'s. The CPU sorts by the same key
+/// with the standard library's in-place unstable sort, which makes fewer comparisons (each
+/// four loads of rows) than a heapsort: it matters on the long lists of a wide salvo. The
+/// keys are unique, so any correct sort agrees with the WGSL's heapsort
+/// ([`heap_sort_candidates`], its twin; a test checks they agree).
 pub fn sort_candidates(tb: &Tables, lane: &mut Lane, n: u32) {
+    let threats = &lane.threats;
+    lane.candidates[..n as usize].sort_unstable_by_key(|&k| {
+        let impact = threats[k as usize].launch + tb.tracks[k as usize].flight;
+        ((impact as u64) << 32) | k as u64
+    });
+}
+
+/// Heapsort of the candidate list by [`before`]: in place, no recursion, the same
+/// order on every backend. Twin of `sort_candidates` in `common.wgsl`.
+pub fn heap_sort_candidates(tb: &Tables, lane: &mut Lane, n: u32) {
     if n < 2 {
         return;
     }

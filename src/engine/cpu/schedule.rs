@@ -179,11 +179,39 @@ mod tests {
             tracks,
             weapons: &[],
             opportunities: &[],
+            windows: &[],
             slots: &[],
             batteries: &[],
             asset_rows: &[],
             tables: &[],
             started,
+        }
+    }
+
+    /// The CPU's candidate sort and the WGSL's heapsort (its twin) give one order, on
+    /// lists of every length up to a few hundred, with ties of impact tick broken by index.
+    #[test]
+    fn the_candidate_sorts_agree() {
+        let t = 400;
+        let (mut lane, mut tracks) = setup(t);
+        for k in 0..t {
+            tracks[k as usize].flight = 1 + draw(3, 0, k, 0, 0) % 40;
+            lane.threats[k as usize].launch = draw(3, 0, k, 0, 1) % 60;
+        }
+        let tb = tables(&tracks, 100, &[]);
+        for n in 0..t {
+            let list: Vec<u32> = (0..n).map(|i| draw(5, n, i, 0, 0) % t).collect();
+            // Candidates are distinct rows.
+            let mut seen = std::collections::BTreeSet::new();
+            let list: Vec<u32> = list.into_iter().filter(|&k| seen.insert(k)).collect();
+            let m = list.len() as u32;
+            lane.candidates[..m as usize].copy_from_slice(&list);
+            sort_candidates(&tb, &mut lane, m);
+            let quick = lane.candidates[..m as usize].to_vec();
+            lane.candidates[..m as usize].copy_from_slice(&list);
+            heap_sort_candidates(&tb, &mut lane, m);
+            assert_eq!(quick, &lane.candidates[..m as usize], "{m} candidates");
+            assert!(quick.windows(2).all(|w| before(&tb, &lane, w[0], w[1])));
         }
     }
 
