@@ -229,14 +229,23 @@ fn leave_station(
     for b in hosted(sc, ship) {
         outbox.away.push((b, true));
     }
-    let t = &sc.assets[ship].trips[trip];
+    leaving(sc, o, ship, &sc.assets[ship].trips[trip])
+}
+
+/// The log's line for a ship that leaves its station on `trip`.
+fn leaving(
+    sc: &crate::scenario::Scenario,
+    o: &crate::scenario::Order,
+    ship: usize,
+    trip: &crate::scenario::Trip,
+) -> String {
     format!(
         "order {}: {} leaves station to rearm in port at {:.2}, {:.2}, back at {}",
         o.id,
         sc.assets[ship].id,
-        t.port.lat,
-        t.port.lon,
-        crate::scenario::types::Clock(t.back.saturating_mul(sc.tick_seconds))
+        trip.port.lat,
+        trip.port.lon,
+        crate::scenario::types::Clock(trip.back.saturating_mul(sc.tick_seconds))
     )
 }
 
@@ -336,25 +345,9 @@ fn send_to_port(
             reps.pending
                 .insert((tick.saturating_add(after), r, Step::Relieve(order)));
         }
-        format!(
-            "order {}: {} leaves station to rearm in port at {:.2}, {:.2}, back at {}",
-            o.id,
-            asset.id,
-            port.lat,
-            port.lon,
-            crate::scenario::types::Clock(trip.back.saturating_mul(sc.tick_seconds))
-        )
+        leaving(sc, o, ship, &trip)
     };
-    let logged = reps.logged.clone();
-    push_log(
-        log,
-        tick,
-        r..r + 1,
-        false,
-        &|r| logged.contains(&r),
-        LogKind::Order,
-        &text,
-    );
+    log_order(reps, log, tick, r, text);
 }
 
 /// A ship off its station (`away`) or on it, in replicate `r`: the backend's word and the
@@ -421,16 +414,7 @@ pub(crate) fn replicate_trip_step(
         }
         Step::Order(_) => return,
     };
-    let logged = reps.logged.clone();
-    push_log(
-        log,
-        tick,
-        r..r + 1,
-        false,
-        &|r| logged.contains(&r),
-        LogKind::Order,
-        &text,
-    );
+    log_order(reps, log, tick, r, text);
 }
 
 /// A ship's magazines refilled to their loadout in replicates `replicates`.
@@ -459,6 +443,18 @@ fn refill(
                 },
             });
         }
+    }
+}
+
+/// An order's line in the log of replicate `r`, if that replicate's log is kept.
+fn log_order(reps: &Replicates, log: &mut Log, tick: u32, r: u32, text: String) {
+    if reps.logged.contains(&r) {
+        log.entries.push(LogEntry {
+            tick,
+            replicate: Some(r),
+            kind: LogKind::Order,
+            text,
+        });
     }
 }
 

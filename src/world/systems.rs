@@ -6,7 +6,7 @@ use bevy_ecs::prelude::*;
 use super::*;
 use crate::engine::backend::Upload;
 use crate::engine::layout::NEVER;
-use crate::engine::layout::{AssetState, MagazineState};
+use crate::engine::layout::AssetState;
 use crate::scenario::{Gate, Measure, Placement, Scenario, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
@@ -81,22 +81,7 @@ pub fn issue_orders(
                 &mut outbox,
                 &mut log,
             ),
-            Due::Report(trigger) => {
-                let magazines = std::mem::take(&mut reps.magazines);
-                for r in 0..reps.count {
-                    if cells_below(&shared, trigger, &magazines, r, clock.tick) {
-                        fire_trigger(
-                            &shared.scenario,
-                            &mut reps,
-                            &mut log,
-                            r,
-                            clock.tick,
-                            trigger,
-                        );
-                    }
-                }
-                reps.magazines = magazines;
-            }
+            Due::Report(trigger) => report(trigger, clock.tick, &shared, &mut reps, &mut log),
             Due::Port(order) | Due::Station(order) => trip_step(
                 order,
                 matches!(due, Due::Port(_)),
@@ -226,32 +211,47 @@ fn carry_out(
     }
 }
 
-/// Whether `cells_below` trigger `ti` holds in replicate `r` on the magazines of its
-/// report at `tick` (every replicate's, replicate-major): the ship's loaded vertical-launch
-/// cells, each magazine's rounds over the rounds a cell holds, rounded up. A ship away
-/// from its station does not report.
-fn cells_below(shared: &Shared, ti: usize, magazines: &[MagazineState], r: u32, tick: u32) -> bool {
+/// A magazine report for `cells_below` trigger `ti` at `tick`, on the magazines the host
+/// loop read for it (every replicate's, replicate-major): the trigger fires in each
+/// replicate where the ship's loaded vertical-launch cells (each magazine's rounds over the
+/// rounds a cell holds, rounded up) are fewer than its threshold.
+fn report(ti: usize, tick: u32, shared: &Shared, reps: &mut Replicates, log: &mut Log) {
     let (sc, plan) = (&shared.scenario, &shared.plan);
     let t = &sc.triggers[ti];
     let (Measure::CellsBelow { cells, .. }, Subject::Asset(ship)) = (t.measure, t.subject) else {
-        return false;
+        return;
     };
-    let ns = plan.slots.len();
-    let Some(mags) = magazines.get(r as usize * ns..(r as usize + 1) * ns) else {
-        return false;
-    };
-    let loaded: u64 = plan
+    // The ship's cell magazines, once for the report: (slot, rounds a cell holds).
+    let held: Vec<(usize, u64)> = plan
         .slots
         .iter()
-        .zip(mags)
-        .filter(|(slot, _)| sc.batteries[slot.battery as usize].host == Some(ship))
-        .filter_map(|(slot, m)| {
-            let per = sc.interceptors[slot.interceptor as usize].per_cell?;
-            let m = crate::engine::cpu::reloaded(*m, slot, tick);
-            Some((m.ready as u64 + m.reserve as u64).div_ceil(per as u64))
+        .enumerate()
+        .filter(|(_, slot)| sc.batteries[slot.battery as usize].host == Some(ship))
+        .filter_map(|(s, slot)| {
+            Some((
+                s,
+                sc.interceptors[slot.interceptor as usize].per_cell? as u64,
+            ))
         })
-        .sum();
-    loaded < cells as u64
+        .collect();
+    let magazines = std::mem::take(&mut reps.magazines);
+    let ns = plan.slots.len();
+    for r in 0..reps.count {
+        let Some(mags) = magazines.get(r as usize * ns..(r as usize + 1) * ns) else {
+            break;
+        };
+        let loaded: u64 = held
+            .iter()
+            .map(|&(s, per)| {
+                let m = crate::engine::cpu::reloaded(mags[s], &plan.slots[s], tick);
+                (m.ready as u64 + m.reserve as u64).div_ceil(per)
+            })
+            .sum();
+        if loaded < cells as u64 {
+            fire_trigger(sc, reps, log, r, tick, ti);
+        }
+    }
+    reps.magazines = magazines;
 }
 
 /// Battery switches ordered this tick reach the batteries' `Online` components, and ships
