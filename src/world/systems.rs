@@ -5,8 +5,8 @@ use bevy_ecs::prelude::*;
 
 use super::*;
 use crate::engine::backend::Upload;
-use crate::engine::layout::NEVER;
 use crate::engine::layout::AssetState;
+use crate::engine::layout::NEVER;
 use crate::scenario::{Gate, Measure, Placement, Scenario, Subject, When};
 
 /// Carrier movement: ships (and what rides on them) follow their routes; relocated
