@@ -70,7 +70,28 @@ fn channels_free(lane: &Lane, row: &BatteryRow, tick: u32) -> (u32, u32) {
     if free > 0 { (free, NEVER) } else { (0, first) }
 }
 
+/// The twin of `allocate.wgsl`, with the CPU's memo of [`engageable`] (see
+/// [`allocate_with`]).
+#[inline]
 pub fn allocate(tb: &Tables, lane: &mut Lane) {
+    allocate_with(tb, lane, true);
+}
+
+/// `allocate` as the WGSL runs it, line for line: [`engageable`] asked every time. The
+/// oracle of `allocate`'s memo (`tests/memos.rs`).
+pub fn allocate_as_wgsl(tb: &Tables, lane: &mut Lane) {
+    allocate_with(tb, lane, false);
+}
+
+/// `allocate`, remembering (`memo`, the CPU's) or not which batteries engage a threat.
+/// [`engageable`]'s verdict for a threat and a battery is fixed once the threat flies:
+/// every draw it makes is keyed by the launch tick, and it reads only the track, the
+/// battery's discrimination and prediction (which the host never changes: it switches a
+/// battery on and off), the replicate's scatter and the plan's footprints. A battery that
+/// lets the threat fall marks the window done, and is not asked again; one that engages it
+/// is remembered in `Lane::engages` and not asked again either.
+#[inline(always)]
+pub fn allocate_with(tb: &Tables, lane: &mut Lane, memo: bool) {
     let tick = tb.params.tick;
     let n = lane.candidate_count;
     if n == 0 {
@@ -124,10 +145,15 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
                 held = true;
                 continue;
             }
-            if !engageable(tb, lane, k, &th, o.battery) {
-                // Let fall (or seen for a decoy): this battery never engages it.
-                th.done |= 1 << j;
-                continue;
+            if !memo || (lane.engages[k as usize] >> j) & 1 == 0 {
+                if !engageable(tb, lane, k, &th, o.battery) {
+                    // Let fall (or seen for a decoy): this battery never engages it.
+                    th.done |= 1 << j;
+                    continue;
+                }
+                if memo {
+                    lane.engages[k as usize] |= 1 << j;
+                }
             }
             if !radar_free(tb, lane, o.battery, k, tick) {
                 held = true;

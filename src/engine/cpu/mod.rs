@@ -101,6 +101,10 @@ pub struct Lane {
     /// Each battery's channels (the tick each is free from) and radar tracks (the track
     /// each holds, or `NONE`), at `BatteryRow::channel_first` and `radar_first`.
     pub fire_control: Vec<u32>,
+    /// CPU only (no buffer on the GPU): bit `j` of row `k` once the battery of the row's
+    /// opportunity `j` was found to engage it ([`engageable`], fixed from its launch), so
+    /// that `allocate` does not ask again ([`allocate::allocate_with`]).
+    pub engages: Vec<u32>,
     /// This tick's events when the replicate records them (capacity fixed at setup).
     pub events: Vec<Event>,
     pub event_count: u32,
@@ -126,6 +130,7 @@ impl Lane {
             group_start: vec![NEVER; plan.groups.len()],
             launchers: plan.launchers_alive(),
             fire_control: plan.fire_control.clone(),
+            engages: vec![0; t],
             events: if record {
                 vec![Event::default(); event_capacity(t)]
             } else {

@@ -161,6 +161,7 @@ mod tests {
             group_start: vec![NEVER],
             launchers: Vec::new(),
             fire_control: Vec::new(),
+            engages: Vec::new(),
             events: Vec::new(),
             event_count: 0,
             status: [0; STATUS_WORDS],
