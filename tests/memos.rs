@@ -1,11 +1,14 @@
 //! The CPU's shortcuts against the kernels as the WGSL runs them (ARCHITECTURE, Twin
 //! equivalence): `advance` looks at each open window once where `advance.wgsl` looks twice
-//! (`cpu::advance::advance_with`), and `allocate` remembers which batteries engage a
-//! threat where `allocate.wgsl` asks each time (`cpu::allocate::allocate_with`, the lane's
-//! `engages` bits). From the state recorded before each of the two kernels at every tick of
-//! real runs (the built-in scenario's wide war, and the mechanisms case with decoys,
-//! let-fall, radar and channel limits), both ways are run on copies of every replicate and
-//! must leave the same rows; the memo's own bits aside, which only the shortcut writes.
+//! (`cpu::advance::advance_with`), and `allocate` takes a candidate's open windows from
+//! `advance` (the lane's `open`) and remembers which batteries engage a threat (its
+//! `engages` bits) where `allocate.wgsl` scans and asks each time
+//! (`cpu::allocate::allocate_with`; in a debug build it checks each `open` it takes), and
+//! `engage` takes a next wake from one look per window (`cpu::engage::engage_with`). From
+//! the state recorded before each of the two kernels at every tick of real runs (the
+//! built-in scenario's wide war, the mechanisms case with decoys, let-fall, radar and
+//! channel limits, and a magazine that reloads), both ways are run on copies of every
+//! replicate and must leave the same rows; the memos aside, which only the shortcuts keep.
 
 mod common;
 
@@ -15,6 +18,7 @@ use hormuz::engine::Kernel;
 use hormuz::engine::backend::CpuBackend;
 use hormuz::engine::cpu::advance::{advance, advance_as_wgsl};
 use hormuz::engine::cpu::allocate::{allocate, allocate_as_wgsl};
+use hormuz::engine::cpu::engage::{engage, engage_as_wgsl};
 use hormuz::engine::cpu::{Lane, Tables};
 use hormuz::engine::layout::*;
 use hormuz::engine::plan::{self, Plan};
@@ -29,15 +33,19 @@ struct Covered {
     looked: u64,
     /// Candidates whose lane remembered a battery that engages them: the memo's case.
     remembered: u64,
-    /// Threats whose wake the one look set to the next tick, and to a reload.
+    /// Threats whose wake the one look set to the next tick.
     next_tick: u64,
+    /// `engage` of a flying threat with no engagement in flight, passed over for want of
+    /// a channel or just back from an intercept: its next wake looked at once.
+    woken: u64,
     ticks: u64,
 }
 
-/// A lane without the memo's bits, which only the shortcut keeps.
+/// A lane without the memos, which only the shortcuts keep.
 fn less_memo(lane: &Lane) -> Lane {
     Lane {
         engages: Vec::new(),
+        open: Vec::new(),
         ..lane.clone()
     }
 }
@@ -63,7 +71,11 @@ fn check(plan: &Plan, kernel: Kernel, s: &TickState, covered: &mut Covered) {
                         covered.next_tick += 1;
                     }
                 }
-                assert_eq!(once, twice, "advance at tick {tick}, replicate {r}");
+                assert_eq!(
+                    less_memo(&once),
+                    less_memo(&twice),
+                    "advance at tick {tick}, replicate {r}"
+                );
             }
             Kernel::Allocate => {
                 let n = lane.candidate_count as usize;
@@ -79,13 +91,27 @@ fn check(plan: &Plan, kernel: Kernel, s: &TickState, covered: &mut Covered) {
                     "allocate at tick {tick}, replicate {r}"
                 );
             }
+            Kernel::Engage => {
+                for &k in &lane.pairs[..lane.pair_count as usize] {
+                    let th = lane.threats[k as usize];
+                    if th.status & STATUS_MASK == FLYING
+                        && th.status & DETECTED != 0
+                        && (th.free_at != NEVER || th.intercept_at == tick)
+                    {
+                        covered.woken += 1;
+                    }
+                    engage(&tb, &mut once, k);
+                    engage_as_wgsl(&tb, &mut twice, k);
+                }
+                assert_eq!(once, twice, "engage at tick {tick}, replicate {r}");
+            }
             _ => return,
         }
     }
     covered.ticks += 1;
 }
 
-/// Run `sc` on the CPU backend to its end, checking both kernels before every tick.
+/// Run `sc` on the CPU backend to its end, checking the three kernels before every tick.
 fn compare_runs(sc: Scenario, replicates: u32, seed: u32) -> Covered {
     let plan = Arc::new(plan::build(&sc));
     let config = RunConfig {
@@ -127,6 +153,7 @@ fn the_cpu_shortcuts_leave_the_rows_the_wgsl_way_leaves_in_the_wide_war() {
     assert!(c.looked > 10_000, "{c:?}");
     assert!(c.next_tick > 1_000, "{c:?}");
     assert!(c.remembered > 100, "{c:?}");
+    assert!(c.woken > 1_000, "{c:?}");
 }
 
 #[test]

@@ -189,6 +189,7 @@ fn look_once(tb: &Tables, lane: &mut Lane, k: u32, tr: &Track, mut th: Threat) {
     let tick = tb.params.tick;
     let age = tick - th.launch;
     let (mut open, opening) = windows_at(tb, tr, th.done, age);
+    let mut still_open = open;
     let mut ready = false;
     let mut next = NEVER;
     while open != 0 {
@@ -197,6 +198,7 @@ fn look_once(tb: &Tables, lane: &mut Lane, k: u32, tr: &Track, mut th: Threat) {
         let (now, then, reload_at) = opp_states(tb, lane, tr, &th, j, tick);
         if now == OPP_SPENT {
             th.done |= 1 << j;
+            still_open &= !(1 << j);
             continue;
         }
         if now == OPP_READY {
@@ -214,6 +216,8 @@ fn look_once(tb: &Tables, lane: &mut Lane, k: u32, tr: &Track, mut th: Threat) {
     if ready {
         th.free_at = NEVER;
         push_candidate(lane, k);
+        // `open_at` with the done bits just set, for `allocate`.
+        lane.open[k as usize] = still_open;
     }
     lane.threats[k as usize] = th;
     let next = next_wake_looked(tr, &th, tick, opening).min(next);
@@ -309,6 +313,63 @@ pub fn next_wake_looked(tr: &Track, th: &Threat, tick: u32, opening: u32) -> u32
     }
     if opening != NEVER {
         next = next.min(th.launch + opening);
+    }
+    next
+}
+
+/// CPU only: [`next_wake`], reading each open window's rows once for its state at the next
+/// tick and, for a threat waiting for a channel, at this one ([`opp_states`]; the windows
+/// open through the next tick are open at this one), where [`next_wake`] calls
+/// [`opp_state`] for each and reads the magazine again for a reload. `engage` takes it on
+/// the CPU ([`super::engage::engage_with`]).
+#[inline]
+pub fn next_wake_once(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32) -> u32 {
+    let mut next = th.launch + tr.flight;
+    if th.fail_age != NEVER {
+        next = next.min(th.launch + th.fail_age);
+    }
+    let age = tick - th.launch;
+    if age < tr.separation {
+        next = next.min(th.launch + tr.separation);
+    }
+    if th.shot_opp != NONE {
+        return next.min(th.intercept_at);
+    }
+    if th.status & DETECTED == 0 {
+        return next;
+    }
+    let mut open = 0u32;
+    for j in 0..tr.opp_count {
+        if (th.done >> j) & 1 == 1 {
+            continue;
+        }
+        let [enter, exit] = tb.windows[(tr.opp_first + j) as usize];
+        if age + 1 > exit {
+            continue;
+        }
+        if enter > age {
+            next = next.min(th.launch + enter);
+            continue;
+        }
+        open |= 1 << j;
+    }
+    while open != 0 {
+        let j = open.trailing_zeros();
+        open &= open - 1;
+        let (now, then, reload_at) = opp_states(tb, lane, tr, th, j, tick);
+        if then == OPP_READY {
+            let waits = th.free_at != NEVER && now == OPP_READY;
+            next = next.min(if waits {
+                th.free_at.max(tick + 1)
+            } else {
+                tick + 1
+            });
+        } else if then == OPP_WAIT {
+            let exit = tb.windows[(tr.opp_first + j) as usize][1];
+            if reload_at <= th.launch + exit {
+                next = next.min(reload_at.max(tick + 1));
+            }
+        }
     }
     next
 }

@@ -70,20 +70,23 @@ fn channels_free(lane: &Lane, row: &BatteryRow, tick: u32) -> (u32, u32) {
     if free > 0 { (free, NEVER) } else { (0, first) }
 }
 
-/// The twin of `allocate.wgsl`, with the CPU's memo of [`engageable`] (see
-/// [`allocate_with`]).
+/// The twin of `allocate.wgsl`, with the CPU's memos of the open windows and of
+/// [`engageable`] (see [`allocate_with`]).
 #[inline]
 pub fn allocate(tb: &Tables, lane: &mut Lane) {
     allocate_with(tb, lane, true);
 }
 
-/// `allocate` as the WGSL runs it, line for line: [`engageable`] asked every time. The
-/// oracle of `allocate`'s memo (`tests/memos.rs`).
+/// `allocate` as the WGSL runs it, line for line: the windows scanned and [`engageable`]
+/// asked every time. The oracle of `allocate`'s memos (`tests/memos.rs`).
 pub fn allocate_as_wgsl(tb: &Tables, lane: &mut Lane) {
     allocate_with(tb, lane, false);
 }
 
-/// `allocate`, remembering (`memo`, the CPU's) or not which batteries engage a threat.
+/// `allocate`, with the CPU's memos (`memo`) or as the WGSL runs it. With them, each
+/// candidate's open windows are those `advance` found this tick (`Lane::open`: nothing
+/// between the two kernels changes a threat's done bits), not scanned again; and it
+/// remembers which batteries engage a threat.
 /// [`engageable`]'s verdict for a threat and a battery is fixed once the threat flies:
 /// every draw it makes is keyed by the launch tick, and it reads only the track, the
 /// battery's discrimination and prediction (which the host never changes: it switches a
@@ -121,7 +124,12 @@ pub fn allocate_with(tb: &Tables, lane: &mut Lane, memo: bool) {
         let mut wait = NEVER;
         let mut held = false;
         // Over the open opportunities only, in allocation order (rank never falls).
-        let mut open = open_at(tb, &tr, th.done, age);
+        let mut open = if memo {
+            debug_assert_eq!(lane.open[k as usize], open_at(tb, &tr, th.done, age));
+            lane.open[k as usize]
+        } else {
+            open_at(tb, &tr, th.done, age)
+        };
         while open != 0 {
             let j = open.trailing_zeros();
             let o = tb.opportunities[(tr.opp_first + j) as usize];

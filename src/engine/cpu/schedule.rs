@@ -162,6 +162,7 @@ mod tests {
             launchers: Vec::new(),
             fire_control: Vec::new(),
             engages: Vec::new(),
+            open: Vec::new(),
             events: Vec::new(),
             event_count: 0,
             status: [0; STATUS_WORDS],
