@@ -46,6 +46,9 @@ fn less_memo(lane: &Lane) -> Lane {
     Lane {
         engages: Vec::new(),
         open: Vec::new(),
+        looks: Vec::new(),
+        looked: Vec::new(),
+        looks_tick: 0,
         ..lane.clone()
     }
 }

@@ -247,6 +247,9 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         block(ticks), // open (the CPU's memo of a candidate's open windows)
         block(calendar),
         block(magazines),
+        // The CPU's looks at each slot in a tick (`cpu::Lane::looks`, `looked`).
+        block(mul(s.slots, u(size_of::<super::cpu::advance::SlotLook>()))?),
+        block(s.slots.div_ceil(32) * 4),
         block(counters),
         block(assets),
         block(groups),

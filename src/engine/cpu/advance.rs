@@ -195,7 +195,7 @@ fn look_once(tb: &Tables, lane: &mut Lane, k: u32, tr: &Track, mut th: Threat) {
     while open != 0 {
         let j = open.trailing_zeros();
         open &= open - 1;
-        let (now, then, reload_at) = opp_states(tb, lane, tr, &th, j, tick);
+        let (now, then, reload_at) = opp_states_looked(tb, lane, tr, &th, j, tick);
         if now == OPP_SPENT {
             th.done |= 1 << j;
             still_open &= !(1 << j);
@@ -372,4 +372,88 @@ pub fn next_wake_once(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u
         }
     }
     next
+}
+
+/// CPU only: a slot's battery and magazine at a tick and the next, as [`opp_states`] reads
+/// them: the same for every threat `advance` looks at in a tick (no kernel writes a
+/// magazine, a battery or an asset before `allocate`; the host, only between ticks).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SlotLook {
+    pub battery: u32,
+    /// [`battery_up`], as 0 or 1.
+    pub up: u32,
+    /// `ready` and `reload_at` of [`reloaded`] at the tick, and at the next.
+    pub now: [u32; 2],
+    pub then: [u32; 2],
+}
+
+/// [`SlotLook`] of slot `slot` for battery `battery` at `tick`, from the lane's looks when
+/// this tick's is there (they are dropped at each new tick: `Lane::begin_tick`, and when
+/// `looks_tick` is another tick).
+#[inline]
+fn slot_look(tb: &Tables, lane: &mut Lane, battery: u32, slot: u32, tick: u32) -> SlotLook {
+    if lane.looks_tick != tick {
+        lane.looked.fill(0);
+        lane.looks_tick = tick;
+    }
+    let s = slot as usize;
+    if (lane.looked[s / 32] >> (s % 32)) & 1 == 1 && lane.looks[s].battery == battery {
+        return lane.looks[s];
+    }
+    let row = &tb.slots[s];
+    let now = reloaded(lane.magazines[s], row, tick);
+    let then = reloaded(now, row, tick + 1);
+    let look = SlotLook {
+        battery,
+        up: battery_up(tb, lane, battery) as u32,
+        now: [now.ready, now.reload_at],
+        then: [then.ready, then.reload_at],
+    };
+    lane.looks[s] = look;
+    lane.looked[s / 32] |= 1 << (s % 32);
+    look
+}
+
+/// [`opp_states`] with the slot's battery and magazine from [`slot_look`]: `advance`'s
+/// threats of a tick share a few batteries' magazines.
+#[inline]
+fn opp_states_looked(
+    tb: &Tables,
+    lane: &mut Lane,
+    tr: &Track,
+    th: &Threat,
+    j: u32,
+    tick: u32,
+) -> (u32, u32, u32) {
+    let o = tb.opportunities[(tr.opp_first + j) as usize];
+    let age = tick - th.launch;
+    debug_assert!(
+        age >= o.enter && age <= o.exit,
+        "asked only of an open window"
+    );
+    let look = slot_look(tb, lane, o.battery, o.slot, tick);
+    if look.up == 0 {
+        return (OPP_SPENT, OPP_SPENT, NEVER);
+    }
+    let threat_class = tb.weapons[tr.weapon as usize].class;
+    let n = if th.last_opp == j { th.engagements } else { 0 };
+    let shots = shots_for(tb, o.slot, threat_class, n);
+    if shots == 0 {
+        return (OPP_SPENT, OPP_SPENT, NEVER);
+    }
+    let by = |[ready, reload_at]: [u32; 2]| {
+        if ready >= shots {
+            OPP_READY
+        } else if reload_at != NEVER {
+            OPP_WAIT
+        } else {
+            OPP_SPENT
+        }
+    };
+    let then = if age + 1 > o.exit {
+        OPP_CLOSED
+    } else {
+        by(look.then)
+    };
+    (by(look.now), then, look.now[1])
 }

@@ -109,6 +109,11 @@ pub struct Lane {
     /// this tick, which `allocate` reads rather than scanning the windows again (see
     /// [`allocate::allocate_with`]). Written for every row `advance` puts on the list.
     pub open: Vec<u32>,
+    /// CPU only: each slot's battery and magazine as `advance`'s looks found them at tick
+    /// `looks_tick` (bit `s` of `looked` once slot `s`'s is there; [`advance::SlotLook`]).
+    pub looks: Vec<advance::SlotLook>,
+    pub looked: Vec<u32>,
+    pub looks_tick: u32,
     /// This tick's events when the replicate records them (capacity fixed at setup).
     pub events: Vec<Event>,
     pub event_count: u32,
@@ -136,6 +141,9 @@ impl Lane {
             fire_control: plan.fire_control.clone(),
             engages: vec![0; t],
             open: vec![0; t],
+            looks: vec![advance::SlotLook::default(); plan.slots.len()],
+            looked: vec![0; plan.slots.len().div_ceil(32)],
+            looks_tick: NEVER,
             events: if record {
                 vec![Event::default(); event_capacity(t)]
             } else {
@@ -154,6 +162,7 @@ impl Lane {
         self.event_count = 0;
         self.pair_count = 0;
         self.candidate_count = 0;
+        self.looks_tick = NEVER;
     }
 
     /// The status words set since the last call, cleared.
