@@ -139,8 +139,8 @@ fn compare_runs(sc: Scenario, replicates: u32, seed: u32) -> Covered {
     std::mem::take(&mut *covered.lock().unwrap())
 }
 
-#[test]
-fn the_cpu_shortcuts_leave_the_rows_the_wgsl_way_leaves_in_the_wide_war() {
+/// The built-in scenario with the wide war's decisions taken by hand.
+fn wide_war() -> Scenario {
     let mut sc = scenario::load_path(None).expect("the built-in scenario loads");
     for (d, o) in [
         ("talks", "collapse"),
@@ -150,7 +150,12 @@ fn the_cpu_shortcuts_leave_the_rows_the_wgsl_way_leaves_in_the_wide_war() {
     ] {
         sc.take_by_hand(d, o).expect("the wide war's decisions");
     }
-    let c = compare_runs(sc, 2, 2026);
+    sc
+}
+
+#[test]
+fn the_cpu_shortcuts_leave_the_rows_the_wgsl_way_leaves_in_the_wide_war() {
+    let c = compare_runs(wide_war(), 2, 2026);
     eprintln!("wide war: {c:?}");
     // Enough of each case that a shortcut that went wrong would show.
     assert!(c.looked > 10_000, "{c:?}");
@@ -175,4 +180,31 @@ fn the_cpu_shortcuts_leave_the_rows_the_wgsl_way_leaves_while_magazines_reload()
     let c = compare_runs((*sc).clone(), 3, 5);
     eprintln!("reloading: {c:?}");
     assert!(c.looked > 100, "{c:?}");
+}
+
+#[test]
+fn a_what_if_forgets_the_memos_found_for_the_live_replicate() {
+    // A what-if's replicates draw their own futures (by replicate): the live replicate's
+    // memo of which batteries engage a threat is not theirs.
+    let sc = wide_war();
+    let plan = Arc::new(plan::build(&sc));
+    let config = RunConfig {
+        replicates: 1,
+        seed: 2026,
+        record: 0..0,
+    };
+    let backend = CpuBackend::new(plan.clone(), 1, 0..0, Some(1)).expect("cpu backend");
+    let mut live = Simulation::new(Arc::new(sc), plan, &config, Box::new(backend));
+    let remembers = |l: &Lane| l.engages.iter().any(|&e| e != 0);
+    while !remembers(live.backend.lane(0).expect("a CPU lane")) {
+        assert!(live.step().expect("step"), "the run ended before any memo");
+    }
+    let fork = live.fork(3, Some(1)).expect("a what-if");
+    let lane = live.backend.lane(0).expect("a CPU lane");
+    for r in 0..3 {
+        let f = fork.backend.lane(r).expect("a CPU lane");
+        assert_eq!(f.threats, lane.threats);
+        assert!(!remembers(f), "replicate {r} kept the live memo");
+        assert_eq!(f.looks_tick, NEVER);
+    }
 }

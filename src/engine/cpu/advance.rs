@@ -8,6 +8,7 @@
 //! `shaders/advance.wgsl`.
 
 use super::*;
+use crate::engine::plan::Plan;
 use crate::engine::rng::{D_DETECT, D_FAIL_AGE, D_FLIGHT, D_LAUNCH};
 
 /// Count in a weapon's counters at `base`, unless `base` is `NONE` (a decoy's).
@@ -456,4 +457,18 @@ fn opp_states_looked(
         by(look.then)
     };
     (by(look.now), then, look.now[1])
+}
+
+impl Lane {
+    /// Drop the CPU's memos (`engages`, `open`, `looks`), sized for `plan`: for a lane
+    /// taken out of its run, as a what-if's replicate (`Simulation::fork_with`), whose
+    /// draws (by replicate) and plan are not those the memos were found with.
+    pub fn forget_memos(&mut self, plan: &Plan) {
+        let t = plan.tracks.len();
+        self.engages = vec![0; t];
+        self.open = vec![0; t];
+        self.looks = vec![advance::SlotLook::default(); plan.slots.len()];
+        self.looked = vec![0; plan.slots.len().div_ceil(32)];
+        self.looks_tick = NEVER;
+    }
 }
