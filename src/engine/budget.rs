@@ -185,8 +185,9 @@ pub struct Estimate {
 const EVENTS_KEPT_PER_THREAT: u64 = 4;
 
 /// Bytes per track of one replicate: its row, wake, candidate and work-list slots in the
-/// kernels' state (`BYTES_PER_THREAT`), and its row again in the final state read back.
-pub const BYTES_PER_THREAT_REPLICATE: u64 = (BYTES_PER_THREAT + size_of::<Threat>()) as u64;
+/// kernels' state (`BYTES_PER_THREAT`), the CPU's two memo words (`cpu::Lane::engages`,
+/// `cpu::Lane::open`), and its row again in the final state read back.
+pub const BYTES_PER_THREAT_REPLICATE: u64 = (BYTES_PER_THREAT + 8 + size_of::<Threat>()) as u64;
 
 /// The bytes of a run of `budget.replicates` replicates of a plan of these sizes; `None`
 /// when they do not fit a `u64` (over any budget).
@@ -228,7 +229,7 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         mul(s.slots, u(4 * SLOT_COUNTERS as usize)),
     ])?;
     let threats = mul(s.tracks, u(size_of::<Threat>()))?;
-    let ticks = mul(s.tracks, 4)?; // a u32 per track: wakes, candidates, work list
+    let ticks = mul(s.tracks, 4)?; // a u32 per track: wakes, candidates, work list, memo
     let magazines = mul(s.slots, u(size_of::<MagazineState>()))?;
     let assets = mul(s.assets, u(size_of::<AssetState>()))?;
     let groups = mul(s.groups, 4)?;
@@ -242,15 +243,20 @@ pub fn estimate(s: &Sizes, budget: &Budget) -> Option<Estimate> {
         block(ticks), // link
         block(ticks), // candidates
         block(ticks), // pairs
+        block(ticks), // engages (the CPU's memo of `engageable`)
+        block(ticks), // open (the CPU's memo of a candidate's open windows)
         block(calendar),
         block(magazines),
+        // The CPU's looks at each slot in a tick (`cpu::Lane::looks`, `looked`).
+        block(mul(s.slots, u(size_of::<super::cpu::advance::SlotLook>()))?),
+        block(s.slots.div_ceil(32) * 4),
         block(counters),
         block(assets),
         block(groups),
         block(launchers),
         block(fire_control),
     ])?;
-    let threat_state = sum(&[block(threats), mul(ticks, 4), Some(threats)])?;
+    let threat_state = sum(&[block(threats), mul(ticks, 6), Some(threats)])?;
     // The lane's, and the host's copy (strikes decide there).
     let launcher_state = sum(&[block(launchers), Some(launchers)])?;
     // The host reads assets back for triggers, and holds the old copy while it does; and

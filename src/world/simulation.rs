@@ -380,6 +380,8 @@ impl Simulation {
             .map(|r| {
                 let mut l = lane.clone();
                 l.replicate = r;
+                // The CPU's memos were found for the live run's replicate and plan.
+                l.forget_memos(&shared.plan);
                 l.events = Vec::new();
                 l.event_count = 0;
                 l

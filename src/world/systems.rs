@@ -343,20 +343,35 @@ fn holds(sc: &Scenario, ti: usize, assets: &[AssetState], launchers: &[u32]) -> 
 
 /// How many of a side's launchers strikes destroyed in a replicate.
 fn launchers_destroyed(sc: &Scenario, side: usize, launchers: &[u32]) -> u32 {
-    let alive = |l: u32| {
-        launchers
-            .get((l / 32) as usize)
-            .is_some_and(|w| w & (1 << (l % 32)) != 0)
-    };
     sc.sites
         .iter()
         .filter(|s| s.side == side)
-        .map(|s| {
-            (s.first_launcher..s.first_launcher + s.launchers)
-                .filter(|&l| !alive(l))
-                .count() as u32
-        })
+        .map(|s| s.launchers - alive_in(launchers, s.first_launcher, s.launchers))
         .sum()
+}
+
+/// The live launchers among `first..first + n` (one bit each; a word beyond `launchers`
+/// holds none), counted a word at a time: a side's check runs at every hit of a replicate
+/// while its trigger waits.
+fn alive_in(launchers: &[u32], first: u32, n: u32) -> u32 {
+    let end = first + n;
+    let mut alive = 0;
+    let mut l = first;
+    while l < end {
+        let word = l / 32;
+        let (low, high) = (l % 32, (end - word * 32).min(32));
+        let bits = high - low;
+        let mask = if bits == 32 {
+            u32::MAX
+        } else {
+            ((1u32 << bits) - 1) << low
+        };
+        alive += launchers
+            .get(word as usize)
+            .map_or(0, |w| (w & mask).count_ones());
+        l = (word + 1) * 32;
+    }
+    alive
 }
 
 /// Whether a trigger that has not fired in replicate `r` yet holds on `assets`, the
@@ -428,5 +443,36 @@ fn fire_trigger(sc: &Scenario, reps: &mut Replicates, log: &mut Log, r: u32, tic
             kind: LogKind::Trigger,
             text: format!("trigger {} fires", sc.triggers[ti].id),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alive_in;
+
+    #[test]
+    fn live_launchers_counted_by_words_are_those_counted_one_by_one() {
+        // A pattern with runs of live and lost launchers across word boundaries.
+        let words: Vec<u32> = (0..5u32)
+            .map(|i| 0x9e37_79b9u32.wrapping_mul(i + 1) ^ (i << 7))
+            .collect();
+        let one_by_one = |first: u32, n: u32| {
+            (first..first + n)
+                .filter(|&l| {
+                    words
+                        .get((l / 32) as usize)
+                        .is_some_and(|w| w >> (l % 32) & 1 == 1)
+                })
+                .count() as u32
+        };
+        for first in 0..170 {
+            for n in 0..(200 - first) {
+                assert_eq!(
+                    alive_in(&words, first, n),
+                    one_by_one(first, n),
+                    "{first} + {n}"
+                );
+            }
+        }
     }
 }

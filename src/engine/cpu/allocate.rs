@@ -70,7 +70,31 @@ fn channels_free(lane: &Lane, row: &BatteryRow, tick: u32) -> (u32, u32) {
     if free > 0 { (free, NEVER) } else { (0, first) }
 }
 
+/// The twin of `allocate.wgsl`, with the CPU's memos of the open windows and of
+/// [`engageable`] (see [`allocate_with`]).
+#[inline]
 pub fn allocate(tb: &Tables, lane: &mut Lane) {
+    allocate_with(tb, lane, true);
+}
+
+/// `allocate` as the WGSL runs it, line for line: the windows scanned and [`engageable`]
+/// asked every time. The oracle of `allocate`'s memos (`tests/memos.rs`).
+pub fn allocate_as_wgsl(tb: &Tables, lane: &mut Lane) {
+    allocate_with(tb, lane, false);
+}
+
+/// `allocate`, with the CPU's memos (`memo`) or as the WGSL runs it. With them, each
+/// candidate's open windows are those `advance` found this tick (`Lane::open`: nothing
+/// between the two kernels changes a threat's done bits), not scanned again; and it
+/// remembers which batteries engage a threat.
+/// [`engageable`]'s verdict for a threat and a battery is fixed once the threat flies:
+/// every draw it makes is keyed by the launch tick, and it reads only the track, the
+/// battery's discrimination and prediction (which the host never changes: it switches a
+/// battery on and off), the replicate's scatter and the plan's footprints. A battery that
+/// lets the threat fall marks the window done, and is not asked again; one that engages it
+/// is remembered in `Lane::engages` and not asked again either.
+#[inline(always)]
+pub fn allocate_with(tb: &Tables, lane: &mut Lane, memo: bool) {
     let tick = tb.params.tick;
     let n = lane.candidate_count;
     if n == 0 {
@@ -100,7 +124,12 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
         let mut wait = NEVER;
         let mut held = false;
         // Over the open opportunities only, in allocation order (rank never falls).
-        let mut open = open_at(tb, &tr, th.done, age);
+        let mut open = if memo {
+            debug_assert_eq!(lane.open[k as usize], open_at(tb, &tr, th.done, age));
+            lane.open[k as usize]
+        } else {
+            open_at(tb, &tr, th.done, age)
+        };
         while open != 0 {
             let j = open.trailing_zeros();
             let o = tb.opportunities[(tr.opp_first + j) as usize];
@@ -124,10 +153,15 @@ pub fn allocate(tb: &Tables, lane: &mut Lane) {
                 held = true;
                 continue;
             }
-            if !engageable(tb, lane, k, &th, o.battery) {
-                // Let fall (or seen for a decoy): this battery never engages it.
-                th.done |= 1 << j;
-                continue;
+            if !memo || (lane.engages[k as usize] >> j) & 1 == 0 {
+                if !engageable(tb, lane, k, &th, o.battery) {
+                    // Let fall (or seen for a decoy): this battery never engages it.
+                    th.done |= 1 << j;
+                    continue;
+                }
+                if memo {
+                    lane.engages[k as usize] |= 1 << j;
+                }
             }
             if !radar_free(tb, lane, o.battery, k, tick) {
                 held = true;

@@ -8,10 +8,38 @@
 //! shoot-look-shoot comes after the intercept. Until the intercept, it only reports the
 //! threat's next wake. Twin of `shaders/engage.wgsl`.
 
+use super::advance::next_wake_once;
 use super::*;
 use crate::engine::rng::{D_KILL, D_WORKS};
 
+/// The twin of `engage.wgsl`, with the CPU's one look per window in the next wake
+/// ([`engage_with`]).
+#[inline]
 pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
+    engage_with(tb, lane, k, true);
+}
+
+/// `engage` as the WGSL runs it, line for line ([`next_wake`]). The oracle of `engage`'s
+/// shortcut (`tests/memos.rs`).
+pub fn engage_as_wgsl(tb: &Tables, lane: &mut Lane, k: u32) {
+    engage_with(tb, lane, k, false);
+}
+
+/// A threat's next wake: [`next_wake`], or on the CPU (`once`) the same from one read of
+/// each open window's rows ([`next_wake_once`]).
+#[inline(always)]
+fn wake(tb: &Tables, lane: &Lane, tr: &Track, th: &Threat, tick: u32, once: bool) -> u32 {
+    if once {
+        next_wake_once(tb, lane, tr, th, tick)
+    } else {
+        next_wake(tb, lane, tr, th, tick)
+    }
+}
+
+/// `engage`, its next wakes taken one look per window (`once`, the CPU's) or as the WGSL
+/// takes them.
+#[inline(always)]
+pub fn engage_with(tb: &Tables, lane: &mut Lane, k: u32, once: bool) {
     let tick = tb.params.tick;
     // As in `advance`, the row is read in full only past the early exit. A threat that
     // failed in flight this tick (in `advance`) is no longer there to meet.
@@ -28,7 +56,7 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         {
             let th = lane.threats[k as usize];
             let tr = tb.tracks[k as usize];
-            let next = next_wake(tb, lane, &tr, &th, tick);
+            let next = wake(tb, lane, &tr, &th, tick, once);
             set_wake(lane, k, next);
         }
         return;
@@ -37,7 +65,7 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
     let tr = tb.tracks[k as usize];
     if th.intercept_at != tick {
         // In flight: started this tick, it meets the threat later.
-        let next = next_wake(tb, lane, &tr, &th, tick);
+        let next = wake(tb, lane, &tr, &th, tick, once);
         set_wake(lane, k, next);
         return;
     }
@@ -77,6 +105,6 @@ pub fn engage(tb: &Tables, lane: &mut Lane, k: u32) {
         return;
     }
     lane.threats[k as usize] = th;
-    let next = next_wake(tb, lane, &tr, &th, tick);
+    let next = wake(tb, lane, &tr, &th, tick, once);
     set_wake(lane, k, next);
 }

@@ -101,6 +101,19 @@ pub struct Lane {
     /// Each battery's channels (the tick each is free from) and radar tracks (the track
     /// each holds, or `NONE`), at `BatteryRow::channel_first` and `radar_first`.
     pub fire_control: Vec<u32>,
+    /// CPU only (no buffer on the GPU): bit `j` of row `k` once the battery of the row's
+    /// opportunity `j` was found to engage it ([`engageable`], fixed from its launch), so
+    /// that `allocate` does not ask again ([`allocate::allocate_with`]).
+    pub engages: Vec<u32>,
+    /// CPU only: each candidate's open windows (`open_at`'s bits) as `advance` left them
+    /// this tick, which `allocate` reads rather than scanning the windows again (see
+    /// [`allocate::allocate_with`]). Written for every row `advance` puts on the list.
+    pub open: Vec<u32>,
+    /// CPU only: each slot's battery and magazine as `advance`'s looks found them at tick
+    /// `looks_tick` (bit `s` of `looked` once slot `s`'s is there; [`advance::SlotLook`]).
+    pub looks: Vec<advance::SlotLook>,
+    pub looked: Vec<u32>,
+    pub looks_tick: u32,
     /// This tick's events when the replicate records them (capacity fixed at setup).
     pub events: Vec<Event>,
     pub event_count: u32,
@@ -126,6 +139,11 @@ impl Lane {
             group_start: vec![NEVER; plan.groups.len()],
             launchers: plan.launchers_alive(),
             fire_control: plan.fire_control.clone(),
+            engages: vec![0; t],
+            open: vec![0; t],
+            looks: vec![advance::SlotLook::default(); plan.slots.len()],
+            looked: vec![0; plan.slots.len().div_ceil(32)],
+            looks_tick: NEVER,
             events: if record {
                 vec![Event::default(); event_capacity(t)]
             } else {
@@ -144,6 +162,7 @@ impl Lane {
         self.event_count = 0;
         self.pair_count = 0;
         self.candidate_count = 0;
+        self.looks_tick = NEVER;
     }
 
     /// The status words set since the last call, cleared.
@@ -707,16 +726,32 @@ pub fn before(tb: &Tables, lane: &Lane, a: u32, b: u32) -> bool {
 }
 
 /// The candidate list in allocation order, [`before`]'s. The CPU sorts by the same key
-/// with the standard library's in-place unstable sort, which makes fewer comparisons (each
-/// four loads of rows) than a heapsort: it matters on the long lists of a wide salvo. The
+/// with the standard library's unstable sort, which makes fewer comparisons than a
+/// heapsort: it matters on the long lists of a wide salvo; a list of up to 128 sorts its
+/// keys, computed once each (two loads of rows), on the stack. The
 /// keys are unique, so any correct sort agrees with the WGSL's heapsort
 /// ([`heap_sort_candidates`], its twin; a test checks they agree).
 pub fn sort_candidates(tb: &Tables, lane: &mut Lane, n: u32) {
     let threats = &lane.threats;
-    lane.candidates[..n as usize].sort_unstable_by_key(|&k| {
+    let key = |k: u32| {
         let impact = threats[k as usize].launch + tb.tracks[k as usize].flight;
         ((impact as u64) << 32) | k as u64
-    });
+    };
+    let list = &mut lane.candidates[..n as usize];
+    // A short list (most ticks) sorts its keys on the stack, each computed once.
+    const ON_STACK: usize = 128;
+    if list.len() <= ON_STACK {
+        let mut keys = [0u64; ON_STACK];
+        for (slot, &k) in keys.iter_mut().zip(list.iter()) {
+            *slot = key(k);
+        }
+        keys[..list.len()].sort_unstable();
+        for (k, &sorted) in list.iter_mut().zip(keys.iter()) {
+            *k = sorted as u32;
+        }
+    } else {
+        list.sort_unstable_by_key(|&k| key(k));
+    }
 }
 
 /// Heapsort of the candidate list by [`before`]: in place, no recursion, the same
