@@ -544,9 +544,11 @@ fn save_asks_before_overwriting_a_file() {
     h.get_by_label("Exercise file and report").click();
     h.step();
     h.get_by_label("Save exercise").click();
+    // The first save's "saved" notice may still be showing: wait for the question or
+    // for the file to change, never for a status that was already there.
     wait(&mut h, "the answer", |a| {
-        a.status()
-            .is_some_and(|s| s.contains("exists") || s.starts_with("saved"))
+        a.status().is_some_and(|s| s.contains("exists"))
+            || std::fs::read_to_string(&file).is_ok_and(|now| now != first)
     });
     assert_eq!(
         std::fs::read_to_string(&file).unwrap(),
