@@ -211,10 +211,16 @@ impl CpuBackend {
         record: std::ops::Range<u32>,
         threads: Option<usize>,
     ) -> Result<CpuBackend, String> {
-        let lanes = (0..replicates)
-            .map(|r| Lane::new(&plan, r, record.contains(&r)))
-            .collect();
-        CpuBackend::from_lanes(plan, lanes, threads)
+        let pool = CpuBackend::pool(threads)?;
+        // Built on the pool: the lanes' first touch (page faults, zeroing) is most of the
+        // cost of a batch's start, and would otherwise be serial on the main thread.
+        let lanes = pool.install(|| {
+            (0..replicates)
+                .into_par_iter()
+                .map(|r| Lane::new(&plan, r, record.contains(&r)))
+                .collect()
+        });
+        CpuBackend::with_pool(plan, lanes, pool)
     }
 
     /// A backend that carries on from given replicate states (a fork of a live run).
@@ -223,11 +229,22 @@ impl CpuBackend {
         lanes: Vec<Lane>,
         threads: Option<usize>,
     ) -> Result<CpuBackend, String> {
+        CpuBackend::with_pool(plan, lanes, CpuBackend::pool(threads)?)
+    }
+
+    fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
         let mut builder = rayon::ThreadPoolBuilder::new();
         if let Some(t) = threads {
             builder = builder.num_threads(t);
         }
-        let pool = builder.build().map_err(|e| e.to_string())?;
+        builder.build().map_err(|e| e.to_string())
+    }
+
+    fn with_pool(
+        plan: std::sync::Arc<Plan>,
+        lanes: Vec<Lane>,
+        pool: rayon::ThreadPool,
+    ) -> Result<CpuBackend, String> {
         let threads = pool.current_num_threads();
         let first = lanes.iter().position(|l| !l.events.is_empty()).unwrap_or(0);
         let due = lanes
@@ -484,20 +501,34 @@ impl Backend for CpuBackend {
 
     fn finish(&mut self) -> Result<FinalState, String> {
         let lanes = std::mem::take(&mut self.lanes);
+        let n = lanes.len();
+        let width = |f: fn(&Lane) -> usize| lanes.first().map_or(0, f);
+        // Zeroed by calloc: the pages are touched first by the pool's copies below.
         let mut fs = FinalState {
-            counters: Vec::with_capacity(lanes.len() * self.plan.counter_stride() as usize),
-            magazines: Vec::with_capacity(lanes.len() * self.plan.slots.len()),
-            assets: Vec::with_capacity(lanes.len() * self.plan.assets.len()),
-            threats: Vec::with_capacity(lanes.len() * self.plan.tracks.len()),
+            counters: bytemuck::zeroed_vec(n * width(|l| l.counters.len())),
+            magazines: bytemuck::zeroed_vec(n * width(|l| l.magazines.len())),
+            assets: bytemuck::zeroed_vec(n * width(|l| l.assets.len())),
+            threats: bytemuck::zeroed_vec(n * width(|l| l.threats.len())),
         };
+        let parts = (
+            lanes,
+            per_lane(&mut fs.counters, n),
+            per_lane(&mut fs.magazines, n),
+            per_lane(&mut fs.assets, n),
+            per_lane(&mut fs.threats, n),
+        );
         // Each lane is freed as soon as it is copied: the final state does not double
         // the memory of the run.
-        for lane in lanes {
-            fs.counters.extend_from_slice(&lane.counters);
-            fs.magazines.extend_from_slice(&lane.magazines);
-            fs.assets.extend_from_slice(&lane.assets);
-            fs.threats.extend_from_slice(&lane.threats);
-        }
+        self.pool.install(|| {
+            parts
+                .into_par_iter()
+                .for_each(|(lane, counters, magazines, assets, threats)| {
+                    counters.copy_from_slice(&lane.counters);
+                    magazines.copy_from_slice(&lane.magazines);
+                    assets.copy_from_slice(&lane.assets);
+                    threats.copy_from_slice(&lane.threats);
+                })
+        });
         Ok(fs)
     }
 
@@ -512,6 +543,14 @@ impl Backend for CpuBackend {
         } else {
             Some(self)
         }
+    }
+}
+
+/// `all` cut into `n` equal parts, one per lane (empty parts where it is empty).
+fn per_lane<T>(all: &mut [T], n: usize) -> Vec<&mut [T]> {
+    match all.len().checked_div(n) {
+        Some(width) if width > 0 => all.chunks_mut(width).collect(),
+        _ => (0..n).map(|_| <&mut [T]>::default()).collect(),
     }
 }
 
