@@ -220,7 +220,7 @@ impl CpuBackend {
                 .map(|r| Lane::new(&plan, r, record.contains(&r)))
                 .collect()
         });
-        CpuBackend::with_pool(plan, lanes, pool)
+        Ok(CpuBackend::with_pool(plan, lanes, pool))
     }
 
     /// A backend that carries on from given replicate states (a fork of a live run).
@@ -229,7 +229,8 @@ impl CpuBackend {
         lanes: Vec<Lane>,
         threads: Option<usize>,
     ) -> Result<CpuBackend, String> {
-        CpuBackend::with_pool(plan, lanes, CpuBackend::pool(threads)?)
+        let pool = CpuBackend::pool(threads)?;
+        Ok(CpuBackend::with_pool(plan, lanes, pool))
     }
 
     fn pool(threads: Option<usize>) -> Result<rayon::ThreadPool, String> {
@@ -244,7 +245,7 @@ impl CpuBackend {
         plan: std::sync::Arc<Plan>,
         lanes: Vec<Lane>,
         pool: rayon::ThreadPool,
-    ) -> Result<CpuBackend, String> {
+    ) -> CpuBackend {
         let threads = pool.current_num_threads();
         let first = lanes.iter().position(|l| !l.events.is_empty()).unwrap_or(0);
         let due = lanes
@@ -252,7 +253,7 @@ impl CpuBackend {
             .map(|l| l.calendar[CAL_NEXT as usize])
             .collect();
         let n = lanes.iter().filter(|l| !l.events.is_empty()).count();
-        Ok(CpuBackend {
+        CpuBackend {
             batteries: plan.batteries.clone(),
             plan,
             lanes,
@@ -265,7 +266,7 @@ impl CpuBackend {
             pool,
             threads,
             observer: None,
-        })
+        }
     }
 
     /// The replicates that record events.
